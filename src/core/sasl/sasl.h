@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* XmppSasl: client side of SASL (RFC 6120 §6): mechanism choice, SCRAM (RFC 5802/7677, -PLUS with
+ * RFC 5929/9266 channel binding) and PLAIN (RFC 4616). Pure: no I/O, no XML, no base64 on the wire
+ * (the stream layer does the <auth/>/<challenge/> framing and calls xmpp_sasl_base64_decode). */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define XMPP_SASL_ERROR (xmpp_sasl_error_quark())
+GQuark xmpp_sasl_error_quark(void);
+
+/* Codes follow RFC 6120 §6.5 for server failures, plus the client-side failures. */
+typedef enum {
+  XMPP_SASL_ERROR_ABORTED,
+  XMPP_SASL_ERROR_ACCOUNT_DISABLED,
+  XMPP_SASL_ERROR_CREDENTIALS_EXPIRED,
+  XMPP_SASL_ERROR_ENCRYPTION_REQUIRED,
+  XMPP_SASL_ERROR_INCORRECT_ENCODING,
+  XMPP_SASL_ERROR_INVALID_AUTHZID,
+  XMPP_SASL_ERROR_INVALID_MECHANISM,
+  XMPP_SASL_ERROR_MALFORMED_REQUEST,
+  XMPP_SASL_ERROR_MECHANISM_TOO_WEAK,
+  XMPP_SASL_ERROR_NOT_AUTHORIZED,
+  XMPP_SASL_ERROR_TEMPORARY_AUTH_FAILURE,
+  /* client side */
+  XMPP_SASL_ERROR_NO_MECHANISM,       /* nothing offered that policy allows */
+  XMPP_SASL_ERROR_BAD_SERVER_MESSAGE, /* malformed challenge, bad nonce, bad base64, m=, NUL */
+  XMPP_SASL_ERROR_SERVER_SIGNATURE,   /* server signature missing or wrong (mutual auth failed) */
+  XMPP_SASL_ERROR_ITERATIONS,         /* iteration count outside the allowed range */
+  XMPP_SASL_ERROR_CHANNEL_BINDING,    /* channel binding data unavailable */
+} XmppSaslError;
+
+/* Iteration count bounds (T28). Below MIN_WARN we log a warning but go on. */
+#define XMPP_SCRAM_MAX_ITERATIONS 1000000
+#define XMPP_SCRAM_MIN_WARN_ITERATIONS 4096
+
+typedef enum {
+  XMPP_CB_NONE = 0,
+  XMPP_CB_TLS_UNIQUE = 1 << 0,
+  XMPP_CB_TLS_SERVER_END_POINT = 1 << 1,
+  XMPP_CB_TLS_EXPORTER = 1 << 2,
+} XmppChannelBinding;
+
+const char *xmpp_channel_binding_name(XmppChannelBinding type); /* "tls-unique", ... */
+
+typedef struct _XmppSaslConfig {
+  const char *authcid;  /* username (JID localpart), UTF-8 */
+  const char *password; /* UTF-8 */
+  const char *authzid;  /* usually NULL */
+  gboolean tls_active;
+  gboolean allow_plain_in_clear; /* PLAIN without TLS: only by explicit account option */
+  /* Channel bindings the TLS layer can give for this connection (XmppChannelBinding bits),
+   * and the function that gives their data. */
+  guint cb_available;
+  GBytes *(*get_channel_binding)(gpointer user_data, XmppChannelBinding type);
+  gpointer cb_user_data;
+  /* Channel binding types the server advertised (XEP-0440), 0 if it said nothing. */
+  guint cb_server_advertised;
+  /* Random bytes for nonces; NULL means gnutls_rnd. Deterministic in tests. */
+  void (*random)(gpointer user_data, guint8 *buf, gsize len);
+  gpointer random_user_data;
+  /* Log hook for warnings (e.g. low iteration count); may be NULL. */
+  void (*log_warning)(gpointer user_data, const char *message);
+} XmppSaslConfig;
+
+typedef struct _XmppSasl XmppSasl;
+
+/* Picks the best allowed mechanism from `offered` (NULL-terminated). Preference:
+ * SCRAM-SHA-512-PLUS, -256-PLUS, -1-PLUS (when channel binding works), SCRAM-SHA-512, -256, -1,
+ * PLAIN (only when TLS is active or allow_plain_in_clear). The config is copied. */
+XmppSasl *xmpp_sasl_new(const XmppSaslConfig *config, const char *const *offered, GError **error);
+void xmpp_sasl_free(XmppSasl *sasl);
+const char *xmpp_sasl_get_mechanism(const XmppSasl *sasl);
+
+/* Initial response (raw bytes; the stream base64-encodes it). */
+GBytes *xmpp_sasl_start(XmppSasl *sasl, GError **error);
+/* A server challenge (raw bytes). Returns the response, or NULL with error (send <abort/>). */
+GBytes *xmpp_sasl_step(XmppSasl *sasl, const guint8 *challenge, gsize len, GError **error);
+/* <success/> with its additional data (may be empty). FALSE when the server was not
+ * authenticated (SCRAM server signature) - the session must fail. */
+gboolean xmpp_sasl_finish(XmppSasl *sasl, const guint8 *data, gsize len, GError **error);
+
+/* Strict base64 for SASL payloads (RFC 6120 §6.4.2): "=" alone means empty; whitespace,
+ * bad characters or bad padding are XMPP_SASL_ERROR_INCORRECT_ENCODING. max_len caps the input. */
+GBytes *xmpp_sasl_base64_decode(const char *text, gsize max_len, GError **error);
+char *xmpp_sasl_base64_encode(GBytes *data); /* empty gives "=" */
+
+/* Maps an RFC 6120 §6.5 condition element name to the error code (unknown: NOT_AUTHORIZED). */
+XmppSaslError xmpp_sasl_error_from_condition(const char *condition);
+
+/* Legacy XEP-0078 digest: hex SHA-1 of stream id + password. */
+char *xmpp_sasl_legacy_digest(const char *stream_id, const char *password);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(XmppSasl, xmpp_sasl_free)
+
+G_END_DECLS

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* XmppNode: an XML element tree keyed by (namespace, local name), with mixed text content. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The XML namespace (for xml:lang). */
+#define XMPP_NS_XML "http://www.w3.org/XML/1998/namespace"
+
+typedef struct _XmppAttr {
+  char *ns;    /* namespace URI, or NULL for an unprefixed attribute */
+  char *name;  /* local name */
+  char *value; /* UTF-8 value, already unescaped */
+} XmppAttr;
+
+typedef struct _XmppNode XmppNode;
+
+/* Elements have a name; text nodes have name == NULL and their content in `text`.
+ * Fields are readable by everyone; change them only through the functions below. */
+struct _XmppNode {
+  char *ns;            /* element namespace URI ("" for none); NULL on text nodes */
+  char *name;          /* element local name; NULL on text nodes */
+  char *text;          /* text node content; NULL on elements */
+  GPtrArray *attrs;    /* XmppAttr*, owned; NULL until the first attribute */
+  GPtrArray *children; /* XmppNode*, owned; NULL until the first child */
+  XmppNode *parent;    /* borrowed */
+};
+
+XmppNode *xmpp_node_new(const char *ns, const char *name);
+XmppNode *xmpp_node_new_text(const char *text, gssize len);
+/* Frees the node and its whole subtree (iteratively: no recursion depth limit). NULL is fine. */
+void xmpp_node_free(XmppNode *node);
+/* Deep copy (iterative). */
+XmppNode *xmpp_node_copy(const XmppNode *node);
+
+gboolean xmpp_node_is(const XmppNode *node, const char *ns, const char *name);
+gboolean xmpp_node_is_text(const XmppNode *node);
+
+/* Attributes without namespace. get borrows; NULL when absent. */
+const char *xmpp_node_get_attr(const XmppNode *node, const char *name);
+const char *xmpp_node_get_attr_ns(const XmppNode *node, const char *ns, const char *name);
+/* value NULL removes the attribute. */
+void xmpp_node_set_attr(XmppNode *node, const char *name, const char *value);
+void xmpp_node_set_attr_ns(XmppNode *node, const char *ns, const char *name, const char *value);
+guint xmpp_node_n_attrs(const XmppNode *node);
+
+/* Takes ownership of child; returns it. */
+XmppNode *xmpp_node_add_child(XmppNode *parent, XmppNode *child);
+/* New child element; ns NULL means the parent's namespace. Returns the borrowed child. */
+XmppNode *xmpp_node_new_child(XmppNode *parent, const char *ns, const char *name);
+/* New child element holding one text node. Returns the borrowed child. */
+XmppNode *xmpp_node_new_text_child(XmppNode *parent, const char *ns, const char *name,
+                                   const char *text);
+void xmpp_node_add_text(XmppNode *parent, const char *text, gssize len);
+/* Detaches child from its parent; the caller owns it afterwards. */
+XmppNode *xmpp_node_steal_child(XmppNode *parent, XmppNode *child);
+
+guint xmpp_node_n_children(const XmppNode *node);
+XmppNode *xmpp_node_nth_child(const XmppNode *node, guint i);
+/* First child element with this namespace (NULL = any) and name (NULL = any). */
+XmppNode *xmpp_node_get_child(const XmppNode *node, const char *ns, const char *name);
+/* Next element sibling after `after` with the same matching rules. */
+XmppNode *xmpp_node_next_child(const XmppNode *node, const XmppNode *after, const char *ns,
+                               const char *name);
+/* First child element of any name and namespace, or NULL. */
+XmppNode *xmpp_node_first_element(const XmppNode *node);
+
+/* Concatenation of the direct text children (never NULL, may be ""). */
+char *xmpp_node_dup_text(const XmppNode *node);
+/* Text of the first matching child, or NULL when there is no such child. */
+char *xmpp_node_dup_child_text(const XmppNode *node, const char *ns, const char *name);
+
+/* Structural equality (names, namespaces, attributes as sets, children in order). */
+gboolean xmpp_node_equal(const XmppNode *a, const XmppNode *b);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(XmppNode, xmpp_node_free)
+
+G_END_DECLS

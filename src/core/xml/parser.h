@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* XmppParser: a libxml2 SAX2 push parser for one XMPP stream, with RFC 6120 §11 restrictions
+ * and hard limits. It turns bytes into stream-open, stanza and stream-close events. */
+#pragma once
+
+#include "xml/node.h"
+
+G_BEGIN_DECLS
+
+#define XMPP_NS_STREAMS "http://etherx.jabber.org/streams"
+#define XMPP_NS_CLIENT  "jabber:client"
+
+/* Hard limits, as named constants (tests use them). */
+#define XMPP_XML_MAX_STANZA_BYTES (512 * 1024) /* RFC 6120 §13.12; servers use 256 KiB */
+#define XMPP_XML_MAX_DEPTH        64           /* element depth inside one stanza */
+#define XMPP_XML_MAX_ATTRS        64           /* attributes on one element */
+#define XMPP_XML_MAX_NAME_BYTES   1024         /* element or attribute name */
+
+typedef struct _XmppParserLimits {
+  gsize max_stanza_bytes;
+  guint max_depth;
+  guint max_attrs;
+} XmppParserLimits;
+
+#define XMPP_XML_ERROR (xmpp_xml_error_quark())
+GQuark xmpp_xml_error_quark(void);
+
+/* Each code maps onto one RFC 6120 §4.9.3 stream error condition. */
+typedef enum {
+  XMPP_XML_ERROR_NOT_WELL_FORMED,      /* not-well-formed */
+  XMPP_XML_ERROR_RESTRICTED_XML,       /* restricted-xml: DTD, comment, PI, entity */
+  XMPP_XML_ERROR_POLICY_VIOLATION,     /* policy-violation: a limit was exceeded */
+  XMPP_XML_ERROR_INVALID_NAMESPACE,    /* invalid-namespace: wrong stream namespace */
+  XMPP_XML_ERROR_BAD_NAMESPACE_PREFIX, /* bad-namespace-prefix */
+  XMPP_XML_ERROR_UNSUPPORTED_ENCODING, /* unsupported-encoding: not UTF-8 */
+  XMPP_XML_ERROR_UNSUPPORTED_VERSION,  /* unsupported-version: not version='1.0' */
+} XmppXmlError;
+
+typedef struct _XmppParserCallbacks {
+  /* The stream header: an element stream:stream with its attributes and no children (borrowed). */
+  void (*stream_start)(gpointer user_data, const XmppNode *header);
+  /* A complete depth-1 element (transfer full). */
+  void (*stanza)(gpointer user_data, XmppNode *stanza);
+  /* </stream:stream> */
+  void (*stream_end)(gpointer user_data);
+} XmppParserCallbacks;
+
+typedef struct _XmppParser XmppParser;
+
+/* limits NULL: the defaults above. */
+XmppParser *xmpp_parser_new(const XmppParserCallbacks *callbacks, gpointer user_data,
+                            const XmppParserLimits *limits);
+void xmpp_parser_free(XmppParser *parser);
+/* Feeds bytes. Returns FALSE with error set (XMPP_XML_ERROR) on the first violation; the parser
+ * then refuses further input until reset. Callbacks run synchronously from here; a callback may
+ * call xmpp_parser_reset() or xmpp_parser_stop() (e.g. for a stream restart or a close). */
+gboolean xmpp_parser_feed(XmppParser *parser, const char *data, gsize len, GError **error);
+/* Forget all state: the next byte starts a new document (stream restart, RFC 6120 §4.3.3). */
+void xmpp_parser_reset(XmppParser *parser);
+/* Stop delivering events; bytes already buffered are discarded (used after TLS starts,
+ * RFC 6120 §5.4.3.3, and after the stream closes). */
+void xmpp_parser_stop(XmppParser *parser);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(XmppParser, xmpp_parser_free)
+
+G_END_DECLS
