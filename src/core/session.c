@@ -1,1 +1,546 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* XmppSession: the composition root. Owns the router and the current stream, drives stream
+ * negotiation (RFC 6120 §4-§7: STARTTLS, SASL, bind) and reports to the host. */
+#include "session.h"
+
+#include "ping.h"
+#include "router/namespaces.h"
+#include "session-private.h"
+#include "stream/stream-error.h"
+
+G_DEFINE_QUARK(xmpp-session-error-quark, xmpp_session_error)
+
+/* ---- lifetime: public entry points hold the session so a callback may free it ---- */
+
+static void session_destroy(XmppSession *session);
+
+void
+xmpp_session_enter(XmppSession *session)
+{
+  session->in_use++;
+}
+
+gboolean
+xmpp_session_leave(XmppSession *session)
+{
+  if (--session->in_use == 0 && session->free_pending) {
+    session_destroy(session);
+    return FALSE;
+  }
+  return !session->free_pending;
+}
+
+/* ---- small helpers ---- */
+
+void
+xmpp_session_progress(XmppSession *session, XmppSessionStep step)
+{
+  if (session->events.progress != NULL)
+    session->events.progress(session->events_data, step);
+}
+
+void
+xmpp_session_fail(XmppSession *session, const GError *error)
+{
+  if (session->state == XMPP_SESSION_STATE_CLOSED || session->state == XMPP_SESSION_STATE_IDLE)
+    return;
+  xmpp_host_log(&session->host, XMPP_LOG_INFO, "session failed: %s",
+                error ? error->message : "closed");
+  session->state = XMPP_SESSION_STATE_CLOSED;
+  if (session->stream != NULL)
+    xmpp_stream_close(session->stream);
+  xmpp_router_fail_pending(session->router);
+  g_clear_pointer(&session->ping, xmpp_ping_free);
+  if (session->events.closed != NULL)
+    session->events.closed(session->events_data, error);
+}
+
+void
+xmpp_session_fail_with(XmppSession *session, GQuark domain, int code, const char *format, ...)
+{
+  va_list args;
+  va_start(args, format);
+  char *message = g_strdup_vprintf(format, args);
+  va_end(args);
+  g_autoptr(GError) error = g_error_new_literal(domain, code, message);
+  g_free(message);
+  xmpp_session_fail(session, error);
+}
+
+/* Refuses the stream with a stream error, then fails the session. */
+void
+xmpp_session_refuse(XmppSession *session, XmppStreamErrorCondition condition, GQuark domain,
+                    int code, const char *message)
+{
+  if (session->stream != NULL && !xmpp_stream_is_closed(session->stream)) {
+    g_autoptr(XmppNode) error = xmpp_stream_error_new(condition);
+    xmpp_stream_send_error(session->stream, error);
+  }
+  xmpp_session_fail_with(session, domain, code, "%s", message);
+}
+
+void
+xmpp_session_send_element(XmppSession *session, const XmppNode *element)
+{
+  if (session->stream != NULL)
+    xmpp_stream_send(session->stream, element);
+}
+
+static void
+router_send(gpointer data, const XmppNode *node)
+{
+  xmpp_session_send_element(data, node);
+}
+
+void
+xmpp_session_open_stream(XmppSession *session)
+{
+  session->state = XMPP_SESSION_STATE_WAIT_HEADER;
+  g_clear_pointer(&session->stream_id, g_free);
+  /* RFC 6120 §4.7.1: 'from' (our bare JID) only once the stream is encrypted. */
+  xmpp_stream_open(session->stream, session->domain,
+                   session->tls_active ? xmpp_jid_get_bare(session->account) : NULL,
+                   session->config.lang);
+}
+
+/* ---- stream callbacks ---- */
+
+static void
+on_stream_start(gpointer data, const XmppNode *header)
+{
+  XmppSession *session = data;
+  if (session->state != XMPP_SESSION_STATE_WAIT_HEADER) {
+    xmpp_session_refuse(session, XMPP_STREAM_ERROR_INVALID_XML, XMPP_SESSION_ERROR,
+                        XMPP_SESSION_ERROR_PROTOCOL, "unexpected stream header");
+    return;
+  }
+  g_free(session->stream_id);
+  session->stream_id = g_strdup(xmpp_node_get_attr(header, "id"));
+  const char *version = xmpp_node_get_attr(header, "version");
+  if (version == NULL || g_ascii_strtod(version, NULL) < 1.0) {
+    /* A pre-RFC 3920 server sends no features: only legacy auth (XEP-0078) is possible. */
+    xmpp_session_start_legacy(session);
+    return;
+  }
+  session->state = XMPP_SESSION_STATE_WAIT_FEATURES;
+}
+
+static void
+handle_stream_error(XmppSession *session, const XmppNode *element)
+{
+  g_autoptr(XmppStreamErrorInfo) info = xmpp_stream_error_info_parse(element);
+  if (info->condition == XMPP_STREAM_ERROR_SEE_OTHER_HOST &&
+      session->state != XMPP_SESSION_STATE_READY) {
+    g_autofree char *host = NULL;
+    guint port = 0;
+    if (session->redirects >= XMPP_SESSION_MAX_REDIRECTS) {
+      xmpp_session_fail_with(session, XMPP_SESSION_ERROR, XMPP_SESSION_ERROR_REDIRECT_LIMIT,
+                             "redirected more than %d times", XMPP_SESSION_MAX_REDIRECTS);
+      return;
+    }
+    if (xmpp_stream_error_split_host(info->see_other_host, &host, &port) &&
+        session->events.redirect != NULL) {
+      session->redirects++;
+      xmpp_host_log(&session->host, XMPP_LOG_INFO, "redirected to %s (port %u)", host, port);
+      /* RFC 6120 §4.9.3.19: same policies, and the TLS identity stays the JID's domain. */
+      xmpp_stream_close(session->stream);
+      session->state = XMPP_SESSION_STATE_IDLE;
+      session->events.redirect(session->events_data, host, port);
+      return;
+    }
+  }
+  g_autoptr(GError) error = xmpp_stream_error_info_to_gerror(info);
+  xmpp_session_fail(session, error);
+}
+
+static void
+on_element(gpointer data, XmppNode *element)
+{
+  XmppSession *session = data;
+  g_autoptr(XmppNode) owned = element;
+  if (xmpp_node_is(element, XMPP_NS_STREAM, "error")) {
+    handle_stream_error(session, element);
+    return;
+  }
+  switch (session->state) {
+    case XMPP_SESSION_STATE_WAIT_FEATURES:
+      if (!xmpp_node_is(element, XMPP_NS_STREAM, "features")) {
+        xmpp_session_refuse(session, XMPP_STREAM_ERROR_UNSUPPORTED_STANZA_TYPE, XMPP_SESSION_ERROR,
+                            XMPP_SESSION_ERROR_PROTOCOL, "expected stream features");
+        return;
+      }
+      xmpp_session_handle_features(session, element);
+      return;
+    case XMPP_SESSION_STATE_STARTTLS:
+      xmpp_session_handle_starttls_reply(session, element);
+      return;
+    case XMPP_SESSION_STATE_SASL:
+      xmpp_session_handle_sasl(session, element);
+      return;
+    case XMPP_SESSION_STATE_LEGACY_AUTH:
+    case XMPP_SESSION_STATE_BIND:
+    case XMPP_SESSION_STATE_READY:
+      session->stanzas_in++;
+      xmpp_router_dispatch(session->router, g_steal_pointer(&owned));
+      return;
+    default:
+      xmpp_host_log(&session->host, XMPP_LOG_WARNING, "ignoring <%s/> in state %d",
+                    element->name ? element->name : "?", session->state);
+      return;
+  }
+}
+
+static void
+on_stream_end(gpointer data)
+{
+  XmppSession *session = data;
+  xmpp_session_fail_with(session, XMPP_SESSION_ERROR, XMPP_SESSION_ERROR_NETWORK,
+                         "the server closed the stream");
+}
+
+static void
+on_stream_failed(gpointer data, const GError *error)
+{
+  xmpp_session_fail(data, error);
+}
+
+static void
+on_tls_done(gpointer data, XmppTlsVerifyResult verify)
+{
+  XmppSession *session = data;
+  XmppTls *tls = xmpp_stream_get_tls(session->stream);
+  g_autoptr(XmppCertInfo) info = xmpp_tls_get_peer_cert_info(tls);
+  session->cert_problems = info != NULL ? info->problems : XMPP_CERT_INVALID;
+  if (verify == XMPP_TLS_VERIFY_ACCEPT) {
+    xmpp_session_tls_established(session);
+    return;
+  }
+  if (info == NULL || session->events.certificate == NULL) {
+    xmpp_session_fail_with(session, XMPP_TLS_ERROR, XMPP_TLS_ERROR_CERTIFICATE,
+                           "the server's certificate is not trusted");
+    return;
+  }
+  session->state = XMPP_SESSION_STATE_CERT_DECISION;
+  session->events.certificate(session->events_data, info);
+}
+
+static const XmppStreamCallbacks stream_callbacks = {
+    .stream_start = on_stream_start,
+    .element = on_element,
+    .stream_end = on_stream_end,
+    .failed = on_stream_failed,
+    .tls_done = on_tls_done,
+};
+
+/* ---- TLS ---- */
+
+gboolean
+xmpp_session_begin_tls(XmppSession *session)
+{
+  XmppTlsConfig tls = {
+      .server_name = session->domain, /* never an SRV target or connect server (T18) */
+      .ca_file = session->config.ca_file,
+      .no_system_trust = session->config.no_system_trust,
+      .pinned_sha256 = session->config.pinned_cert,
+      .priority = session->config.tls_priority,
+  };
+  g_autoptr(GError) error = NULL;
+  session->state = XMPP_SESSION_STATE_TLS_HANDSHAKE;
+  xmpp_session_progress(session, XMPP_SESSION_STEP_ENCRYPTING);
+  if (!xmpp_stream_start_tls(session->stream, &tls, &error)) {
+    xmpp_session_fail(session, error);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+void
+xmpp_session_tls_established(XmppSession *session)
+{
+  XmppTls *tls = xmpp_stream_get_tls(session->stream);
+  session->tls_active = TRUE;
+  g_free(session->tls_description);
+  session->tls_description = g_strdup_printf("TLS 1.%d", xmpp_tls_get_version(tls) == 13 ? 3 : 2);
+  /* RFC 6120 §5.4.3.3: forget what was learnt before TLS and start over. */
+  g_clear_pointer(&session->features, xmpp_stream_features_free);
+  xmpp_session_open_stream(session);
+}
+
+void
+xmpp_session_certificate_decision(XmppSession *session, gboolean accept)
+{
+  g_return_if_fail(session != NULL);
+  if (session->state != XMPP_SESSION_STATE_CERT_DECISION)
+    return;
+  xmpp_session_enter(session);
+  if (accept) {
+    xmpp_stream_trust_tls(session->stream);
+    xmpp_session_tls_established(session);
+  } else {
+    xmpp_session_fail_with(session, XMPP_TLS_ERROR, XMPP_TLS_ERROR_CERTIFICATE,
+                           "the server's certificate was rejected");
+  }
+  xmpp_session_leave(session);
+}
+
+/* ---- ready ---- */
+
+static gint64
+last_activity(gpointer data)
+{
+  return ((XmppSession *)data)->last_rx;
+}
+
+static void
+connection_dead(gpointer data)
+{
+  xmpp_session_fail_with(data, XMPP_SESSION_ERROR, XMPP_SESSION_ERROR_PING_TIMEOUT,
+                         "the server stopped answering");
+}
+
+void
+xmpp_session_become_ready(XmppSession *session, XmppJid *bound)
+{
+  xmpp_jid_free(session->bound);
+  session->bound = bound;
+  xmpp_router_set_own_jid(session->router, bound);
+  session->state = XMPP_SESSION_STATE_READY;
+  session->redirects = 0;
+  g_clear_pointer(&session->ping, xmpp_ping_free);
+  session->ping = xmpp_ping_new(
+      session->router, &session->host,
+      session->config.ping_interval_s ? session->config.ping_interval_s : XMPP_PING_INTERVAL_S,
+      session->config.ping_timeout_s ? session->config.ping_timeout_s : XMPP_PING_TIMEOUT_S,
+      last_activity, connection_dead, session);
+  xmpp_host_log(&session->host, XMPP_LOG_INFO, "bound as %s (%s, %s)", xmpp_jid_get_full(bound),
+                session->tls_description ? session->tls_description : "no TLS",
+                session->sasl_mechanism ? session->sasl_mechanism : "legacy auth");
+  xmpp_session_progress(session, XMPP_SESSION_STEP_READY);
+  if (session->events.ready != NULL)
+    session->events.ready(session->events_data, bound);
+}
+
+/* ---- public API ---- */
+
+static char *
+dup_nonempty(const char *s)
+{
+  return (s != NULL && *s != '\0') ? g_strdup(s) : NULL;
+}
+
+XmppSession *
+xmpp_session_new(const XmppSessionConfig *config, const XmppHost *host,
+                 const XmppSessionEvents *events, gpointer events_data, GError **error)
+{
+  g_return_val_if_fail(config != NULL && host != NULL && events != NULL, NULL);
+  g_autoptr(GError) jid_error = NULL;
+  g_autoptr(XmppJid) parsed = config->jid ? xmpp_jid_parse(config->jid, &jid_error) : NULL;
+  if (parsed == NULL || xmpp_jid_get_local(parsed) == NULL) {
+    g_set_error(error, XMPP_SESSION_ERROR, XMPP_SESSION_ERROR_INVALID_JID,
+                "invalid account JID: %s", jid_error ? jid_error->message : "no localpart");
+    return NULL;
+  }
+  if (config->resource != NULL && *config->resource != '\0') {
+    g_autoptr(XmppJid) full = xmpp_jid_with_resource(parsed, config->resource, &jid_error);
+    if (full == NULL) {
+      g_set_error(error, XMPP_SESSION_ERROR, XMPP_SESSION_ERROR_INVALID_JID,
+                  "invalid resource: %s", jid_error->message);
+      return NULL;
+    }
+  }
+  XmppSession *session = g_new0(XmppSession, 1);
+  session->host = *host;
+  session->events = *events;
+  session->events_data = events_data;
+  session->config = *config;
+  session->config.jid = NULL;
+  session->config.resource = session->resource = dup_nonempty(config->resource);
+  session->config.password = session->password = g_strdup(config->password ? config->password : "");
+  session->config.lang = session->lang = dup_nonempty(config->lang);
+  session->config.ca_file = session->ca_file = dup_nonempty(config->ca_file);
+  session->config.pinned_cert = session->pinned_cert = dup_nonempty(config->pinned_cert);
+  session->config.tls_priority = session->tls_priority = dup_nonempty(config->tls_priority);
+  session->account = xmpp_jid_dup_bare(parsed);
+  session->domain = g_strdup(xmpp_jid_get_domain(session->account));
+  session->router = xmpp_router_new(&session->host, router_send, session);
+  xmpp_router_set_own_jid(session->router, session->account);
+  xmpp_ping_add_responder(session->router);
+  session->state = XMPP_SESSION_STATE_IDLE;
+  return session;
+}
+
+static void
+session_destroy(XmppSession *session)
+{
+  xmpp_router_free(session->router);
+  xmpp_ping_free(session->ping);
+  xmpp_stream_free(session->stream);
+  xmpp_sasl_free(session->sasl);
+  xmpp_stream_features_free(session->features);
+  xmpp_jid_free(session->account);
+  xmpp_jid_free(session->bound);
+  if (session->password != NULL)
+    memset(session->password, 0, strlen(session->password));
+  g_free(session->password);
+  g_free(session->resource);
+  g_free(session->lang);
+  g_free(session->ca_file);
+  g_free(session->pinned_cert);
+  g_free(session->tls_priority);
+  g_free(session->domain);
+  g_free(session->stream_id);
+  g_free(session->tls_description);
+  g_free(session->sasl_mechanism);
+  g_free(session->bound_resource);
+  g_free(session);
+}
+
+void
+xmpp_session_free(XmppSession *session)
+{
+  if (session == NULL)
+    return;
+  /* Ends pending IQs while the session is still whole. */
+  if (session->state != XMPP_SESSION_STATE_CLOSED) {
+    session->state = XMPP_SESSION_STATE_CLOSED;
+    xmpp_router_fail_pending(session->router);
+  }
+  if (session->in_use > 0) {
+    session->free_pending = TRUE;
+    return;
+  }
+  session_destroy(session);
+}
+
+const char *
+xmpp_session_get_domain(const XmppSession *session)
+{
+  g_return_val_if_fail(session != NULL, NULL);
+  return session->domain;
+}
+
+const XmppJid *
+xmpp_session_get_account_jid(const XmppSession *session)
+{
+  g_return_val_if_fail(session != NULL, NULL);
+  return session->account;
+}
+
+const XmppJid *
+xmpp_session_get_bound_jid(const XmppSession *session)
+{
+  g_return_val_if_fail(session != NULL, NULL);
+  return session->state == XMPP_SESSION_STATE_READY ? session->bound : NULL;
+}
+
+void
+xmpp_session_connect_transport(XmppSession *session, XmppTransportKind kind)
+{
+  g_return_if_fail(session != NULL);
+  xmpp_session_enter(session);
+  g_clear_pointer(&session->stream, xmpp_stream_free);
+  g_clear_pointer(&session->sasl, xmpp_sasl_free);
+  g_clear_pointer(&session->features, xmpp_stream_features_free);
+  session->tls_active = FALSE;
+  session->authenticated = FALSE;
+  session->cert_problems = 0;
+  session->last_rx = xmpp_host_now(&session->host);
+  session->stream = xmpp_stream_new(&session->host, &stream_callbacks, session);
+  session->state = XMPP_SESSION_STATE_WAIT_HEADER;
+  xmpp_session_progress(session, XMPP_SESSION_STEP_CONNECTING);
+  if (kind == XMPP_TRANSPORT_DIRECT_TLS) {
+    xmpp_session_begin_tls(session);
+  } else if (session->config.tls_policy == XMPP_TLS_POLICY_DIRECT) {
+    xmpp_session_fail_with(session, XMPP_SESSION_ERROR, XMPP_SESSION_ERROR_ENCRYPTION,
+                           "Direct TLS is required but the transport is plain TCP");
+  } else {
+    xmpp_session_open_stream(session);
+  }
+  xmpp_session_leave(session);
+}
+
+void
+xmpp_session_feed(XmppSession *session, const guint8 *data, gsize len)
+{
+  g_return_if_fail(session != NULL);
+  if (session->stream == NULL || session->state == XMPP_SESSION_STATE_CLOSED)
+    return;
+  xmpp_session_enter(session);
+  session->last_rx = xmpp_host_now(&session->host);
+  xmpp_stream_feed(session->stream, data, len);
+  xmpp_session_leave(session);
+}
+
+void
+xmpp_session_transport_closed(XmppSession *session, const char *reason)
+{
+  g_return_if_fail(session != NULL);
+  xmpp_session_enter(session);
+  if (session->state != XMPP_SESSION_STATE_IDLE)
+    xmpp_session_fail_with(session, XMPP_SESSION_ERROR, XMPP_SESSION_ERROR_NETWORK, "%s",
+                           reason ? reason : "connection closed");
+  xmpp_session_leave(session);
+}
+
+void
+xmpp_session_close(XmppSession *session)
+{
+  g_return_if_fail(session != NULL);
+  xmpp_session_enter(session);
+  xmpp_session_fail(session, NULL);
+  xmpp_session_leave(session);
+}
+
+guint
+xmpp_session_get_cert_problems(const XmppSession *session)
+{
+  g_return_val_if_fail(session != NULL, 0);
+  return session->cert_problems;
+}
+
+gboolean
+xmpp_session_is_ready(const XmppSession *session)
+{
+  return session != NULL && session->state == XMPP_SESSION_STATE_READY;
+}
+
+XmppRouter *
+xmpp_session_get_router(XmppSession *session)
+{
+  g_return_val_if_fail(session != NULL, NULL);
+  return session->router;
+}
+
+void
+xmpp_session_send(XmppSession *session, const XmppNode *stanza)
+{
+  g_return_if_fail(session != NULL && stanza != NULL);
+  if (session->state != XMPP_SESSION_STATE_READY) {
+    xmpp_host_log(&session->host, XMPP_LOG_WARNING, "dropping <%s/>: session not ready",
+                  stanza->name ? stanza->name : "?");
+    return;
+  }
+  xmpp_session_send_element(session, stanza);
+}
+
+void
+xmpp_session_send_iq(XmppSession *session, XmppNode *iq, XmppIqCallback cb, gpointer user_data,
+                     GDestroyNotify destroy)
+{
+  g_return_if_fail(session != NULL);
+  xmpp_router_send_iq(session->router, iq, 0, cb, user_data, destroy);
+}
+
+const char *
+xmpp_session_get_tls_description(const XmppSession *session)
+{
+  g_return_val_if_fail(session != NULL, NULL);
+  return session->tls_description;
+}
+
+const char *
+xmpp_session_get_sasl_mechanism(const XmppSession *session)
+{
+  g_return_val_if_fail(session != NULL, NULL);
+  return session->sasl_mechanism;
+}

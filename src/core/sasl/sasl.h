@@ -33,7 +33,7 @@ typedef enum {
 } XmppSaslError;
 
 /* Iteration count bounds (T28). Below MIN_WARN we log a warning but go on. */
-#define XMPP_SCRAM_MAX_ITERATIONS 1000000
+#define XMPP_SCRAM_MAX_ITERATIONS      1000000
 #define XMPP_SCRAM_MIN_WARN_ITERATIONS 4096
 
 typedef enum {
@@ -63,6 +63,15 @@ typedef struct _XmppSaslConfig {
   gpointer random_user_data;
   /* Log hook for warnings (e.g. low iteration count); may be NULL. */
   void (*log_warning)(gpointer user_data, const char *message);
+  /* Added after the first contract: */
+  gpointer log_user_data; /* passed to log_warning */
+  /* Upper bound for the SCRAM iteration count; 0 means XMPP_SCRAM_MAX_ITERATIONS (T28). */
+  guint scram_max_iterations;
+  /* Length of the SCRAM client nonce in characters; 0 means the default (24), values are
+   * clamped to 16..128. The nonce is made of the random bytes that are printable ASCII other
+   * than ',' (rejection sampling), so a test's `random` hook that returns the RFC 5802 §5 /
+   * RFC 7677 §3 example nonce, with this set to its length, reproduces those exchanges. */
+  guint scram_nonce_len;
 } XmppSaslConfig;
 
 typedef struct _XmppSasl XmppSasl;

@@ -14,45 +14,55 @@ G_BEGIN_DECLS
 GQuark xmpp_tls_error_quark(void);
 
 typedef enum {
-  XMPP_TLS_ERROR_INIT,      /* GnuTLS setup failed (bad CA file, ...) */
-  XMPP_TLS_ERROR_HANDSHAKE, /* handshake failed (protocol version, alert, ...) */
-  XMPP_TLS_ERROR_IO,        /* record layer error after the handshake */
+  XMPP_TLS_ERROR_INIT,        /* GnuTLS setup failed (bad CA file, ...) */
+  XMPP_TLS_ERROR_HANDSHAKE,   /* handshake failed (protocol version, alert, ...) */
+  XMPP_TLS_ERROR_IO,          /* record layer error after the handshake */
   XMPP_TLS_ERROR_CERTIFICATE, /* the certificate was rejected (by policy or by the user) */
-  XMPP_TLS_ERROR_CLOSED,    /* the peer closed the TLS session */
+  XMPP_TLS_ERROR_CLOSED,      /* the peer closed the TLS session */
 } XmppTlsError;
 
 /* Why a certificate is not trusted (bits). */
 typedef enum {
   XMPP_CERT_OK = 0,
-  XMPP_CERT_UNTRUSTED = 1 << 0,   /* unknown issuer, self-signed, bad chain, CA:FALSE signer */
+  XMPP_CERT_UNTRUSTED = 1 << 0, /* unknown issuer, self-signed, bad chain, CA:FALSE signer */
   XMPP_CERT_EXPIRED = 1 << 1,
   XMPP_CERT_NOT_ACTIVATED = 1 << 2,
   XMPP_CERT_HOSTNAME_MISMATCH = 1 << 3,
   XMPP_CERT_REVOKED = 1 << 4,
   XMPP_CERT_INSECURE_ALGORITHM = 1 << 5,
-  XMPP_CERT_INVALID = 1 << 6,     /* no certificate, or it cannot be parsed */
+  XMPP_CERT_INVALID = 1 << 6,      /* no certificate, or it cannot be parsed */
   XMPP_CERT_PIN_MISMATCH = 1 << 7, /* a pin exists for this account and differs */
 } XmppCertProblem;
 
 typedef struct _XmppCertInfo {
-  char *subject;     /* RFC 4514 DN */
+  char *subject; /* RFC 4514 DN */
   char *issuer;
   gint64 not_before; /* unix time */
   gint64 not_after;
-  char *sha256;      /* "AB:CD:..." upper-case hex of the leaf DER */
-  GBytes *der;       /* leaf certificate */
-  guint problems;    /* XmppCertProblem bits */
+  char *sha256;   /* "AB:CD:..." upper-case hex of the leaf DER */
+  GBytes *der;    /* leaf certificate */
+  guint problems; /* XmppCertProblem bits */
 } XmppCertInfo;
 
 void xmpp_cert_info_free(XmppCertInfo *info);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(XmppCertInfo, xmpp_cert_info_free)
+/* Parses a DER certificate into an XmppCertInfo (problems = 0). NULL with
+ * XMPP_TLS_ERROR_CERTIFICATE if it is empty or cannot be parsed (T20). */
+XmppCertInfo *xmpp_cert_info_new_from_der(const guint8 *der, gsize len, GError **error);
+XmppCertInfo *xmpp_cert_info_copy(const XmppCertInfo *info);
+/* XmppCertProblem bits for a GnuTLS verification status (gnutls_certificate_status_t bits).
+ * Never 0 when status is not 0. */
+guint xmpp_cert_problems_from_gnutls(guint gnutls_status);
+/* "AB:CD:..." for a digest. */
+char *xmpp_cert_format_fingerprint(const guint8 *digest, gsize len);
 
 typedef struct _XmppTlsConfig {
-  const char *server_name; /* SNI and reference identity: always the JID's domain */
-  const char *ca_file;     /* optional extra trust anchors (PEM) */
-  gboolean no_system_trust; /* tests: only ca_file */
+  const char *server_name;   /* SNI and reference identity: always the JID's domain */
+  const char *ca_file;       /* optional extra trust anchors (PEM) */
+  gboolean no_system_trust;  /* tests: only ca_file */
   const char *pinned_sha256; /* "AB:CD:..." (case and separators ignored), or NULL */
-  const char *priority;    /* GnuTLS priority string; NULL = "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2" */
+  /* GnuTLS priority string; NULL = "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2" */
+  const char *priority;
 } XmppTlsConfig;
 
 typedef enum {
@@ -72,13 +82,19 @@ typedef struct _XmppTlsCallbacks {
 
 typedef struct _XmppTls XmppTls;
 
+/* Most decrypted bytes kept while the user decides about an untrusted certificate. */
+#define XMPP_TLS_MAX_PENDING_BYTES (256 * 1024)
+
 XmppTls *xmpp_tls_new(const XmppTlsConfig *config, const XmppTlsCallbacks *callbacks,
                       gpointer user_data, GError **error);
 void xmpp_tls_free(XmppTls *tls);
 /* Sends the ClientHello. */
 gboolean xmpp_tls_start(XmppTls *tls, GError **error);
 /* Ciphertext from the network. FALSE with error on a fatal TLS problem. Callbacks run from here.
- * Any callback may free the XmppTls only if it returns immediately after (the function notices). */
+ * Any callback may free the XmppTls only if it returns immediately after (the function notices).
+ * Implementation: xmpp_tls_free() from inside a callback only marks the session; no callback
+ * runs after that, nothing more is sent, and the outermost xmpp_tls_* call (feed, write, start,
+ * set_trusted, close) frees it before returning (feed then returns TRUE). */
 gboolean xmpp_tls_feed(XmppTls *tls, const guint8 *data, gsize len, GError **error);
 /* Plaintext to encrypt and send. Only after handshake_done and trust. */
 gboolean xmpp_tls_write(XmppTls *tls, const guint8 *data, gsize len, GError **error);

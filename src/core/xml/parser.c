@@ -1,1 +1,676 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* XmppParser: libxml2 SAX2 push parser turned into stream-open / stanza / stream-close events,
+ * refusing what RFC 6120 §11 forbids and enforcing hard limits on partial input. */
+#include "xml/parser.h"
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <string.h>
+
+/* Input is handed to libxml2 in slices of at most this size, and the stanza byte limit is
+ * checked after each slice: libxml2 never buffers more than limit + SLICE bytes for us. */
+#define FEED_SLICE (16 * 1024)
+
+struct _XmppParser {
+  XmppParserCallbacks cb;
+  gpointer user_data;
+  XmppParserLimits limits;
+  xmlSAXHandler sax;
+  xmlParserCtxtPtr ctxt; /* NULL until the first byte of a document */
+
+  guint level;       /* open elements, the stream header included */
+  XmppNode *stanza;  /* depth-1 element being built */
+  XmppNode *current; /* innermost open element inside stanza */
+  GString *text;     /* character data not yet attached to current */
+  gsize since_boundary; /* bytes fed since the last stanza boundary */
+
+  GError *error;      /* first violation; sticky until reset */
+  gboolean in_feed;   /* inside xmlParseChunk: libxml2 is on the C stack */
+  gboolean in_start_tag; /* inside startElementNs: ctxt->input->cur is on the '>' or "/>" */
+  gboolean halted;    /* xmlStopParser was called on ctxt */
+  gboolean stopped;   /* xmpp_parser_stop(): discard everything until reset */
+  gboolean closed;    /* </stream:stream> seen */
+  gboolean reset_pending, free_pending;
+  char *remainder; /* bytes libxml2 had not consumed when reset was called from a callback */
+  gsize remainder_len;
+};
+
+G_DEFINE_QUARK(xmpp-xml-error-quark, xmpp_xml_error)
+
+static void
+halt(XmppParser *p)
+{
+  if (p->ctxt != NULL && !p->halted) {
+    /* Also frees libxml2's input buffer: nothing buffered survives. */
+    xmlStopParser(p->ctxt);
+    p->halted = TRUE;
+  }
+}
+
+static void G_GNUC_PRINTF(3, 4)
+fail(XmppParser *p, XmppXmlError code, const char *fmt, ...)
+{
+  if (p->error == NULL) {
+    va_list ap;
+    va_start(ap, fmt);
+    p->error = g_error_new_valist(XMPP_XML_ERROR, code, fmt, ap);
+    va_end(ap);
+  }
+  halt(p);
+}
+
+/* ---- restricted XML (RFC 6120 §11.1): every hook below only refuses ---- */
+
+static void
+restricted(XmppParser *p, const char *what)
+{
+  fail(p, XMPP_XML_ERROR_RESTRICTED_XML, "restricted XML: %s", what);
+}
+
+static void
+sax_internal_subset(void *ud, const xmlChar *name, const xmlChar *ext_id, const xmlChar *sys_id)
+{
+  /* Stopping here, before any declaration is read, is what defuses billion laughs (T1/T2)
+   * and external entities (T3): the DTD body is never parsed. */
+  restricted(ud, "document type declaration");
+}
+
+static void
+sax_external_subset(void *ud, const xmlChar *name, const xmlChar *ext_id, const xmlChar *sys_id)
+{
+  restricted(ud, "external DTD subset");
+}
+
+static void
+sax_comment(void *ud, const xmlChar *value)
+{
+  restricted(ud, "comment");
+}
+
+static void
+sax_pi(void *ud, const xmlChar *target, const xmlChar *data)
+{
+  restricted(ud, "processing instruction");
+}
+
+static void
+sax_entity_decl(void *ud, const xmlChar *name, int type, const xmlChar *public_id,
+                const xmlChar *system_id, xmlChar *content)
+{
+  restricted(ud, "entity declaration");
+}
+
+static void
+sax_unparsed_entity_decl(void *ud, const xmlChar *name, const xmlChar *public_id,
+                         const xmlChar *system_id, const xmlChar *notation)
+{
+  restricted(ud, "entity declaration");
+}
+
+static void
+sax_notation_decl(void *ud, const xmlChar *name, const xmlChar *public_id,
+                  const xmlChar *system_id)
+{
+  restricted(ud, "notation declaration");
+}
+
+static void
+sax_element_decl(void *ud, const xmlChar *name, int type, xmlElementContentPtr content)
+{
+  restricted(ud, "element declaration");
+}
+
+static void
+sax_attribute_decl(void *ud, const xmlChar *elem, const xmlChar *fullname, int type, int def,
+                   const xmlChar *default_value, xmlEnumerationPtr tree)
+{
+  restricted(ud, "attribute declaration");
+}
+
+/* libxml2 resolves the five predefined entities and character references itself and asks
+ * here only for any other entity: all of those are refused and none is ever expanded. */
+static xmlEntityPtr
+sax_get_entity(void *ud, const xmlChar *name)
+{
+  restricted(ud, "entity reference");
+  return NULL;
+}
+
+static void
+sax_reference(void *ud, const xmlChar *name)
+{
+  restricted(ud, "entity reference");
+}
+
+static xmlParserInputPtr
+sax_resolve_entity(void *ud, const xmlChar *public_id, const xmlChar *system_id)
+{
+  /* The per-parser guard against external loading: nothing is ever fetched (T3). */
+  restricted(ud, "external entity");
+  return NULL;
+}
+
+/* ---- errors from libxml2 ---- */
+
+static void
+sax_structured_error(void *ud, xmlErrorPtr e)
+{
+  XmppParser *p = ud;
+  if (e == NULL || e->level == XML_ERR_NONE || e->level == XML_ERR_WARNING)
+    return; /* e.g. "xmlns: URI jabber:client is not absolute" */
+  switch (e->code) {
+    case XML_ERR_UNSUPPORTED_ENCODING:
+    case XML_ERR_UNKNOWN_ENCODING:
+      fail(p, XMPP_XML_ERROR_UNSUPPORTED_ENCODING, "unsupported encoding (RFC 6120 §11.6)");
+      break;
+    case XML_ERR_NAME_TOO_LONG:
+      fail(p, XMPP_XML_ERROR_POLICY_VIOLATION, "name too long");
+      break;
+    case XML_ERR_UNDECLARED_ENTITY:
+    case XML_WAR_UNDECLARED_ENTITY:
+    case XML_ERR_ENTITY_LOOP:
+    case XML_ERR_ENTITY_PE_INTERNAL:
+      restricted(p, "entity reference");
+      break;
+    default:
+      /* Includes XML_NS_ERR_UNDEFINED_NAMESPACE: an unbound prefix breaks the namespace
+       * well-formedness that RFC 6120 §4.9.3.13 requires, so it is not-well-formed. */
+      fail(p, XMPP_XML_ERROR_NOT_WELL_FORMED, "not well-formed (libxml2 error %d, line %d)",
+           e->code, e->line);
+      break;
+  }
+}
+
+/* ---- document and elements ---- */
+
+static gboolean
+is_utf8_name(const char *name)
+{
+  return g_ascii_strcasecmp(name, "UTF-8") == 0 || g_ascii_strcasecmp(name, "UTF8") == 0;
+}
+
+static void
+sax_start_document(void *ud)
+{
+  XmppParser *p = ud;
+  xmlParserCtxtPtr c = p->ctxt;
+  /* Runs right after the XML declaration. RFC 6120 §11.6: UTF-8 only. libxml2 may already have
+   * switched decoders for a declared encoding or a UTF-16 BOM; nothing was delivered yet. */
+  const char *declared = (const char *)c->input->encoding;
+  const char *decoder = (c->input->buf != NULL && c->input->buf->encoder != NULL)
+                            ? c->input->buf->encoder->name
+                            : NULL;
+  if ((declared != NULL && !is_utf8_name(declared)) ||
+      (decoder != NULL && !is_utf8_name(decoder))) {
+    fail(p, XMPP_XML_ERROR_UNSUPPORTED_ENCODING, "unsupported encoding %s (RFC 6120 §11.6)",
+         declared != NULL ? declared : decoder);
+    return;
+  }
+  /* RFC 6120 §11.8: XML 1.0 only. libxml2 merely warns about other versions. */
+  if (c->version != NULL && strcmp((const char *)c->version, "1.0") != 0)
+    fail(p, XMPP_XML_ERROR_NOT_WELL_FORMED, "XML version %s is not 1.0", c->version);
+}
+
+/* Bytes libxml2 holds after the construct whose callback is running. */
+static gsize
+buffered_after_current(XmppParser *p)
+{
+  xmlParserInputPtr in = p->ctxt->input;
+  const xmlChar *cur = in->cur;
+  if (p->in_start_tag) {
+    /* startElementNs runs before the tag's "/>" or ">" is consumed. */
+    if (cur < in->end && *cur == '/')
+      cur++;
+    if (cur < in->end && *cur == '>')
+      cur++;
+  }
+  return cur <= in->end ? (gsize)(in->end - cur) : 0;
+}
+
+/* SAX2 passes attribute values decoded, except that with entity substitution off (we never
+ * turn it on) an '&' coming from "&amp;" or "&#38;" is handed over as the five bytes "&#38;",
+ * and no other '&' can reach us. Undo exactly that. */
+static char *
+attr_value_dup(const xmlChar *value, const xmlChar *end)
+{
+  gsize len = (gsize)(end - value);
+  const char *amp = memchr(value, '&', len);
+  if (amp == NULL)
+    return g_strndup((const char *)value, len);
+  GString *s = g_string_sized_new(len);
+  const char *v = (const char *)value, *e = (const char *)end;
+  while (v < e) {
+    if (*v == '&' && e - v >= 5 && memcmp(v, "&#38;", 5) == 0) {
+      g_string_append_c(s, '&');
+      v += 5;
+    } else {
+      g_string_append_c(s, *v++);
+    }
+  }
+  return g_string_free(s, FALSE);
+}
+
+static XmppNode *
+build_element(const xmlChar *localname, const xmlChar *uri, int nb_attributes,
+              const xmlChar **attributes)
+{
+  XmppNode *node = g_new0(XmppNode, 1);
+  node->ns = g_strdup(uri != NULL ? (const char *)uri : "");
+  node->name = g_strdup((const char *)localname);
+  if (nb_attributes > 0) {
+    node->attrs = g_ptr_array_sized_new((guint)nb_attributes);
+    for (int i = 0; i < nb_attributes; i++) {
+      const xmlChar **a = attributes + 5 * i; /* localname, prefix, URI, value, end */
+      XmppAttr *attr = g_new(XmppAttr, 1);
+      attr->ns = g_strdup((const char *)a[2]);
+      attr->name = g_strdup((const char *)a[0]);
+      attr->value = attr_value_dup(a[3], a[4]);
+      g_ptr_array_add(node->attrs, attr);
+    }
+  }
+  return node;
+}
+
+static void
+flush_text(XmppParser *p)
+{
+  if (p->text->len > 0 && p->current != NULL) {
+    xmpp_node_add_text(p->current, p->text->str, (gssize)p->text->len);
+    g_string_truncate(p->text, 0);
+  }
+}
+
+/* RFC 6120 §4.8: the stream element, its namespace and the content namespace. */
+static gboolean
+check_stream_header(XmppParser *p, const xmlChar *localname, const xmlChar *prefix,
+                    const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces)
+{
+  if (uri == NULL || strcmp((const char *)uri, XMPP_NS_STREAMS) != 0 ||
+      strcmp((const char *)localname, "stream") != 0) {
+    fail(p, XMPP_XML_ERROR_INVALID_NAMESPACE, "stream root is not {%s}stream (RFC 6120 §4.8.1)",
+         XMPP_NS_STREAMS);
+    return FALSE;
+  }
+  /* §4.8.5: an implementation MAY accept only the 'stream:' prefix; the example in §4.9.3.2
+   * (bad-namespace-prefix) is a stream element with another prefix. */
+  if (prefix == NULL || strcmp((const char *)prefix, "stream") != 0) {
+    fail(p, XMPP_XML_ERROR_BAD_NAMESPACE_PREFIX, "stream element must use the prefix 'stream'");
+    return FALSE;
+  }
+  const char *content_ns = NULL;
+  for (int i = 0; i < nb_namespaces; i++) {
+    if (namespaces[2 * i] == NULL)
+      content_ns = (const char *)namespaces[2 * i + 1];
+  }
+  /* §4.8.2: we are a client; jabber:server or jabber:component streams are not ours. */
+  if (content_ns == NULL || strcmp(content_ns, XMPP_NS_CLIENT) != 0) {
+    fail(p, XMPP_XML_ERROR_INVALID_NAMESPACE, "content namespace is not %s (RFC 6120 §4.8.2)",
+         XMPP_NS_CLIENT);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static void
+sax_start_element(void *ud, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri,
+                  int nb_namespaces, const xmlChar **namespaces, int nb_attributes,
+                  int nb_defaulted, const xmlChar **attributes)
+{
+  XmppParser *p = ud;
+  if (p->error != NULL || p->halted)
+    return;
+  if (prefix != NULL && uri == NULL) {
+    fail(p, XMPP_XML_ERROR_NOT_WELL_FORMED, "unbound namespace prefix %s", prefix);
+    return;
+  }
+  for (int i = 0; i < nb_attributes; i++) {
+    if (attributes[5 * i + 1] != NULL && attributes[5 * i + 2] == NULL) {
+      fail(p, XMPP_XML_ERROR_NOT_WELL_FORMED, "unbound namespace prefix %s",
+           attributes[5 * i + 1]);
+      return;
+    }
+    if (strlen((const char *)attributes[5 * i]) > XMPP_XML_MAX_NAME_BYTES) {
+      fail(p, XMPP_XML_ERROR_POLICY_VIOLATION, "attribute name too long");
+      return;
+    }
+  }
+  if (strlen((const char *)localname) > XMPP_XML_MAX_NAME_BYTES) {
+    fail(p, XMPP_XML_ERROR_POLICY_VIOLATION, "element name too long");
+    return;
+  }
+  if ((guint)nb_attributes + (guint)nb_namespaces > p->limits.max_attrs) {
+    fail(p, XMPP_XML_ERROR_POLICY_VIOLATION, "more than %u attributes", p->limits.max_attrs);
+    return;
+  }
+  if (p->level == 0) {
+    if (!check_stream_header(p, localname, prefix, uri, nb_namespaces, namespaces))
+      return;
+    /* The version attribute is delivered as is: the stream layer decides what a missing or
+     * other version means (RFC 6120 §4.7.5, unsupported-version). */
+    XmppNode *header = build_element(localname, uri, nb_attributes, attributes);
+    p->level = 1;
+    p->in_start_tag = TRUE;
+    p->since_boundary = buffered_after_current(p);
+    if (p->cb.stream_start != NULL)
+      p->cb.stream_start(p->user_data, header);
+    p->in_start_tag = FALSE;
+    xmpp_node_free(header);
+    return;
+  }
+  if (p->level > p->limits.max_depth) { /* the stanza itself is level 1 */
+    fail(p, XMPP_XML_ERROR_POLICY_VIOLATION, "elements nested deeper than %u",
+         p->limits.max_depth);
+    return;
+  }
+  XmppNode *node = build_element(localname, uri, nb_attributes, attributes);
+  if (p->level == 1) {
+    p->stanza = node;
+  } else {
+    flush_text(p);
+    xmpp_node_add_child(p->current, node);
+  }
+  p->current = node;
+  p->level++;
+}
+
+static void
+sax_end_element(void *ud, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri)
+{
+  XmppParser *p = ud;
+  if (p->error != NULL || p->halted || p->level == 0)
+    return;
+  if (p->level == 1) {
+    /* </stream:stream>: nothing after it is delivered (T12) unless the callback resets. */
+    p->level = 0;
+    p->closed = TRUE;
+    if (p->cb.stream_end != NULL)
+      p->cb.stream_end(p->user_data);
+    if (!p->reset_pending)
+      halt(p);
+    return;
+  }
+  flush_text(p);
+  p->level--;
+  if (p->level > 1) {
+    p->current = p->current->parent;
+    return;
+  }
+  XmppNode *stanza = p->stanza;
+  p->stanza = p->current = NULL;
+  p->since_boundary = buffered_after_current(p);
+  if (p->cb.stanza != NULL)
+    p->cb.stanza(p->user_data, stanza);
+  else
+    xmpp_node_free(stanza);
+}
+
+static void
+sax_characters(void *ud, const xmlChar *ch, int len)
+{
+  XmppParser *p = ud;
+  if (p->error != NULL || p->halted || len <= 0)
+    return;
+  if (p->level >= 2) {
+    g_string_append_len(p->text, (const char *)ch, len);
+    return;
+  }
+  /* Between stanzas: whitespace keepalives (RFC 6120 §4.6.1) end a stanza-byte count.
+   * Other text there is meaningless and ignored, but keeps counting towards the limit. */
+  for (int i = 0; i < len; i++) {
+    if (ch[i] != ' ' && ch[i] != '\t' && ch[i] != '\n' && ch[i] != '\r')
+      return;
+  }
+  p->since_boundary = buffered_after_current(p);
+}
+
+/* ---- lifecycle ---- */
+
+XmppParser *
+xmpp_parser_new(const XmppParserCallbacks *callbacks, gpointer user_data,
+                const XmppParserLimits *limits)
+{
+  g_return_val_if_fail(callbacks != NULL, NULL);
+  xmlInitParser();
+  XmppParser *p = g_new0(XmppParser, 1);
+  p->cb = *callbacks;
+  p->user_data = user_data;
+  p->limits.max_stanza_bytes = XMPP_XML_MAX_STANZA_BYTES;
+  p->limits.max_depth = XMPP_XML_MAX_DEPTH;
+  p->limits.max_attrs = XMPP_XML_MAX_ATTRS;
+  if (limits != NULL) { /* 0 keeps the default */
+    if (limits->max_stanza_bytes > 0)
+      p->limits.max_stanza_bytes = limits->max_stanza_bytes;
+    if (limits->max_depth > 0)
+      p->limits.max_depth = limits->max_depth;
+    if (limits->max_attrs > 0)
+      p->limits.max_attrs = limits->max_attrs;
+  }
+  p->text = g_string_sized_new(256);
+
+  xmlSAXVersion(&p->sax, 2);
+  xmlSAXHandler *h = &p->sax;
+  h->startDocument = sax_start_document;
+  h->endDocument = NULL;
+  h->startElementNs = sax_start_element;
+  h->endElementNs = sax_end_element;
+  h->startElement = NULL;
+  h->endElement = NULL;
+  h->characters = sax_characters;
+  h->ignorableWhitespace = sax_characters;
+  h->cdataBlock = sax_characters; /* CDATA is not restricted by RFC 6120 §11.1: plain text */
+  h->comment = sax_comment;
+  h->processingInstruction = sax_pi;
+  h->internalSubset = sax_internal_subset;
+  h->externalSubset = sax_external_subset;
+  h->entityDecl = sax_entity_decl;
+  h->unparsedEntityDecl = sax_unparsed_entity_decl;
+  h->notationDecl = sax_notation_decl;
+  h->elementDecl = sax_element_decl;
+  h->attributeDecl = sax_attribute_decl;
+  h->getEntity = sax_get_entity;
+  h->getParameterEntity = sax_get_entity;
+  h->reference = sax_reference;
+  h->resolveEntity = sax_resolve_entity;
+  h->isStandalone = NULL;
+  h->hasInternalSubset = NULL;
+  h->hasExternalSubset = NULL;
+  h->serror = sax_structured_error;
+  h->warning = NULL;
+  h->error = NULL;
+  h->fatalError = NULL;
+  return p;
+}
+
+static gboolean
+ensure_ctxt(XmppParser *p)
+{
+  if (p->ctxt != NULL)
+    return TRUE;
+  /* No initial chunk, so libxml2 installs no input decoder and its buffer holds exactly the
+   * bytes we fed: that is what lets a reset from a callback find the unconsumed rest.
+   * (2.9.14's xmlCreatePushParserCtxt takes no encoding; forcing "UTF-8" through
+   * xmlCtxtResetPush only adds a UTF-8 to UTF-8 converter and does not stop a declared
+   * encoding from switching, so UTF-8 is enforced in sax_start_document instead.) */
+  p->ctxt = xmlCreatePushParserCtxt(&p->sax, p, NULL, 0, NULL);
+  if (p->ctxt == NULL)
+    return FALSE;
+  /* Never XML_PARSE_NOENT, XML_PARSE_DTDLOAD or XML_PARSE_HUGE: libxml2's own depth and
+   * name limits stay on, and nothing is substituted or loaded. */
+  xmlCtxtUseOptions(p->ctxt, XML_PARSE_NONET);
+  p->halted = FALSE;
+  return TRUE;
+}
+
+static void
+reset_state(XmppParser *p)
+{
+  if (p->ctxt != NULL) {
+    xmlFreeParserCtxt(p->ctxt);
+    p->ctxt = NULL;
+  }
+  xmpp_node_free(p->stanza);
+  p->stanza = p->current = NULL;
+  g_string_truncate(p->text, 0);
+  p->level = 0;
+  p->since_boundary = 0;
+  g_clear_error(&p->error);
+  p->halted = p->stopped = p->closed = FALSE;
+  p->reset_pending = FALSE;
+}
+
+static void
+parser_destroy(XmppParser *p)
+{
+  reset_state(p);
+  g_free(p->remainder);
+  g_string_free(p->text, TRUE);
+  g_free(p);
+}
+
+void
+xmpp_parser_free(XmppParser *parser)
+{
+  if (parser == NULL)
+    return;
+  if (parser->in_feed) {
+    /* Called from one of our callbacks: libxml2 is still running; free on the way out. */
+    parser->free_pending = TRUE;
+    halt(parser);
+    return;
+  }
+  parser_destroy(parser);
+}
+
+void
+xmpp_parser_reset(XmppParser *parser)
+{
+  g_return_if_fail(parser != NULL);
+  if (!parser->in_feed) {
+    reset_state(parser);
+    return;
+  }
+  /* From a callback (stream restart after SASL success, RFC 6120 §6.4.6): the bytes after the
+   * construct that fired belong to the new document, e.g. the server's new stream header
+   * arriving in the same read as <success/>. Keep them, then stop this document. */
+  if (!parser->reset_pending && !parser->halted && parser->ctxt != NULL) {
+    xmlParserInputPtr in = parser->ctxt->input;
+    gsize rest = buffered_after_current(parser);
+    g_free(parser->remainder);
+    parser->remainder = g_malloc(rest + 1);
+    memcpy(parser->remainder, in->end - rest, rest);
+    parser->remainder_len = rest;
+  }
+  parser->reset_pending = TRUE;
+  halt(parser);
+}
+
+void
+xmpp_parser_stop(XmppParser *parser)
+{
+  g_return_if_fail(parser != NULL);
+  parser->stopped = TRUE;
+  /* RFC 6120 §5.4.3.3: whatever followed <proceed/> in the same read is discarded (T15). */
+  halt(parser);
+  g_clear_pointer(&parser->remainder, g_free);
+  parser->remainder_len = 0;
+  parser->reset_pending = FALSE;
+  if (!parser->in_feed && parser->ctxt != NULL) {
+    xmlFreeParserCtxt(parser->ctxt);
+    parser->ctxt = NULL;
+  }
+}
+
+/* Feeds one slice to libxml2 and enforces the byte limit. */
+static void
+parse_slice(XmppParser *p, const char *data, gsize len)
+{
+  if (p->level == 0 && p->ctxt == NULL && len > 0) {
+    /* A document starting with NUL or a UTF-16 BOM byte cannot be UTF-8 XML (§11.6). */
+    guchar c = (guchar)data[0];
+    if (c == 0x00 || c == 0xFE || c == 0xFF) {
+      fail(p, XMPP_XML_ERROR_UNSUPPORTED_ENCODING, "not UTF-8 (RFC 6120 §11.6)");
+      return;
+    }
+  }
+  if (!ensure_ctxt(p)) {
+    fail(p, XMPP_XML_ERROR_POLICY_VIOLATION, "out of memory");
+    return;
+  }
+  p->since_boundary += len;
+  p->in_feed = TRUE;
+  int rc = xmlParseChunk(p->ctxt, data, (int)len, 0);
+  p->in_feed = FALSE;
+  if (p->free_pending || p->reset_pending || p->stopped || p->closed || p->error != NULL)
+    return;
+  if (p->since_boundary > p->limits.max_stanza_bytes) {
+    /* Checked on partial data: a stanza that never ends is stopped at limit + one slice. */
+    fail(p, XMPP_XML_ERROR_POLICY_VIOLATION, "stanza larger than %" G_GSIZE_FORMAT " bytes",
+         p->limits.max_stanza_bytes);
+    return;
+  }
+  if ((p->halted || rc != 0) && p->error == NULL) /* libxml2 gave up without a report */
+    fail(p, XMPP_XML_ERROR_NOT_WELL_FORMED, "not well-formed");
+}
+
+gboolean
+xmpp_parser_feed(XmppParser *parser, const char *data, gsize len, GError **error)
+{
+  g_return_val_if_fail(parser != NULL, FALSE);
+  g_return_val_if_fail(data != NULL || len == 0, FALSE);
+  g_return_val_if_fail(!parser->in_feed, FALSE);
+  XmppParser *p = parser;
+
+  /* The input still to parse is `pending` (bytes kept over a reset) followed by data. */
+  char *pending = NULL;
+  gsize pending_len = 0, pending_off = 0;
+  while (p->error == NULL && !p->stopped && !p->closed) {
+    const char *chunk;
+    gsize n;
+    if (pending_off < pending_len) {
+      chunk = pending + pending_off;
+      n = MIN(pending_len - pending_off, FEED_SLICE);
+      pending_off += n;
+    } else if (len > 0) {
+      chunk = data;
+      n = MIN(len, FEED_SLICE);
+      data += n;
+      len -= n;
+    } else {
+      break;
+    }
+    parse_slice(p, chunk, n);
+    if (p->free_pending) {
+      g_free(pending);
+      parser_destroy(p);
+      return TRUE;
+    }
+    if (p->reset_pending) {
+      /* New pending input: what the old document left over, then the unfed part of pending. */
+      char *rest = p->remainder;
+      gsize rest_len = p->remainder_len;
+      p->remainder = NULL;
+      p->remainder_len = 0;
+      reset_state(p);
+      GByteArray *b = g_byte_array_sized_new((guint)(rest_len + pending_len - pending_off));
+      g_byte_array_append(b, (const guint8 *)rest, (guint)rest_len);
+      g_byte_array_append(b, (const guint8 *)pending + pending_off,
+                          (guint)(pending_len - pending_off));
+      g_free(rest);
+      g_free(pending);
+      pending_len = b->len;
+      pending_off = 0;
+      pending = (char *)g_byte_array_free(b, FALSE);
+    }
+  }
+  g_free(pending);
+  if (p->stopped && p->ctxt != NULL) {
+    xmlFreeParserCtxt(p->ctxt);
+    p->ctxt = NULL;
+  }
+  if (p->error != NULL) {
+    if (error != NULL)
+      *error = g_error_copy(p->error);
+    return FALSE;
+  }
+  return TRUE;
+}

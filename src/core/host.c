@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Helpers through which every core file reaches its host (log, randomness, clock). */
+#include "host.h"
+
+#include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
+
+void
+xmpp_host_log(const XmppHost *host, XmppLogLevel level, const char *format, ...)
+{
+  va_list args;
+  va_start(args, format);
+  char *message = g_strdup_vprintf(format, args);
+  va_end(args);
+  if (host != NULL && host->log != NULL) {
+    host->log(host->data, level, message);
+  } else {
+    static const GLogLevelFlags map[] = {G_LOG_LEVEL_DEBUG, G_LOG_LEVEL_INFO,
+                                         G_LOG_LEVEL_MESSAGE, G_LOG_LEVEL_MESSAGE};
+    g_log("lyre", map[level], "%s", message);
+  }
+  g_free(message);
+}
+
+void
+xmpp_host_random(const XmppHost *host, guint8 *buf, gsize len)
+{
+  if (host != NULL && host->random != NULL) {
+    host->random(host->data, buf, len);
+    return;
+  }
+  if (gnutls_rnd(GNUTLS_RND_NONCE, buf, len) < 0) {
+    /* GnuTLS cannot fail here short of a broken installation; never hand out zeros. */
+    for (gsize i = 0; i < len; i++)
+      buf[i] = (guint8)g_random_int();
+  }
+}
+
+gint64
+xmpp_host_now(const XmppHost *host)
+{
+  if (host != NULL && host->now != NULL)
+    return host->now(host->data);
+  return g_get_monotonic_time();
+}
+
+char *
+xmpp_host_random_id(const XmppHost *host)
+{
+  guint8 bytes[16];
+  xmpp_host_random(host, bytes, sizeof bytes);
+  GString *id = g_string_sized_new(2 * sizeof bytes);
+  for (gsize i = 0; i < sizeof bytes; i++)
+    g_string_append_printf(id, "%02x", bytes[i]);
+  return g_string_free(id, FALSE);
+}

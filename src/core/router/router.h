@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* XmppRouter: per-session stanza dispatch. Handlers are keyed by (stanza kind, payload
+ * namespace, payload name); pending IQs end exactly once (result, error, timeout or close), and
+ * a reply is accepted only from the JID the request went to (RFC 6120 §8.1.2.1, T38). */
+#pragma once
+
+#include "host.h"
+#include "router/stanza.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  XMPP_HANDLER_PASS,     /* not mine: try the next handler */
+  XMPP_HANDLER_CONSUMED, /* handled (for IQs: a reply was sent or will be) */
+} XmppHandlerResult;
+
+typedef XmppHandlerResult (*XmppStanzaHandler)(XmppStanza *stanza, gpointer user_data);
+
+/* Exactly one call per request: reply is the result or error stanza (borrowed), or NULL on
+ * timeout or close; error is set when the reply is an error or there is no reply. */
+typedef void (*XmppIqCallback)(const XmppStanza *reply, const GError *error, gpointer user_data);
+
+#define XMPP_ROUTER_IQ_TIMEOUT_MS  60000 /* default reply timeout */
+#define XMPP_ROUTER_MAX_PENDING_IQ 4096  /* beyond this, new requests fail at once */
+
+typedef struct _XmppRouter XmppRouter;
+
+/* send: how the router hands a stanza to the stream (borrowed node). */
+XmppRouter *xmpp_router_new(const XmppHost *host, void (*send)(gpointer, const XmppNode *),
+                            gpointer send_data);
+/* Ends every pending IQ with SESSION_CLOSED first. */
+void xmpp_router_free(XmppRouter *router);
+
+/* Our own full JID once bound (for origin checks); NULL before. */
+void xmpp_router_set_own_jid(XmppRouter *router, const XmppJid *jid);
+const XmppJid *xmpp_router_get_own_jid(const XmppRouter *router);
+
+/* ns/name NULL means any. For IQs, the key matches the payload (first child element); for
+ * messages and presences, a handler with a key runs when a child element matches it; handlers
+ * with no key see every stanza of the kind. Returns a handle for removal. */
+guint xmpp_router_add_handler(XmppRouter *router, XmppStanzaKind kind, const char *ns,
+                              const char *name, XmppStanzaHandler handler, gpointer user_data,
+                              GDestroyNotify destroy);
+void xmpp_router_remove_handler(XmppRouter *router, guint handle);
+
+/* Dispatches a received stanza (takes node). Results/errors go to pending IQs after the origin
+ * check; get/set IQs that no handler consumes get a service-unavailable error reply (or
+ * feature-not-implemented when the namespace is known but the type is not handled). */
+void xmpp_router_dispatch(XmppRouter *router, XmppNode *node);
+
+/* Sends an IQ get/set (takes iq). Gives it a fresh random id and remembers where it went. The
+ * callback runs exactly once. timeout_ms 0 means XMPP_ROUTER_IQ_TIMEOUT_MS. */
+void xmpp_router_send_iq(XmppRouter *router, XmppNode *iq, guint timeout_ms, XmppIqCallback cb,
+                         gpointer user_data, GDestroyNotify destroy);
+/* Sends any stanza as is (borrowed). */
+void xmpp_router_send(XmppRouter *router, const XmppNode *node);
+/* Ends every pending IQ with SESSION_CLOSED (the session lost its stream for good). */
+void xmpp_router_fail_pending(XmppRouter *router);
+guint xmpp_router_n_pending(const XmppRouter *router);
+
+/* Does this stanza come from our own account (RFC 6121 §2.1.6, XEP-0280 §11): no from at all,
+ * or a from whose bare JID is ours (xmpp_jid_equal, so case variants match: T35). An invalid
+ * from never does. */
+gboolean xmpp_router_is_from_self(const XmppRouter *router, const XmppStanza *stanza);
+
+G_END_DECLS

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* XmppSession: the composition root of the core. One per account: it owns the router and the
+ * current stream (one transport's negotiation: TLS, SASL, bind), and outlives a transport, so a
+ * later stream-management resume can attach a new transport to the same session. */
+#pragma once
+
+#include "host.h"
+#include "router/router.h"
+#include "stream/tls.h"
+
+G_BEGIN_DECLS
+
+#define XMPP_SESSION_ERROR (xmpp_session_error_quark())
+GQuark xmpp_session_error_quark(void);
+
+/* Failures of the session itself (others come with XMPP_STREAM_ERROR, XMPP_SASL_ERROR,
+ * XMPP_TLS_ERROR or XMPP_XML_ERROR). */
+typedef enum {
+  XMPP_SESSION_ERROR_NETWORK,         /* the transport closed or failed */
+  XMPP_SESSION_ERROR_ENCRYPTION,      /* TLS required but not offered, or STARTTLS failed */
+  XMPP_SESSION_ERROR_INVALID_JID,     /* the account's JID or resource is not valid */
+  XMPP_SESSION_ERROR_BIND,            /* resource binding or session establishment failed */
+  XMPP_SESSION_ERROR_CONFLICT,        /* resource conflict at bind time */
+  XMPP_SESSION_ERROR_AUTH,            /* legacy auth refused (XEP-0078) */
+  XMPP_SESSION_ERROR_NO_AUTH,         /* no usable authentication method */
+  XMPP_SESSION_ERROR_PING_TIMEOUT,    /* the server did not answer a keepalive in time */
+  XMPP_SESSION_ERROR_REDIRECT_LIMIT,  /* see-other-host followed too often */
+  XMPP_SESSION_ERROR_PROTOCOL,        /* the server broke the protocol (unexpected element) */
+} XmppSessionError;
+
+typedef enum {
+  XMPP_TLS_POLICY_REQUIRE,       /* STARTTLS required (prpl-jabber's "require_tls") */
+  XMPP_TLS_POLICY_OPPORTUNISTIC, /* STARTTLS if offered ("opportunistic_tls") */
+  XMPP_TLS_POLICY_DIRECT,        /* Direct TLS only, XEP-0368 ("old_ssl") */
+} XmppTlsPolicy;
+
+typedef enum {
+  XMPP_TRANSPORT_TCP,        /* plain TCP: STARTTLS follows */
+  XMPP_TRANSPORT_DIRECT_TLS, /* TLS from the first byte (XEP-0368) */
+} XmppTransportKind;
+
+#define XMPP_SESSION_MAX_REDIRECTS 3  /* see-other-host, RFC 6120 §4.9.3.19 */
+#define XMPP_PING_INTERVAL_S 50       /* keepalive after this much silence */
+#define XMPP_PING_TIMEOUT_S 25        /* dead if no answer: noticed within 50+5+25 = 80 s */
+
+typedef struct _XmppSessionConfig {
+  const char *jid;      /* the account: localpart@domain (a resource here is ignored) */
+  const char *resource; /* NULL or "": the server picks */
+  const char *password;
+  const char *lang;     /* xml:lang of our stream, e.g. "en"; NULL: none */
+  XmppTlsPolicy tls_policy;
+  gboolean allow_plain_in_clear;
+  const char *ca_file;       /* extra trust anchors */
+  const char *pinned_cert;   /* SHA-256 fingerprint the user accepted for always */
+  gboolean no_system_trust;  /* tests only */
+  const char *tls_priority;  /* tests only; NULL default */
+  guint ping_interval_s;     /* 0: XMPP_PING_INTERVAL_S */
+  guint ping_timeout_s;      /* 0: XMPP_PING_TIMEOUT_S */
+} XmppSessionConfig;
+
+typedef enum {
+  XMPP_SESSION_STEP_CONNECTING, /* transport up, stream opened */
+  XMPP_SESSION_STEP_ENCRYPTING, /* TLS handshake */
+  XMPP_SESSION_STEP_AUTHENTICATING,
+  XMPP_SESSION_STEP_BINDING,
+  XMPP_SESSION_STEP_READY,
+} XmppSessionStep;
+#define XMPP_SESSION_N_STEPS 5
+
+typedef struct _XmppSessionEvents {
+  /* Progress for the UI. */
+  void (*progress)(gpointer data, XmppSessionStep step);
+  /* Negotiation finished: the stream is bound to this full JID. Send initial presence now. */
+  void (*ready)(gpointer data, const XmppJid *bound_jid);
+  /* The session failed or closed. error NULL: a clean close we asked for. After this, the only
+   * valid calls are xmpp_session_free() and xmpp_session_connect_transport(). */
+  void (*closed)(gpointer data, const GError *error);
+  /* The certificate is not trusted: ask the user, then call xmpp_session_certificate_decision.
+   * info is borrowed for the duration of the call (copy what you need). */
+  void (*certificate)(gpointer data, const XmppCertInfo *info);
+  /* see-other-host: connect a new transport to host:port (port 0: the default for the kind),
+   * then call xmpp_session_connect_transport(). The TLS identity stays the JID's domain. */
+  void (*redirect)(gpointer data, const char *host, guint port);
+} XmppSessionEvents;
+
+typedef struct _XmppSession XmppSession;
+
+/* Copies config. NULL with XMPP_SESSION_ERROR_INVALID_JID when the JID or resource is bad. */
+XmppSession *xmpp_session_new(const XmppSessionConfig *config, const XmppHost *host,
+                              const XmppSessionEvents *events, gpointer events_data,
+                              GError **error);
+void xmpp_session_free(XmppSession *session);
+
+/* The JID's domain: what SRV looks up and what TLS verifies. */
+const char *xmpp_session_get_domain(const XmppSession *session);
+/* The account's bare JID as configured (normalised). */
+const XmppJid *xmpp_session_get_account_jid(const XmppSession *session);
+/* The bound full JID, or NULL before READY. */
+const XmppJid *xmpp_session_get_bound_jid(const XmppSession *session);
+
+/* A new transport is connected: start negotiating on it. */
+void xmpp_session_connect_transport(XmppSession *session, XmppTransportKind kind);
+/* Bytes from the transport. */
+void xmpp_session_feed(XmppSession *session, const guint8 *data, gsize len);
+/* The transport closed or failed (reason for the log). Emits closed with NETWORK unless the
+ * session was already closing. */
+void xmpp_session_transport_closed(XmppSession *session, const char *reason);
+/* Close cleanly: </stream:stream> and TLS close_notify. Emits closed(NULL) at once. */
+void xmpp_session_close(XmppSession *session);
+
+/* Answer to the certificate event. accept: go on (the glue stores a pin itself if the user
+ * chose "always"). !accept: the session closes with XMPP_TLS_ERROR_CERTIFICATE. */
+void xmpp_session_certificate_decision(XmppSession *session, gboolean accept);
+/* XmppCertProblem bits of the last certificate shown or rejected (for the error mapping). */
+guint xmpp_session_get_cert_problems(const XmppSession *session);
+
+gboolean xmpp_session_is_ready(const XmppSession *session);
+XmppRouter *xmpp_session_get_router(XmppSession *session);
+/* Sends a stanza (borrowed) when READY; otherwise it is dropped with a warning. */
+void xmpp_session_send(XmppSession *session, const XmppNode *stanza);
+/* Shorthand for xmpp_router_send_iq on the session's router. */
+void xmpp_session_send_iq(XmppSession *session, XmppNode *iq, XmppIqCallback cb,
+                          gpointer user_data, GDestroyNotify destroy);
+
+/* Names of what was negotiated, for the log and the account's tooltip: e.g. "TLS 1.3",
+ * "SCRAM-SHA-256-PLUS". NULL before. */
+const char *xmpp_session_get_tls_description(const XmppSession *session);
+const char *xmpp_session_get_sasl_mechanism(const XmppSession *session);
+
+G_END_DECLS

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Shared declarations of the libpurple glue: the per-connection state kept in the
+ * PurpleConnection's protocol data, and the functions the glue files call on each other. */
+#pragma once
+
+#include <purple.h>
+
+#include "session.h"
+
+G_BEGIN_DECLS
+
+#define XMPP_PURPLE_PLUGIN_ID "prpl-lyre"
+#define XMPP_PURPLE_DEBUG "lyre" /* purple_debug_* category */
+
+/* Account setting keys. The first ones are prpl-jabber's, with the same meaning and values, so
+ * an account moved from prpl-jabber keeps its settings. */
+#define XMPP_PURPLE_OPT_SECURITY "connection_security"
+#define XMPP_PURPLE_SECURITY_REQUIRE "require_tls"
+#define XMPP_PURPLE_SECURITY_OPPORTUNISTIC "opportunistic_tls"
+#define XMPP_PURPLE_SECURITY_DIRECT "old_ssl"
+#define XMPP_PURPLE_OPT_PLAIN_IN_CLEAR "auth_plain_in_clear"
+#define XMPP_PURPLE_OPT_CONNECT_SERVER "connect_server"
+#define XMPP_PURPLE_OPT_PORT "port"
+#define XMPP_PURPLE_OPT_FT_PROXIES "ft_proxies"
+#define XMPP_PURPLE_OPT_CUSTOM_SMILEYS "custom_smileys"
+#define XMPP_PURPLE_OPT_CA_FILE "lyre_ca_file"
+#define XMPP_PURPLE_OPT_PINNED_CERT "lyre_pinned_cert"
+
+#define XMPP_PURPLE_DEFAULT_PORT 5222        /* RFC 6120 §3.2.1 fallback */
+#define XMPP_PURPLE_DEFAULT_DIRECT_PORT 5223 /* prpl-jabber's old_ssl port */
+
+/* Hard limits of the socket layer. */
+#define XMPP_PURPLE_READ_CHUNK (16 * 1024)          /* bytes read per wakeup */
+#define XMPP_PURPLE_MAX_OUTBUF (8 * 1024 * 1024)    /* unsent bytes before we give up */
+
+typedef struct _XmppPurpleTarget {
+  char *host;
+  int port;
+  XmppTransportKind kind;
+} XmppPurpleTarget;
+
+/* One signed-in (or signing-in) account: owned by the PurpleConnection's protocol data. */
+typedef struct _XmppPurpleConn {
+  PurpleConnection *gc;
+  PurpleAccount *account;
+  XmppSession *session;
+  XmppHost host; /* must outlive session: the core keeps a pointer to it */
+  XmppTlsPolicy policy;
+
+  /* Connection attempts: targets left to try, in order (XmppPurpleTarget*). */
+  GQueue targets;
+  PurpleProxyConnectData *connect_data;
+  PurpleSrvTxtQueryData *srv_direct; /* _xmpps-client._tcp (XEP-0368) */
+  PurpleSrvTxtQueryData *srv_tcp;    /* _xmpp-client._tcp (RFC 6120 §3.2.1) */
+  GPtrArray *srv_direct_results;     /* XmppPurpleTarget*, NULL until answered */
+  GPtrArray *srv_tcp_results;
+  gboolean srv_tcp_refused;          /* the SRV answer was "." (RFC 2782) */
+  guint srv_pending;                 /* lookups not answered yet */
+  char *last_connect_error;
+
+  /* The transport. */
+  int fd;
+  XmppTransportKind kind;
+  guint read_watch;
+  guint write_watch;
+  guint fail_timer; /* reports a write failure outside the core's call stack */
+  GByteArray *outbuf;
+
+  gboolean transport_started; /* xmpp_session_connect_transport was called once */
+  gboolean session_closed;    /* the closed event fired: only free is allowed now */
+  gboolean cert_pending;      /* a certificate question is open (handle: this struct) */
+  XmppCertInfo *cert_info;    /* what the open question is about */
+  guint cert_timer;           /* applies the answer outside any caller's stack */
+  int cert_action;            /* the answer, while cert_timer runs */
+} XmppPurpleConn;
+
+/* purple-connection.c */
+void xmpp_purple_connection_login(PurpleAccount *account);
+void xmpp_purple_connection_close(PurpleConnection *gc);
+XmppPurpleConn *xmpp_purple_connection_get(PurpleConnection *gc);
+
+/* purple-errors.c: THE mapping of core errors to libpurple's. Pure. cert_problems are the
+ * XmppCertProblem bits (used for XMPP_TLS_ERROR_CERTIFICATE). text (optional) receives a
+ * translated, human-readable explanation (free with g_free). */
+PurpleConnectionError xmpp_purple_error_from_gerror(const GError *error, guint cert_problems,
+                                                    char **text);
+/* Translated reasons for XmppCertProblem bits, one per line. */
+char *xmpp_purple_error_describe_cert_problems(guint problems);
+/* Server-supplied text made safe to show: valid UTF-8, no control characters, capped. */
+char *xmpp_purple_error_sanitize(const char *text);
+#define XMPP_PURPLE_MAX_SERVER_TEXT 300 /* bytes of server text shown in an error */
+
+/* purple-cert.c */
+void xmpp_purple_cert_ask(XmppPurpleConn *conn, const XmppCertInfo *info);
+void xmpp_purple_cert_cancel(XmppPurpleConn *conn);
+
+/* purple-presence.c */
+GList *xmpp_purple_presence_status_types(PurpleAccount *account);
+void xmpp_purple_presence_set_status(PurpleAccount *account, PurpleStatus *status);
+/* Sends the account's active status (initial presence, RFC 6121 §4.2). */
+void xmpp_purple_presence_send_current(XmppPurpleConn *conn);
+/* The <presence/> for a status id of ours ("available", "away", ...), a message (may contain
+ * purple markup, NULL for none) and a priority. Pure. */
+XmppNode *xmpp_purple_presence_build(const char *status_id, const char *message, int priority);
+
+G_END_DECLS

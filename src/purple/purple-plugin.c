@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The plugin itself: plugin and protocol info, account options and user splits, and the one
+ * exported symbol (purple_init_plugin). */
+#include "purple-glue.h"
+#include "purple-i18n.h"
+
+#include <locale.h>
+
+#include "jid/jid.h"
+
+static const char *
+list_icon(PurpleAccount *account, PurpleBuddy *buddy)
+{
+  return "lyre"; /* pixmaps/pidgin/protocols/<size>/lyre.png */
+}
+
+static const char *
+normalize(const PurpleAccount *account, const char *who)
+{
+  /* libpurple 2's normalize returns a borrowed string that the caller never frees, so like
+   * every prpl we keep the last answer in a buffer (libpurple runs on one thread). */
+  static char buf[3 * XMPP_JID_MAX_PART_BYTES + 3];
+  char *norm = who != NULL ? xmpp_jid_normalize(who) : NULL;
+  if (norm == NULL || strlen(norm) >= sizeof buf) {
+    g_free(norm);
+    return NULL; /* libpurple falls back to its generic normalisation */
+  }
+  g_strlcpy(buf, norm, sizeof buf);
+  g_free(norm);
+  return buf;
+}
+
+static PurplePluginProtocolInfo prpl_info = {
+    .struct_size = sizeof(PurplePluginProtocolInfo),
+    .options = 0, /* password required; no chat features yet */
+    .icon_spec = NO_BUDDY_ICONS,
+    .list_icon = list_icon,
+    .status_types = xmpp_purple_presence_status_types,
+    .login = xmpp_purple_connection_login,
+    .close = xmpp_purple_connection_close,
+    .set_status = xmpp_purple_presence_set_status,
+    .normalize = normalize,
+};
+
+static PurplePluginInfo plugin_info = {
+    .magic = PURPLE_PLUGIN_MAGIC,
+    .major_version = PURPLE_MAJOR_VERSION,
+    .minor_version = PURPLE_MINOR_VERSION,
+    .type = PURPLE_PLUGIN_PROTOCOL,
+    .priority = PURPLE_PRIORITY_DEFAULT,
+    .id = XMPP_PURPLE_PLUGIN_ID,
+    .name = "XMPP (Lyre)",
+    .version = LYRE_VERSION,
+    .extra_info = &prpl_info,
+};
+
+static void
+add_option(PurpleAccountOption *option)
+{
+  prpl_info.protocol_options = g_list_append(prpl_info.protocol_options, option);
+}
+
+static GList *
+add_choice(GList *list, const char *label, const char *value)
+{
+  PurpleKeyValuePair *kvp = g_new0(PurpleKeyValuePair, 1);
+  kvp->key = g_strdup(label);
+  kvp->value = g_strdup(value);
+  return g_list_append(list, kvp);
+}
+
+static void
+init_plugin(PurplePlugin *plugin)
+{
+  /* Our own catalogue, in UTF-8 whatever the locale's charset (purple expects UTF-8). */
+  bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
+
+  plugin_info.summary = _("XMPP protocol plugin (Lyre)");
+  plugin_info.description =
+      _("Connects to XMPP servers with modern security: Direct TLS and STARTTLS, SCRAM with "
+        "channel binding, and certificate pinning.");
+  plugin_info.author = "Lyre developers";
+
+  /* User splits as prpl-jabber declares them, so usernames move over unchanged: the first '@'
+   * starts the domain, the first '/' after it the resource (empty: the server picks). */
+  PurpleAccountUserSplit *split = purple_account_user_split_new(_("Domain"), NULL, '@');
+  purple_account_user_split_set_reverse(split, FALSE);
+  prpl_info.user_splits = g_list_append(prpl_info.user_splits, split);
+  split = purple_account_user_split_new(_("Resource"), "", '/');
+  purple_account_user_split_set_reverse(split, FALSE);
+  prpl_info.user_splits = g_list_append(prpl_info.user_splits, split);
+
+  /* Keys and values of prpl-jabber where the meaning is the same. The first choice is the
+   * default. */
+  GList *security = NULL;
+  security = add_choice(security, _("Require encryption"), XMPP_PURPLE_SECURITY_REQUIRE);
+  security = add_choice(security, _("Use encryption if available"),
+                        XMPP_PURPLE_SECURITY_OPPORTUNISTIC);
+  security = add_choice(security, _("Direct TLS only"), XMPP_PURPLE_SECURITY_DIRECT);
+  add_option(
+      purple_account_option_list_new(_("Connection security"), XMPP_PURPLE_OPT_SECURITY, security));
+  add_option(purple_account_option_bool_new(_("Allow plaintext auth over unencrypted streams"),
+                                            XMPP_PURPLE_OPT_PLAIN_IN_CLEAR, FALSE));
+  add_option(purple_account_option_int_new(_("Connect port"), XMPP_PURPLE_OPT_PORT,
+                                           XMPP_PURPLE_DEFAULT_PORT));
+  add_option(purple_account_option_string_new(_("Connect server"), XMPP_PURPLE_OPT_CONNECT_SERVER,
+                                              NULL));
+  /* Kept so a migrated account's value survives; file transfer is not implemented yet, so it
+   * is unused for now. */
+  add_option(purple_account_option_string_new(_("File transfer proxies"),
+                                              XMPP_PURPLE_OPT_FT_PROXIES, NULL));
+  /* Kept for the same reason; custom smileys are not implemented yet. */
+  add_option(purple_account_option_bool_new(_("Show Custom Smileys"),
+                                            XMPP_PURPLE_OPT_CUSTOM_SMILEYS, TRUE));
+  /* Lyre's own settings. */
+  add_option(
+      purple_account_option_string_new(_("CA certificate file"), XMPP_PURPLE_OPT_CA_FILE, NULL));
+  add_option(purple_account_option_string_new(_("Pinned certificate (SHA-256)"),
+                                              XMPP_PURPLE_OPT_PINNED_CERT, NULL));
+}
+
+PURPLE_INIT_PLUGIN(lyre, init_plugin, plugin_info)

@@ -1,0 +1,443 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Unit tests for XmppJid (src/core/jid/jid.c): corpora, comparison, limits, round trips. */
+#include "jid/jid.h"
+
+#include <locale.h>
+#include <string.h>
+
+/* Decodes the corpus escapes described at the top of the corpora in tests/data/jid. */
+static char *
+corpus_unescape(const char *in)
+{
+  GString *out = g_string_new(NULL);
+
+  if (strcmp(in, "\\e") == 0)
+    return g_string_free(out, FALSE);
+  for (const char *p = in; *p;) {
+    if (*p != '\\') {
+      g_string_append_c(out, *p++);
+      continue;
+    }
+    p++;
+    if (*p == '\\') {
+      g_string_append_c(out, '\\');
+      p++;
+    } else if (*p == 'u' || *p == 'U') {
+      int digits = *p == 'u' ? 4 : 8;
+      g_autofree char *hex = g_strndup(p + 1, digits);
+      g_string_append_unichar(out, (gunichar)g_ascii_strtoull(hex, NULL, 16));
+      p += 1 + digits;
+    } else if (*p == 'x') {
+      g_autofree char *hex = g_strndup(p + 1, 2);
+      g_string_append_c(out, (char)g_ascii_strtoull(hex, NULL, 16));
+      p += 3;
+    } else if (*p == '*') {
+      char *end = NULL;
+      guint64 n = g_ascii_strtoull(p + 1, &end, 10);
+      g_autofree char *one = NULL;
+      g_assert_cmpint(*end, ==, ':');
+      p = end + 1;
+      if (*p == '\\') { /* the repeated character may itself be an escape */
+        gsize len = p[1] == 'u' ? 6 : p[1] == 'U' ? 10 : 2;
+        g_autofree char *esc = g_strndup(p, len);
+        one = corpus_unescape(esc);
+        p += len;
+      } else {
+        const char *next = g_utf8_next_char(p);
+        one = g_strndup(p, next - p);
+        p = next;
+      }
+      for (guint64 i = 0; i < n; i++)
+        g_string_append(out, one);
+    } else {
+      g_error("bad corpus escape \\%c in %s", *p, in);
+    }
+  }
+  return g_string_free(out, FALSE);
+}
+
+typedef struct {
+  char *input;
+  char *expect; /* normalised form (valid.txt) or error code name (invalid.txt); may be NULL */
+  int line;
+} CorpusEntry;
+
+static void
+corpus_entry_free(gpointer p)
+{
+  CorpusEntry *e = p;
+  g_free(e->input);
+  g_free(e->expect);
+  g_free(e);
+}
+
+static GPtrArray *
+corpus_load(const char *name, gboolean unescape_expect)
+{
+  const char *root = g_getenv("LYRE_SOURCE_ROOT");
+  g_autofree char *path = root
+                              ? g_build_filename(root, "tests", "data", "jid", name, NULL)
+                              : g_test_build_filename(G_TEST_DIST, "..", "data", "jid", name, NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  GPtrArray *entries = g_ptr_array_new_with_free_func(corpus_entry_free);
+
+  g_file_get_contents(path, &text, NULL, &error);
+  g_assert_no_error(error);
+  lines = g_strsplit(text, "\n", -1);
+  for (int i = 0; lines[i]; i++) {
+    g_auto(GStrv) cols = NULL;
+    CorpusEntry *e;
+    if (lines[i][0] == '\0' || lines[i][0] == '#')
+      continue;
+    cols = g_strsplit(lines[i], "\t", 2);
+    e = g_new0(CorpusEntry, 1);
+    e->input = corpus_unescape(cols[0]);
+    if (cols[1])
+      e->expect = unescape_expect ? corpus_unescape(cols[1]) : g_strdup(cols[1]);
+    e->line = i + 1;
+    g_ptr_array_add(entries, e);
+  }
+  g_assert_cmpuint(entries->len, >=, 20);
+  return entries;
+}
+
+static int
+error_code_from_name(const char *name)
+{
+  static const char *const names[] = {"EMPTY", "LOCALPART", "DOMAINPART", "RESOURCEPART",
+                                      "INVALID_UTF8"};
+  for (guint i = 0; i < G_N_ELEMENTS(names); i++)
+    if (g_strcmp0(name, names[i]) == 0)
+      return (int)i;
+  g_error("unknown error code name %s", name);
+  return -1;
+}
+
+/* T59: every entry of invalid.txt is rejected with the expected error code. */
+static void
+test_invalid_corpus(void)
+{
+  g_autoptr(GPtrArray) corpus = corpus_load("invalid.txt", FALSE);
+
+  for (guint i = 0; i < corpus->len; i++) {
+    CorpusEntry *e = corpus->pdata[i];
+    g_autoptr(GError) error = NULL;
+    g_autoptr(XmppJid) jid = xmpp_jid_parse(e->input, &error);
+    if (jid)
+      g_error("invalid.txt:%d: accepted as %s", e->line, xmpp_jid_get_full(jid));
+    g_assert_nonnull(error);
+    g_assert_true(error->domain == XMPP_JID_ERROR);
+    if (e->expect && error->code != error_code_from_name(e->expect))
+      g_error("invalid.txt:%d: error %d (%s), expected %s", e->line, error->code, error->message,
+              e->expect);
+    g_assert_null(xmpp_jid_normalize(e->input));
+  }
+}
+
+/* T60: every entry of valid.txt is accepted and normalised as written. */
+static void
+test_valid_corpus(void)
+{
+  g_autoptr(GPtrArray) corpus = corpus_load("valid.txt", TRUE);
+
+  for (guint i = 0; i < corpus->len; i++) {
+    CorpusEntry *e = corpus->pdata[i];
+    g_autoptr(GError) error = NULL;
+    g_autoptr(XmppJid) jid = xmpp_jid_parse(e->input, &error);
+    g_autofree char *norm = xmpp_jid_normalize(e->input);
+    if (!jid)
+      g_error("valid.txt:%d: rejected: %s", e->line, error->message);
+    g_assert_cmpstr(xmpp_jid_get_full(jid), ==, e->expect ? e->expect : e->input);
+    g_assert_cmpstr(norm, ==, xmpp_jid_get_full(jid));
+  }
+}
+
+static XmppJid *
+parse_ok(const char *s)
+{
+  g_autoptr(GError) error = NULL;
+  XmppJid *jid = xmpp_jid_parse(s, &error);
+  g_assert_no_error(error);
+  g_assert_nonnull(jid);
+  return jid;
+}
+
+/* RFC 7622 §3.1: resource after the first '/', localpart before the first '@' before it. */
+static void
+test_split_rule(void)
+{
+  g_autoptr(XmppJid) j = parse_ok("a@b/c@d/e");
+  g_autoptr(XmppJid) d = parse_ok("b/c@d");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XmppJid) bad = xmpp_jid_parse("no@one@x", &error);
+
+  g_assert_cmpstr(xmpp_jid_get_local(j), ==, "a");
+  g_assert_cmpstr(xmpp_jid_get_domain(j), ==, "b");
+  g_assert_cmpstr(xmpp_jid_get_resource(j), ==, "c@d/e");
+  g_assert_cmpstr(xmpp_jid_get_bare(j), ==, "a@b");
+  g_assert_cmpstr(xmpp_jid_get_full(j), ==, "a@b/c@d/e");
+  g_assert_null(xmpp_jid_get_local(d)); /* the '@' after the '/' belongs to the resource */
+  g_assert_cmpstr(xmpp_jid_get_resource(d), ==, "c@d");
+  g_assert_null(bad); /* first '@' rule: domain "one@x" */
+  g_assert_error(error, XMPP_JID_ERROR, XMPP_JID_ERROR_DOMAINPART);
+}
+
+/* T61 and T35-style twins: one comparison function over normalised parts. */
+static void
+test_compare_normalise(void)
+{
+  static const struct {
+    const char *a, *b;
+    XmppJidMatch how;
+    gboolean equal;
+  } cases[] = {
+      {"Juliet@Example.TEST", "juliet@example.test", XMPP_JID_MATCH_FULL, TRUE},
+      {"Juliet@Example.TEST", "juliet@example.test", XMPP_JID_MATCH_BARE, TRUE},
+      {"juliet@example.test.", "juliet@example.test", XMPP_JID_MATCH_FULL, TRUE},
+      {"\xEF\xBC\xAA\xEF\xBD\x95liet@example.test", "juliet@example.test", XMPP_JID_MATCH_BARE,
+       TRUE},
+      {"juliet@example.test/Balcony", "juliet@example.test/balcony", XMPP_JID_MATCH_FULL, FALSE},
+      {"juliet@example.test/Balcony", "juliet@example.test/balcony", XMPP_JID_MATCH_BARE, TRUE},
+      {"juliet@example.test/Balcony", "Juliet@EXAMPLE.test./Balcony", XMPP_JID_MATCH_FULL, TRUE},
+      {"juliet@example.test/r", "juliet@example.test", XMPP_JID_MATCH_FULL, FALSE},
+      {"juliet@example.test/r", "juliet@example.test", XMPP_JID_MATCH_BARE, TRUE},
+      {"juliet@example.test", "example.test", XMPP_JID_MATCH_BARE, FALSE},
+      {"juliet@example.test", "romeo@example.test", XMPP_JID_MATCH_BARE, FALSE},
+      {"juliet@example.test", "juliet@example.testt", XMPP_JID_MATCH_BARE, FALSE},
+      {"noone@xn--k9j8b.xn--t8jad2s.net", "noone@まつ.おおかみ.net", XMPP_JID_MATCH_FULL, TRUE},
+      {"u@[::1]", "u@[0::1]", XMPP_JID_MATCH_FULL, TRUE},
+      {"u@d/a\xC2\xA0"
+       "b",
+       "u@d/a b", XMPP_JID_MATCH_FULL, TRUE},
+      {"u@d/e\xCC\x81", "u@d/\xC3\xA9", XMPP_JID_MATCH_FULL, TRUE},
+      {"a@b/c", "a@b/c/", XMPP_JID_MATCH_FULL, FALSE},
+      {"mallory@evil.test", "juliet@example.test", XMPP_JID_MATCH_BARE, FALSE},
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autoptr(XmppJid) a = parse_ok(cases[i].a);
+    g_autoptr(XmppJid) b = parse_ok(cases[i].b);
+    if (xmpp_jid_equal(a, b, cases[i].how) != cases[i].equal ||
+        xmpp_jid_equal(b, a, cases[i].how) != cases[i].equal ||
+        xmpp_jid_str_equal(cases[i].a, cases[i].b, cases[i].how) != cases[i].equal)
+      g_error("case %u: %s vs %s should be %s", i, cases[i].a, cases[i].b,
+              cases[i].equal ? "equal" : "different");
+    if (cases[i].how == XMPP_JID_MATCH_FULL)
+      g_assert_cmpint(xmpp_jid_hash_equal(a, b), ==, cases[i].equal);
+    if (cases[i].equal && cases[i].how == XMPP_JID_MATCH_FULL)
+      g_assert_cmpuint(xmpp_jid_hash(a), ==, xmpp_jid_hash(b));
+  }
+  /* NULL never matches, not even NULL; an invalid string never matches, not even itself */
+  g_autoptr(XmppJid) j = parse_ok("juliet@example.test");
+  g_assert_false(xmpp_jid_equal(NULL, NULL, XMPP_JID_MATCH_FULL));
+  g_assert_false(xmpp_jid_equal(j, NULL, XMPP_JID_MATCH_BARE));
+  g_assert_false(xmpp_jid_equal(NULL, j, XMPP_JID_MATCH_BARE));
+  g_assert_true(xmpp_jid_equal(j, j, XMPP_JID_MATCH_FULL));
+  g_assert_false(xmpp_jid_str_equal(NULL, NULL, XMPP_JID_MATCH_FULL));
+  g_assert_false(xmpp_jid_str_equal("juliet@example.test", NULL, XMPP_JID_MATCH_FULL));
+  g_assert_false(xmpp_jid_str_equal("@x", "@x", XMPP_JID_MATCH_FULL));
+  g_assert_true(xmpp_jid_str_equal("x", "X.", XMPP_JID_MATCH_FULL));
+}
+
+/* Special casing and locale independence of the localpart case mapping (RFC 8265 §3.3.2). */
+static void
+test_case_mapping(void)
+{
+  g_autofree char *old = g_strdup(setlocale(LC_ALL, NULL));
+  const char *turkish = setlocale(LC_ALL, "tr_TR.UTF-8");
+  g_autoptr(XmppJid) i = parse_ok("INFO@example.com");
+  g_autoptr(XmppJid) dotted = parse_ok("\xC4\xB0@example.com");        /* U+0130 */
+  g_autoptr(XmppJid) sigma = parse_ok("\xCE\xA3\xCE\xA3@example.com"); /* ΣΣ */
+
+  /* g_utf8_strdown would give "ınfo" in a Turkish locale; JIDs must not depend on it */
+  g_assert_cmpstr(xmpp_jid_get_local(i), ==, "info");
+  g_assert_cmpstr(xmpp_jid_get_local(dotted), ==, "i\xCC\x87");
+  g_assert_cmpstr(xmpp_jid_get_local(sigma), ==, "\xCF\x83\xCF\x82"); /* σς: Final_Sigma */
+  if (!turkish)
+    g_test_message("tr_TR.UTF-8 locale not installed; locale independence checked in C only");
+  setlocale(LC_ALL, old);
+}
+
+static char *
+repeat(const char *unit, guint n)
+{
+  GString *s = g_string_new(NULL);
+  for (guint i = 0; i < n; i++)
+    g_string_append(s, unit);
+  return g_string_free(s, FALSE);
+}
+
+/* Hard limits: XMPP_JID_MAX_PART_BYTES per part, 253/63 for the domain in A-label form. */
+static void
+test_limits(void)
+{
+  g_autofree char *l_ok = repeat("a", XMPP_JID_MAX_PART_BYTES);
+  g_autofree char *l_bad = repeat("a", XMPP_JID_MAX_PART_BYTES + 1);
+  g_autofree char *label = repeat("a", 63);
+  g_autofree char *label_bad = repeat("a", 64);
+  /* 3 x 63 + 61 + 3 dots = 253 octets; one more octet is over */
+  g_autofree char *dom_ok = g_strdup_printf("%s.%s.%s.%.61s", label, label, label, label);
+  g_autofree char *dom_bad = g_strdup_printf("%s.%s.%s.%.62s", label, label, label, label);
+  g_autofree char *dom_label_bad = g_strconcat(label_bad, ".com", NULL);
+  g_autoptr(GError) error = NULL;
+  XmppJid *j;
+
+  g_assert_cmpuint(strlen(dom_ok), ==, 253);
+  j = xmpp_jid_new(l_ok, dom_ok, l_ok, &error);
+  g_assert_no_error(error);
+  g_assert_cmpuint(strlen(xmpp_jid_get_full(j)), ==, 1023 + 1 + 253 + 1 + 1023);
+  xmpp_jid_free(j);
+  g_assert_null(xmpp_jid_new(l_bad, "d", NULL, &error));
+  g_assert_error(error, XMPP_JID_ERROR, XMPP_JID_ERROR_LOCALPART);
+  g_clear_error(&error);
+  g_assert_null(xmpp_jid_new(NULL, "d", l_bad, &error));
+  g_assert_error(error, XMPP_JID_ERROR, XMPP_JID_ERROR_RESOURCEPART);
+  g_clear_error(&error);
+  g_assert_null(xmpp_jid_new(NULL, dom_bad, NULL, &error));
+  g_assert_error(error, XMPP_JID_ERROR, XMPP_JID_ERROR_DOMAINPART);
+  g_clear_error(&error);
+  g_assert_null(xmpp_jid_new(NULL, dom_label_bad, NULL, &error));
+  g_assert_error(error, XMPP_JID_ERROR, XMPP_JID_ERROR_DOMAINPART);
+  g_clear_error(&error);
+  /* the limit counts normalised octets: 1023 fullwidth letters (3069 raw) map to 1023 */
+  g_autofree char *wide = repeat("\xEF\xBD\x81", XMPP_JID_MAX_PART_BYTES);
+  g_autofree char *wide_bad = repeat("\xEF\xBD\x81", XMPP_JID_MAX_PART_BYTES + 1);
+  j = xmpp_jid_new(wide, "d", NULL, &error);
+  g_assert_no_error(error);
+  g_assert_cmpstr(xmpp_jid_get_local(j), ==, l_ok);
+  xmpp_jid_free(j);
+  g_assert_null(xmpp_jid_new(wide_bad, "d", NULL, &error));
+  g_assert_error(error, XMPP_JID_ERROR, XMPP_JID_ERROR_LOCALPART);
+}
+
+/* '/' and '@' in a localpart can only come through xmpp_jid_new; so can empty parts. */
+static void
+test_new_and_api(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XmppJid) j = xmpp_jid_new("Juliet", "Example.TEST.", "Balcony", &error);
+  g_autoptr(XmppJid) dom = xmpp_jid_new(NULL, "example.test", NULL, &error);
+  g_autoptr(XmppJid) copy = xmpp_jid_copy(j);
+  g_autoptr(XmppJid) bare = xmpp_jid_dup_bare(j);
+  g_autoptr(XmppJid) other = xmpp_jid_with_resource(j, "Orchard", &error);
+  g_autoptr(XmppJid) none = xmpp_jid_with_resource(j, NULL, &error);
+  const char *bad_locals[] = {"a@b", "a/b", "", "a b", "a\"b"};
+
+  g_assert_no_error(error);
+  g_assert_cmpstr(xmpp_jid_get_full(j), ==, "juliet@example.test/Balcony");
+  g_assert_true(xmpp_jid_equal(j, copy, XMPP_JID_MATCH_FULL));
+  g_assert_cmpstr(xmpp_jid_get_bare(copy), ==, "juliet@example.test");
+  g_assert_cmpstr(xmpp_jid_get_full(bare), ==, "juliet@example.test");
+  g_assert_true(xmpp_jid_is_bare(bare) && !xmpp_jid_is_bare(j) && !xmpp_jid_is_domain(bare));
+  g_assert_true(xmpp_jid_is_domain(dom));
+  g_assert_null(xmpp_jid_get_local(dom));
+  g_assert_null(xmpp_jid_get_resource(dom));
+  g_assert_cmpstr(xmpp_jid_get_bare(dom), ==, "example.test");
+  g_assert_cmpstr(xmpp_jid_get_full(other), ==, "juliet@example.test/Orchard");
+  g_assert_true(xmpp_jid_equal(other, j, XMPP_JID_MATCH_BARE));
+  g_assert_false(xmpp_jid_equal(other, j, XMPP_JID_MATCH_FULL));
+  g_assert_true(xmpp_jid_equal(none, bare, XMPP_JID_MATCH_FULL));
+  for (guint i = 0; i < G_N_ELEMENTS(bad_locals); i++) {
+    g_assert_null(xmpp_jid_new(bad_locals[i], "d", NULL, &error));
+    g_assert_error(error, XMPP_JID_ERROR, XMPP_JID_ERROR_LOCALPART);
+    g_clear_error(&error);
+  }
+  g_assert_null(xmpp_jid_new(NULL, "d", "", &error));
+  g_assert_error(error, XMPP_JID_ERROR, XMPP_JID_ERROR_RESOURCEPART);
+  g_clear_error(&error);
+  g_assert_null(xmpp_jid_new(NULL, "", NULL, &error));
+  g_assert_error(error, XMPP_JID_ERROR, XMPP_JID_ERROR_EMPTY);
+  g_clear_error(&error);
+  g_assert_null(xmpp_jid_new(NULL, "a/b", NULL, &error));
+  g_assert_error(error, XMPP_JID_ERROR, XMPP_JID_ERROR_DOMAINPART);
+  g_clear_error(&error);
+  g_assert_null(xmpp_jid_new(NULL, "a@b", NULL, &error));
+  g_assert_error(error, XMPP_JID_ERROR, XMPP_JID_ERROR_DOMAINPART);
+  g_clear_error(&error);
+  g_assert_null(xmpp_jid_with_resource(j, "a\x01", &error));
+  g_assert_error(error, XMPP_JID_ERROR, XMPP_JID_ERROR_RESOURCEPART);
+  g_clear_error(&error);
+  g_assert_null(xmpp_jid_new("\xC3", "d", NULL, &error));
+  g_assert_error(error, XMPP_JID_ERROR, XMPP_JID_ERROR_INVALID_UTF8);
+  g_clear_error(&error);
+  g_assert_null(xmpp_jid_parse(NULL, &error));
+  g_assert_error(error, XMPP_JID_ERROR, XMPP_JID_ERROR_EMPTY);
+  g_assert_cmpstr(g_quark_to_string(XMPP_JID_ERROR), ==, "xmpp-jid-error-quark");
+  xmpp_jid_free(NULL);
+}
+
+/* Full JIDs work as GHashTable keys with xmpp_jid_hash/xmpp_jid_hash_equal. */
+static void
+test_hash_table(void)
+{
+  g_autoptr(GHashTable) t = g_hash_table_new_full(xmpp_jid_hash, xmpp_jid_hash_equal,
+                                                  (GDestroyNotify)xmpp_jid_free, NULL);
+  g_autoptr(XmppJid) probe = parse_ok("JULIET@example.test./r");
+  g_autoptr(XmppJid) miss = parse_ok("juliet@example.test/R");
+
+  g_hash_table_add(t, parse_ok("juliet@example.test/r"));
+  g_assert_true(g_hash_table_contains(t, probe));
+  g_assert_false(g_hash_table_contains(t, miss));
+}
+
+/* T62: parse -> serialise -> parse gives the same JID and the same string. */
+static void
+test_roundtrip(void)
+{
+  g_autoptr(GPtrArray) corpus = corpus_load("valid.txt", TRUE);
+
+  for (guint i = 0; i < corpus->len; i++) {
+    CorpusEntry *e = corpus->pdata[i];
+    g_autoptr(XmppJid) a = parse_ok(e->input);
+    g_autoptr(XmppJid) b = parse_ok(xmpp_jid_get_full(a));
+    g_autoptr(XmppJid) c =
+        xmpp_jid_new(xmpp_jid_get_local(a), xmpp_jid_get_domain(a), xmpp_jid_get_resource(a), NULL);
+    g_autoptr(XmppJid) bare = parse_ok(xmpp_jid_get_bare(a));
+    g_assert_cmpstr(xmpp_jid_get_full(a), ==, xmpp_jid_get_full(b));
+    g_assert_true(xmpp_jid_equal(a, b, XMPP_JID_MATCH_FULL));
+    g_assert_nonnull(c);
+    g_assert_cmpstr(xmpp_jid_get_full(c), ==, xmpp_jid_get_full(a));
+    g_assert_cmpstr(xmpp_jid_get_full(bare), ==, xmpp_jid_get_bare(a));
+    g_assert_cmpstr(xmpp_jid_get_local(b), ==, xmpp_jid_get_local(a));
+    g_assert_cmpstr(xmpp_jid_get_domain(b), ==, xmpp_jid_get_domain(a));
+    g_assert_cmpstr(xmpp_jid_get_resource(b), ==, xmpp_jid_get_resource(a));
+  }
+}
+
+/* Perf sanity check (not a timed assertion): the ASCII fast path. */
+static void
+test_perf(void)
+{
+  static const char *const jids[] = {"juliet@example.com/balcony", "romeo@montague.example",
+                                     "Room@conference.example.org/Nick Name", "example.net"};
+  const int n = 1000000;
+  guint matched = 0;
+  gint64 start = g_get_monotonic_time();
+
+  for (int i = 0; i < n; i++) {
+    XmppJid *j = xmpp_jid_parse(jids[i % G_N_ELEMENTS(jids)], NULL);
+    matched += j != NULL;
+    xmpp_jid_free(j);
+  }
+  g_assert_cmpuint(matched, ==, n);
+  g_test_message("parsed %d typical JIDs in %.3f s", n, (g_get_monotonic_time() - start) / 1e6);
+}
+
+int
+main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/jid/T59_invalid_corpus", test_invalid_corpus);
+  g_test_add_func("/jid/T60_valid_corpus", test_valid_corpus);
+  g_test_add_func("/jid/T61_compare_normalise", test_compare_normalise);
+  g_test_add_func("/jid/T62_roundtrip", test_roundtrip);
+  g_test_add_func("/jid/parse/split_rule", test_split_rule);
+  g_test_add_func("/jid/parse/case_mapping", test_case_mapping);
+  g_test_add_func("/jid/parse/limits", test_limits);
+  g_test_add_func("/jid/api/new", test_new_and_api);
+  g_test_add_func("/jid/api/hash_table", test_hash_table);
+  g_test_add_func("/jid/perf/parse_ascii", test_perf);
+  return g_test_run();
+}

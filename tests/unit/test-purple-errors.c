@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Tests of purple-errors.c: every core error maps to the right PurpleConnectionError, with
+ * fatal reasons where reconnecting cannot help (a wrong password) and non-fatal ones where it
+ * can (the network). */
+#include "purple-glue.h"
+
+#include "jid/jid.h"
+#include "sasl/sasl.h"
+#include "stream/stream-error.h"
+#include "stream/tls.h"
+#include "xml/parser.h"
+
+typedef struct {
+  const char *name;
+  GQuark (*domain)(void);
+  int code;
+  PurpleConnectionError expected;
+} Case;
+
+static const Case cases[] = {
+    {"session/network", xmpp_session_error_quark, XMPP_SESSION_ERROR_NETWORK,
+     PURPLE_CONNECTION_ERROR_NETWORK_ERROR},
+    {"session/ping-timeout", xmpp_session_error_quark, XMPP_SESSION_ERROR_PING_TIMEOUT,
+     PURPLE_CONNECTION_ERROR_NETWORK_ERROR},
+    {"session/encryption", xmpp_session_error_quark, XMPP_SESSION_ERROR_ENCRYPTION,
+     PURPLE_CONNECTION_ERROR_ENCRYPTION_ERROR},
+    {"session/invalid-jid", xmpp_session_error_quark, XMPP_SESSION_ERROR_INVALID_JID,
+     PURPLE_CONNECTION_ERROR_INVALID_USERNAME},
+    {"session/bind", xmpp_session_error_quark, XMPP_SESSION_ERROR_BIND,
+     PURPLE_CONNECTION_ERROR_OTHER_ERROR},
+    {"session/conflict", xmpp_session_error_quark, XMPP_SESSION_ERROR_CONFLICT,
+     PURPLE_CONNECTION_ERROR_NAME_IN_USE},
+    {"session/auth", xmpp_session_error_quark, XMPP_SESSION_ERROR_AUTH,
+     PURPLE_CONNECTION_ERROR_AUTHENTICATION_FAILED},
+    {"session/no-auth", xmpp_session_error_quark, XMPP_SESSION_ERROR_NO_AUTH,
+     PURPLE_CONNECTION_ERROR_AUTHENTICATION_IMPOSSIBLE},
+    {"session/redirect-limit", xmpp_session_error_quark, XMPP_SESSION_ERROR_REDIRECT_LIMIT,
+     PURPLE_CONNECTION_ERROR_OTHER_ERROR},
+    {"session/protocol", xmpp_session_error_quark, XMPP_SESSION_ERROR_PROTOCOL,
+     PURPLE_CONNECTION_ERROR_NETWORK_ERROR},
+
+    {"sasl/not-authorized", xmpp_sasl_error_quark, XMPP_SASL_ERROR_NOT_AUTHORIZED,
+     PURPLE_CONNECTION_ERROR_AUTHENTICATION_FAILED},
+    {"sasl/account-disabled", xmpp_sasl_error_quark, XMPP_SASL_ERROR_ACCOUNT_DISABLED,
+     PURPLE_CONNECTION_ERROR_AUTHENTICATION_FAILED},
+    {"sasl/credentials-expired", xmpp_sasl_error_quark, XMPP_SASL_ERROR_CREDENTIALS_EXPIRED,
+     PURPLE_CONNECTION_ERROR_AUTHENTICATION_FAILED},
+    {"sasl/invalid-authzid", xmpp_sasl_error_quark, XMPP_SASL_ERROR_INVALID_AUTHZID,
+     PURPLE_CONNECTION_ERROR_AUTHENTICATION_FAILED},
+    {"sasl/server-signature", xmpp_sasl_error_quark, XMPP_SASL_ERROR_SERVER_SIGNATURE,
+     PURPLE_CONNECTION_ERROR_AUTHENTICATION_FAILED},
+    {"sasl/no-mechanism", xmpp_sasl_error_quark, XMPP_SASL_ERROR_NO_MECHANISM,
+     PURPLE_CONNECTION_ERROR_AUTHENTICATION_IMPOSSIBLE},
+    {"sasl/mechanism-too-weak", xmpp_sasl_error_quark, XMPP_SASL_ERROR_MECHANISM_TOO_WEAK,
+     PURPLE_CONNECTION_ERROR_AUTHENTICATION_IMPOSSIBLE},
+    {"sasl/encryption-required", xmpp_sasl_error_quark, XMPP_SASL_ERROR_ENCRYPTION_REQUIRED,
+     PURPLE_CONNECTION_ERROR_AUTHENTICATION_IMPOSSIBLE},
+    {"sasl/iterations", xmpp_sasl_error_quark, XMPP_SASL_ERROR_ITERATIONS,
+     PURPLE_CONNECTION_ERROR_AUTHENTICATION_IMPOSSIBLE},
+    {"sasl/channel-binding", xmpp_sasl_error_quark, XMPP_SASL_ERROR_CHANNEL_BINDING,
+     PURPLE_CONNECTION_ERROR_AUTHENTICATION_IMPOSSIBLE},
+    {"sasl/temporary", xmpp_sasl_error_quark, XMPP_SASL_ERROR_TEMPORARY_AUTH_FAILURE,
+     PURPLE_CONNECTION_ERROR_NETWORK_ERROR},
+    {"sasl/aborted", xmpp_sasl_error_quark, XMPP_SASL_ERROR_ABORTED,
+     PURPLE_CONNECTION_ERROR_OTHER_ERROR},
+    {"sasl/incorrect-encoding", xmpp_sasl_error_quark, XMPP_SASL_ERROR_INCORRECT_ENCODING,
+     PURPLE_CONNECTION_ERROR_OTHER_ERROR},
+    {"sasl/invalid-mechanism", xmpp_sasl_error_quark, XMPP_SASL_ERROR_INVALID_MECHANISM,
+     PURPLE_CONNECTION_ERROR_OTHER_ERROR},
+    {"sasl/malformed-request", xmpp_sasl_error_quark, XMPP_SASL_ERROR_MALFORMED_REQUEST,
+     PURPLE_CONNECTION_ERROR_OTHER_ERROR},
+    {"sasl/bad-server-message", xmpp_sasl_error_quark, XMPP_SASL_ERROR_BAD_SERVER_MESSAGE,
+     PURPLE_CONNECTION_ERROR_OTHER_ERROR},
+
+    {"stream/conflict", xmpp_stream_error_quark, XMPP_STREAM_ERROR_CONFLICT,
+     PURPLE_CONNECTION_ERROR_NAME_IN_USE},
+    {"stream/not-authorized", xmpp_stream_error_quark, XMPP_STREAM_ERROR_NOT_AUTHORIZED,
+     PURPLE_CONNECTION_ERROR_AUTHENTICATION_FAILED},
+    {"stream/host-unknown", xmpp_stream_error_quark, XMPP_STREAM_ERROR_HOST_UNKNOWN,
+     PURPLE_CONNECTION_ERROR_INVALID_SETTINGS},
+    {"stream/host-gone", xmpp_stream_error_quark, XMPP_STREAM_ERROR_HOST_GONE,
+     PURPLE_CONNECTION_ERROR_INVALID_SETTINGS},
+    {"stream/policy-violation", xmpp_stream_error_quark, XMPP_STREAM_ERROR_POLICY_VIOLATION,
+     PURPLE_CONNECTION_ERROR_OTHER_ERROR},
+    {"stream/system-shutdown", xmpp_stream_error_quark, XMPP_STREAM_ERROR_SYSTEM_SHUTDOWN,
+     PURPLE_CONNECTION_ERROR_NETWORK_ERROR},
+    {"stream/connection-timeout", xmpp_stream_error_quark, XMPP_STREAM_ERROR_CONNECTION_TIMEOUT,
+     PURPLE_CONNECTION_ERROR_NETWORK_ERROR},
+    {"stream/reset", xmpp_stream_error_quark, XMPP_STREAM_ERROR_RESET,
+     PURPLE_CONNECTION_ERROR_NETWORK_ERROR},
+    {"stream/remote-connection-failed", xmpp_stream_error_quark,
+     XMPP_STREAM_ERROR_REMOTE_CONNECTION_FAILED, PURPLE_CONNECTION_ERROR_NETWORK_ERROR},
+    {"stream/resource-constraint", xmpp_stream_error_quark, XMPP_STREAM_ERROR_RESOURCE_CONSTRAINT,
+     PURPLE_CONNECTION_ERROR_NETWORK_ERROR},
+    {"stream/internal-server-error", xmpp_stream_error_quark,
+     XMPP_STREAM_ERROR_INTERNAL_SERVER_ERROR, PURPLE_CONNECTION_ERROR_NETWORK_ERROR},
+    {"stream/undefined-condition", xmpp_stream_error_quark, XMPP_STREAM_ERROR_UNDEFINED_CONDITION,
+     PURPLE_CONNECTION_ERROR_NETWORK_ERROR},
+    {"stream/not-well-formed", xmpp_stream_error_quark, XMPP_STREAM_ERROR_NOT_WELL_FORMED,
+     PURPLE_CONNECTION_ERROR_OTHER_ERROR},
+    {"stream/unsupported-version", xmpp_stream_error_quark, XMPP_STREAM_ERROR_UNSUPPORTED_VERSION,
+     PURPLE_CONNECTION_ERROR_OTHER_ERROR},
+
+    {"tls/handshake", xmpp_tls_error_quark, XMPP_TLS_ERROR_HANDSHAKE,
+     PURPLE_CONNECTION_ERROR_ENCRYPTION_ERROR},
+    {"tls/io", xmpp_tls_error_quark, XMPP_TLS_ERROR_IO, PURPLE_CONNECTION_ERROR_ENCRYPTION_ERROR},
+    {"tls/closed", xmpp_tls_error_quark, XMPP_TLS_ERROR_CLOSED,
+     PURPLE_CONNECTION_ERROR_ENCRYPTION_ERROR},
+    {"tls/init", xmpp_tls_error_quark, XMPP_TLS_ERROR_INIT,
+     PURPLE_CONNECTION_ERROR_ENCRYPTION_ERROR},
+
+    {"xml/not-well-formed", xmpp_xml_error_quark, XMPP_XML_ERROR_NOT_WELL_FORMED,
+     PURPLE_CONNECTION_ERROR_NETWORK_ERROR},
+    {"xml/restricted", xmpp_xml_error_quark, XMPP_XML_ERROR_RESTRICTED_XML,
+     PURPLE_CONNECTION_ERROR_NETWORK_ERROR},
+    {"jid/domain", xmpp_jid_error_quark, XMPP_JID_ERROR_DOMAINPART,
+     PURPLE_CONNECTION_ERROR_INVALID_USERNAME},
+};
+
+static void
+test_case(gconstpointer data)
+{
+  const Case *c = data;
+  GError *error = g_error_new_literal(c->domain(), c->code, "server words");
+  char *text = NULL;
+  PurpleConnectionError got = xmpp_purple_error_from_gerror(error, 0, &text);
+  g_assert_cmpint(got, ==, c->expected);
+  g_assert_nonnull(text);
+  g_assert_nonnull(strstr(text, "server words")); /* the core's message is kept */
+  g_free(text);
+  /* text is optional */
+  g_assert_cmpint(xmpp_purple_error_from_gerror(error, 0, NULL), ==, c->expected);
+  g_error_free(error);
+}
+
+static PurpleConnectionError
+map(GQuark domain, int code, guint cert_problems, char **text)
+{
+  GError *error = g_error_new_literal(domain, code, "x");
+  PurpleConnectionError r = xmpp_purple_error_from_gerror(error, cert_problems, text);
+  g_error_free(error);
+  return r;
+}
+
+/* The most important property: a wrong password is fatal (no reconnect loop that could lock the
+ * account), a lost connection is not (Pidgin reconnects). */
+static void
+test_wrong_password_is_fatal(void)
+{
+  g_assert_true(purple_connection_error_is_fatal(
+      map(XMPP_SASL_ERROR, XMPP_SASL_ERROR_NOT_AUTHORIZED, 0, NULL)));
+  g_assert_true(purple_connection_error_is_fatal(
+      map(XMPP_SASL_ERROR, XMPP_SASL_ERROR_SERVER_SIGNATURE, 0, NULL)));
+  g_assert_true(purple_connection_error_is_fatal(
+      map(XMPP_SASL_ERROR, XMPP_SASL_ERROR_NO_MECHANISM, 0, NULL)));
+  g_assert_true(purple_connection_error_is_fatal(
+      map(XMPP_TLS_ERROR, XMPP_TLS_ERROR_CERTIFICATE, XMPP_CERT_UNTRUSTED, NULL)));
+}
+
+static void
+test_network_is_not_fatal(void)
+{
+  g_assert_false(purple_connection_error_is_fatal(
+      map(XMPP_SESSION_ERROR, XMPP_SESSION_ERROR_NETWORK, 0, NULL)));
+  g_assert_false(purple_connection_error_is_fatal(
+      map(XMPP_SESSION_ERROR, XMPP_SESSION_ERROR_PING_TIMEOUT, 0, NULL)));
+  g_assert_false(purple_connection_error_is_fatal(
+      map(XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_SYSTEM_SHUTDOWN, 0, NULL)));
+  g_assert_false(purple_connection_error_is_fatal(
+      map(XMPP_SASL_ERROR, XMPP_SASL_ERROR_TEMPORARY_AUTH_FAILURE, 0, NULL)));
+}
+
+static void
+test_server_signature_text(void)
+{
+  char *text = NULL;
+  map(XMPP_SASL_ERROR, XMPP_SASL_ERROR_SERVER_SIGNATURE, 0, &text);
+  g_assert_nonnull(strstr(text, "possible attack"));
+  g_free(text);
+  /* Its twin: a plain wrong password does not cry wolf. */
+  map(XMPP_SASL_ERROR, XMPP_SASL_ERROR_NOT_AUTHORIZED, 0, &text);
+  g_assert_null(strstr(text, "attack"));
+  g_free(text);
+}
+
+static void
+test_cert(void)
+{
+  const struct {
+    guint problems;
+    PurpleConnectionError expected;
+    const char *says;
+  } certs[] = {
+      {XMPP_CERT_HOSTNAME_MISMATCH, PURPLE_CONNECTION_ERROR_CERT_HOSTNAME_MISMATCH, "name"},
+      {XMPP_CERT_EXPIRED, PURPLE_CONNECTION_ERROR_CERT_EXPIRED, "expired"},
+      {XMPP_CERT_NOT_ACTIVATED, PURPLE_CONNECTION_ERROR_CERT_NOT_ACTIVATED, "not valid yet"},
+      {XMPP_CERT_UNTRUSTED, PURPLE_CONNECTION_ERROR_CERT_UNTRUSTED, "trusted authority"},
+      {XMPP_CERT_REVOKED, PURPLE_CONNECTION_ERROR_CERT_OTHER_ERROR, "revoked"},
+      {XMPP_CERT_INSECURE_ALGORITHM, PURPLE_CONNECTION_ERROR_CERT_OTHER_ERROR, "insecure"},
+      {XMPP_CERT_INVALID, PURPLE_CONNECTION_ERROR_CERT_OTHER_ERROR, "cannot be read"},
+      {XMPP_CERT_PIN_MISMATCH, PURPLE_CONNECTION_ERROR_CERT_OTHER_ERROR, "always accept"},
+      {XMPP_CERT_PIN_MISMATCH | XMPP_CERT_UNTRUSTED, PURPLE_CONNECTION_ERROR_CERT_OTHER_ERROR,
+       "always accept"},
+      {XMPP_CERT_UNTRUSTED | XMPP_CERT_HOSTNAME_MISMATCH,
+       PURPLE_CONNECTION_ERROR_CERT_HOSTNAME_MISMATCH, "trusted authority"},
+      {0, PURPLE_CONNECTION_ERROR_CERT_OTHER_ERROR, "could not be verified"},
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(certs); i++) {
+    char *text = NULL;
+    g_assert_cmpint(map(XMPP_TLS_ERROR, XMPP_TLS_ERROR_CERTIFICATE, certs[i].problems, &text),
+                    ==, certs[i].expected);
+    g_assert_nonnull(strstr(text, certs[i].says));
+    g_free(text);
+  }
+}
+
+static void
+test_unknown_domain(void)
+{
+  GError *error = g_error_new_literal(g_quark_from_static_string("other"), 7, "m");
+  g_assert_cmpint(xmpp_purple_error_from_gerror(error, 0, NULL), ==,
+                  PURPLE_CONNECTION_ERROR_OTHER_ERROR);
+  g_error_free(error);
+}
+
+/* Server text is hostile input: control characters cannot fake lines, invalid UTF-8 is
+ * repaired, and the length is capped. */
+static void
+test_sanitize(void)
+{
+  char *s = xmpp_purple_error_sanitize("a\nb\rc\x1b[31md");
+  g_assert_null(strchr(s, '\n'));
+  g_assert_null(strchr(s, '\r'));
+  g_assert_null(strchr(s, '\x1b'));
+  g_free(s);
+
+  s = xmpp_purple_error_sanitize("bad \xff\xfe utf8");
+  g_assert_true(g_utf8_validate(s, -1, NULL));
+  g_free(s);
+
+  char *big = g_strnfill(10 * XMPP_PURPLE_MAX_SERVER_TEXT, 'x');
+  s = xmpp_purple_error_sanitize(big);
+  g_assert_cmpuint(strlen(s), <=, XMPP_PURPLE_MAX_SERVER_TEXT + 3);
+  g_assert_true(g_utf8_validate(s, -1, NULL));
+  g_free(s);
+  g_free(big);
+
+  /* The positive twin: ordinary text is kept as is. */
+  s = xmpp_purple_error_sanitize("Server is going down for maintenance — back soon");
+  g_assert_cmpstr(s, ==, "Server is going down for maintenance — back soon");
+  g_free(s);
+}
+
+int
+main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    char *path = g_strdup_printf("/purple/errors/map/%s", cases[i].name);
+    g_test_add_data_func(path, &cases[i], test_case);
+    g_free(path);
+  }
+  g_test_add_func("/purple/errors/wrong_password_is_fatal", test_wrong_password_is_fatal);
+  g_test_add_func("/purple/errors/network_is_not_fatal", test_network_is_not_fatal);
+  g_test_add_func("/purple/errors/server_signature_text", test_server_signature_text);
+  g_test_add_func("/purple/errors/cert", test_cert);
+  g_test_add_func("/purple/errors/unknown_domain", test_unknown_domain);
+  g_test_add_func("/purple/errors/T12_sanitize_server_text", test_sanitize);
+  return g_test_run();
+}
