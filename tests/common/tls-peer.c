@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* TestTlsPeer: an in-process GnuTLS server over memory buffers, the other end of XmppTls in tests.
- */
+/* TestTlsPeer: an in-process GnuTLS server over memory buffers, for XmppTls tests. */
 #include "tls-peer.h"
 
 #include <errno.h>
@@ -142,8 +141,11 @@ test_tls_peer_feed(TestTlsPeer *peer, const guint8 *ciphertext, gsize len, GErro
       peer->established = TRUE;
     else if (ret == GNUTLS_E_AGAIN)
       return TRUE;
-    else if (gnutls_error_is_fatal(ret))
+    else if (gnutls_error_is_fatal(ret)) {
+      /* As real servers do: tell the client why (GnuTLS leaves this to the application). */
+      (void)gnutls_alert_send_appropriate(peer->session, ret);
       return peer_fail(peer, ret, error);
+    }
   }
   for (;;) {
     ssize_t n = gnutls_record_recv(peer->session, buf, sizeof buf);

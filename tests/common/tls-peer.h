@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* TestTlsPeer: an in-process GnuTLS server over memory buffers, the other end of XmppTls in tests.
- */
+/* TestTlsPeer: an in-process GnuTLS server over memory buffers, for XmppTls tests. */
 #pragma once
 
 #include <glib.h>

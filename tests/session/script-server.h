@@ -42,7 +42,8 @@ XmppNode *script_expect(ScriptServer *script, const char *ns, const char *name);
 void script_expect_nothing(ScriptServer *script);
 /* Asserts the client opened a new stream since the last call. */
 void script_expect_header(ScriptServer *script);
-/* The server side of STARTTLS/Direct TLS from now on. */
+/* The server side of TLS: call before sending <proceed/> (or before connecting, for Direct
+ * TLS); from then on the client's bytes go to the TLS peer. */
 void script_start_tls(ScriptServer *script, const char *cert_file, const char *key_file,
                       const char *priority);
 /* Runs a whole plaintext (opportunistic, PLAIN in clear) login to READY. */

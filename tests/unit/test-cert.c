@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Unit tests for cert.c (XmppCertInfo, fingerprints, status mapping) and the verification matrix
- * T16-T21, T24 run through XmppTls against the in-process peer. */
+/* Unit tests for cert.c and the certificate verification matrix (T16-T21, T24) via XmppTls. */
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 #include <string.h>

@@ -593,6 +593,24 @@ test_custom_limits(void)
   g_assert_cmpint(feed_after_header(r, s->str), ==, XMPP_XML_ERROR_POLICY_VIOLATION);
   g_string_free(s, TRUE);
   rec_free(r);
+  /* A stanza over the limit that completes inside one read is refused all the same, and the
+   * same stanza one byte shorter is accepted (its exact size is checked at its end). */
+  for (int extra = 0; extra <= 1; extra++) {
+    XmppParserLimits small = {100, 0, 0};
+    r = rec_new(&small);
+    g_assert_cmpint(feed(r, "<stream:stream xmlns='jabber:client' "
+                            "xmlns:stream='http://etherx.jabber.org/streams'>",
+                         -1),
+                    ==, -1);
+    GString *st = g_string_new("<message><body>");
+    while (st->len < 100 - strlen("</body></message>") + extra)
+      g_string_append_c(st, 'x');
+    g_string_append(st, "</body></message><presence/>");
+    g_assert_cmpint(feed(r, st->str, -1), ==, extra ? XMPP_XML_ERROR_POLICY_VIOLATION : -1);
+    g_assert_cmpuint(r->stanzas->len, ==, extra ? 0 : 2);
+    g_string_free(st, TRUE);
+    rec_free(r);
+  }
 }
 
 /* ---- T10: split feeding ---- */

@@ -250,6 +250,22 @@ attr_value_dup(const xmlChar *value, const xmlChar *end)
   return g_string_free(s, FALSE);
 }
 
+/* At the end of a stanza (or the header): its exact size is known here, whatever the chunking,
+ * so a stanza over the limit is refused even when it completed inside one slice. */
+static gboolean
+check_boundary(XmppParser *p)
+{
+  gsize after = buffered_after_current(p);
+  gsize size = p->since_boundary > after ? p->since_boundary - after : 0;
+  if (size > p->limits.max_stanza_bytes) {
+    fail(p, XMPP_XML_ERROR_POLICY_VIOLATION, "stanza larger than %" G_GSIZE_FORMAT " bytes",
+         p->limits.max_stanza_bytes);
+    return FALSE;
+  }
+  p->since_boundary = after;
+  return TRUE;
+}
+
 static XmppNode *
 build_element(const xmlChar *localname, const xmlChar *uri, int nb_attributes,
               const xmlChar **attributes)
@@ -347,10 +363,13 @@ sax_start_element(void *ud, const xmlChar *localname, const xmlChar *prefix, con
       return;
     /* The version attribute is delivered as is: the stream layer decides what a missing or
      * other version means (RFC 6120 §4.7.5, unsupported-version). */
+    p->in_start_tag = TRUE;
+    if (!check_boundary(p)) {
+      p->in_start_tag = FALSE;
+      return;
+    }
     XmppNode *header = build_element(localname, uri, nb_attributes, attributes);
     p->level = 1;
-    p->in_start_tag = TRUE;
-    p->since_boundary = buffered_after_current(p);
     if (p->cb.stream_start != NULL)
       p->cb.stream_start(p->user_data, header);
     p->in_start_tag = FALSE;
@@ -397,7 +416,10 @@ sax_end_element(void *ud, const xmlChar *localname, const xmlChar *prefix, const
   }
   XmppNode *stanza = p->stanza;
   p->stanza = p->current = NULL;
-  p->since_boundary = buffered_after_current(p);
+  if (!check_boundary(p)) {
+    xmpp_node_free(stanza);
+    return;
+  }
   if (p->cb.stanza != NULL)
     p->cb.stanza(p->user_data, stanza);
   else

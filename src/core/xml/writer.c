@@ -105,7 +105,7 @@ write_start_tag(GString *out, const XmppNode *node, const char *inherited)
     g_string_append_c(out, '\'');
     dflt = node->ns;
   }
-  guint generated = 0;
+  GPtrArray *declared = NULL; /* namespaces given a prefix on this element */
   for (guint i = 0; i < xmpp_node_n_attrs(node); i++) {
     const XmppAttr *a = g_ptr_array_index(node->attrs, i);
     g_string_append_c(out, ' ');
@@ -116,16 +116,26 @@ write_start_tag(GString *out, const XmppNode *node, const char *inherited)
       g_string_append(out, "xml:");
       g_string_append(out, a->name);
     } else {
-      /* A prefix local to this element; the prefix ns<N> is unique among its attributes. */
-      g_string_append_printf(out, "xmlns:ns%u='", generated);
-      xmpp_xml_escape_attr(out, a->ns, -1);
-      g_string_append_printf(out, "' ns%u:%s", generated, a->name);
-      generated++;
+      /* A prefix local to this element, ns<N>, one per distinct namespace. */
+      if (declared == NULL)
+        declared = g_ptr_array_new();
+      guint prefix = 0;
+      while (prefix < declared->len && strcmp(g_ptr_array_index(declared, prefix), a->ns) != 0)
+        prefix++;
+      if (prefix == declared->len) {
+        g_ptr_array_add(declared, a->ns);
+        g_string_append_printf(out, "xmlns:ns%u='", prefix);
+        xmpp_xml_escape_attr(out, a->ns, -1);
+        g_string_append(out, "' ");
+      }
+      g_string_append_printf(out, "ns%u:%s", prefix, a->name);
     }
     g_string_append(out, "='");
     xmpp_xml_escape_attr(out, a->value, -1);
     g_string_append_c(out, '\'');
   }
+  if (declared != NULL)
+    g_ptr_array_free(declared, TRUE);
   return dflt;
 }
 
