@@ -222,6 +222,11 @@ test_attr_entities(void)
   XmppNode *m = g_ptr_array_index(r->stanzas, 0);
   g_assert_cmpstr(xmpp_node_get_attr(m, "a"), ==, "x&y&z&#38;<A\"");
   g_assert_cmpstr(xmpp_node_get_attr(m, "b"), ==, "tab\tnl\ncr\r");
+  /* Namespace names are attribute values too (found by fuzz-xml-parser). */
+  g_assert_cmpint(feed(r, "<x xmlns='urn:a&amp;b' xmlns:p='urn:c&#38;d' p:q='1'/>", -1), ==, -1);
+  XmppNode *x = g_ptr_array_index(r->stanzas, 1);
+  g_assert_true(xmpp_node_is(x, "urn:a&b", "x"));
+  g_assert_cmpstr(xmpp_node_get_attr_ns(x, "urn:c&d", "q"), ==, "1");
   rec_free(r);
 }
 

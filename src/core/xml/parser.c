@@ -227,12 +227,17 @@ buffered_after_current(XmppParser *p)
   return cur <= in->end ? (gsize)(in->end - cur) : 0;
 }
 
-/* SAX2 passes attribute values decoded, except that with entity substitution off (we never
- * turn it on) an '&' coming from "&amp;" or "&#38;" is handed over as the five bytes "&#38;",
- * and no other '&' can reach us. Undo exactly that. */
+/* SAX2 passes attribute values (and namespace names, which are attribute values too) decoded,
+ * except that with entity substitution off (we never turn it on) an '&' coming from "&amp;" or
+ * "&#38;" is handed over as the five bytes "&#38;", and no other '&' can reach us. Undo exactly
+ * that. */
 static char *
 attr_value_dup(const xmlChar *value, const xmlChar *end)
 {
+  if (value == NULL)
+    return NULL;
+  if (end == NULL)
+    end = value + strlen((const char *)value);
   gsize len = (gsize)(end - value);
   const char *amp = memchr(value, '&', len);
   if (amp == NULL)
@@ -271,14 +276,14 @@ build_element(const xmlChar *localname, const xmlChar *uri, int nb_attributes,
               const xmlChar **attributes)
 {
   XmppNode *node = g_new0(XmppNode, 1);
-  node->ns = g_strdup(uri != NULL ? (const char *)uri : "");
+  node->ns = uri != NULL ? attr_value_dup(uri, NULL) : g_strdup("");
   node->name = g_strdup((const char *)localname);
   if (nb_attributes > 0) {
     node->attrs = g_ptr_array_sized_new((guint)nb_attributes);
     for (int i = 0; i < nb_attributes; i++) {
       const xmlChar **a = attributes + 5 * i; /* localname, prefix, URI, value, end */
       XmppAttr *attr = g_new(XmppAttr, 1);
-      attr->ns = g_strdup((const char *)a[2]);
+      attr->ns = attr_value_dup(a[2], NULL);
       attr->name = g_strdup((const char *)a[0]);
       attr->value = attr_value_dup(a[3], a[4]);
       g_ptr_array_add(node->attrs, attr);

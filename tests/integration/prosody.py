@@ -1,0 +1,297 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# A private Prosody 0.12 for the integration tests: free loopback ports, own config and certs.
+"""Start a private Prosody on 127.0.0.1 for one test (stdlib only).
+
+    with Prosody() as server:
+        server.add_user("alice", "secret")
+        ... server.c2s_port, server.direct_tls_port, server.ca_file ...
+
+Never touches the system service: it runs `prosody --config FILE -F` in the foreground with its
+own data dir, pid file and logs under a temporary directory, on ports chosen at run time.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+
+PROSODY = "/usr/bin/prosody"
+PROSODYCTL = "/usr/bin/prosodyctl"
+CERTTOOL = "/usr/bin/certtool"
+START_TIMEOUT = 20.0  # seconds until the c2s port must accept connections
+STOP_TIMEOUT = 10.0   # seconds between SIGTERM and SIGKILL
+
+BASE_MODULES = [
+    "roster", "saslauth", "disco", "ping", "presence", "posix", "version", "time",
+    "vcard4", "vcard_legacy", "private", "pep", "blocklist", "carbons", "mam", "smacks",
+]
+
+
+def free_ports(count):
+    """Return `count` distinct free TCP ports on 127.0.0.1 (bind port 0, read, close)."""
+    socks, ports = [], []
+    try:
+        for _ in range(count):
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            s.bind(("127.0.0.1", 0))
+            socks.append(s)
+            ports.append(s.getsockname()[1])
+    finally:
+        for s in socks:
+            s.close()
+    return ports
+
+
+def escape_host(host):
+    """Prosody's internal storage escapes non-alphanumerics as %xx (example.test -> example%2etest)."""
+    return "".join(c if c.isalnum() else "%%%02x" % ord(c) for c in host)
+
+
+def lua_str(value):
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _certtool(args, template=None, cwd=None):
+    cmd = [CERTTOOL] + args
+    if template is not None:
+        cmd += ["--template", template]
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                   cwd=cwd, timeout=60)
+
+
+def make_certificates(directory, cert_name):
+    """Create a small CA and a server certificate for `cert_name`; return (ca, cert, key) paths."""
+    ca_key = os.path.join(directory, "ca-key.pem")
+    ca_cert = os.path.join(directory, "ca.pem")
+    key = os.path.join(directory, "server-key.pem")
+    cert = os.path.join(directory, "server.pem")
+    ca_tmpl = os.path.join(directory, "ca.tmpl")
+    srv_tmpl = os.path.join(directory, "server.tmpl")
+    with open(ca_tmpl, "w") as f:
+        f.write('cn = "Lyre Test CA"\nca\ncert_signing_key\nexpiration_days = 30\n')
+    with open(srv_tmpl, "w") as f:
+        f.write('cn = "%s"\ndns_name = "%s"\ntls_www_server\nencryption_key\nsigning_key\n'
+                'expiration_days = 30\n' % (cert_name, cert_name))
+    _certtool(["--generate-privkey", "--key-type=rsa", "--bits=2048", "--outfile", ca_key])
+    _certtool(["--generate-self-signed", "--load-privkey", ca_key, "--outfile", ca_cert], ca_tmpl)
+    _certtool(["--generate-privkey", "--key-type=rsa", "--bits=2048", "--outfile", key])
+    _certtool(["--generate-certificate", "--load-privkey", key, "--load-ca-certificate", ca_cert,
+               "--load-ca-privkey", ca_key, "--outfile", cert], srv_tmpl)
+    return ca_cert, cert, key
+
+
+def cert_sha256(cert_file):
+    """SHA-256 fingerprint of a PEM certificate as lowercase hex without colons."""
+    import base64
+    import hashlib
+    with open(cert_file) as f:
+        text = f.read()
+    body = text.split("-----BEGIN CERTIFICATE-----", 1)[1].split("-----END CERTIFICATE-----", 1)[0]
+    return hashlib.sha256(base64.b64decode("".join(body.split()))).hexdigest()
+
+
+class Prosody:
+    """A private Prosody. Options:
+
+    host: the virtual host (default example.test)
+    tls: False gives a server with no certificate at all (no STARTTLS, no Direct TLS,
+         c2s_require_encryption = false, allow_unencrypted_plain_auth = true)
+    require_encryption: c2s_require_encryption (ignored when tls is False)
+    cert_name: the name the server certificate is issued for (default: host)
+    tls_protocol: e.g. "tlsv1_2" to force the protocol (channel binding tests)
+    extra_modules: more modules_enabled; extra_config: raw Lua appended to the global section
+    workdir: where to put everything (default: a new temporary directory, removed on stop)
+    """
+
+    def __init__(self, host="example.test", tls=True, require_encryption=True, cert_name=None,
+                 tls_protocol=None, extra_modules=(), extra_config="", workdir=None):
+        self.host = host
+        self.tls = tls
+        self.require_encryption = require_encryption
+        self.cert_name = cert_name or host
+        self.tls_protocol = tls_protocol
+        self.extra_modules = list(extra_modules)
+        self.extra_config = extra_config
+        self._own_workdir = workdir is None
+        self.workdir = workdir or tempfile.mkdtemp(prefix="lyre-prosody-")
+        os.makedirs(self.workdir, exist_ok=True)
+        self.data_path = os.path.join(self.workdir, "data")
+        self.config_file = os.path.join(self.workdir, "prosody.cfg.lua")
+        self.pid_file = os.path.join(self.workdir, "prosody.pid")
+        self.log_file = os.path.join(self.workdir, "prosody.log")
+        self.stdout_file = os.path.join(self.workdir, "stdout.log")
+        self.ca_file = self.cert_file = self.key_file = None
+        self.c2s_port, self.direct_tls_port = free_ports(2)
+        if not tls:
+            self.direct_tls_port = None
+        self.proc = None
+        self._write_config()
+
+    # -- configuration -----------------------------------------------------------------------
+    def _write_config(self):
+        os.makedirs(self.data_path, exist_ok=True)
+        os.chmod(self.data_path, 0o750)
+        modules = list(BASE_MODULES) + self.extra_modules
+        lines = [
+            "-- generated by tests/integration/prosody.py",
+            "run_as_root = true",
+            "daemonize = false",
+            "pidfile = %s" % lua_str(self.pid_file),
+            "data_path = %s" % lua_str(self.data_path),
+            "plugin_paths = { }",
+            "log = { debug = %s }" % lua_str(self.log_file),
+            'interfaces = { "127.0.0.1" }',
+            'local_interfaces = { "127.0.0.1" }',
+            "c2s_interfaces = { \"127.0.0.1\" }",
+            "c2s_ports = { %d }" % self.c2s_port,
+            "s2s_ports = { }",
+            "component_ports = { }",
+            "http_ports = { }",
+            "https_ports = { }",
+            'modules_disabled = { "s2s", "dialback", "s2s_auth_certs", "s2s_bidi" }',
+            'authentication = "internal_hashed"',
+            'storage = "internal"',
+            "allow_registration = false",
+            "default_archive_policy = false",
+            "smacks_hibernation_time = 60",
+            "certificates = %s" % lua_str(os.path.join(self.workdir, "no-certs")),
+        ]
+        ssl = ""
+        if self.tls:
+            self.ca_file, self.cert_file, self.key_file = make_certificates(self.workdir,
+                                                                            self.cert_name)
+            modules.append("tls")
+            proto = ""
+            if self.tls_protocol:
+                proto = " protocol = %s;" % lua_str(self.tls_protocol)
+            ssl = "ssl = { certificate = %s; key = %s;%s }" % (
+                lua_str(self.cert_file), lua_str(self.key_file), proto)
+            lines += [
+                "c2s_direct_tls_ports = { %d }" % self.direct_tls_port,
+                "c2s_require_encryption = %s" % ("true" if self.require_encryption else "false"),
+                "allow_unencrypted_plain_auth = false",
+                ssl,
+                "c2s_direct_tls_ssl = { certificate = %s; key = %s;%s }" % (
+                    lua_str(self.cert_file), lua_str(self.key_file), proto),
+            ]
+        else:
+            lines += [
+                "c2s_require_encryption = false",
+                "allow_unencrypted_plain_auth = true",
+            ]
+        lines.append("modules_enabled = { %s }" % ", ".join(lua_str(m) for m in modules))
+        if self.extra_config:
+            lines.append(self.extra_config)
+        lines.append("VirtualHost %s" % lua_str(self.host))
+        if ssl:
+            lines.append("  " + ssl)
+        with open(self.config_file, "w") as f:
+            f.write("\n".join(lines) + "\n")
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def start(self):
+        out = open(self.stdout_file, "ab")
+        try:
+            self.proc = subprocess.Popen([PROSODY, "--config", self.config_file, "-F"],
+                                         stdin=subprocess.DEVNULL, stdout=out, stderr=out,
+                                         cwd=self.workdir, start_new_session=True)
+        finally:
+            out.close()
+        deadline = time.monotonic() + START_TIMEOUT
+        for _ in range(int(START_TIMEOUT / 0.05) + 1):
+            if self.proc.poll() is not None:
+                raise RuntimeError("prosody exited with %s:\n%s" % (self.proc.returncode,
+                                                                    self.log_text()))
+            if self._port_open(self.c2s_port):
+                return self
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError("prosody did not listen on %d within %ss:\n%s"
+                           % (self.c2s_port, START_TIMEOUT, self.log_text()))
+
+    @staticmethod
+    def _port_open(port):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return True
+        except OSError:
+            return False
+
+    def stop(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=STOP_TIMEOUT)
+        self.proc = None
+
+    def cleanup(self):
+        self.stop()
+        if self._own_workdir and not os.environ.get("LYRE_KEEP_PROSODY"):
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.cleanup()
+        return False
+
+    # -- accounts ----------------------------------------------------------------------------
+    def add_user(self, name, password):
+        subprocess.run([PROSODYCTL, "--config", self.config_file, "register", name, self.host,
+                        password], check=True, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, timeout=60)
+        return "%s@%s" % (name, self.host)
+
+    def _roster_file(self, user):
+        directory = os.path.join(self.data_path, escape_host(self.host), "roster")
+        os.makedirs(directory, exist_ok=True)
+        return os.path.join(directory, escape_host(user) + ".dat")
+
+    def write_roster(self, user, contacts):
+        """Write user's roster: contacts is a list of (bare jid, name, subscription).
+
+        Same format mod_storage_internal writes (checked against a roster slixmpp created):
+        a Lua table with a [false] metadata entry and one entry per contact JID. The user
+        must be offline: Prosody reads the file at login.
+        """
+        out = ["return {", "\t[false] = {", '\t\t["version"] = 1;', '\t\t["pending"] = {};',
+               "\t};"]
+        for jid, name, subscription in contacts:
+            out += ["\t[%s] = {" % lua_str(jid), '\t\t["groups"] = {', '\t\t\t["Friends"] = true;',
+                    "\t\t};", '\t\t["subscription"] = %s;' % lua_str(subscription)]
+            if name:
+                out.append('\t\t["name"] = %s;' % lua_str(name))
+            out.append("\t};")
+        out.append("};")
+        with open(self._roster_file(user), "w") as f:
+            f.write("\n".join(out) + "\n")
+
+    def make_mutual_roster(self, user_a, user_b):
+        """Make user_a and user_b (local parts) each other's contacts with subscription both."""
+        self.write_roster(user_a, [("%s@%s" % (user_b, self.host), user_b.capitalize(), "both")])
+        self.write_roster(user_b, [("%s@%s" % (user_a, self.host), user_a.capitalize(), "both")])
+
+    # -- debugging ---------------------------------------------------------------------------
+    def log_text(self):
+        parts = []
+        for path in (self.stdout_file, self.log_file):
+            try:
+                with open(path, errors="replace") as f:
+                    parts.append(f.read())
+            except OSError:
+                pass
+        return "\n".join(parts)
+
+
+if __name__ == "__main__":
+    with Prosody() as p:
+        p.add_user("alice", "alicepw")
+        print("c2s", p.c2s_port, "direct tls", p.direct_tls_port, "ca", p.ca_file)

@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Tests of XmppRouter: handler tables, pending IQs ending exactly once, reply origin checks. */
+#include "fake-host.h"
+#include "router/namespaces.h"
+#include "router/router.h"
+#include "router/stanza-error.h"
+#include "xml/parser.h"
+#include "xml/writer.h"
+
+typedef struct {
+  FakeHost *fake;
+  XmppRouter *router;
+  GPtrArray *sent; /* serialised stanzas the router sent */
+  guint calls;
+  char *last_reply_from;
+  int last_error_code;
+} Fixture;
+
+static void
+capture_send(gpointer data, const XmppNode *node)
+{
+  Fixture *f = data;
+  g_ptr_array_add(f->sent, xmpp_xml_node_to_string(node));
+}
+
+static void
+setup(Fixture *f, gconstpointer data)
+{
+  f->fake = fake_host_new();
+  f->sent = g_ptr_array_new_with_free_func(g_free);
+  f->router = xmpp_router_new(&f->fake->host, capture_send, f);
+  g_autoptr(XmppJid) me = xmpp_jid_parse("juliet@example.test/balcony", NULL);
+  xmpp_router_set_own_jid(f->router, me);
+  f->last_error_code = -1;
+}
+
+static void
+teardown(Fixture *f, gconstpointer data)
+{
+  xmpp_router_free(f->router);
+  g_ptr_array_free(f->sent, TRUE);
+  fake_host_free(f->fake);
+  g_free(f->last_reply_from);
+}
+
+static void
+on_stanza(gpointer d, XmppNode *n)
+{
+  *(XmppNode **)d = n;
+}
+
+/* Parses one stanza from text (in a jabber:client stream). */
+static XmppNode *
+parse_stanza(const char *xml)
+{
+  XmppNode *result = NULL;
+  XmppParserCallbacks cb = {.stanza = on_stanza};
+  g_autoptr(XmppParser) parser = xmpp_parser_new(&cb, &result, NULL);
+  g_autofree char *doc = g_strconcat("<stream:stream xmlns='jabber:client' xmlns:stream='"
+                                     "http://etherx.jabber.org/streams' version='1.0'>",
+                                     xml, NULL);
+  g_autoptr(GError) error = NULL;
+  g_assert_true(xmpp_parser_feed(parser, doc, strlen(doc), &error));
+  g_assert_nonnull(result);
+  return result;
+}
+
+static void
+dispatch(Fixture *f, const char *xml)
+{
+  xmpp_router_dispatch(f->router, parse_stanza(xml));
+}
+
+static void
+on_reply(const XmppStanza *reply, const GError *error, gpointer data)
+{
+  Fixture *f = data;
+  f->calls++;
+  g_free(f->last_reply_from);
+  f->last_reply_from =
+      reply ? g_strdup(xmpp_node_get_attr(reply->node, "from")) : g_strdup("(none)");
+  f->last_error_code = error ? error->code : -1;
+}
+
+/* Sends an IQ get to `to` and returns its id. */
+static char *
+send_get(Fixture *f, const char *to)
+{
+  XmppNode *iq = xmpp_stanza_new_iq("get", to, NULL);
+  xmpp_node_new_child(iq, "jabber:iq:version", "query");
+  xmpp_router_send_iq(f->router, iq, 0, on_reply, f, NULL);
+  const char *sent = f->sent->pdata[f->sent->len - 1];
+  const char *id = strstr(sent, "id='");
+  g_assert_nonnull(id);
+  return g_strndup(id + 4, strchr(id + 4, '\'') - (id + 4));
+}
+
+static void
+dispatch_result(Fixture *f, const char *from, const char *id)
+{
+  g_autofree char *xml =
+      from ? g_strdup_printf("<iq type='result' from='%s' id='%s'/>", from, id)
+           : g_strdup_printf("<iq type='result' id='%s'/>", id);
+  dispatch(f, xml);
+}
+
+/* T38 (CVE-2013-6483): a reply from another JID is ignored; the real one ends the request. */
+static void
+test_T38_iq_reply_spoof(Fixture *f, gconstpointer data)
+{
+  g_autofree char *id = send_get(f, "alice@example.test/r");
+  dispatch_result(f, "mallory@evil.test", id);
+  dispatch_result(f, "alice@example.test", id);      /* bare is not the full JID asked */
+  dispatch_result(f, "alice@example.test/other", id); /* another resource */
+  dispatch_result(f, NULL, id);                       /* "from our server" is not alice */
+  g_assert_cmpuint(f->calls, ==, 0);
+  /* Positive twin: the real reply, in another letter case of the domain. */
+  dispatch_result(f, "alice@EXAMPLE.test/r", id);
+  g_assert_cmpuint(f->calls, ==, 1);
+  g_assert_cmpint(f->last_error_code, ==, -1);
+  /* A second reply with the same id does nothing: exactly once. */
+  dispatch_result(f, "alice@example.test/r", id);
+  g_assert_cmpuint(f->calls, ==, 1);
+  g_assert_cmpuint(xmpp_router_n_pending(f->router), ==, 0);
+}
+
+/* Requests to our own account or server accept no from, our bare JID and our domain. */
+static void
+test_T38_own_server_replies(Fixture *f, gconstpointer data)
+{
+  const char *ok[] = {NULL, "juliet@example.test", "Juliet@Example.test", "example.test",
+                      "juliet@example.test/balcony"};
+  for (guint i = 0; i < G_N_ELEMENTS(ok); i++) {
+    g_autofree char *id = send_get(f, NULL);
+    dispatch_result(f, ok[i], id);
+    g_assert_cmpuint(f->calls, ==, i + 1);
+  }
+  const char *bad[] = {"mallory@evil.test", "evil.test", "romeo@example.test",
+                       "juliet@example.test/other", "sub.example.test", "not a jid@@"};
+  g_autofree char *id = send_get(f, "juliet@example.test");
+  for (guint i = 0; i < G_N_ELEMENTS(bad); i++)
+    dispatch_result(f, bad[i], id);
+  g_assert_cmpuint(f->calls, ==, G_N_ELEMENTS(ok));
+  dispatch_result(f, "example.test", id);
+  g_assert_cmpuint(f->calls, ==, G_N_ELEMENTS(ok) + 1);
+}
+
+/* T39: ids are 128-bit random and never repeat; guessed ids match nothing. */
+static void
+test_T39_id_guessing(Fixture *f, gconstpointer data)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  for (int i = 0; i < 1000; i++) {
+    char *id = send_get(f, "alice@example.test/r");
+    g_assert_cmpuint(strlen(id), ==, 32);
+    g_assert_false(g_hash_table_contains(seen, id));
+    g_hash_table_add(seen, id);
+  }
+  for (int i = 0; i < 10000; i++) {
+    g_autofree char *guess = g_strdup_printf("%d", i);
+    dispatch_result(f, "alice@example.test/r", guess);
+  }
+  g_assert_cmpuint(f->calls, ==, 0);
+}
+
+static void
+test_timeout(Fixture *f, gconstpointer data)
+{
+  g_autofree char *id = send_get(f, "alice@example.test/r");
+  fake_host_advance(f->fake, XMPP_ROUTER_IQ_TIMEOUT_MS - 1);
+  g_assert_cmpuint(f->calls, ==, 0);
+  fake_host_advance(f->fake, 2);
+  g_assert_cmpuint(f->calls, ==, 1);
+  g_assert_cmpint(f->last_error_code, ==, XMPP_STANZA_ERROR_TIMEOUT);
+  dispatch_result(f, "alice@example.test/r", id); /* too late: ignored */
+  g_assert_cmpuint(f->calls, ==, 1);
+  g_assert_cmpuint(fake_host_n_timers(f->fake), ==, 0);
+}
+
+static void
+test_error_reply(Fixture *f, gconstpointer data)
+{
+  g_autofree char *id = send_get(f, "alice@example.test/r");
+  g_autofree char *xml = g_strdup_printf(
+      "<iq type='error' from='alice@example.test/r' id='%s'><error type='cancel'>"
+      "<item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
+      id);
+  dispatch(f, xml);
+  g_assert_cmpuint(f->calls, ==, 1);
+  g_assert_cmpint(f->last_error_code, ==, XMPP_STANZA_ERROR_ITEM_NOT_FOUND);
+}
+
+static void
+test_fail_pending(Fixture *f, gconstpointer data)
+{
+  g_autofree char *a = send_get(f, "alice@example.test/r");
+  g_autofree char *b = send_get(f, NULL);
+  xmpp_router_fail_pending(f->router);
+  g_assert_cmpuint(f->calls, ==, 2);
+  g_assert_cmpint(f->last_error_code, ==, XMPP_STANZA_ERROR_SESSION_CLOSED);
+  g_assert_cmpuint(fake_host_n_timers(f->fake), ==, 0);
+}
+
+static XmppHandlerResult
+count_handler(XmppStanza *stanza, gpointer data)
+{
+  (*(guint *)data)++;
+  return XMPP_HANDLER_CONSUMED;
+}
+
+static XmppHandlerResult
+pass_handler(XmppStanza *stanza, gpointer data)
+{
+  (*(guint *)data)++;
+  return XMPP_HANDLER_PASS;
+}
+
+static void
+test_handlers(Fixture *f, gconstpointer data)
+{
+  guint version = 0, any_message = 0, body = 0, passes = 0;
+  xmpp_router_add_handler(f->router, XMPP_STANZA_IQ, "jabber:iq:version", "query", count_handler,
+                          &version, NULL);
+  xmpp_router_add_handler(f->router, XMPP_STANZA_MESSAGE, NULL, NULL, pass_handler, &passes, NULL);
+  guint h = xmpp_router_add_handler(f->router, XMPP_STANZA_MESSAGE, XMPP_NS_JABBER_CLIENT, "body",
+                                    count_handler, &body, NULL);
+  xmpp_router_add_handler(f->router, XMPP_STANZA_MESSAGE, NULL, NULL, count_handler, &any_message,
+                          NULL);
+  dispatch(f, "<iq type='get' id='1' from='a@b/c'><query xmlns='jabber:iq:version'/></iq>");
+  g_assert_cmpuint(version, ==, 1);
+  g_assert_cmpuint(f->sent->len, ==, 0); /* consumed: no error reply */
+  dispatch(f, "<message from='a@b/c'><body>hi</body></message>");
+  g_assert_cmpuint(passes, ==, 1);
+  g_assert_cmpuint(body, ==, 1);
+  g_assert_cmpuint(any_message, ==, 0);
+  dispatch(f, "<message from='a@b/c'><subject>x</subject></message>");
+  g_assert_cmpuint(any_message, ==, 1);
+  xmpp_router_remove_handler(f->router, h);
+  dispatch(f, "<message from='a@b/c'><body>hi</body></message>");
+  g_assert_cmpuint(body, ==, 1);
+  g_assert_cmpuint(any_message, ==, 2);
+}
+
+static void
+test_unhandled_requests(Fixture *f, gconstpointer data)
+{
+  dispatch(f, "<iq type='set' id='s1' from='a@b/c'><query xmlns='urn:unknown'/></iq>");
+  g_assert_cmpuint(f->sent->len, ==, 1);
+  g_assert_nonnull(strstr(f->sent->pdata[0], "service-unavailable"));
+  g_assert_nonnull(strstr(f->sent->pdata[0], "type='error'"));
+  g_assert_nonnull(strstr(f->sent->pdata[0], "id='s1'"));
+  /* A get with no payload is bad-request; an unknown type too. */
+  dispatch(f, "<iq type='get' id='s2' from='a@b/c'/>");
+  g_assert_nonnull(strstr(f->sent->pdata[1], "bad-request"));
+  dispatch(f, "<iq type='bogus' id='s3' from='a@b/c'><x xmlns='y'/></iq>");
+  g_assert_nonnull(strstr(f->sent->pdata[2], "bad-request"));
+  /* Unknown results and errors are never answered (no loops). */
+  dispatch(f, "<iq type='result' id='zz' from='a@b/c'/>");
+  dispatch(f, "<iq type='error' id='zz' from='a@b/c'/>");
+  g_assert_cmpuint(f->sent->len, ==, 3);
+}
+
+/* T35 shape at the router: from-self accepts no from and case variants; rejects others. */
+static void
+test_is_from_self(Fixture *f, gconstpointer data)
+{
+  const char *yes[] = {"<iq type='set' id='1'/>", "<iq type='set' id='1' from='juliet@example.test'/>",
+                       "<iq type='set' id='1' from='Juliet@EXAMPLE.test'/>",
+                       "<iq type='set' id='1' from='juliet@example.test/phone'/>"};
+  const char *no[] = {"<iq type='set' id='1' from='mallory@evil.test'/>",
+                      "<iq type='set' id='1' from='example.test'/>",
+                      "<iq type='set' id='1' from='juliet@evil.test'/>",
+                      "<iq type='set' id='1' from='@@bad'/>"};
+  for (guint i = 0; i < G_N_ELEMENTS(yes); i++) {
+    g_autoptr(XmppStanza) s = xmpp_stanza_new(parse_stanza(yes[i]));
+    g_assert_true(xmpp_router_is_from_self(f->router, s));
+  }
+  for (guint i = 0; i < G_N_ELEMENTS(no); i++) {
+    g_autoptr(XmppStanza) s = xmpp_stanza_new(parse_stanza(no[i]));
+    g_assert_false(xmpp_router_is_from_self(f->router, s));
+  }
+}
+
+static void
+on_reply_sends_again(const XmppStanza *reply, const GError *error, gpointer data)
+{
+  Fixture *f = data;
+  f->calls++;
+  if (f->calls < 3) {
+    XmppNode *iq = xmpp_stanza_new_iq("get", NULL, NULL);
+    xmpp_node_new_child(iq, XMPP_NS_PING, "ping");
+    xmpp_router_send_iq(f->router, iq, 0, on_reply_sends_again, f, NULL);
+  }
+}
+
+/* A callback that sends a new request while the router fails everything still ends it. */
+static void
+test_fail_pending_reentrant(Fixture *f, gconstpointer data)
+{
+  XmppNode *iq = xmpp_stanza_new_iq("get", NULL, NULL);
+  xmpp_node_new_child(iq, XMPP_NS_PING, "ping");
+  xmpp_router_send_iq(f->router, iq, 0, on_reply_sends_again, f, NULL);
+  xmpp_router_fail_pending(f->router);
+  g_assert_cmpuint(f->calls, ==, 3);
+  g_assert_cmpuint(xmpp_router_n_pending(f->router), ==, 0);
+}
+
+int
+main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+#define ADD(path, fn) g_test_add(path, Fixture, NULL, setup, fn, teardown)
+  ADD("/router/T38_iq_reply_spoof", test_T38_iq_reply_spoof);
+  ADD("/router/T38_own_server_replies", test_T38_own_server_replies);
+  ADD("/router/T39_id_guessing", test_T39_id_guessing);
+  ADD("/router/timeout", test_timeout);
+  ADD("/router/error-reply", test_error_reply);
+  ADD("/router/fail-pending", test_fail_pending);
+  ADD("/router/fail-pending-reentrant", test_fail_pending_reentrant);
+  ADD("/router/handlers", test_handlers);
+  ADD("/router/unhandled-requests", test_unhandled_requests);
+  ADD("/router/T35_is_from_self", test_is_from_self);
+  return g_test_run();
+}
