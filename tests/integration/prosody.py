@@ -132,6 +132,7 @@ class Prosody:
     # -- configuration -----------------------------------------------------------------------
     def _write_config(self):
         os.makedirs(self.data_path, exist_ok=True)
+        os.makedirs(os.path.join(self.workdir, "no-certs"), exist_ok=True)
         os.chmod(self.data_path, 0o750)
         modules = list(BASE_MODULES) + self.extra_modules
         lines = [

@@ -426,6 +426,9 @@ test_T7_invalid_utf8_and_char_refs(void)
       "<message to='\xC0\xAF'/>",
       "<message to='a\xC3'/>",
       "<me\xC0\xAFssage/>",
+      "<message><body><![CDATA[\xC0\xAF]]></body></message>", /* found by fuzzing */
+      "<message><body><![CDATA[\xED\xA0\x80]]></body></message>",
+      "<message><body><![CDATA[\x01]]></body></message>",
   };
   for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
     guint n = 99;
