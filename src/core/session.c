@@ -98,7 +98,7 @@ xmpp_session_open_stream(XmppSession *session)
   session->state = XMPP_SESSION_STATE_WAIT_HEADER;
   g_clear_pointer(&session->stream_id, g_free);
   /* RFC 6120 §4.7.1: 'from' (our bare JID) only once the stream is encrypted. */
-  xmpp_stream_open(session->stream, session->domain,
+  xmpp_stream_open(session->stream, xmpp_jid_get_domain(session->account),
                    session->tls_active ? xmpp_jid_get_bare(session->account) : NULL,
                    session->config.lang);
 }
@@ -361,7 +361,7 @@ xmpp_session_new(const XmppSessionConfig *config, const XmppHost *host,
   session->config.pinned_cert = session->pinned_cert = dup_nonempty(config->pinned_cert);
   session->config.tls_priority = session->tls_priority = dup_nonempty(config->tls_priority);
   session->account = xmpp_jid_dup_bare(parsed);
-  session->domain = g_strdup(xmpp_jid_get_domain(session->account));
+  session->domain = xmpp_jid_dup_domain_ascii(session->account);
   session->router = xmpp_router_new(&session->host, router_send, session);
   xmpp_router_set_own_jid(session->router, session->account);
   xmpp_ping_add_responder(session->router);

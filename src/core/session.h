@@ -91,7 +91,7 @@ XmppSession *xmpp_session_new(const XmppSessionConfig *config, const XmppHost *h
                               GError **error);
 void xmpp_session_free(XmppSession *session);
 
-/* The JID's domain: what SRV looks up and what TLS verifies. */
+/* The JID's domain in A-label form: what SRV looks up and what TLS verifies. */
 const char *xmpp_session_get_domain(const XmppSession *session);
 /* The account's bare JID as configured (normalised). */
 const XmppJid *xmpp_session_get_account_jid(const XmppSession *session);

@@ -425,6 +425,23 @@ test_perf(void)
   g_test_message("parsed %d typical JIDs in %.3f s", n, (g_get_monotonic_time() - start) / 1e6);
 }
 
+static void
+test_domain_ascii(void)
+{
+  const char *cases[][2] = {
+      {"noone@\xe3\x81\xbe\xe3\x81\xa4.\xe3\x81\x8a\xe3\x81\x8a\xe3\x81\x8b\xe3\x81\xbf.net",
+       "xn--k9j8b.xn--t8jad2s.net"},
+      {"a@Example.TEST.", "example.test"},
+      {"a@[::1]/r", "[::1]"},
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autoptr(XmppJid) jid = xmpp_jid_parse(cases[i][0], NULL);
+    g_assert_nonnull(jid);
+    g_autofree char *ascii = xmpp_jid_dup_domain_ascii(jid);
+    g_assert_cmpstr(ascii, ==, cases[i][1]);
+  }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -439,5 +456,6 @@ main(int argc, char **argv)
   g_test_add_func("/jid/api/new", test_new_and_api);
   g_test_add_func("/jid/api/hash_table", test_hash_table);
   g_test_add_func("/jid/perf/parse_ascii", test_perf);
+  g_test_add_func("/jid/api/domain_ascii", test_domain_ascii);
   return g_test_run();
 }

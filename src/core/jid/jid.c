@@ -695,3 +695,23 @@ xmpp_jid_hash_equal(gconstpointer a, gconstpointer b)
 {
   return xmpp_jid_equal(a, b, XMPP_JID_MATCH_FULL);
 }
+
+char *
+xmpp_jid_dup_domain_ascii(const XmppJid *jid)
+{
+  g_return_val_if_fail(jid != NULL, NULL);
+  const char *domain = xmpp_jid_get_domain(jid);
+  for (const char *p = domain; *p; p++) {
+    if ((guchar)*p >= 0x80)
+      goto idna;
+  }
+  return g_strdup(domain);
+idna:;
+  /* The stored form is valid IDNA2008 already (checked at parse time): only convert. */
+  char *ascii = NULL;
+  if (idn2_lookup_u8((const uint8_t *)domain, (uint8_t **)&ascii, IDN2_NFC_INPUT) != IDN2_OK)
+    return NULL;
+  char *out = g_strdup(ascii);
+  free(ascii);
+  return out;
+}

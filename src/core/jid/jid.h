@@ -55,6 +55,9 @@ gboolean xmpp_jid_equal(const XmppJid *a, const XmppJid *b, XmppJidMatch how);
 /* Same on strings: both are parsed; an invalid or NULL string never matches. */
 gboolean xmpp_jid_str_equal(const char *a, const char *b, XmppJidMatch how);
 
+/* The domain in A-label (ASCII) form, for DNS, SNI and certificate checks (transfer full). */
+char *xmpp_jid_dup_domain_ascii(const XmppJid *jid);
+
 /* Normalised full form of str, or NULL when invalid (for purple's normalize). */
 char *xmpp_jid_normalize(const char *str);
 

@@ -12,34 +12,106 @@ attr_ns_norm(const char *ns)
   return (ns != NULL && ns[0] != '\0') ? ns : NULL;
 }
 
+/* Allocation layout. Tree building is the parser's hot path, so a node and its strings share
+ * one block: an element is followed by "ns\0name\0", a text node by "text\0", an attribute by
+ * "name\0value\0ns\0". The fields stay plain char pointers, which is why node.h says they must
+ * not be reassigned; only a text that grew (xmpp_node_add_text) lives outside its block. */
+static char *
+node_tail(const XmppNode *node)
+{
+  return (char *)(node + 1);
+}
+
+static char *
+attr_tail(const XmppAttr *attr)
+{
+  return (char *)(attr + 1);
+}
+
+static XmppAttr *
+attr_new(const char *ns, const char *name, const char *value, gsize value_len)
+{
+  gsize name_len = strlen(name);
+  gsize ns_len = ns != NULL ? strlen(ns) : 0;
+  XmppAttr *a = g_malloc(sizeof(XmppAttr) + name_len + value_len + ns_len + 3);
+  char *t = attr_tail(a);
+  a->name = t;
+  memcpy(t, name, name_len + 1);
+  t += name_len + 1;
+  a->value = t;
+  memcpy(t, value, value_len);
+  t[value_len] = '\0';
+  t += value_len + 1;
+  if (ns != NULL) {
+    a->ns = t;
+    memcpy(t, ns, ns_len + 1);
+  } else {
+    a->ns = NULL;
+  }
+  return a;
+}
+
+/* Attribute strings are never replaced in place (set_attr swaps whole blocks), so they always
+ * live in their block. */
 static void
 attr_free(XmppAttr *attr)
 {
-  g_free(attr->ns);
-  g_free(attr->name);
-  g_free(attr->value);
   g_free(attr);
+}
+
+static XmppNode *
+element_alloc(const char *ns, gsize ns_len, const char *name, gsize name_len)
+{
+  XmppNode *node = g_malloc(sizeof(XmppNode) + ns_len + name_len + 2);
+  memset(node, 0, sizeof(XmppNode));
+  node->ns = node_tail(node);
+  memcpy(node->ns, ns, ns_len);
+  node->ns[ns_len] = '\0';
+  node->name = node->ns + ns_len + 1;
+  memcpy(node->name, name, name_len);
+  node->name[name_len] = '\0';
+  return node;
+}
+
+static XmppNode *
+text_alloc(const char *text, gsize len)
+{
+  XmppNode *node = g_malloc(sizeof(XmppNode) + len + 1);
+  memset(node, 0, sizeof(XmppNode));
+  node->text = node_tail(node);
+  memcpy(node->text, text, len);
+  node->text[len] = '\0';
+  return node;
 }
 
 XmppNode *
 xmpp_node_new(const char *ns, const char *name)
 {
   g_return_val_if_fail(name != NULL, NULL);
-  XmppNode *node = g_new0(XmppNode, 1);
-  node->ns = g_strdup(ns != NULL ? ns : "");
-  node->name = g_strdup(name);
-  return node;
+  if (ns == NULL)
+    ns = "";
+  return element_alloc(ns, strlen(ns), name, strlen(name));
 }
 
 XmppNode *
 xmpp_node_new_text(const char *text, gssize len)
 {
   g_return_val_if_fail(text != NULL || len == 0, NULL);
-  XmppNode *node = g_new0(XmppNode, 1);
   if (len < 0)
     len = (gssize)strlen(text);
-  node->text = g_strndup(text != NULL ? text : "", (gsize)len);
-  return node;
+  return text_alloc(text != NULL ? text : "", (gsize)len);
+}
+
+void
+xmpp_node_append_attr(XmppNode *node, const char *ns, const char *name, const char *value,
+                      gssize value_len)
+{
+  g_return_if_fail(node != NULL && node->name != NULL && name != NULL && value != NULL);
+  if (value_len < 0)
+    value_len = (gssize)strlen(value);
+  if (node->attrs == NULL)
+    node->attrs = g_ptr_array_new();
+  g_ptr_array_add(node->attrs, attr_new(attr_ns_norm(ns), name, value, (gsize)value_len));
 }
 
 /* Frees the node's own data; its children array must already be gone. */
@@ -51,9 +123,9 @@ node_free_shallow(XmppNode *node)
       attr_free(g_ptr_array_index(node->attrs, i));
     g_ptr_array_free(node->attrs, TRUE);
   }
-  g_free(node->ns);
-  g_free(node->name);
-  g_free(node->text);
+  /* ns and name never leave the block (nothing may reassign them); a text may have grown. */
+  if (node->name == NULL && node->text != node_tail(node))
+    g_free(node->text);
   g_free(node);
 }
 
@@ -86,19 +158,14 @@ xmpp_node_free(XmppNode *node)
 static XmppNode *
 node_copy_shallow(const XmppNode *src)
 {
-  XmppNode *dst = g_new0(XmppNode, 1);
-  dst->ns = g_strdup(src->ns);
-  dst->name = g_strdup(src->name);
-  dst->text = g_strdup(src->text);
+  if (src->name == NULL)
+    return text_alloc(src->text, strlen(src->text));
+  XmppNode *dst = element_alloc(src->ns, strlen(src->ns), src->name, strlen(src->name));
   if (src->attrs != NULL) {
     dst->attrs = g_ptr_array_sized_new(src->attrs->len);
     for (guint i = 0; i < src->attrs->len; i++) {
       const XmppAttr *a = g_ptr_array_index(src->attrs, i);
-      XmppAttr *b = g_new(XmppAttr, 1);
-      b->ns = g_strdup(a->ns);
-      b->name = g_strdup(a->name);
-      b->value = g_strdup(a->value);
-      g_ptr_array_add(dst->attrs, b);
+      g_ptr_array_add(dst->attrs, attr_new(a->ns, a->name, a->value, strlen(a->value)));
     }
   }
   return dst;
@@ -204,18 +271,12 @@ xmpp_node_set_attr_ns(XmppNode *node, const char *ns, const char *name, const ch
     return;
   }
   if (a != NULL) {
-    char *old = a->value;
-    a->value = g_strdup(value);
-    g_free(old);
+    /* A new block in the same place: the order of attributes is kept. */
+    node->attrs->pdata[index] = attr_new(a->ns, a->name, value, strlen(value));
+    attr_free(a);
     return;
   }
-  a = g_new(XmppAttr, 1);
-  a->ns = g_strdup(attr_ns_norm(ns));
-  a->name = g_strdup(name);
-  a->value = g_strdup(value);
-  if (node->attrs == NULL)
-    node->attrs = g_ptr_array_new();
-  g_ptr_array_add(node->attrs, a);
+  xmpp_node_append_attr(node, ns, name, value, -1);
 }
 
 guint
@@ -267,9 +328,16 @@ xmpp_node_add_text(XmppNode *parent, const char *text, gssize len)
     XmppNode *last = g_ptr_array_index(parent->children, parent->children->len - 1);
     if (last->name == NULL) {
       gsize old = strlen(last->text);
-      last->text = g_realloc(last->text, old + (gsize)len + 1);
-      memcpy(last->text + old, text, (gsize)len);
-      last->text[old + (gsize)len] = '\0';
+      char *grown;
+      if (last->text == node_tail(last)) { /* lives in the node's block: move it out */
+        grown = g_malloc(old + (gsize)len + 1);
+        memcpy(grown, last->text, old);
+      } else {
+        grown = g_realloc(last->text, old + (gsize)len + 1);
+      }
+      memcpy(grown + old, text, (gsize)len);
+      grown[old + (gsize)len] = '\0';
+      last->text = grown;
       return;
     }
   }

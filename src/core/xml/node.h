@@ -18,7 +18,8 @@ typedef struct _XmppAttr {
 typedef struct _XmppNode XmppNode;
 
 /* Elements have a name; text nodes have name == NULL and their content in `text`.
- * Fields are readable by everyone; change them only through the functions below. */
+ * Fields are readable by everyone; change them only through the functions below (the strings
+ * share the node's allocation: never g_free() or reassign ns, name, text or attribute fields). */
 struct _XmppNode {
   char *ns;            /* element namespace URI ("" for none); NULL on text nodes */
   char *name;          /* element local name; NULL on text nodes */
@@ -41,6 +42,10 @@ gboolean xmpp_node_is_text(const XmppNode *node);
 /* Attributes without namespace. get borrows; NULL when absent. */
 const char *xmpp_node_get_attr(const XmppNode *node, const char *name);
 const char *xmpp_node_get_attr_ns(const XmppNode *node, const char *ns, const char *name);
+/* Appends an attribute without looking for one with the same key: for callers that know there
+ * is none (the parser: libxml2 rejects duplicate attributes). value_len -1: NUL-terminated. */
+void xmpp_node_append_attr(XmppNode *node, const char *ns, const char *name, const char *value,
+                           gssize value_len);
 /* value NULL removes the attribute. */
 void xmpp_node_set_attr(XmppNode *node, const char *name, const char *value);
 void xmpp_node_set_attr_ns(XmppNode *node, const char *ns, const char *name, const char *value);

@@ -22,6 +22,7 @@ struct _XmppParser {
   XmppNode *stanza;  /* depth-1 element being built */
   XmppNode *current; /* innermost open element inside stanza */
   GString *text;     /* character data not yet attached to current */
+  GString *scratch;  /* for decoding attribute values */
   gsize since_boundary; /* bytes fed since the last stanza boundary */
 
   GError *error;      /* first violation; sticky until reset */
@@ -230,29 +231,26 @@ buffered_after_current(XmppParser *p)
 /* SAX2 passes attribute values (and namespace names, which are attribute values too) decoded,
  * except that with entity substitution off (we never turn it on) an '&' coming from "&amp;" or
  * "&#38;" is handed over as the five bytes "&#38;", and no other '&' can reach us. Undo exactly
- * that. */
-static char *
-attr_value_dup(const xmlChar *value, const xmlChar *end)
+ * that. Returns value itself when there is nothing to undo, else scratch's contents. */
+static const char *
+decode_amp(GString *scratch, const char *value, gsize *len)
 {
-  if (value == NULL)
-    return NULL;
-  if (end == NULL)
-    end = value + strlen((const char *)value);
-  gsize len = (gsize)(end - value);
-  const char *amp = memchr(value, '&', len);
+  const char *amp = memchr(value, '&', *len);
   if (amp == NULL)
-    return g_strndup((const char *)value, len);
-  GString *s = g_string_sized_new(len);
-  const char *v = (const char *)value, *e = (const char *)end;
-  while (v < e) {
-    if (*v == '&' && e - v >= 5 && memcmp(v, "&#38;", 5) == 0) {
-      g_string_append_c(s, '&');
+    return value;
+  const char *end = value + *len;
+  g_string_truncate(scratch, 0);
+  g_string_append_len(scratch, value, amp - value);
+  for (const char *v = amp; v < end;) {
+    if (*v == '&' && end - v >= 5 && memcmp(v, "&#38;", 5) == 0) {
+      g_string_append_c(scratch, '&');
       v += 5;
     } else {
-      g_string_append_c(s, *v++);
+      g_string_append_c(scratch, *v++);
     }
   }
-  return g_string_free(s, FALSE);
+  *len = scratch->len;
+  return scratch->str;
 }
 
 /* At the end of a stanza (or the header): its exact size is known here, whatever the chunking,
@@ -272,21 +270,30 @@ check_boundary(XmppParser *p)
 }
 
 static XmppNode *
-build_element(const xmlChar *localname, const xmlChar *uri, int nb_attributes,
+build_element(XmppParser *p, const xmlChar *localname, const xmlChar *uri, int nb_attributes,
               const xmlChar **attributes)
 {
-  XmppNode *node = g_new0(XmppNode, 1);
-  node->ns = uri != NULL ? attr_value_dup(uri, NULL) : g_strdup("");
-  node->name = g_strdup((const char *)localname);
+  XmppNode *node;
+  if (uri != NULL && strchr((const char *)uri, '&') != NULL) {
+    gsize len = strlen((const char *)uri);
+    node = xmpp_node_new(decode_amp(p->scratch, (const char *)uri, &len),
+                         (const char *)localname);
+  } else {
+    node = xmpp_node_new((const char *)uri, (const char *)localname);
+  }
   if (nb_attributes > 0) {
     node->attrs = g_ptr_array_sized_new((guint)nb_attributes);
     for (int i = 0; i < nb_attributes; i++) {
       const xmlChar **a = attributes + 5 * i; /* localname, prefix, URI, value, end */
-      XmppAttr *attr = g_new(XmppAttr, 1);
-      attr->ns = attr_value_dup(a[2], NULL);
-      attr->name = g_strdup((const char *)a[0]);
-      attr->value = attr_value_dup(a[3], a[4]);
-      g_ptr_array_add(node->attrs, attr);
+      g_autofree char *ns = NULL;
+      if (a[2] != NULL && strchr((const char *)a[2], '&') != NULL) {
+        gsize ns_len = strlen((const char *)a[2]);
+        ns = g_strdup(decode_amp(p->scratch, (const char *)a[2], &ns_len));
+      }
+      gsize len = (gsize)(a[4] - a[3]);
+      const char *value = decode_amp(p->scratch, (const char *)a[3], &len);
+      xmpp_node_append_attr(node, ns != NULL ? ns : (const char *)a[2], (const char *)a[0], value,
+                            (gssize)len);
     }
   }
   return node;
@@ -373,7 +380,7 @@ sax_start_element(void *ud, const xmlChar *localname, const xmlChar *prefix, con
       p->in_start_tag = FALSE;
       return;
     }
-    XmppNode *header = build_element(localname, uri, nb_attributes, attributes);
+    XmppNode *header = build_element(p, localname, uri, nb_attributes, attributes);
     p->level = 1;
     if (p->cb.stream_start != NULL)
       p->cb.stream_start(p->user_data, header);
@@ -386,7 +393,7 @@ sax_start_element(void *ud, const xmlChar *localname, const xmlChar *prefix, con
          p->limits.max_depth);
     return;
   }
-  XmppNode *node = build_element(localname, uri, nb_attributes, attributes);
+  XmppNode *node = build_element(p, localname, uri, nb_attributes, attributes);
   if (p->level == 1) {
     p->stanza = node;
   } else {
@@ -485,6 +492,7 @@ xmpp_parser_new(const XmppParserCallbacks *callbacks, gpointer user_data,
       p->limits.max_attrs = limits->max_attrs;
   }
   p->text = g_string_sized_new(256);
+  p->scratch = g_string_sized_new(64);
 
   xmlSAXVersion(&p->sax, 2);
   xmlSAXHandler *h = &p->sax;
@@ -563,6 +571,7 @@ parser_destroy(XmppParser *p)
   reset_state(p);
   g_free(p->remainder);
   g_string_free(p->text, TRUE);
+  g_string_free(p->scratch, TRUE);
   g_free(p);
 }
 
