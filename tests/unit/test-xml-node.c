@@ -86,6 +86,11 @@ test_attrs(void)
   g_assert_null(xmpp_node_get_attr(n, "to"));
   xmpp_node_set_attr(n, "absent", NULL);
   g_assert_cmpuint(xmpp_node_n_attrs(n), ==, 2);
+  xmpp_node_append_attr(n, "urn:z", "k", "v=1", 1);
+  g_assert_cmpstr(xmpp_node_get_attr_ns(n, "urn:z", "k"), ==, "v");
+  xmpp_node_append_attr(n, "", "plain", "p", -1);
+  g_assert_cmpstr(xmpp_node_get_attr(n, "plain"), ==, "p");
+  g_assert_cmpuint(xmpp_node_n_attrs(n), ==, 4);
   g_autoptr(XmppNode) nons = xmpp_node_new(NULL, "x");
   g_assert_cmpstr(nons->ns, ==, "");
 }
@@ -141,9 +146,17 @@ test_copy_and_equal(void)
   xmpp_node_add_text(p, "d", -1);
   g_assert_false(xmpp_node_equal(a, e));
   g_autoptr(XmppNode) f = xmpp_node_copy(a);
-  g_free(f->ns);
-  f->ns = g_strdup("jabber:server");
+  xmpp_node_free(xmpp_node_steal_child(f, xmpp_node_nth_child(f, 0)));
   g_assert_false(xmpp_node_equal(a, f));
+  g_autoptr(XmppNode) g1 = xmpp_node_new("urn:a", "x");
+  g_autoptr(XmppNode) g2 = xmpp_node_new("urn:b", "x");
+  g_autoptr(XmppNode) g3 = xmpp_node_new("urn:a", "y");
+  g_assert_false(xmpp_node_equal(g1, g2));
+  g_assert_false(xmpp_node_equal(g1, g3));
+  g_autoptr(XmppNode) t1 = xmpp_node_new_text("x", -1);
+  g_autoptr(XmppNode) t2 = xmpp_node_new_text("y", -1);
+  g_assert_false(xmpp_node_equal(t1, t2));
+  g_assert_false(xmpp_node_equal(t1, g1));
 }
 
 /* T8: trees of any depth are freed, copied and compared without recursion. */

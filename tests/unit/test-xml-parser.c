@@ -19,7 +19,7 @@ typedef struct {
   GPtrArray *headers; /* XmppNode* copies */
   GPtrArray *stanzas; /* XmppNode* */
   guint n_end;
-  GString *log; /* every event, serialised, in order */
+  GString *log;         /* every event, serialised, in order */
   const char *reset_on; /* stanza name that triggers xmpp_parser_reset() */
   const char *stop_on;  /* stanza name that triggers xmpp_parser_stop() */
   gboolean free_on_stanza;
@@ -140,22 +140,22 @@ max_rss_kib(void)
 
 /* ---- positive: a realistic server transcript ---- */
 
-static const char *transcript_server =
-    HDR "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/>"
-        "</starttls><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
-        "<mechanism>SCRAM-SHA-256</mechanism><mechanism>SCRAM-SHA-1</mechanism></mechanisms>"
-        "</stream:features>\n"
-        "<iq type='result' id='r1' to='juliet@example.test/balcony'>"
-        "<query xmlns='jabber:iq:roster' ver='v1'><item jid='romeo@example.test' name='R&amp;J' "
-        "subscription='both'><group>Friends</group></item></query></iq>\n "
-        "<message from='romeo@example.test/orchard' type='chat' xml:lang='de' id='m1'>"
-        "<body>Hallo &lt;Julia&gt; &#x2665; caf\xc3\xa9</body>"
-        "<body xml:lang='en'>Hi<![CDATA[ <b>raw</b> & ]]>there</body>"
-        "<html xmlns='http://jabber.org/protocol/xhtml-im'><body xmlns='http://www.w3.org/1999/xhtml'>"
-        "<p>Mixed <em>content</em> here.</p></body></html>"
-        "<x:data xmlns:x='jabber:x:data' x:type='form'/></message>"
-        "<presence/>"
-        "</stream:stream>";
+static const char *transcript_server = HDR
+    "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/>"
+    "</starttls><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
+    "<mechanism>SCRAM-SHA-256</mechanism><mechanism>SCRAM-SHA-1</mechanism></mechanisms>"
+    "</stream:features>\n"
+    "<iq type='result' id='r1' to='juliet@example.test/balcony'>"
+    "<query xmlns='jabber:iq:roster' ver='v1'><item jid='romeo@example.test' name='R&amp;J' "
+    "subscription='both'><group>Friends</group></item></query></iq>\n "
+    "<message from='romeo@example.test/orchard' type='chat' xml:lang='de' id='m1'>"
+    "<body>Hallo &lt;Julia&gt; &#x2665; caf\xc3\xa9</body>"
+    "<body xml:lang='en'>Hi<![CDATA[ <b>raw</b> & ]]>there</body>"
+    "<html xmlns='http://jabber.org/protocol/xhtml-im'><body xmlns='http://www.w3.org/1999/xhtml'>"
+    "<p>Mixed <em>content</em> here.</p></body></html>"
+    "<x:data xmlns:x='jabber:x:data' x:type='form'/></message>"
+    "<presence/>"
+    "</stream:stream>";
 
 static void
 test_transcript(void)
@@ -315,8 +315,7 @@ test_T3_external_entity(void)
   /* A reference to an undeclared entity inside the stream, in text and in an attribute. */
   g_assert_cmpint(parse_in_stream("<message><body>&ee;</body></message>", NULL), ==,
                   XMPP_XML_ERROR_RESTRICTED_XML);
-  g_assert_cmpint(parse_in_stream("<message to='&ee;'/>", NULL), ==,
-                  XMPP_XML_ERROR_RESTRICTED_XML);
+  g_assert_cmpint(parse_in_stream("<message to='&ee;'/>", NULL), ==, XMPP_XML_ERROR_RESTRICTED_XML);
   g_assert_cmpuint(loader_calls, ==, 0);
   /* Positive twin: the predefined entities and character references are fine. */
   guint n = 0;
@@ -341,8 +340,7 @@ test_T4_comment(void)
                   XMPP_XML_ERROR_RESTRICTED_XML);
   /* Positive twin: the same characters as escaped text. */
   guint n = 0;
-  g_assert_cmpint(parse_in_stream("<message><body>&lt;!-- x --&gt;</body></message>", &n), ==,
-                  -1);
+  g_assert_cmpint(parse_in_stream("<message><body>&lt;!-- x --&gt;</body></message>", &n), ==, -1);
   g_assert_cmpuint(n, ==, 1);
 }
 
@@ -353,8 +351,7 @@ test_T5_processing_instruction(void)
                   XMPP_XML_ERROR_RESTRICTED_XML);
   g_assert_cmpint(parse_in_stream("<message><?pi data?></message>", NULL), ==,
                   XMPP_XML_ERROR_RESTRICTED_XML);
-  g_assert_cmpint(parse_one("<?xml version='1.0'?><?foo bar?>"), ==,
-                  XMPP_XML_ERROR_RESTRICTED_XML);
+  g_assert_cmpint(parse_one("<?xml version='1.0'?><?foo bar?>"), ==, XMPP_XML_ERROR_RESTRICTED_XML);
   int code = parse_in_stream("<?xml version='1.0'?>", NULL);
   g_assert_true(code == XMPP_XML_ERROR_RESTRICTED_XML || code == XMPP_XML_ERROR_NOT_WELL_FORMED);
   /* Positive twin: the XML declaration at the very start. */
@@ -591,8 +588,7 @@ test_custom_limits(void)
   r = rec_new(&lim);
   g_assert_cmpint(feed_after_header(r, "<a x='1' y='2' z='3' u='4' v='5' w='6' xmlns:p='urn:p' "
                                        "p:q='7' p:r='8'/>"),
-                  ==,
-                  XMPP_XML_ERROR_POLICY_VIOLATION);
+                  ==, XMPP_XML_ERROR_POLICY_VIOLATION);
   rec_free(r);
   r = rec_new(&lim);
   GString *s = g_string_new("<a>");
@@ -606,8 +602,9 @@ test_custom_limits(void)
   for (int extra = 0; extra <= 1; extra++) {
     XmppParserLimits small = {100, 0, 0};
     r = rec_new(&small);
-    g_assert_cmpint(feed(r, "<stream:stream xmlns='jabber:client' "
-                            "xmlns:stream='http://etherx.jabber.org/streams'>",
+    g_assert_cmpint(feed(r,
+                         "<stream:stream xmlns='jabber:client' "
+                         "xmlns:stream='http://etherx.jabber.org/streams'>",
                          -1),
                     ==, -1);
     GString *st = g_string_new("<message><body>");
@@ -717,9 +714,10 @@ test_T11_stream_namespace(void)
                   XMPP_XML_ERROR_NOT_WELL_FORMED);
   /* Positive twins: a missing or other version is delivered, the stream layer decides. */
   Rec *r = rec_new(NULL);
-  g_assert_cmpint(feed(r, "<stream:stream xmlns='jabber:client' "
-                          "xmlns:stream='http://etherx.jabber.org/streams'><foo:bar "
-                          "xmlns:foo='urn:x'/>",
+  g_assert_cmpint(feed(r,
+                       "<stream:stream xmlns='jabber:client' "
+                       "xmlns:stream='http://etherx.jabber.org/streams'><foo:bar "
+                       "xmlns:foo='urn:x'/>",
                        -1),
                   ==, -1);
   g_assert_cmpuint(r->headers->len, ==, 1);
@@ -727,8 +725,9 @@ test_T11_stream_namespace(void)
   g_assert_true(xmpp_node_is(g_ptr_array_index(r->stanzas, 0), "urn:x", "bar"));
   rec_free(r);
   r = rec_new(NULL);
-  g_assert_cmpint(feed(r, "<stream:stream xmlns='jabber:client' version='2.0' "
-                          "xmlns:stream='http://etherx.jabber.org/streams'>",
+  g_assert_cmpint(feed(r,
+                       "<stream:stream xmlns='jabber:client' version='2.0' "
+                       "xmlns:stream='http://etherx.jabber.org/streams'>",
                        -1),
                   ==, -1);
   g_assert_cmpstr(xmpp_node_get_attr(g_ptr_array_index(r->headers, 0), "version"), ==, "2.0");
@@ -843,6 +842,69 @@ test_error_sticky_then_reset(void)
   rec_free(r);
 }
 
+/* Feeds a file's bytes with the given chunk size; returns the event log, and whether it ended
+ * without error in *ok. */
+static char *
+replay(const char *data, gsize len, gsize chunk, gboolean *ok)
+{
+  Rec *r = rec_new(NULL);
+  r->reset_on = "success";
+  r->stop_on = "proceed";
+  *ok = TRUE;
+  for (gsize off = 0; off < len && *ok; off += chunk)
+    *ok = feed(r, data + off, (gssize)MIN(chunk, len - off)) == -1;
+  char *log = g_strdup(r->log->str);
+  rec_free(r);
+  return log;
+}
+
+/* The committed fuzz seeds (tests/fuzz/corpus/xml-parser, 2 bytes of chunking prefix each):
+ * whole versus byte-by-byte feeding gives the same events, or a prefix of them on error. */
+static void
+test_corpus_replay(void)
+{
+  const char *root = g_getenv("LYRE_SOURCE_ROOT");
+  if (root == NULL) {
+    g_test_skip("LYRE_SOURCE_ROOT is not set");
+    return;
+  }
+  g_autofree char *dir = g_build_filename(root, "tests", "fuzz", "corpus", "xml-parser", NULL);
+  GDir *d = g_dir_open(dir, 0, NULL);
+  g_assert_nonnull(d);
+  guint files = 0, accepted = 0;
+  const char *name;
+  while ((name = g_dir_read_name(d)) != NULL) {
+    g_autofree char *path = g_build_filename(dir, name, NULL);
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    g_assert_true(g_file_get_contents(path, &data, &len, NULL));
+    if (len < 2)
+      continue;
+    files++;
+    gboolean ok_whole, ok_bytes;
+    g_autofree char *whole = replay(data + 2, len - 2, len, &ok_whole);
+    g_autofree char *bytes = replay(data + 2, len - 2, 1, &ok_bytes);
+    g_test_message("%s: %s", name, ok_whole ? "accepted" : "rejected");
+    if (ok_whole && ok_bytes) {
+      g_assert_cmpstr(whole, ==, bytes);
+      accepted++;
+    } else {
+      gsize n = MIN(strlen(whole), strlen(bytes));
+      g_assert_cmpint(strncmp(whole, bytes, n), ==, 0);
+    }
+    /* The name says what to expect: bombs and broken input are refused. */
+    if (g_str_has_prefix(name, "bomb-") || g_str_has_prefix(name, "invalid-") ||
+        g_str_has_prefix(name, "encoding-") || g_str_has_prefix(name, "restricted-") ||
+        g_str_has_prefix(name, "wrong-") || g_str_has_prefix(name, "unbound-"))
+      g_assert_false(ok_whole);
+    if (g_str_has_prefix(name, "server-") || g_str_has_prefix(name, "client-"))
+      g_assert_true(ok_whole);
+  }
+  g_dir_close(d);
+  g_assert_cmpuint(files, >=, 20);
+  g_assert_cmpuint(accepted, >=, 10);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -855,8 +917,7 @@ main(int argc, char **argv)
   g_test_add_func("/xml/parser/T4_comment", test_T4_comment);
   g_test_add_func("/xml/parser/T5_processing_instruction", test_T5_processing_instruction);
   g_test_add_func("/xml/parser/T6_encoding", test_T6_encoding);
-  g_test_add_func("/xml/parser/T7_invalid_utf8_and_char_refs",
-                  test_T7_invalid_utf8_and_char_refs);
+  g_test_add_func("/xml/parser/T7_invalid_utf8_and_char_refs", test_T7_invalid_utf8_and_char_refs);
   g_test_add_func("/xml/parser/T8_deep_nesting", test_T8_deep_nesting);
   g_test_add_func("/xml/parser/T9_stanza_size", test_T9_stanza_size);
   g_test_add_func("/xml/parser/custom_limits", test_custom_limits);
@@ -867,5 +928,6 @@ main(int argc, char **argv)
   g_test_add_func("/xml/parser/T15_stop_in_callback", test_T15_stop_in_callback);
   g_test_add_func("/xml/parser/free_in_callback", test_free_in_callback);
   g_test_add_func("/xml/parser/error_sticky_then_reset", test_error_sticky_then_reset);
+  g_test_add_func("/xml/parser/corpus_replay", test_corpus_replay);
   return g_test_run();
 }

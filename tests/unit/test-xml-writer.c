@@ -40,13 +40,20 @@ test_escape(void)
 static void
 test_sanitise(void)
 {
-  g_autofree char *a = esc_text("a\x01" "b\x1f" "c", -1);
-  g_assert_cmpstr(a, ==, "a\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c");
+  g_autofree char *a = esc_text("a\x01"
+                                "b\x1f"
+                                "c",
+                                -1);
+  g_assert_cmpstr(a, ==,
+                  "a\xEF\xBF\xBD"
+                  "b\xEF\xBF\xBD"
+                  "c");
   g_autofree char *b = esc_text("x\0y", 3);
   g_assert_cmpstr(b, ==, "x\xEF\xBF\xBDy");
   g_autofree char *c = esc_attr("\xC0\xAF|\xFF|\xC3|\xED\xA0\x80", -1);
-  g_assert_cmpstr(c, ==, "\xEF\xBF\xBD\xEF\xBF\xBD|\xEF\xBF\xBD|\xEF\xBF\xBD|"
-                         "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+  g_assert_cmpstr(c, ==,
+                  "\xEF\xBF\xBD\xEF\xBF\xBD|\xEF\xBF\xBD|\xEF\xBF\xBD|"
+                  "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
   g_autofree char *d = esc_text("\xEF\xBF\xBE\xEF\xBF\xBF\xEF\xBF\xBD", -1); /* FFFE FFFF FFFD */
   g_assert_cmpstr(d, ==, "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
 }
@@ -60,8 +67,9 @@ test_namespaces(void)
   xmpp_node_new_child(q, NULL, "item");
   xmpp_node_new_child(iq, "", "plain");
   g_autofree char *s = xmpp_xml_node_to_string(iq);
-  g_assert_cmpstr(s, ==, "<iq type='get'><query xmlns='jabber:iq:roster'><item/></query>"
-                         "<plain xmlns=''/></iq>");
+  g_assert_cmpstr(s, ==,
+                  "<iq type='get'><query xmlns='jabber:iq:roster'><item/></query>"
+                  "<plain xmlns=''/></iq>");
 
   g_autoptr(XmppNode) m = xmpp_node_new(XMPP_NS_CLIENT, "message");
   xmpp_node_set_attr_ns(m, XMPP_NS_XML, "lang", "de");
@@ -69,14 +77,16 @@ test_namespaces(void)
   xmpp_node_set_attr_ns(m, "urn:b", "x", "2");
   xmpp_node_set_attr_ns(m, "urn:a", "y", "3");
   g_autofree char *t = xmpp_xml_node_to_string(m);
-  g_assert_cmpstr(t, ==, "<message xml:lang='de' xmlns:ns0='urn:a' ns0:x='1' xmlns:ns1='urn:b' "
-                         "ns1:x='2' ns0:y='3'/>");
+  g_assert_cmpstr(t, ==,
+                  "<message xml:lang='de' xmlns:ns0='urn:a' ns0:x='1' xmlns:ns1='urn:b' "
+                  "ns1:x='2' ns0:y='3'/>");
 
   g_autoptr(XmppNode) err = xmpp_node_new(XMPP_NS_STREAMS, "error");
   xmpp_node_new_child(err, "urn:ietf:params:xml:ns:xmpp-streams", "conflict");
   g_autofree char *u = xmpp_xml_node_to_string(err);
-  g_assert_cmpstr(u, ==, "<stream:error><conflict xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>"
-                         "</stream:error>");
+  g_assert_cmpstr(u, ==,
+                  "<stream:error><conflict xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>"
+                  "</stream:error>");
 
   GString *out = g_string_new(NULL);
   xmpp_xml_write_node(out, q, "jabber:iq:roster");
@@ -88,13 +98,15 @@ static void
 test_stream_header(void)
 {
   g_autofree char *h = xmpp_xml_stream_header("example.test", NULL, "en");
-  g_assert_cmpstr(h, ==, "<?xml version='1.0'?><stream:stream xmlns='jabber:client' "
-                         "xmlns:stream='http://etherx.jabber.org/streams' to='example.test' "
-                         "version='1.0' xml:lang='en'>");
+  g_assert_cmpstr(h, ==,
+                  "<?xml version='1.0'?><stream:stream xmlns='jabber:client' "
+                  "xmlns:stream='http://etherx.jabber.org/streams' to='example.test' "
+                  "version='1.0' xml:lang='en'>");
   g_autofree char *h2 = xmpp_xml_stream_header("ex'<&.test", "j@ex.test", NULL);
-  g_assert_cmpstr(h2, ==, "<?xml version='1.0'?><stream:stream xmlns='jabber:client' "
-                          "xmlns:stream='http://etherx.jabber.org/streams' "
-                          "to='ex&apos;&lt;&amp;.test' from='j@ex.test' version='1.0'>");
+  g_assert_cmpstr(h2, ==,
+                  "<?xml version='1.0'?><stream:stream xmlns='jabber:client' "
+                  "xmlns:stream='http://etherx.jabber.org/streams' "
+                  "to='ex&apos;&lt;&amp;.test' from='j@ex.test' version='1.0'>");
 }
 
 /* ---- round trips through the parser ---- */
@@ -153,7 +165,8 @@ test_round_trip(void)
   xmpp_node_set_attr(m, "amp", "&#38;&amp;<>");
   xmpp_node_set_attr_ns(m, XMPP_NS_XML, "lang", "de");
   xmpp_node_set_attr_ns(m, "urn:ext", "flag", "1");
-  xmpp_node_new_text_child(m, NULL, "body", "a < b && c > d ]]> \r\n\ttab caf\xc3\xa9 \xf0\x9f\x8c\xb9");
+  xmpp_node_new_text_child(m, NULL, "body",
+                           "a < b && c > d ]]> \r\n\ttab caf\xc3\xa9 \xf0\x9f\x8c\xb9");
   XmppNode *html = xmpp_node_new_child(m, "http://jabber.org/protocol/xhtml-im", "html");
   XmppNode *p = xmpp_node_new_child(html, "http://www.w3.org/1999/xhtml", "p");
   xmpp_node_add_text(p, "x ", -1);
@@ -166,11 +179,15 @@ test_round_trip(void)
 
   /* Sanitised text comes back as U+FFFD, never as a parse error. */
   g_autoptr(XmppNode) bad = xmpp_node_new(XMPP_NS_CLIENT, "message");
-  xmpp_node_new_text_child(bad, NULL, "body", "a\x01" "b\xff");
+  xmpp_node_new_text_child(bad, NULL, "body",
+                           "a\x01"
+                           "b\xff");
   xmpp_node_set_attr(bad, "id", "\x02");
   g_autoptr(XmppNode) back2 = round_trip(bad);
   g_autofree char *t = xmpp_node_dup_child_text(back2, NULL, "body");
-  g_assert_cmpstr(t, ==, "a\xEF\xBF\xBD" "b\xEF\xBF\xBD");
+  g_assert_cmpstr(t, ==,
+                  "a\xEF\xBF\xBD"
+                  "b\xEF\xBF\xBD");
   g_assert_cmpstr(xmpp_node_get_attr(back2, "id"), ==, "\xEF\xBF\xBD");
 
   /* Stream-namespace stanzas. */

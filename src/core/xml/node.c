@@ -387,8 +387,7 @@ xmpp_node_get_child(const XmppNode *node, const char *ns, const char *name)
 }
 
 XmppNode *
-xmpp_node_next_child(const XmppNode *node, const XmppNode *after, const char *ns,
-                     const char *name)
+xmpp_node_next_child(const XmppNode *node, const XmppNode *after, const char *ns, const char *name)
 {
   guint n = xmpp_node_n_children(node);
   for (guint i = 0; i < n; i++) {

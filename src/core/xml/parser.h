@@ -36,6 +36,23 @@ typedef enum {
   XMPP_XML_ERROR_UNSUPPORTED_VERSION,  /* unsupported-version: not version='1.0' */
 } XmppXmlError;
 
+/* Behaviour worth knowing (details and RFC references in parser.c):
+ * - The stream root must be {http://etherx.jabber.org/streams}stream (else INVALID_NAMESPACE)
+ *   with the prefix "stream" (else BAD_NAMESPACE_PREFIX, RFC 6120 §4.8.5 and the example in
+ *   §4.9.3.2) and the default namespace jabber:client (else INVALID_NAMESPACE). Its version
+ *   attribute is NOT checked: a missing or other version is delivered in stream_start and the
+ *   stream layer decides (legacy servers, RFC 6120 §4.7.5); UNSUPPORTED_VERSION is for it to use.
+ * - An unbound namespace prefix is NOT_WELL_FORMED (a Namespaces-in-XML violation, §4.9.3.13).
+ * - DTDs, comments, processing instructions and entities other than the five predefined ones
+ *   are RESTRICTED_XML (§11.1); CDATA sections are plain text. Nothing is ever loaded.
+ * - Anything but UTF-8 is UNSUPPORTED_ENCODING (§11.6); invalid UTF-8 is NOT_WELL_FORMED.
+ * - Limits give POLICY_VIOLATION. The byte limit counts everything fed since the end of the
+ *   previous stanza (or header, or whitespace keepalive) and is checked on partial input too.
+ * - After </stream:stream> nothing more is delivered until reset.
+ * - From inside a callback: xmpp_parser_reset() makes the bytes after the element that fired
+ *   the callback the start of a new document (a new stream header may arrive in the same read
+ *   as <success/>); xmpp_parser_stop() discards them; xmpp_parser_free() is allowed too (the
+ *   parser is freed when feed returns, which then returns TRUE). */
 typedef struct _XmppParserCallbacks {
   /* The stream header: an element stream:stream with its attributes and no children (borrowed). */
   void (*stream_start)(gpointer user_data, const XmppNode *header);

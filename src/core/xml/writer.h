@@ -6,7 +6,13 @@
 
 G_BEGIN_DECLS
 
-/* Appends text escaped for character data (& < > and, for safety, nothing else changed). */
+/* Text given to the writer comes from our own code and should be valid UTF-8 made of XML 1.0
+ * characters. Both escape functions sanitise: invalid UTF-8 and characters XML 1.0 forbids
+ * (C0 controls except TAB/LF/CR, U+FFFE, U+FFFF) become U+FFFD, so that we never send a stream
+ * the server must reject. Elements in the streams namespace are written with the prefix
+ * "stream:", which our stream header binds. */
+
+/* Appends text escaped for character data (& < > and CR; nothing else changed). */
 void xmpp_xml_escape_text(GString *out, const char *text, gssize len);
 /* Appends text escaped for a single- or double-quoted attribute value (& < > ' " and
  * \t \n \r as character references so they survive attribute normalisation). */
