@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* XmppParser: libxml2 SAX2 push parser turned into stream-open / stanza / stream-close events,
- * refusing what RFC 6120 §11 forbids and enforcing hard limits on partial input. */
-#include "xml/parser.h"
+ * enforcing hard limits on partial input (RFC 6120 §11 refusals are in parser-restrict.c). */
+#include "xml/parser-private.h"
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
@@ -10,31 +10,6 @@
 /* Input is handed to libxml2 in slices of at most this size, and the stanza byte limit is
  * checked after each slice: libxml2 never buffers more than limit + SLICE bytes for us. */
 #define FEED_SLICE (16 * 1024)
-
-struct _XmppParser {
-  XmppParserCallbacks cb;
-  gpointer user_data;
-  XmppParserLimits limits;
-  xmlSAXHandler sax;
-  xmlParserCtxtPtr ctxt; /* NULL until the first byte of a document */
-
-  guint level;          /* open elements, the stream header included */
-  XmppNode *stanza;     /* depth-1 element being built */
-  XmppNode *current;    /* innermost open element inside stanza */
-  GString *text;        /* character data not yet attached to current */
-  GString *scratch;     /* for decoding attribute values */
-  gsize since_boundary; /* bytes fed since the last stanza boundary */
-
-  GError *error;         /* first violation; sticky until reset */
-  gboolean in_feed;      /* inside xmlParseChunk: libxml2 is on the C stack */
-  gboolean in_start_tag; /* inside startElementNs: ctxt->input->cur is on the '>' or "/>" */
-  gboolean halted;       /* xmlStopParser was called on ctxt */
-  gboolean stopped;      /* xmpp_parser_stop(): discard everything until reset */
-  gboolean closed;       /* </stream:stream> seen */
-  gboolean reset_pending, free_pending;
-  char *remainder; /* bytes libxml2 had not consumed when reset was called from a callback */
-  gsize remainder_len;
-};
 
 G_DEFINE_QUARK(xmpp - xml - error - quark, xmpp_xml_error)
 
@@ -48,7 +23,8 @@ halt(XmppParser *p)
   }
 }
 
-static void G_GNUC_PRINTF(3, 4) fail(XmppParser *p, XmppXmlError code, const char *fmt, ...)
+void
+xmpp_parser_fail(XmppParser *p, XmppXmlError code, const char *fmt, ...)
 {
   if (p->error == NULL) {
     va_list ap;
@@ -57,101 +33,6 @@ static void G_GNUC_PRINTF(3, 4) fail(XmppParser *p, XmppXmlError code, const cha
     va_end(ap);
   }
   halt(p);
-}
-
-/* ---- restricted XML (RFC 6120 §11.1): every hook below only refuses ---- */
-
-static void
-restricted(XmppParser *p, const char *what)
-{
-  fail(p, XMPP_XML_ERROR_RESTRICTED_XML, "restricted XML: %s", what);
-}
-
-static void
-sax_internal_subset(void *ud, const xmlChar *name, const xmlChar *ext_id, const xmlChar *sys_id)
-{
-  /* Stopping here, before any declaration is read, is what defuses billion laughs (T1/T2)
-   * and external entities (T3): the DTD body is never parsed. */
-  restricted(ud, "document type declaration");
-}
-
-static void
-sax_external_subset(void *ud, const xmlChar *name, const xmlChar *ext_id, const xmlChar *sys_id)
-{
-  restricted(ud, "external DTD subset");
-}
-
-static void
-sax_comment(void *ud, const xmlChar *value)
-{
-  restricted(ud, "comment");
-}
-
-static void
-sax_pi(void *ud, const xmlChar *target, const xmlChar *data)
-{
-  restricted(ud, "processing instruction");
-}
-
-static void
-sax_entity_decl(void *ud, const xmlChar *name, int type, const xmlChar *public_id,
-                const xmlChar *system_id, xmlChar *content)
-{
-  restricted(ud, "entity declaration");
-}
-
-static void
-sax_unparsed_entity_decl(void *ud, const xmlChar *name, const xmlChar *public_id,
-                         const xmlChar *system_id, const xmlChar *notation)
-{
-  restricted(ud, "entity declaration");
-}
-
-static void
-sax_notation_decl(void *ud, const xmlChar *name, const xmlChar *public_id, const xmlChar *system_id)
-{
-  restricted(ud, "notation declaration");
-}
-
-static void
-sax_element_decl(void *ud, const xmlChar *name, int type, xmlElementContentPtr content)
-{
-  restricted(ud, "element declaration");
-}
-
-static void
-sax_attribute_decl(void *ud, const xmlChar *elem, const xmlChar *fullname, int type, int def,
-                   const xmlChar *default_value, xmlEnumerationPtr tree)
-{
-  restricted(ud, "attribute declaration");
-}
-
-/* libxml2 resolves the five predefined entities and character references itself and asks
- * here only for any other entity: all of those are refused and none is ever expanded. */
-static xmlEntityPtr
-sax_get_entity(void *ud, const xmlChar *name)
-{
-  restricted(ud, "entity reference");
-  return NULL;
-}
-
-static void
-sax_reference(void *ud, const xmlChar *name)
-{
-  restricted(ud, "entity reference");
-}
-
-/* Why no xmlSetExternalEntityLoader(): it is process-global (it would also change libpurple's
- * own parsing) and is not needed. Every route to a load goes through a hook of this parser:
- * the DOCTYPE stops at internalSubset before any declaration is read, entity lookups stop at
- * getEntity, and XML_PARSE_DTDLOAD / XML_PARSE_NOENT are never set. The T3 test installs a
- * loader that counts calls and asserts it was never called. */
-static xmlParserInputPtr
-sax_resolve_entity(void *ud, const xmlChar *public_id, const xmlChar *system_id)
-{
-  /* The per-parser guard against external loading: nothing is ever fetched (T3). */
-  restricted(ud, "external entity");
-  return NULL;
 }
 
 /* ---- errors from libxml2 ---- */
@@ -165,55 +46,28 @@ sax_structured_error(void *ud, xmlErrorPtr e)
   switch (e->code) {
     case XML_ERR_UNSUPPORTED_ENCODING:
     case XML_ERR_UNKNOWN_ENCODING:
-      fail(p, XMPP_XML_ERROR_UNSUPPORTED_ENCODING, "unsupported encoding (RFC 6120 §11.6)");
+      xmpp_parser_fail(p, XMPP_XML_ERROR_UNSUPPORTED_ENCODING,
+                       "unsupported encoding (RFC 6120 §11.6)");
       break;
     case XML_ERR_NAME_TOO_LONG:
-      fail(p, XMPP_XML_ERROR_POLICY_VIOLATION, "name too long");
+      xmpp_parser_fail(p, XMPP_XML_ERROR_POLICY_VIOLATION, "name too long");
       break;
     case XML_ERR_UNDECLARED_ENTITY:
     case XML_WAR_UNDECLARED_ENTITY:
     case XML_ERR_ENTITY_LOOP:
     case XML_ERR_ENTITY_PE_INTERNAL:
-      restricted(p, "entity reference");
+      xmpp_parser_restrict_refuse(p, "entity reference");
       break;
     default:
       /* Includes XML_NS_ERR_UNDEFINED_NAMESPACE: an unbound prefix breaks the namespace
        * well-formedness that RFC 6120 §4.9.3.13 requires, so it is not-well-formed. */
-      fail(p, XMPP_XML_ERROR_NOT_WELL_FORMED, "not well-formed (libxml2 error %d, line %d)",
-           e->code, e->line);
+      xmpp_parser_fail(p, XMPP_XML_ERROR_NOT_WELL_FORMED,
+                       "not well-formed (libxml2 error %d, line %d)", e->code, e->line);
       break;
   }
 }
 
 /* ---- document and elements ---- */
-
-static gboolean
-is_utf8_name(const char *name)
-{
-  return g_ascii_strcasecmp(name, "UTF-8") == 0 || g_ascii_strcasecmp(name, "UTF8") == 0;
-}
-
-static void
-sax_start_document(void *ud)
-{
-  XmppParser *p = ud;
-  xmlParserCtxtPtr c = p->ctxt;
-  /* Runs right after the XML declaration. RFC 6120 §11.6: UTF-8 only. libxml2 may already have
-   * switched decoders for a declared encoding or a UTF-16 BOM; nothing was delivered yet. */
-  const char *declared = (const char *)c->input->encoding;
-  const char *decoder = (c->input->buf != NULL && c->input->buf->encoder != NULL)
-                            ? c->input->buf->encoder->name
-                            : NULL;
-  if ((declared != NULL && !is_utf8_name(declared)) ||
-      (decoder != NULL && !is_utf8_name(decoder))) {
-    fail(p, XMPP_XML_ERROR_UNSUPPORTED_ENCODING, "unsupported encoding %s (RFC 6120 §11.6)",
-         declared != NULL ? declared : decoder);
-    return;
-  }
-  /* RFC 6120 §11.8: XML 1.0 only. libxml2 merely warns about other versions. */
-  if (c->version != NULL && strcmp((const char *)c->version, "1.0") != 0)
-    fail(p, XMPP_XML_ERROR_NOT_WELL_FORMED, "XML version %s is not 1.0", c->version);
-}
 
 /* Bytes libxml2 holds after the construct whose callback is running. */
 static gsize
@@ -264,8 +118,8 @@ check_boundary(XmppParser *p)
   gsize after = buffered_after_current(p);
   gsize size = p->since_boundary > after ? p->since_boundary - after : 0;
   if (size > p->limits.max_stanza_bytes) {
-    fail(p, XMPP_XML_ERROR_POLICY_VIOLATION, "stanza larger than %" G_GSIZE_FORMAT " bytes",
-         p->limits.max_stanza_bytes);
+    xmpp_parser_fail(p, XMPP_XML_ERROR_POLICY_VIOLATION,
+                     "stanza larger than %" G_GSIZE_FORMAT " bytes", p->limits.max_stanza_bytes);
     return FALSE;
   }
   p->since_boundary = after;
@@ -317,14 +171,15 @@ check_stream_header(XmppParser *p, const xmlChar *localname, const xmlChar *pref
 {
   if (uri == NULL || strcmp((const char *)uri, XMPP_NS_STREAMS) != 0 ||
       strcmp((const char *)localname, "stream") != 0) {
-    fail(p, XMPP_XML_ERROR_INVALID_NAMESPACE, "stream root is not {%s}stream (RFC 6120 §4.8.1)",
-         XMPP_NS_STREAMS);
+    xmpp_parser_fail(p, XMPP_XML_ERROR_INVALID_NAMESPACE,
+                     "stream root is not {%s}stream (RFC 6120 §4.8.1)", XMPP_NS_STREAMS);
     return FALSE;
   }
   /* §4.8.5: an implementation MAY accept only the 'stream:' prefix; the example in §4.9.3.2
    * (bad-namespace-prefix) is a stream element with another prefix. */
   if (prefix == NULL || strcmp((const char *)prefix, "stream") != 0) {
-    fail(p, XMPP_XML_ERROR_BAD_NAMESPACE_PREFIX, "stream element must use the prefix 'stream'");
+    xmpp_parser_fail(p, XMPP_XML_ERROR_BAD_NAMESPACE_PREFIX,
+                     "stream element must use the prefix 'stream'");
     return FALSE;
   }
   const char *content_ns = NULL;
@@ -334,8 +189,8 @@ check_stream_header(XmppParser *p, const xmlChar *localname, const xmlChar *pref
   }
   /* §4.8.2: we are a client; jabber:server or jabber:component streams are not ours. */
   if (content_ns == NULL || strcmp(content_ns, XMPP_NS_CLIENT) != 0) {
-    fail(p, XMPP_XML_ERROR_INVALID_NAMESPACE, "content namespace is not %s (RFC 6120 §4.8.2)",
-         XMPP_NS_CLIENT);
+    xmpp_parser_fail(p, XMPP_XML_ERROR_INVALID_NAMESPACE,
+                     "content namespace is not %s (RFC 6120 §4.8.2)", XMPP_NS_CLIENT);
     return FALSE;
   }
   return TRUE;
@@ -350,25 +205,27 @@ sax_start_element(void *ud, const xmlChar *localname, const xmlChar *prefix, con
   if (p->error != NULL || p->halted)
     return;
   if (prefix != NULL && uri == NULL) {
-    fail(p, XMPP_XML_ERROR_NOT_WELL_FORMED, "unbound namespace prefix %s", prefix);
+    xmpp_parser_fail(p, XMPP_XML_ERROR_NOT_WELL_FORMED, "unbound namespace prefix %s", prefix);
     return;
   }
   for (int i = 0; i < nb_attributes; i++) {
     if (attributes[5 * i + 1] != NULL && attributes[5 * i + 2] == NULL) {
-      fail(p, XMPP_XML_ERROR_NOT_WELL_FORMED, "unbound namespace prefix %s", attributes[5 * i + 1]);
+      xmpp_parser_fail(p, XMPP_XML_ERROR_NOT_WELL_FORMED, "unbound namespace prefix %s",
+                       attributes[5 * i + 1]);
       return;
     }
     if (strlen((const char *)attributes[5 * i]) > XMPP_XML_MAX_NAME_BYTES) {
-      fail(p, XMPP_XML_ERROR_POLICY_VIOLATION, "attribute name too long");
+      xmpp_parser_fail(p, XMPP_XML_ERROR_POLICY_VIOLATION, "attribute name too long");
       return;
     }
   }
   if (strlen((const char *)localname) > XMPP_XML_MAX_NAME_BYTES) {
-    fail(p, XMPP_XML_ERROR_POLICY_VIOLATION, "element name too long");
+    xmpp_parser_fail(p, XMPP_XML_ERROR_POLICY_VIOLATION, "element name too long");
     return;
   }
   if ((guint)nb_attributes + (guint)nb_namespaces > p->limits.max_attrs) {
-    fail(p, XMPP_XML_ERROR_POLICY_VIOLATION, "more than %u attributes", p->limits.max_attrs);
+    xmpp_parser_fail(p, XMPP_XML_ERROR_POLICY_VIOLATION, "more than %u attributes",
+                     p->limits.max_attrs);
     return;
   }
   if (p->level == 0) {
@@ -390,7 +247,8 @@ sax_start_element(void *ud, const xmlChar *localname, const xmlChar *prefix, con
     return;
   }
   if (p->level > p->limits.max_depth) { /* the stanza itself is level 1 */
-    fail(p, XMPP_XML_ERROR_POLICY_VIOLATION, "elements nested deeper than %u", p->limits.max_depth);
+    xmpp_parser_fail(p, XMPP_XML_ERROR_POLICY_VIOLATION, "elements nested deeper than %u",
+                     p->limits.max_depth);
     return;
   }
   XmppNode *node = build_element(p, localname, uri, nb_attributes, attributes);
@@ -463,7 +321,7 @@ sax_cdata(void *ud, const xmlChar *ch, int len)
   /* libxml2 2.9.14's push parser checks CDATA sections with a looser UTF-8 test that lets
    * overlong forms such as C0 AF through (found by fuzz-xml-parser). GLib's check is strict. */
   if (len > 0 && !g_utf8_validate((const char *)ch, len, NULL)) {
-    fail(ud, XMPP_XML_ERROR_NOT_WELL_FORMED, "invalid UTF-8 in a CDATA section");
+    xmpp_parser_fail(ud, XMPP_XML_ERROR_NOT_WELL_FORMED, "invalid UTF-8 in a CDATA section");
     return;
   }
   sax_characters(ud, ch, len);
@@ -496,7 +354,7 @@ xmpp_parser_new(const XmppParserCallbacks *callbacks, gpointer user_data,
 
   xmlSAXVersion(&p->sax, 2);
   xmlSAXHandler *h = &p->sax;
-  h->startDocument = sax_start_document;
+  xmpp_parser_restrict_install(h); /* RFC 6120 §11: DTDs, comments, PIs, entities, encoding */
   h->endDocument = NULL;
   h->startElementNs = sax_start_element;
   h->endElementNs = sax_end_element;
@@ -505,22 +363,6 @@ xmpp_parser_new(const XmppParserCallbacks *callbacks, gpointer user_data,
   h->characters = sax_characters;
   h->ignorableWhitespace = sax_characters;
   h->cdataBlock = sax_cdata; /* CDATA is not restricted by RFC 6120 §11.1: plain text */
-  h->comment = sax_comment;
-  h->processingInstruction = sax_pi;
-  h->internalSubset = sax_internal_subset;
-  h->externalSubset = sax_external_subset;
-  h->entityDecl = sax_entity_decl;
-  h->unparsedEntityDecl = sax_unparsed_entity_decl;
-  h->notationDecl = sax_notation_decl;
-  h->elementDecl = sax_element_decl;
-  h->attributeDecl = sax_attribute_decl;
-  h->getEntity = sax_get_entity;
-  h->getParameterEntity = sax_get_entity;
-  h->reference = sax_reference;
-  h->resolveEntity = sax_resolve_entity;
-  h->isStandalone = NULL;
-  h->hasInternalSubset = NULL;
-  h->hasExternalSubset = NULL;
   h->serror = sax_structured_error;
   h->warning = NULL;
   h->error = NULL;
@@ -632,16 +474,11 @@ xmpp_parser_stop(XmppParser *parser)
 static void
 parse_slice(XmppParser *p, const char *data, gsize len)
 {
-  if (p->level == 0 && p->ctxt == NULL && len > 0) {
-    /* A document starting with NUL or a UTF-16 BOM byte cannot be UTF-8 XML (§11.6). */
-    guchar c = (guchar)data[0];
-    if (c == 0x00 || c == 0xFE || c == 0xFF) {
-      fail(p, XMPP_XML_ERROR_UNSUPPORTED_ENCODING, "not UTF-8 (RFC 6120 §11.6)");
-      return;
-    }
-  }
+  if (p->level == 0 && p->ctxt == NULL && len > 0 &&
+      !xmpp_parser_restrict_check_first_byte(p, (guchar)data[0]))
+    return;
   if (!ensure_ctxt(p)) {
-    fail(p, XMPP_XML_ERROR_POLICY_VIOLATION, "out of memory");
+    xmpp_parser_fail(p, XMPP_XML_ERROR_POLICY_VIOLATION, "out of memory");
     return;
   }
   p->since_boundary += len;
@@ -652,12 +489,12 @@ parse_slice(XmppParser *p, const char *data, gsize len)
     return;
   if (p->since_boundary > p->limits.max_stanza_bytes) {
     /* Checked on partial data: a stanza that never ends is stopped at limit + one slice. */
-    fail(p, XMPP_XML_ERROR_POLICY_VIOLATION, "stanza larger than %" G_GSIZE_FORMAT " bytes",
-         p->limits.max_stanza_bytes);
+    xmpp_parser_fail(p, XMPP_XML_ERROR_POLICY_VIOLATION,
+                     "stanza larger than %" G_GSIZE_FORMAT " bytes", p->limits.max_stanza_bytes);
     return;
   }
   if ((p->halted || rc != 0) && p->error == NULL) /* libxml2 gave up without a report */
-    fail(p, XMPP_XML_ERROR_NOT_WELL_FORMED, "not well-formed");
+    xmpp_parser_fail(p, XMPP_XML_ERROR_NOT_WELL_FORMED, "not well-formed");
 }
 
 gboolean
