@@ -14,12 +14,6 @@
 
 static void try_next_target(XmppPurpleConn *conn);
 
-XmppPurpleConn *
-xmpp_purple_connection_get(PurpleConnection *gc)
-{
-  return gc != NULL ? purple_connection_get_protocol_data(gc) : NULL;
-}
-
 static void
 target_free(gpointer data)
 {
@@ -179,18 +173,18 @@ static void
 host_log(gpointer data, XmppLogLevel level, const char *message)
 {
   switch (level) {
-  case XMPP_LOG_DEBUG:
-    purple_debug_misc(XMPP_PURPLE_DEBUG, "%s\n", message);
-    break;
-  case XMPP_LOG_INFO:
-    purple_debug_info(XMPP_PURPLE_DEBUG, "%s\n", message);
-    break;
-  case XMPP_LOG_WARNING:
-    purple_debug_warning(XMPP_PURPLE_DEBUG, "%s\n", message);
-    break;
-  case XMPP_LOG_ERROR:
-    purple_debug_error(XMPP_PURPLE_DEBUG, "%s\n", message);
-    break;
+    case XMPP_LOG_DEBUG:
+      purple_debug_misc(XMPP_PURPLE_DEBUG, "%s\n", message);
+      break;
+    case XMPP_LOG_INFO:
+      purple_debug_info(XMPP_PURPLE_DEBUG, "%s\n", message);
+      break;
+    case XMPP_LOG_WARNING:
+      purple_debug_warning(XMPP_PURPLE_DEBUG, "%s\n", message);
+      break;
+    case XMPP_LOG_ERROR:
+      purple_debug_error(XMPP_PURPLE_DEBUG, "%s\n", message);
+      break;
   }
 }
 
@@ -200,8 +194,8 @@ static void
 fail_connect(XmppPurpleConn *conn)
 {
   char *text = g_strdup_printf(_("Unable to connect: %s"), conn->last_connect_error != NULL
-                                                                 ? conn->last_connect_error
-                                                                 : _("no server to try"));
+                                                               ? conn->last_connect_error
+                                                               : _("no server to try"));
   purple_connection_error_reason(conn->gc, PURPLE_CONNECTION_ERROR_NETWORK_ERROR, text);
   g_free(text);
 }
@@ -310,8 +304,7 @@ srv_direct_cb(PurpleSrvResponse *resp, int results, gpointer data)
   gboolean refused = FALSE;
   conn->srv_direct = NULL; /* libpurple frees the query after this callback */
   conn->srv_pending--;
-  conn->srv_direct_results =
-      srv_to_targets(resp, results, XMPP_TRANSPORT_DIRECT_TLS, &refused);
+  conn->srv_direct_results = srv_to_targets(resp, results, XMPP_TRANSPORT_DIRECT_TLS, &refused);
   g_free(resp);
   start_after_srv(conn);
 }
@@ -322,8 +315,7 @@ srv_tcp_cb(PurpleSrvResponse *resp, int results, gpointer data)
   XmppPurpleConn *conn = data;
   conn->srv_tcp = NULL;
   conn->srv_pending--;
-  conn->srv_tcp_results = srv_to_targets(resp, results, XMPP_TRANSPORT_TCP,
-                                         &conn->srv_tcp_refused);
+  conn->srv_tcp_results = srv_to_targets(resp, results, XMPP_TRANSPORT_TCP, &conn->srv_tcp_refused);
   g_free(resp);
   start_after_srv(conn);
 }
@@ -354,8 +346,8 @@ start_connecting(XmppPurpleConn *conn)
    * synchronously (and return NULL), e.g. when the proxy forbids local DNS: a query pointer is
    * kept only while its answer is still due. */
   conn->srv_pending = want_tcp ? 2 : 1;
-  PurpleSrvTxtQueryData *q = purple_srv_resolve_account(conn->account, "xmpps-client", "tcp",
-                                                        domain, srv_direct_cb, conn);
+  PurpleSrvTxtQueryData *q =
+      purple_srv_resolve_account(conn->account, "xmpps-client", "tcp", domain, srv_direct_cb, conn);
   if (conn->srv_direct_results == NULL)
     conn->srv_direct = q;
   if (want_tcp) {
@@ -373,21 +365,21 @@ ev_progress(gpointer data, XmppSessionStep step)
   XmppPurpleConn *conn = data;
   const char *text;
   switch (step) {
-  case XMPP_SESSION_STEP_CONNECTING:
-    text = _("Connecting");
-    break;
-  case XMPP_SESSION_STEP_ENCRYPTING:
-    text = _("Encrypting");
-    break;
-  case XMPP_SESSION_STEP_AUTHENTICATING:
-    text = _("Authenticating");
-    break;
-  case XMPP_SESSION_STEP_BINDING:
-    text = _("Binding resource");
-    break;
-  default:
-    text = _("Connected");
-    break;
+    case XMPP_SESSION_STEP_CONNECTING:
+      text = _("Connecting");
+      break;
+    case XMPP_SESSION_STEP_ENCRYPTING:
+      text = _("Encrypting");
+      break;
+    case XMPP_SESSION_STEP_AUTHENTICATING:
+      text = _("Authenticating");
+      break;
+    case XMPP_SESSION_STEP_BINDING:
+      text = _("Binding resource");
+      break;
+    default:
+      text = _("Connected");
+      break;
   }
   purple_connection_update_progress(conn->gc, text, (size_t)step, XMPP_SESSION_N_STEPS);
 }
@@ -398,9 +390,8 @@ ev_ready(gpointer data, const XmppJid *bound_jid)
   XmppPurpleConn *conn = data;
   const char *tls = xmpp_session_get_tls_description(conn->session);
   const char *mech = xmpp_session_get_sasl_mechanism(conn->session);
-  purple_debug_info(XMPP_PURPLE_DEBUG, "signed in as %s (%s, %s)\n",
-                    xmpp_jid_get_full(bound_jid), tls != NULL ? tls : "no TLS",
-                    mech != NULL ? mech : "?");
+  purple_debug_info(XMPP_PURPLE_DEBUG, "signed in as %s (%s, %s)\n", xmpp_jid_get_full(bound_jid),
+                    tls != NULL ? tls : "no TLS", mech != NULL ? mech : "?");
   purple_connection_set_display_name(conn->gc, xmpp_jid_get_full(bound_jid));
   purple_connection_set_state(conn->gc, PURPLE_CONNECTED);
   xmpp_purple_presence_send_current(conn);
@@ -417,8 +408,8 @@ ev_closed(gpointer data, const GError *error)
   /* Inside a core call: stop reading and close the socket; no more core calls after this. */
   transport_teardown(conn);
   char *text = NULL;
-  PurpleConnectionError reason = xmpp_purple_error_from_gerror(
-      error, xmpp_session_get_cert_problems(conn->session), &text);
+  PurpleConnectionError reason =
+      xmpp_purple_error_from_gerror(error, xmpp_session_get_cert_problems(conn->session), &text);
   purple_debug_info(XMPP_PURPLE_DEBUG, "session closed: %s (%s %d)\n", error->message,
                     g_quark_to_string(error->domain), error->code);
   /* libpurple disconnects from a timeout, so conn stays valid until close(). */
@@ -461,8 +452,8 @@ static const XmppSessionEvents session_events = {
 static XmppTlsPolicy
 policy_from_account(PurpleAccount *account)
 {
-  const char *v = purple_account_get_string(account, XMPP_PURPLE_OPT_SECURITY,
-                                            XMPP_PURPLE_SECURITY_REQUIRE);
+  const char *v =
+      purple_account_get_string(account, XMPP_PURPLE_OPT_SECURITY, XMPP_PURPLE_SECURITY_REQUIRE);
   if (g_strcmp0(v, XMPP_PURPLE_SECURITY_OPPORTUNISTIC) == 0)
     return XMPP_TLS_POLICY_OPPORTUNISTIC;
   if (g_strcmp0(v, XMPP_PURPLE_SECURITY_DIRECT) == 0)
@@ -474,6 +465,22 @@ static const char *
 nonempty(const char *s)
 {
   return s != NULL && *s != '\0' ? s : NULL;
+}
+
+/* Our stream's xml:lang (RFC 6120 §4.7.4) from the UI locale: "fr_FR.UTF-8@euro" gives
+ * "fr-FR"; C, POSIX and anything that is not a language tag give none. */
+static char *
+xml_lang_from_locale(void)
+{
+  const char *locale = g_get_language_names()[0];
+  gsize n = 0;
+  while (g_ascii_islower(locale[n]))
+    n++;
+  if (n < 2 || n > 3)
+    return NULL;
+  char *lang = g_strdup(locale);
+  lang[strcspn(lang, ".@")] = '\0';
+  return g_strdelimit(lang, "_", '-');
 }
 
 void
@@ -501,14 +508,7 @@ xmpp_purple_connection_login(PurpleAccount *account)
   const char *username = purple_account_get_username(account);
   const char *slash = username != NULL ? strchr(username, '/') : NULL;
   char *jid = slash != NULL ? g_strndup(username, (gsize)(slash - username)) : g_strdup(username);
-  const char *lang = NULL;
-  const char *const *langs = g_get_language_names();
-  if (langs[0] != NULL && strcmp(langs[0], "C") != 0 && strcmp(langs[0], "POSIX") != 0)
-    lang = langs[0];
-  char *xml_lang = lang != NULL ? g_strdelimit(g_strdup(lang), "_", '-') : NULL;
-  if (xml_lang != NULL)
-    xml_lang[strcspn(xml_lang, ".@")] = '\0'; /* "fr_FR.UTF-8@euro" -> "fr-FR" */
-
+  char *xml_lang = xml_lang_from_locale();
   XmppSessionConfig config = {
       .jid = jid,
       .resource = slash != NULL ? nonempty(slash + 1) : NULL,

@@ -3,6 +3,8 @@
 #include "purple-glue.h"
 #include "purple-i18n.h"
 
+#include <string.h>
+
 #include "jid/jid.h"
 #include "sasl/sasl.h"
 #include "stream/stream-error.h"
@@ -19,7 +21,8 @@ xmpp_purple_error_sanitize(const char *text)
 {
   if (text == NULL)
     return g_strdup("");
-  char *valid = g_utf8_make_valid(text, -1);
+  /* Only the start can be shown: do not walk megabytes of it (T12). */
+  char *valid = g_utf8_make_valid(text, (gssize)strnlen(text, 4 * XMPP_PURPLE_MAX_SERVER_TEXT));
   GString *out = g_string_sized_new(strlen(valid));
   for (const char *p = valid; *p != '\0'; p = g_utf8_next_char(p)) {
     gunichar c = g_utf8_get_char(p);
@@ -45,15 +48,15 @@ xmpp_purple_error_describe_cert_problems(guint problems)
     guint bit;
     const char *text;
   } reasons[] = {
-    {XMPP_CERT_PIN_MISMATCH,
-     N_("The certificate differs from the one you chose to always accept.")},
-    {XMPP_CERT_HOSTNAME_MISMATCH, N_("The certificate is not valid for this server's name.")},
-    {XMPP_CERT_UNTRUSTED, N_("The certificate is not signed by a trusted authority.")},
-    {XMPP_CERT_EXPIRED, N_("The certificate has expired.")},
-    {XMPP_CERT_NOT_ACTIVATED, N_("The certificate is not valid yet.")},
-    {XMPP_CERT_REVOKED, N_("The certificate has been revoked.")},
-    {XMPP_CERT_INSECURE_ALGORITHM, N_("The certificate uses an insecure algorithm.")},
-    {XMPP_CERT_INVALID, N_("The certificate is missing or cannot be read.")},
+      {XMPP_CERT_PIN_MISMATCH,
+       N_("The certificate differs from the one you chose to always accept.")},
+      {XMPP_CERT_HOSTNAME_MISMATCH, N_("The certificate is not valid for this server's name.")},
+      {XMPP_CERT_UNTRUSTED, N_("The certificate is not signed by a trusted authority.")},
+      {XMPP_CERT_EXPIRED, N_("The certificate has expired.")},
+      {XMPP_CERT_NOT_ACTIVATED, N_("The certificate is not valid yet.")},
+      {XMPP_CERT_REVOKED, N_("The certificate has been revoked.")},
+      {XMPP_CERT_INSECURE_ALGORITHM, N_("The certificate uses an insecure algorithm.")},
+      {XMPP_CERT_INVALID, N_("The certificate is missing or cannot be read.")},
   };
   GString *out = g_string_new(NULL);
   for (gsize i = 0; i < G_N_ELEMENTS(reasons); i++) {
@@ -92,36 +95,36 @@ static PurpleConnectionError
 from_session(int code, const char **what)
 {
   switch ((XmppSessionError)code) {
-  case XMPP_SESSION_ERROR_NETWORK:
-    *what = _("Connection lost");
-    return PURPLE_CONNECTION_ERROR_NETWORK_ERROR;
-  case XMPP_SESSION_ERROR_PING_TIMEOUT:
-    *what = _("The server stopped answering");
-    return PURPLE_CONNECTION_ERROR_NETWORK_ERROR;
-  case XMPP_SESSION_ERROR_ENCRYPTION:
-    *what = _("Encryption is required but the server does not offer it");
-    return PURPLE_CONNECTION_ERROR_ENCRYPTION_ERROR;
-  case XMPP_SESSION_ERROR_INVALID_JID:
-    *what = _("Invalid XMPP address or resource");
-    return PURPLE_CONNECTION_ERROR_INVALID_USERNAME;
-  case XMPP_SESSION_ERROR_BIND:
-    *what = _("The server refused to bind a resource");
-    return PURPLE_CONNECTION_ERROR_OTHER_ERROR;
-  case XMPP_SESSION_ERROR_CONFLICT:
-    *what = _("This resource is already connected");
-    return PURPLE_CONNECTION_ERROR_NAME_IN_USE;
-  case XMPP_SESSION_ERROR_AUTH:
-    *what = _("Not authorized (wrong password?)");
-    return PURPLE_CONNECTION_ERROR_AUTHENTICATION_FAILED;
-  case XMPP_SESSION_ERROR_NO_AUTH:
-    *what = _("The server offers no authentication method that can be used safely");
-    return PURPLE_CONNECTION_ERROR_AUTHENTICATION_IMPOSSIBLE;
-  case XMPP_SESSION_ERROR_REDIRECT_LIMIT:
-    *what = _("The server redirected the connection too many times");
-    return PURPLE_CONNECTION_ERROR_OTHER_ERROR;
-  case XMPP_SESSION_ERROR_PROTOCOL:
-    *what = _("The server broke the XMPP protocol");
-    return PURPLE_CONNECTION_ERROR_NETWORK_ERROR;
+    case XMPP_SESSION_ERROR_NETWORK:
+      *what = _("Connection lost");
+      return PURPLE_CONNECTION_ERROR_NETWORK_ERROR;
+    case XMPP_SESSION_ERROR_PING_TIMEOUT:
+      *what = _("The server stopped answering");
+      return PURPLE_CONNECTION_ERROR_NETWORK_ERROR;
+    case XMPP_SESSION_ERROR_ENCRYPTION:
+      *what = _("Encryption is required but the server does not offer it");
+      return PURPLE_CONNECTION_ERROR_ENCRYPTION_ERROR;
+    case XMPP_SESSION_ERROR_INVALID_JID:
+      *what = _("Invalid XMPP address or resource");
+      return PURPLE_CONNECTION_ERROR_INVALID_USERNAME;
+    case XMPP_SESSION_ERROR_BIND:
+      *what = _("The server refused to bind a resource");
+      return PURPLE_CONNECTION_ERROR_OTHER_ERROR;
+    case XMPP_SESSION_ERROR_CONFLICT:
+      *what = _("This resource is already connected");
+      return PURPLE_CONNECTION_ERROR_NAME_IN_USE;
+    case XMPP_SESSION_ERROR_AUTH:
+      *what = _("Not authorized (wrong password?)");
+      return PURPLE_CONNECTION_ERROR_AUTHENTICATION_FAILED;
+    case XMPP_SESSION_ERROR_NO_AUTH:
+      *what = _("The server offers no authentication method that can be used safely");
+      return PURPLE_CONNECTION_ERROR_AUTHENTICATION_IMPOSSIBLE;
+    case XMPP_SESSION_ERROR_REDIRECT_LIMIT:
+      *what = _("The server redirected the connection too many times");
+      return PURPLE_CONNECTION_ERROR_OTHER_ERROR;
+    case XMPP_SESSION_ERROR_PROTOCOL:
+      *what = _("The server broke the XMPP protocol");
+      return PURPLE_CONNECTION_ERROR_NETWORK_ERROR;
   }
   *what = _("Unknown error");
   return PURPLE_CONNECTION_ERROR_OTHER_ERROR;
@@ -131,52 +134,52 @@ static PurpleConnectionError
 from_sasl(int code, const char **what)
 {
   switch ((XmppSaslError)code) {
-  /* RFC 6120 §6.5: failures that retrying with the same settings cannot fix. */
-  case XMPP_SASL_ERROR_NOT_AUTHORIZED:
-    *what = _("Not authorized (wrong password?)");
-    return PURPLE_CONNECTION_ERROR_AUTHENTICATION_FAILED;
-  case XMPP_SASL_ERROR_ACCOUNT_DISABLED:
-    *what = _("The account is disabled");
-    return PURPLE_CONNECTION_ERROR_AUTHENTICATION_FAILED;
-  case XMPP_SASL_ERROR_CREDENTIALS_EXPIRED:
-    *what = _("The password has expired");
-    return PURPLE_CONNECTION_ERROR_AUTHENTICATION_FAILED;
-  case XMPP_SASL_ERROR_INVALID_AUTHZID:
-    *what = _("Invalid authorization identity");
-    return PURPLE_CONNECTION_ERROR_AUTHENTICATION_FAILED;
-  case XMPP_SASL_ERROR_SERVER_SIGNATURE:
-    *what = _("The server could not prove it knows your password (possible attack)");
-    return PURPLE_CONNECTION_ERROR_AUTHENTICATION_FAILED;
-  /* Nothing acceptable on offer: the user must change settings or the server. */
-  case XMPP_SASL_ERROR_NO_MECHANISM:
-    *what = _("The server offers no authentication method that can be used safely");
-    return PURPLE_CONNECTION_ERROR_AUTHENTICATION_IMPOSSIBLE;
-  case XMPP_SASL_ERROR_MECHANISM_TOO_WEAK:
-    *what = _("The server considers the authentication method too weak");
-    return PURPLE_CONNECTION_ERROR_AUTHENTICATION_IMPOSSIBLE;
-  case XMPP_SASL_ERROR_ENCRYPTION_REQUIRED:
-    /* §6.5.4: the server wants TLS first. Reconnecting with the same setting would fail the
-     * same way, so this is fatal (not ENCRYPTION_ERROR, which libpurple retries). */
-    *what = _("The server requires encryption before authentication: choose \"Require "
-              "encryption\"");
-    return PURPLE_CONNECTION_ERROR_AUTHENTICATION_IMPOSSIBLE;
-  case XMPP_SASL_ERROR_ITERATIONS:
-    *what = _("The server asked for an unreasonable password hashing cost");
-    return PURPLE_CONNECTION_ERROR_AUTHENTICATION_IMPOSSIBLE;
-  case XMPP_SASL_ERROR_CHANNEL_BINDING:
-    *what = _("Channel binding is not available on this connection");
-    return PURPLE_CONNECTION_ERROR_AUTHENTICATION_IMPOSSIBLE;
-  /* §6.5.12: temporary, try again later. */
-  case XMPP_SASL_ERROR_TEMPORARY_AUTH_FAILURE:
-    *what = _("Temporary authentication failure");
-    return PURPLE_CONNECTION_ERROR_NETWORK_ERROR;
-  case XMPP_SASL_ERROR_ABORTED:
-  case XMPP_SASL_ERROR_INCORRECT_ENCODING:
-  case XMPP_SASL_ERROR_INVALID_MECHANISM:
-  case XMPP_SASL_ERROR_MALFORMED_REQUEST:
-  case XMPP_SASL_ERROR_BAD_SERVER_MESSAGE:
-    *what = _("Authentication failed because of a protocol error");
-    return PURPLE_CONNECTION_ERROR_OTHER_ERROR;
+    /* RFC 6120 §6.5: failures that retrying with the same settings cannot fix. */
+    case XMPP_SASL_ERROR_NOT_AUTHORIZED:
+      *what = _("Not authorized (wrong password?)");
+      return PURPLE_CONNECTION_ERROR_AUTHENTICATION_FAILED;
+    case XMPP_SASL_ERROR_ACCOUNT_DISABLED:
+      *what = _("The account is disabled");
+      return PURPLE_CONNECTION_ERROR_AUTHENTICATION_FAILED;
+    case XMPP_SASL_ERROR_CREDENTIALS_EXPIRED:
+      *what = _("The password has expired");
+      return PURPLE_CONNECTION_ERROR_AUTHENTICATION_FAILED;
+    case XMPP_SASL_ERROR_INVALID_AUTHZID:
+      *what = _("Invalid authorization identity");
+      return PURPLE_CONNECTION_ERROR_AUTHENTICATION_FAILED;
+    case XMPP_SASL_ERROR_SERVER_SIGNATURE:
+      *what = _("The server could not prove it knows your password (possible attack)");
+      return PURPLE_CONNECTION_ERROR_AUTHENTICATION_FAILED;
+    /* Nothing acceptable on offer: the user must change settings or the server. */
+    case XMPP_SASL_ERROR_NO_MECHANISM:
+      *what = _("The server offers no authentication method that can be used safely");
+      return PURPLE_CONNECTION_ERROR_AUTHENTICATION_IMPOSSIBLE;
+    case XMPP_SASL_ERROR_MECHANISM_TOO_WEAK:
+      *what = _("The server considers the authentication method too weak");
+      return PURPLE_CONNECTION_ERROR_AUTHENTICATION_IMPOSSIBLE;
+    case XMPP_SASL_ERROR_ENCRYPTION_REQUIRED:
+      /* §6.5.4: the server wants TLS first. Reconnecting with the same setting would fail the
+       * same way, so this is fatal (not ENCRYPTION_ERROR, which libpurple retries). */
+      *what = _("The server requires encryption before authentication: choose \"Require "
+                "encryption\"");
+      return PURPLE_CONNECTION_ERROR_AUTHENTICATION_IMPOSSIBLE;
+    case XMPP_SASL_ERROR_ITERATIONS:
+      *what = _("The server asked for an unreasonable password hashing cost");
+      return PURPLE_CONNECTION_ERROR_AUTHENTICATION_IMPOSSIBLE;
+    case XMPP_SASL_ERROR_CHANNEL_BINDING:
+      *what = _("Channel binding is not available on this connection");
+      return PURPLE_CONNECTION_ERROR_AUTHENTICATION_IMPOSSIBLE;
+    /* §6.5.12: temporary, try again later. */
+    case XMPP_SASL_ERROR_TEMPORARY_AUTH_FAILURE:
+      *what = _("Temporary authentication failure");
+      return PURPLE_CONNECTION_ERROR_NETWORK_ERROR;
+    case XMPP_SASL_ERROR_ABORTED:
+    case XMPP_SASL_ERROR_INCORRECT_ENCODING:
+    case XMPP_SASL_ERROR_INVALID_MECHANISM:
+    case XMPP_SASL_ERROR_MALFORMED_REQUEST:
+    case XMPP_SASL_ERROR_BAD_SERVER_MESSAGE:
+      *what = _("Authentication failed because of a protocol error");
+      return PURPLE_CONNECTION_ERROR_OTHER_ERROR;
   }
   *what = _("Authentication failed");
   return PURPLE_CONNECTION_ERROR_AUTHENTICATION_FAILED;
@@ -186,53 +189,53 @@ static PurpleConnectionError
 from_stream(int code, const char **what)
 {
   switch ((XmppStreamErrorCondition)code) {
-  case XMPP_STREAM_ERROR_CONFLICT: /* §4.9.3.3: another session took our resource */
-    *what = _("This resource was connected from elsewhere");
-    return PURPLE_CONNECTION_ERROR_NAME_IN_USE;
-  case XMPP_STREAM_ERROR_NOT_AUTHORIZED:
-    *what = _("Not authorized");
-    return PURPLE_CONNECTION_ERROR_AUTHENTICATION_FAILED;
-  case XMPP_STREAM_ERROR_HOST_UNKNOWN:
-    *what = _("The server does not serve this domain");
-    return PURPLE_CONNECTION_ERROR_INVALID_SETTINGS;
-  case XMPP_STREAM_ERROR_HOST_GONE:
-    *what = _("The server no longer serves this domain");
-    return PURPLE_CONNECTION_ERROR_INVALID_SETTINGS;
-  case XMPP_STREAM_ERROR_POLICY_VIOLATION:
-    *what = _("The server closed the connection for a policy violation");
-    return PURPLE_CONNECTION_ERROR_OTHER_ERROR;
-  /* Transient: the server or its network will likely be back. */
-  case XMPP_STREAM_ERROR_SYSTEM_SHUTDOWN:
-    *what = _("The server is shutting down");
-    return PURPLE_CONNECTION_ERROR_NETWORK_ERROR;
-  case XMPP_STREAM_ERROR_CONNECTION_TIMEOUT:
-    *what = _("The server timed out the connection");
-    return PURPLE_CONNECTION_ERROR_NETWORK_ERROR;
-  case XMPP_STREAM_ERROR_RESET:
-    *what = _("The server reset the connection");
-    return PURPLE_CONNECTION_ERROR_NETWORK_ERROR;
-  case XMPP_STREAM_ERROR_REMOTE_CONNECTION_FAILED:
-  case XMPP_STREAM_ERROR_RESOURCE_CONSTRAINT:
-  case XMPP_STREAM_ERROR_INTERNAL_SERVER_ERROR:
-  case XMPP_STREAM_ERROR_SEE_OTHER_HOST:
-  case XMPP_STREAM_ERROR_UNDEFINED_CONDITION:
-    *what = _("The server closed the stream");
-    return PURPLE_CONNECTION_ERROR_NETWORK_ERROR;
-  /* The server says we broke the protocol: retrying would do the same. */
-  case XMPP_STREAM_ERROR_BAD_FORMAT:
-  case XMPP_STREAM_ERROR_BAD_NAMESPACE_PREFIX:
-  case XMPP_STREAM_ERROR_IMPROPER_ADDRESSING:
-  case XMPP_STREAM_ERROR_INVALID_FROM:
-  case XMPP_STREAM_ERROR_INVALID_NAMESPACE:
-  case XMPP_STREAM_ERROR_INVALID_XML:
-  case XMPP_STREAM_ERROR_NOT_WELL_FORMED:
-  case XMPP_STREAM_ERROR_RESTRICTED_XML:
-  case XMPP_STREAM_ERROR_UNSUPPORTED_ENCODING:
-  case XMPP_STREAM_ERROR_UNSUPPORTED_FEATURE:
-  case XMPP_STREAM_ERROR_UNSUPPORTED_STANZA_TYPE:
-  case XMPP_STREAM_ERROR_UNSUPPORTED_VERSION:
-    *what = _("The server rejected the stream");
-    return PURPLE_CONNECTION_ERROR_OTHER_ERROR;
+    case XMPP_STREAM_ERROR_CONFLICT: /* §4.9.3.3: another session took our resource */
+      *what = _("This resource was connected from elsewhere");
+      return PURPLE_CONNECTION_ERROR_NAME_IN_USE;
+    case XMPP_STREAM_ERROR_NOT_AUTHORIZED:
+      *what = _("Not authorized");
+      return PURPLE_CONNECTION_ERROR_AUTHENTICATION_FAILED;
+    case XMPP_STREAM_ERROR_HOST_UNKNOWN:
+      *what = _("The server does not serve this domain");
+      return PURPLE_CONNECTION_ERROR_INVALID_SETTINGS;
+    case XMPP_STREAM_ERROR_HOST_GONE:
+      *what = _("The server no longer serves this domain");
+      return PURPLE_CONNECTION_ERROR_INVALID_SETTINGS;
+    case XMPP_STREAM_ERROR_POLICY_VIOLATION:
+      *what = _("The server closed the connection for a policy violation");
+      return PURPLE_CONNECTION_ERROR_OTHER_ERROR;
+    /* Transient: the server or its network will likely be back. */
+    case XMPP_STREAM_ERROR_SYSTEM_SHUTDOWN:
+      *what = _("The server is shutting down");
+      return PURPLE_CONNECTION_ERROR_NETWORK_ERROR;
+    case XMPP_STREAM_ERROR_CONNECTION_TIMEOUT:
+      *what = _("The server timed out the connection");
+      return PURPLE_CONNECTION_ERROR_NETWORK_ERROR;
+    case XMPP_STREAM_ERROR_RESET:
+      *what = _("The server reset the connection");
+      return PURPLE_CONNECTION_ERROR_NETWORK_ERROR;
+    case XMPP_STREAM_ERROR_REMOTE_CONNECTION_FAILED:
+    case XMPP_STREAM_ERROR_RESOURCE_CONSTRAINT:
+    case XMPP_STREAM_ERROR_INTERNAL_SERVER_ERROR:
+    case XMPP_STREAM_ERROR_SEE_OTHER_HOST:
+    case XMPP_STREAM_ERROR_UNDEFINED_CONDITION:
+      *what = _("The server closed the stream");
+      return PURPLE_CONNECTION_ERROR_NETWORK_ERROR;
+    /* The server says we broke the protocol: retrying would do the same. */
+    case XMPP_STREAM_ERROR_BAD_FORMAT:
+    case XMPP_STREAM_ERROR_BAD_NAMESPACE_PREFIX:
+    case XMPP_STREAM_ERROR_IMPROPER_ADDRESSING:
+    case XMPP_STREAM_ERROR_INVALID_FROM:
+    case XMPP_STREAM_ERROR_INVALID_NAMESPACE:
+    case XMPP_STREAM_ERROR_INVALID_XML:
+    case XMPP_STREAM_ERROR_NOT_WELL_FORMED:
+    case XMPP_STREAM_ERROR_RESTRICTED_XML:
+    case XMPP_STREAM_ERROR_UNSUPPORTED_ENCODING:
+    case XMPP_STREAM_ERROR_UNSUPPORTED_FEATURE:
+    case XMPP_STREAM_ERROR_UNSUPPORTED_STANZA_TYPE:
+    case XMPP_STREAM_ERROR_UNSUPPORTED_VERSION:
+      *what = _("The server rejected the stream");
+      return PURPLE_CONNECTION_ERROR_OTHER_ERROR;
   }
   *what = _("The server closed the stream");
   return PURPLE_CONNECTION_ERROR_NETWORK_ERROR;

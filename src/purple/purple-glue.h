@@ -10,28 +10,28 @@
 G_BEGIN_DECLS
 
 #define XMPP_PURPLE_PLUGIN_ID "prpl-lyre"
-#define XMPP_PURPLE_DEBUG "lyre" /* purple_debug_* category */
+#define XMPP_PURPLE_DEBUG     "lyre" /* purple_debug_* category */
 
 /* Account setting keys. The first ones are prpl-jabber's, with the same meaning and values, so
  * an account moved from prpl-jabber keeps its settings. */
-#define XMPP_PURPLE_OPT_SECURITY "connection_security"
-#define XMPP_PURPLE_SECURITY_REQUIRE "require_tls"
+#define XMPP_PURPLE_OPT_SECURITY           "connection_security"
+#define XMPP_PURPLE_SECURITY_REQUIRE       "require_tls"
 #define XMPP_PURPLE_SECURITY_OPPORTUNISTIC "opportunistic_tls"
-#define XMPP_PURPLE_SECURITY_DIRECT "old_ssl"
-#define XMPP_PURPLE_OPT_PLAIN_IN_CLEAR "auth_plain_in_clear"
-#define XMPP_PURPLE_OPT_CONNECT_SERVER "connect_server"
-#define XMPP_PURPLE_OPT_PORT "port"
-#define XMPP_PURPLE_OPT_FT_PROXIES "ft_proxies"
-#define XMPP_PURPLE_OPT_CUSTOM_SMILEYS "custom_smileys"
-#define XMPP_PURPLE_OPT_CA_FILE "lyre_ca_file"
-#define XMPP_PURPLE_OPT_PINNED_CERT "lyre_pinned_cert"
+#define XMPP_PURPLE_SECURITY_DIRECT        "old_ssl"
+#define XMPP_PURPLE_OPT_PLAIN_IN_CLEAR     "auth_plain_in_clear"
+#define XMPP_PURPLE_OPT_CONNECT_SERVER     "connect_server"
+#define XMPP_PURPLE_OPT_PORT               "port"
+#define XMPP_PURPLE_OPT_FT_PROXIES         "ft_proxies"
+#define XMPP_PURPLE_OPT_CUSTOM_SMILEYS     "custom_smileys"
+#define XMPP_PURPLE_OPT_CA_FILE            "lyre_ca_file"
+#define XMPP_PURPLE_OPT_PINNED_CERT        "lyre_pinned_cert"
 
-#define XMPP_PURPLE_DEFAULT_PORT 5222        /* RFC 6120 §3.2.1 fallback */
+#define XMPP_PURPLE_DEFAULT_PORT        5222 /* RFC 6120 §3.2.1 fallback */
 #define XMPP_PURPLE_DEFAULT_DIRECT_PORT 5223 /* prpl-jabber's old_ssl port */
 
 /* Hard limits of the socket layer. */
-#define XMPP_PURPLE_READ_CHUNK (16 * 1024)          /* bytes read per wakeup */
-#define XMPP_PURPLE_MAX_OUTBUF (8 * 1024 * 1024)    /* unsent bytes before we give up */
+#define XMPP_PURPLE_READ_CHUNK (16 * 1024)       /* bytes read per wakeup */
+#define XMPP_PURPLE_MAX_OUTBUF (8 * 1024 * 1024) /* unsent bytes before we give up */
 
 typedef struct _XmppPurpleTarget {
   char *host;
@@ -54,8 +54,8 @@ typedef struct _XmppPurpleConn {
   PurpleSrvTxtQueryData *srv_tcp;    /* _xmpp-client._tcp (RFC 6120 §3.2.1) */
   GPtrArray *srv_direct_results;     /* XmppPurpleTarget*, NULL until answered */
   GPtrArray *srv_tcp_results;
-  gboolean srv_tcp_refused;          /* the SRV answer was "." (RFC 2782) */
-  guint srv_pending;                 /* lookups not answered yet */
+  gboolean srv_tcp_refused; /* the SRV answer was "." (RFC 2782) */
+  guint srv_pending;        /* lookups not answered yet */
   char *last_connect_error;
 
   /* The transport. */
@@ -77,7 +77,12 @@ typedef struct _XmppPurpleConn {
 /* purple-connection.c */
 void xmpp_purple_connection_login(PurpleAccount *account);
 void xmpp_purple_connection_close(PurpleConnection *gc);
-XmppPurpleConn *xmpp_purple_connection_get(PurpleConnection *gc);
+/* The state of a connection of ours (NULL once closed). */
+static inline XmppPurpleConn *
+xmpp_purple_connection_get(PurpleConnection *gc)
+{
+  return gc != NULL ? purple_connection_get_protocol_data(gc) : NULL;
+}
 
 /* purple-errors.c: THE mapping of core errors to libpurple's. Pure. cert_problems are the
  * XmppCertProblem bits (used for XMPP_TLS_ERROR_CERTIFICATE). text (optional) receives a

@@ -9,5 +9,5 @@
  * visible here and a stray <glib/gi18n.h> (which uses the default domain) cannot win. */
 #undef _
 #undef N_
-#define _(String) ((char *)g_dgettext(GETTEXT_PACKAGE, String))
+#define _(String)  ((char *)g_dgettext(GETTEXT_PACKAGE, String))
 #define N_(String) (String)

@@ -95,8 +95,8 @@ init_plugin(PurplePlugin *plugin)
    * default. */
   GList *security = NULL;
   security = add_choice(security, _("Require encryption"), XMPP_PURPLE_SECURITY_REQUIRE);
-  security = add_choice(security, _("Use encryption if available"),
-                        XMPP_PURPLE_SECURITY_OPPORTUNISTIC);
+  security =
+      add_choice(security, _("Use encryption if available"), XMPP_PURPLE_SECURITY_OPPORTUNISTIC);
   security = add_choice(security, _("Direct TLS only"), XMPP_PURPLE_SECURITY_DIRECT);
   add_option(
       purple_account_option_list_new(_("Connection security"), XMPP_PURPLE_OPT_SECURITY, security));
@@ -104,8 +104,8 @@ init_plugin(PurplePlugin *plugin)
                                             XMPP_PURPLE_OPT_PLAIN_IN_CLEAR, FALSE));
   add_option(purple_account_option_int_new(_("Connect port"), XMPP_PURPLE_OPT_PORT,
                                            XMPP_PURPLE_DEFAULT_PORT));
-  add_option(purple_account_option_string_new(_("Connect server"), XMPP_PURPLE_OPT_CONNECT_SERVER,
-                                              NULL));
+  add_option(
+      purple_account_option_string_new(_("Connect server"), XMPP_PURPLE_OPT_CONNECT_SERVER, NULL));
   /* Kept so a migrated account's value survives; file transfer is not implemented yet, so it
    * is unused for now. */
   add_option(purple_account_option_string_new(_("File transfer proxies"),

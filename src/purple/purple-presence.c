@@ -8,12 +8,12 @@
 
 /* Status ids are prpl-jabber's, so saved statuses of a migrated account still apply. */
 #define STATUS_AVAILABLE "available"
-#define STATUS_CHAT "freeforchat"
-#define STATUS_AWAY "away"
-#define STATUS_XA "extended_away"
-#define STATUS_DND "dnd"
+#define STATUS_CHAT      "freeforchat"
+#define STATUS_AWAY      "away"
+#define STATUS_XA        "extended_away"
+#define STATUS_DND       "dnd"
 #define STATUS_INVISIBLE "invisible"
-#define STATUS_OFFLINE "offline"
+#define STATUS_OFFLINE   "offline"
 
 #define PRIORITY_MIN (-128) /* RFC 6121 §4.7.2.3: a signed byte */
 #define PRIORITY_MAX 127
@@ -35,18 +35,17 @@ xmpp_purple_presence_status_types(PurpleAccount *account)
   GList *types = NULL;
   /* Same default priorities as prpl-jabber: 1 when available, 0 when away. */
   types = g_list_append(types, status_type_new(PURPLE_STATUS_AVAILABLE, STATUS_AVAILABLE, NULL, 1));
-  types = g_list_append(types,
-                        status_type_new(PURPLE_STATUS_AVAILABLE, STATUS_CHAT, _("Chatty"), 1));
+  types =
+      g_list_append(types, status_type_new(PURPLE_STATUS_AVAILABLE, STATUS_CHAT, _("Chatty"), 1));
   types = g_list_append(types, status_type_new(PURPLE_STATUS_AWAY, STATUS_AWAY, NULL, 0));
   types = g_list_append(types, status_type_new(PURPLE_STATUS_EXTENDED_AWAY, STATUS_XA, NULL, 0));
-  types = g_list_append(types, status_type_new(PURPLE_STATUS_UNAVAILABLE, STATUS_DND,
-                                               _("Do Not Disturb"), 0));
-  types = g_list_append(types,
-                        status_type_new(PURPLE_STATUS_INVISIBLE, STATUS_INVISIBLE, NULL, 0));
-  types = g_list_append(types, purple_status_type_new_with_attrs(
-                                   PURPLE_STATUS_OFFLINE, STATUS_OFFLINE, NULL, TRUE, TRUE, FALSE,
-                                   "message", _("Message"), purple_value_new(PURPLE_TYPE_STRING),
-                                   NULL));
+  types = g_list_append(
+      types, status_type_new(PURPLE_STATUS_UNAVAILABLE, STATUS_DND, _("Do Not Disturb"), 0));
+  types = g_list_append(types, status_type_new(PURPLE_STATUS_INVISIBLE, STATUS_INVISIBLE, NULL, 0));
+  types = g_list_append(
+      types, purple_status_type_new_with_attrs(PURPLE_STATUS_OFFLINE, STATUS_OFFLINE, NULL, TRUE,
+                                               TRUE, FALSE, "message", _("Message"),
+                                               purple_value_new(PURPLE_TYPE_STRING), NULL));
   return types;
 }
 
@@ -97,10 +96,9 @@ send_status(XmppPurpleConn *conn, PurpleStatus *status)
   PurpleStatusType *type = purple_status_get_type(status);
   if (purple_status_type_get_primitive(type) == PURPLE_STATUS_OFFLINE)
     return; /* libpurple disconnects the account itself */
-  XmppNode *presence =
-      xmpp_purple_presence_build(purple_status_get_id(status),
-                                 purple_status_get_attr_string(status, "message"),
-                                 purple_status_get_attr_int(status, "priority"));
+  XmppNode *presence = xmpp_purple_presence_build(purple_status_get_id(status),
+                                                  purple_status_get_attr_string(status, "message"),
+                                                  purple_status_get_attr_int(status, "priority"));
   xmpp_session_send(conn->session, presence);
   xmpp_node_free(presence);
 }

@@ -83,13 +83,14 @@ def make_certificates(directory, cert_name):
 
 
 def cert_sha256(cert_file):
-    """SHA-256 fingerprint of a PEM certificate as lowercase hex without colons."""
+    """SHA-256 fingerprint of a PEM certificate's DER as "AB:CD:..." (the form Lyre shows)."""
     import base64
     import hashlib
     with open(cert_file) as f:
         text = f.read()
     body = text.split("-----BEGIN CERTIFICATE-----", 1)[1].split("-----END CERTIFICATE-----", 1)[0]
-    return hashlib.sha256(base64.b64decode("".join(body.split()))).hexdigest()
+    digest = hashlib.sha256(base64.b64decode("".join(body.split()))).hexdigest().upper()
+    return ":".join(digest[i:i + 2] for i in range(0, len(digest), 2))
 
 
 class Prosody:
@@ -281,7 +282,22 @@ class Prosody:
         self.write_roster(user_b, [("%s@%s" % (user_a, self.host), user_a.capitalize(), "both")])
 
     # -- debugging ---------------------------------------------------------------------------
-    def log_text(self):
+    def log_offset(self):
+        """A mark for log_text(since=...): the current size of the server log."""
+        try:
+            return os.path.getsize(self.log_file)
+        except OSError:
+            return 0
+
+    def log_text(self, since=None):
+        """The server's stdout and debug log; with since, only the debug log after that mark."""
+        if since is not None:
+            try:
+                with open(self.log_file, "rb") as f:
+                    f.seek(since)
+                    return f.read().decode("utf-8", "replace")
+            except OSError:
+                return ""
         parts = []
         for path in (self.stdout_file, self.log_file):
             try:

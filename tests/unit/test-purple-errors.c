@@ -207,8 +207,8 @@ test_cert(void)
   };
   for (gsize i = 0; i < G_N_ELEMENTS(certs); i++) {
     char *text = NULL;
-    g_assert_cmpint(map(XMPP_TLS_ERROR, XMPP_TLS_ERROR_CERTIFICATE, certs[i].problems, &text),
-                    ==, certs[i].expected);
+    g_assert_cmpint(map(XMPP_TLS_ERROR, XMPP_TLS_ERROR_CERTIFICATE, certs[i].problems, &text), ==,
+                    certs[i].expected);
     g_assert_nonnull(strstr(text, certs[i].says));
     g_free(text);
   }

@@ -1,0 +1,404 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* lyre-harness: a headless libpurple client that signs in once and prints events as JSON lines. */
+
+/*
+ * Usage: lyre-harness --purple-home DIR --account JID[/resource] --password PW [options]
+ *   --plugin-dir DIR      extra plugin search path (the system plugin dir is searched too)
+ *   --protocol ID         protocol plugin id (default prpl-lyre)
+ *   --set key=value       account setting; the type comes from the protocol's option list,
+ *                         or explicitly: key:int=5, key:bool=true, key:string=text
+ *   --cert-answer A       accept-once | always | reject (default reject): for an action request
+ *                         the first button whose label contains "once" / "always" / "reject"
+ *                         (case-insensitive, mnemonics '_' ignored) is chosen; if none matches,
+ *                         accept-once/always fall back to a label containing "accept" or "yes",
+ *                         reject to "reject", "no" or "cancel"; otherwise the default action.
+ *   --timeout SECONDS     give up after this long (default 30): exit 1
+ *   --wait-for C          signed-on (default) | disconnected: exit 0 when it happens
+ *   --commands            after sign-in read commands from stdin, one per line:
+ *                         im <jid> <text> | status <status-id> [message] | wait <seconds> | quit
+ *   --debug               libpurple debug output on stderr
+ * Exit: 0 condition met, 1 otherwise, 2 usage error. Every event is one JSON object on stdout.
+ */
+
+#include "harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define UI_ID "lyre-harness"
+
+typedef struct {
+  const char *purple_home, *plugin_dir, *protocol, *account, *password, *cert_answer, *wait_for;
+  GPtrArray *settings;
+  int timeout;
+  gboolean commands, debug;
+  GMainLoop *loop;
+  PurpleAccount *acct;
+  int status;
+  GQueue pending;    /* commands read from stdin, not yet run */
+  guint wait_source; /* a running `wait` */
+  guint timer, in_watch;
+  gboolean stdin_eof, signed_on;
+} Harness;
+
+/* The ui ops have no user data pointer, so this one instance is reached through a static. */
+static Harness h;
+
+static void finish(int status);
+static void run_commands(void);
+
+/* ---- connection, account, conversation ------------------------------------------------- */
+
+static void
+conn_progress(PurpleConnection *gc, const char *text, size_t step, size_t count)
+{
+  emit("progress", "text", S, text, "step", I, (int)step, "count", I, (int)count, (char *)NULL);
+}
+
+static void
+conn_connected(PurpleConnection *gc)
+{
+  emit("signed-on", (char *)NULL);
+  h.signed_on = TRUE;
+  if (g_strcmp0(h.wait_for, "signed-on") != 0)
+    return;
+  if (h.commands)
+    run_commands();
+  else
+    finish(0);
+}
+
+static void
+conn_disconnected(PurpleConnection *gc)
+{
+  emit("connection-closed", (char *)NULL);
+  if (g_strcmp0(h.wait_for, "disconnected") == 0)
+    finish(0);
+}
+
+static const char *
+reason_name(PurpleConnectionError r)
+{
+  static const char *const names[] = {"NETWORK_ERROR",
+                                      "INVALID_USERNAME",
+                                      "AUTHENTICATION_FAILED",
+                                      "AUTHENTICATION_IMPOSSIBLE",
+                                      "NO_SSL_SUPPORT",
+                                      "ENCRYPTION_ERROR",
+                                      "NAME_IN_USE",
+                                      "INVALID_SETTINGS",
+                                      "CERT_NOT_PROVIDED",
+                                      "CERT_UNTRUSTED",
+                                      "CERT_EXPIRED",
+                                      "CERT_NOT_ACTIVATED",
+                                      "CERT_HOSTNAME_MISMATCH",
+                                      "CERT_FINGERPRINT_MISMATCH",
+                                      "CERT_SELF_SIGNED",
+                                      "CERT_OTHER_ERROR"};
+  if ((size_t)r < G_N_ELEMENTS(names))
+    return names[r];
+  return r == PURPLE_CONNECTION_ERROR_OTHER_ERROR ? "OTHER_ERROR" : "UNKNOWN";
+}
+
+static void
+conn_report_reason(PurpleConnection *gc, PurpleConnectionError reason, const char *text)
+{
+  char *name = g_strconcat("PURPLE_CONNECTION_ERROR_", reason_name(reason), NULL);
+  emit("disconnected", "reason", I, (int)reason, "reason_name", S, name, "text", S, text,
+       (char *)NULL);
+  g_free(name);
+  /* Pidgin's policy (gtkconn.c): non-fatal errors schedule an automatic reconnect. */
+  if (!purple_connection_error_is_fatal(reason))
+    emit("would-reconnect", (char *)NULL);
+}
+
+static PurpleConnectionUiOps conn_ops = {
+    .connect_progress = conn_progress,
+    .connected = conn_connected,
+    .disconnected = conn_disconnected,
+    .report_disconnect_reason = conn_report_reason,
+};
+
+static void *
+request_authorize(PurpleAccount *account, const char *remote_user, const char *id,
+                  const char *alias, const char *message, gboolean on_list,
+                  PurpleAccountRequestAuthorizationCb auth_cb,
+                  PurpleAccountRequestAuthorizationCb deny_cb, void *user_data)
+{
+  emit("request", "kind", S, "authorize", "from", S, remote_user, "answer", S, "accept",
+       (char *)NULL);
+  auth_cb(user_data);
+  return NULL;
+}
+
+static PurpleAccountUiOps account_ops = {.request_authorize = request_authorize};
+
+static void
+received_im(PurpleAccount *account, char *sender, char *message, PurpleConversation *conv,
+            PurpleMessageFlags flags)
+{
+  emit("im", "from", S, sender, "text", S, message, (char *)NULL);
+}
+
+/* ---- commands from stdin ---------------------------------------------------------------- */
+
+static gboolean
+wait_done(gpointer data)
+{
+  h.wait_source = 0;
+  run_commands();
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+run_one(const char *line)
+{
+  char **w = g_strsplit(line, " ", 3);
+  gboolean go_on = TRUE;
+  if (g_strcmp0(w[0], "im") == 0 && w[1] && w[2]) {
+    PurpleConversation *conv = purple_conversation_new(PURPLE_CONV_TYPE_IM, h.acct, w[1]);
+    purple_conv_im_send(PURPLE_CONV_IM(conv), w[2]);
+    emit("sent", "to", S, w[1], "text", S, w[2], (char *)NULL);
+  } else if (g_strcmp0(w[0], "status") == 0 && w[1]) {
+    if (w[2])
+      purple_account_set_status(h.acct, w[1], TRUE, "message", w[2], NULL);
+    else
+      purple_account_set_status(h.acct, w[1], TRUE, NULL);
+    emit("status-set", "status", S, w[1], (char *)NULL);
+  } else if (g_strcmp0(w[0], "wait") == 0 && w[1]) {
+    h.wait_source = g_timeout_add((guint)(g_ascii_strtod(w[1], NULL) * 1000), wait_done, NULL);
+    go_on = FALSE;
+  } else if (g_strcmp0(w[0], "quit") == 0) {
+    finish(0);
+    go_on = FALSE;
+  } else if (w[0] && *w[0]) {
+    emit("command-error", "line", S, line, (char *)NULL);
+  }
+  g_strfreev(w);
+  return go_on;
+}
+
+static void
+run_commands(void)
+{
+  while (h.signed_on && h.wait_source == 0 && h.loop && !g_queue_is_empty(&h.pending)) {
+    char *line = g_queue_pop_head(&h.pending);
+    gboolean go_on = run_one(line);
+    g_free(line);
+    if (!go_on)
+      return;
+  }
+  if (h.signed_on && h.wait_source == 0 && h.stdin_eof && g_queue_is_empty(&h.pending))
+    finish(0);
+}
+
+static gboolean
+stdin_ready(GIOChannel *ch, GIOCondition cond, gpointer data)
+{
+  char *line = NULL;
+  GIOStatus st = g_io_channel_read_line(ch, &line, NULL, NULL, NULL);
+  if (st == G_IO_STATUS_NORMAL && line) {
+    g_queue_push_tail(&h.pending, g_strstrip(line));
+    run_commands();
+    return TRUE;
+  }
+  g_free(line);
+  if (st == G_IO_STATUS_AGAIN)
+    return TRUE;
+  h.stdin_eof = TRUE;
+  h.in_watch = 0;
+  run_commands();
+  return FALSE;
+}
+
+/* ---- main ------------------------------------------------------------------------------- */
+
+static void
+finish(int status)
+{
+  if (!h.loop)
+    return;
+  h.status = status;
+  g_main_loop_quit(h.loop);
+}
+
+static gboolean
+on_timeout(gpointer data)
+{
+  h.timer = 0;
+  emit("timeout", "seconds", I, h.timeout, (char *)NULL);
+  finish(1);
+  return G_SOURCE_REMOVE;
+}
+
+static PurpleAccountOption *
+find_option(const char *key)
+{
+  PurplePlugin *prpl = purple_find_prpl(h.protocol);
+  PurplePluginProtocolInfo *info = prpl ? PURPLE_PLUGIN_PROTOCOL_INFO(prpl) : NULL;
+  for (GList *l = info ? info->protocol_options : NULL; l; l = l->next)
+    if (g_strcmp0(purple_account_option_get_setting(l->data), key) == 0)
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+apply_setting(const char *spec)
+{
+  const char *eq = strchr(spec, '=');
+  if (!eq || eq == spec)
+    return FALSE;
+  char *key = g_strndup(spec, (gsize)(eq - spec));
+  const char *value = eq + 1;
+  char *colon = strchr(key, ':');
+  const char *type = NULL;
+  if (colon) {
+    *colon = '\0';
+    type = colon + 1;
+  } else {
+    PurpleAccountOption *opt = find_option(key);
+    PurplePrefType t = opt ? purple_account_option_get_type(opt) : PURPLE_PREF_STRING;
+    type = t == PURPLE_PREF_INT ? "int" : t == PURPLE_PREF_BOOLEAN ? "bool" : "string";
+  }
+  gboolean ok = TRUE;
+  if (g_strcmp0(type, "int") == 0)
+    purple_account_set_int(h.acct, key, atoi(value));
+  else if (g_strcmp0(type, "bool") == 0)
+    purple_account_set_bool(h.acct, key,
+                            g_ascii_strcasecmp(value, "true") == 0 || strcmp(value, "1") == 0 ||
+                                g_ascii_strcasecmp(value, "yes") == 0);
+  else if (g_strcmp0(type, "string") == 0)
+    purple_account_set_string(h.acct, key, value);
+  else
+    ok = FALSE;
+  g_free(key);
+  return ok;
+}
+
+static int
+usage(const char *msg)
+{
+  fprintf(stderr, "lyre-harness: %s (see the comment at the top of harness.c)\n", msg);
+  return 2;
+}
+
+int
+main(int argc, char **argv)
+{
+  h.protocol = "prpl-lyre";
+  h.cert_answer = "reject";
+  h.wait_for = "signed-on";
+  h.timeout = 30;
+  h.status = 1;
+  h.settings = g_ptr_array_new();
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+    gboolean takes = TRUE;
+    if (!strcmp(a, "--commands"))
+      h.commands = TRUE, takes = FALSE;
+    else if (!strcmp(a, "--debug"))
+      h.debug = TRUE, takes = FALSE;
+    else if (!v)
+      return usage("missing value");
+    else if (!strcmp(a, "--purple-home"))
+      h.purple_home = v;
+    else if (!strcmp(a, "--plugin-dir"))
+      h.plugin_dir = v;
+    else if (!strcmp(a, "--protocol"))
+      h.protocol = v;
+    else if (!strcmp(a, "--account"))
+      h.account = v;
+    else if (!strcmp(a, "--password"))
+      h.password = v;
+    else if (!strcmp(a, "--set"))
+      g_ptr_array_add(h.settings, (gpointer)v);
+    else if (!strcmp(a, "--cert-answer"))
+      h.cert_answer = v;
+    else if (!strcmp(a, "--timeout"))
+      h.timeout = atoi(v);
+    else if (!strcmp(a, "--wait-for"))
+      h.wait_for = v;
+    else
+      return usage("unknown option");
+    if (takes)
+      i++;
+  }
+  if (!h.purple_home || !h.account || h.timeout <= 0)
+    return usage("--purple-home and --account are required, --timeout must be positive");
+  if (strcmp(h.cert_answer, "accept-once") && strcmp(h.cert_answer, "always") &&
+      strcmp(h.cert_answer, "reject"))
+    return usage("--cert-answer must be accept-once, always or reject");
+  if (strcmp(h.wait_for, "signed-on") && strcmp(h.wait_for, "disconnected"))
+    return usage("--wait-for must be signed-on or disconnected");
+
+  harness_set_cert_answer(h.cert_answer);
+  purple_util_set_user_dir(h.purple_home);
+  purple_debug_set_enabled(h.debug);
+  purple_core_set_ui_ops(NULL);
+  purple_eventloop_set_ui_ops(&harness_loop_ops);
+  purple_request_set_ui_ops(&harness_request_ops);
+  purple_connections_set_ui_ops(&conn_ops);
+  purple_accounts_set_ui_ops(&account_ops);
+  if (h.plugin_dir)
+    purple_plugins_add_search_path(h.plugin_dir);
+  /* purple_core_init adds the system plugin dir (LIBDIR) and probes all paths. */
+  if (!purple_core_init(UI_ID)) {
+    fprintf(stderr, "lyre-harness: libpurple initialisation failed\n");
+    return 1;
+  }
+  purple_set_blist(purple_blist_new());
+  purple_blist_load();
+  purple_prefs_load();
+  /* Don't let libpurple's idle tracking or saved state from a previous run interfere. */
+  purple_prefs_set_string("/purple/away/idle_reporting", "none");
+
+  int rc = 1;
+  if (!purple_find_prpl(h.protocol)) {
+    emit("error", "text", S, "protocol plugin not found", "protocol", S, h.protocol, (char *)NULL);
+    goto out;
+  }
+  h.acct = purple_accounts_find(h.account, h.protocol);
+  if (!h.acct) {
+    h.acct = purple_account_new(h.account, h.protocol);
+    purple_accounts_add(h.acct);
+  }
+  if (h.password) {
+    purple_account_set_password(h.acct, h.password);
+    purple_account_set_remember_password(h.acct, TRUE);
+  }
+  for (guint i = 0; i < h.settings->len; i++)
+    if (!apply_setting(h.settings->pdata[i])) {
+      rc = usage("bad --set (key=value, key:int=, key:bool=, key:string=)");
+      goto out;
+    }
+  static int handle;
+  purple_signal_connect(purple_conversations_get_handle(), "received-im-msg", &handle,
+                        PURPLE_CALLBACK(received_im), NULL);
+  h.loop = g_main_loop_new(NULL, FALSE);
+  h.timer = g_timeout_add_seconds((guint)h.timeout, on_timeout, NULL);
+  if (h.commands) {
+    GIOChannel *ch = g_io_channel_unix_new(0);
+    h.in_watch = g_io_add_watch(ch, G_IO_IN | G_IO_HUP | G_IO_ERR, stdin_ready, NULL);
+    g_io_channel_unref(ch);
+  }
+  purple_savedstatus_activate(purple_savedstatus_new(NULL, PURPLE_STATUS_AVAILABLE));
+  purple_account_set_enabled(h.acct, UI_ID, TRUE);
+  g_main_loop_run(h.loop);
+  g_main_loop_unref(h.loop);
+  h.loop = NULL;
+  if (h.timer)
+    g_source_remove(h.timer);
+  if (h.in_watch)
+    g_source_remove(h.in_watch);
+  if (h.wait_source)
+    g_source_remove(h.wait_source);
+  rc = h.status;
+out:
+  g_queue_clear_full(&h.pending, g_free);
+  purple_signals_disconnect_by_handle(&handle);
+  purple_core_quit();
+  g_ptr_array_free(h.settings, TRUE);
+  emit("exit", "status", I, rc, (char *)NULL);
+  return rc;
+}

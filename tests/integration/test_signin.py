@@ -1,0 +1,171 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Sign-in against a real private Prosody: STARTTLS, Direct TLS, bad password, certificates, no TLS.
+"""Run alone: LYRE_HARNESS=build/tests/integration/lyre-harness \
+LYRE_PLUGIN_DIR=build/src/purple /usr/bin/python3 tests/integration/test_signin.py -v
+
+LYRE_PROTOCOL=prpl-jabber runs the same cases against Pidgin's built-in XMPP plugin, which has
+no CA-file or pin option: it always asks about our test certificate, so there the harness
+answers "Accept" where Lyre must not ask at all.
+"""
+
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness_client import Client, protocol  # noqa: E402
+from prosody import Prosody, cert_sha256  # noqa: E402
+
+LYRE = protocol() == "prpl-lyre"
+TIMEOUT = 20 if not os.environ.get("LYRE_HARNESS_WRAP") else 120
+
+
+def base_settings(server, security="require_tls", port=None):
+    settings = {"connect_server": "127.0.0.1", "port": port or server.c2s_port,
+                "connection_security": security}
+    if LYRE and server.ca_file:
+        settings["lyre_ca_file"] = server.ca_file
+    return settings
+
+
+# prpl-jabber cannot be told to trust our CA: it asks, and the harness accepts once.
+GOOD_CERT_ANSWER = "reject" if LYRE else "accept-once"
+
+
+class ServerCase(unittest.TestCase):
+    server_options = {}
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Prosody(**cls.server_options)
+        cls.server.start()
+        cls.server.add_user("alice", "alice-secret")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.cleanup()
+
+    def setUp(self):
+        self.mark = self.server.log_offset()
+        self.client = Client(self.server, "alice", "alice-secret")
+
+    def tearDown(self):
+        self.client.cleanup()
+
+    def log(self):
+        """The server log written during this test only (the server is shared by the class)."""
+        return self.server.log_text(since=self.mark)
+
+    def check(self, cond, result, msg):
+        if not cond:
+            self.fail("%s\n%s\n--- prosody log tail ---\n%s"
+                      % (msg, result.describe(), self.log()[-3000:]))
+
+    def assert_signed_on(self, result, no_prompt=LYRE):
+        self.check(result.returncode == 0 and result.has("signed-on"), result, "not signed on")
+        self.check(not result.has("disconnected"), result, "disconnected after sign-on")
+        if no_prompt:
+            self.check(not result.of("request"), result, "unexpected request")
+
+    def assert_refused(self, result, reason_prefixes):
+        self.check(not result.has("signed-on"), result, "signed on but must not")
+        disc = result.of("disconnected")
+        self.check(len(disc) == 1, result, "no disconnected event")
+        name = disc[0]["reason_name"]
+        self.check(any(name.startswith("PURPLE_CONNECTION_ERROR_" + p) for p in reason_prefixes),
+                   result, "unexpected reason %s (want %s)" % (name, reason_prefixes))
+        return disc[0]
+
+
+class TestTls(ServerCase):
+    """Default server: STARTTLS required, Direct TLS port, certificate for example.test."""
+
+    def test_starttls_scram(self):
+        r = self.client.run(base_settings(self.server), cert_answer=GOOD_CERT_ANSWER,
+                            timeout=TIMEOUT)
+        self.assert_signed_on(r)
+        log = self.log()
+        # The session really is authenticated with SCRAM and bound on the server side.
+        self.assertRegex(log, r"<auth [^>]*mechanism='SCRAM-SHA-(1|256)(-PLUS)?'")
+        self.assertIn("Authenticated as alice@example.test", log)
+        self.assertIn("Resource bound: alice@example.test/harness", log)
+
+    def test_direct_tls(self):
+        r = self.client.run(base_settings(self.server, "old_ssl", self.server.direct_tls_port),
+                            cert_answer=GOOD_CERT_ANSWER, resource="direct", timeout=TIMEOUT)
+        self.assert_signed_on(r)
+        self.assertIn("Resource bound: alice@example.test/direct", self.log())
+
+    def test_wrong_password_is_fatal(self):
+        client = Client(self.server, "alice", "wrong-password")
+        try:
+            r = client.run(base_settings(self.server), cert_answer=GOOD_CERT_ANSWER,
+                           wait_for="disconnected", timeout=TIMEOUT)
+        finally:
+            client.cleanup()
+        d = self.assert_refused(r, ["AUTHENTICATION_FAILED"])
+        self.assertEqual(d["reason"], 2)
+        # Pidgin would not reconnect: the error is fatal.
+        self.check(not r.has("would-reconnect"), r, "a wrong password must not reconnect")
+
+
+class TestOtherName(ServerCase):
+    """The server presents a CA-signed certificate issued for other.test, not example.test."""
+
+    server_options = {"cert_name": "other.test"}
+
+    def test_refused_when_rejected(self):
+        r = self.client.run(base_settings(self.server), cert_answer="reject",
+                            wait_for="disconnected", timeout=TIMEOUT)
+        self.check(len(r.of("request")) == 1, r, "expected exactly one certificate question")
+        self.assert_refused(r, ["CERT_", "ENCRYPTION_ERROR"])
+        self.assertNotIn("Authenticated as alice", self.log())
+
+    def test_always_accept_is_remembered(self):
+        r = self.client.run(base_settings(self.server), cert_answer="always", timeout=TIMEOUT)
+        self.assert_signed_on(r, no_prompt=False)
+        self.check(len(r.of("request")) == 1, r, "expected one certificate question")
+        # Second sign-in in the same purple home: no question, even though we would reject.
+        r2 = self.client.run(base_settings(self.server), cert_answer="reject", timeout=TIMEOUT)
+        self.assert_signed_on(r2, no_prompt=True)
+
+    def test_explicit_pin_accepted(self):
+        if not LYRE:
+            self.skipTest("prpl-jabber has no pinned-certificate account option")
+        settings = base_settings(self.server)
+        settings["lyre_pinned_cert"] = cert_sha256(self.server.cert_file)
+        r = self.client.run(settings, cert_answer="reject", timeout=TIMEOUT)
+        self.assert_signed_on(r, no_prompt=True)
+
+    def test_wrong_pin_refused(self):
+        if not LYRE:
+            self.skipTest("prpl-jabber has no pinned-certificate account option")
+        settings = base_settings(self.server)
+        settings["lyre_pinned_cert"] = ":".join(["AB"] * 32)
+        r = self.client.run(settings, cert_answer="reject", wait_for="disconnected",
+                            timeout=TIMEOUT)
+        self.assert_refused(r, ["CERT_", "ENCRYPTION_ERROR"])
+
+
+class TestNoTls(ServerCase):
+    """A server with no certificate at all: no STARTTLS offered, plain auth allowed."""
+
+    server_options = {"tls": False}
+
+    def test_refused_under_require_tls(self):
+        r = self.client.run(base_settings(self.server, "require_tls"), wait_for="disconnected",
+                            timeout=TIMEOUT)
+        d = self.assert_refused(r, ["ENCRYPTION_ERROR"])
+        self.assertEqual(d["reason"], 5)
+        self.assertNotIn("Authenticated as alice", self.log())
+
+    def test_accepted_opportunistic_with_plain_in_clear(self):
+        settings = base_settings(self.server, "opportunistic_tls")
+        settings["auth_plain_in_clear"] = "true"
+        r = self.client.run(settings, timeout=TIMEOUT)
+        self.assert_signed_on(r, no_prompt=True)
+        self.assertIn("Resource bound: alice@example.test/harness", self.log())
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

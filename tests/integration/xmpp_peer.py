@@ -1,0 +1,92 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# A scripted third-party XMPP client (slixmpp) used as an independent witness in integration
+# tests. Run as a program; it prints one JSON object per event on stdout.
+"""Usage: xmpp_peer.py --jid bob@example.test/peer --password PW --port N --ca CA.pem
+          [--wait-presence JID] [--send JID TEXT] [--timeout S]
+
+Connects to 127.0.0.1:PORT with STARTTLS, trusting only CA.pem for the JID's domain, sends
+initial presence, and prints {"event": "presence", "from": ..., "type": ..., "show": ...} for
+every presence and {"event": "message", ...} for every message. With --wait-presence it exits 0
+as soon as an available presence from that bare JID arrives, 1 on timeout.
+"""
+import argparse
+import asyncio
+import json
+import ssl
+import sys
+
+import slixmpp
+
+
+def emit(**event):
+    print(json.dumps(event), flush=True)
+
+
+class Peer(slixmpp.ClientXMPP):
+    def __init__(self, args):
+        super().__init__(args.jid, args.password)
+        self.args = args
+        self.ssl_context = ssl.create_default_context(cafile=args.ca)
+        self.ssl_context.check_hostname = True
+        self.done = asyncio.get_event_loop().create_future()
+        self.add_event_handler("session_start", self.on_start)
+        self.add_event_handler("presence", self.on_presence)
+        self.add_event_handler("message", self.on_message)
+        self.add_event_handler("failed_auth", lambda *_: self.finish(2, "auth failed"))
+
+    def finish(self, code, why=""):
+        if not self.done.done():
+            emit(event="exit", code=code, why=why)
+            self.done.set_result(code)
+
+    async def on_start(self, _event):
+        emit(event="session-start", jid=str(self.boundjid))
+        self.send_presence()
+        await self.get_roster()
+        for to, text in self.args.send or []:
+            self.send_message(mto=to, mbody=text, mtype="chat")
+            emit(event="sent", to=to, text=text)
+        if not self.args.wait_presence:
+            self.finish(0)
+
+    def on_presence(self, pres):
+        emit(event="presence", **{"from": str(pres["from"]), "type": pres["type"],
+                                 "show": pres["show"], "status": pres["status"]})
+        want = self.args.wait_presence
+        if want and pres["from"].bare == want and pres["type"] in (
+                "available", "chat", "away", "xa", "dnd"):
+            self.finish(0, "presence seen")
+
+    def on_message(self, msg):
+        emit(event="message", **{"from": str(msg["from"]), "type": msg["type"],
+                                "body": msg["body"]})
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--jid", required=True)
+    parser.add_argument("--password", required=True)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--ca", required=True)
+    parser.add_argument("--wait-presence")
+    parser.add_argument("--send", nargs=2, action="append", metavar=("JID", "TEXT"))
+    parser.add_argument("--timeout", type=float, default=30)
+    args = parser.parse_args()
+    peer = Peer(args)
+    peer.connect(("127.0.0.1", args.port))
+    loop = asyncio.get_event_loop()
+    try:
+        code = loop.run_until_complete(asyncio.wait_for(peer.done, args.timeout))
+    except asyncio.TimeoutError:
+        emit(event="exit", code=1, why="timeout")
+        code = 1
+    peer.disconnect()
+    try:
+        loop.run_until_complete(asyncio.wait_for(peer.disconnected, 5))
+    except (asyncio.TimeoutError, Exception):
+        pass
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()
