@@ -2,6 +2,9 @@
 /* What session.c and negotiation.c share: the session's state. Not for other files. */
 #pragma once
 
+#include "im/message.h"
+#include "im/presence.h"
+#include "im/roster.h"
 #include "ping.h"
 #include "sasl/sasl.h"
 #include "session.h"
@@ -39,6 +42,9 @@ struct _XmppSession {
   XmppStreamFeatures *features;
   XmppSasl *sasl;
   XmppPing *ping;
+  XmppRoster *roster;
+  XmppPresence *presence;
+  XmppMessages *messages;
   char *stream_id;
   char *tls_description;
   char *sasl_mechanism;

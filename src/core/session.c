@@ -365,6 +365,9 @@ xmpp_session_new(const XmppSessionConfig *config, const XmppHost *host,
   session->router = xmpp_router_new(&session->host, router_send, session);
   xmpp_router_set_own_jid(session->router, session->account);
   xmpp_ping_add_responder(session->router);
+  session->roster = xmpp_roster_new(session->router, &session->host);
+  session->presence = xmpp_presence_new(session->router, &session->host, session->roster);
+  session->messages = xmpp_messages_new(session->router, &session->host);
   session->state = XMPP_SESSION_STATE_IDLE;
   return session;
 }
@@ -372,6 +375,11 @@ xmpp_session_new(const XmppSessionConfig *config, const XmppHost *host,
 static void
 session_destroy(XmppSession *session)
 {
+  /* Features first: their pending IQs end while they still exist. */
+  xmpp_router_fail_pending(session->router);
+  xmpp_messages_free(session->messages);
+  xmpp_presence_free(session->presence);
+  xmpp_roster_free(session->roster);
   xmpp_router_free(session->router);
   xmpp_ping_free(session->ping);
   xmpp_stream_free(session->stream);
@@ -543,4 +551,25 @@ xmpp_session_get_sasl_mechanism(const XmppSession *session)
 {
   g_return_val_if_fail(session != NULL, NULL);
   return session->sasl_mechanism;
+}
+
+XmppRoster *
+xmpp_session_get_roster(XmppSession *session)
+{
+  g_return_val_if_fail(session != NULL, NULL);
+  return session->roster;
+}
+
+XmppPresence *
+xmpp_session_get_presence(XmppSession *session)
+{
+  g_return_val_if_fail(session != NULL, NULL);
+  return session->presence;
+}
+
+XmppMessages *
+xmpp_session_get_messages(XmppSession *session)
+{
+  g_return_val_if_fail(session != NULL, NULL);
+  return session->messages;
 }

@@ -5,6 +5,9 @@
 #pragma once
 
 #include "host.h"
+#include "im/message.h"
+#include "im/presence.h"
+#include "im/roster.h"
 #include "router/router.h"
 #include "stream/tls.h"
 
@@ -121,6 +124,11 @@ void xmpp_session_send(XmppSession *session, const XmppNode *stanza);
 /* Shorthand for xmpp_router_send_iq on the session's router. */
 void xmpp_session_send_iq(XmppSession *session, XmppNode *iq, XmppIqCallback cb,
                           gpointer user_data, GDestroyNotify destroy);
+
+/* The session's features (owned by the session, created with it, alive until it is freed). */
+XmppRoster *xmpp_session_get_roster(XmppSession *session);
+XmppPresence *xmpp_session_get_presence(XmppSession *session);
+XmppMessages *xmpp_session_get_messages(XmppSession *session);
 
 /* Names of what was negotiated, for the log and the account's tooltip: e.g. "TLS 1.3",
  * "SCRAM-SHA-256-PLUS". NULL before. */

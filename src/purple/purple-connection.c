@@ -394,7 +394,9 @@ ev_ready(gpointer data, const XmppJid *bound_jid)
                     tls != NULL ? tls : "no TLS", mech != NULL ? mech : "?");
   purple_connection_set_display_name(conn->gc, xmpp_jid_get_full(bound_jid));
   purple_connection_set_state(conn->gc, PURPLE_CONNECTED);
-  xmpp_purple_presence_send_current(conn);
+  xmpp_purple_presence_start(conn);
+  xmpp_purple_im_start(conn);
+  xmpp_purple_roster_start(conn); /* last: it sends initial presence once the roster is in */
 }
 
 static void
@@ -555,6 +557,9 @@ xmpp_purple_connection_close(PurpleConnection *gc)
   conn->connect_data = NULL;
   conn->srv_direct = conn->srv_tcp = NULL;
 
+  xmpp_purple_roster_stop(conn);
+  xmpp_purple_presence_stop(conn);
+  xmpp_purple_im_stop(conn);
   if (conn->session != NULL) {
     /* </stream:stream> and close_notify go out best-effort through host_send. */
     if (conn->transport_started && !conn->session_closed && conn->fd >= 0) {

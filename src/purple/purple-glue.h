@@ -72,6 +72,11 @@ typedef struct _XmppPurpleConn {
   XmppCertInfo *cert_info;    /* what the open question is about */
   guint cert_timer;           /* applies the answer outside any caller's stack */
   int cert_action;            /* the answer, while cert_timer runs */
+
+  /* Per-feature glue state, owned by each feature's glue file (freed by its _stop). */
+  gpointer roster_state;
+  gpointer presence_state;
+  gpointer im_state;
 } XmppPurpleConn;
 
 /* purple-connection.c */
@@ -107,5 +112,21 @@ void xmpp_purple_presence_send_current(XmppPurpleConn *conn);
 /* The <presence/> for a status id of ours ("available", "away", ...), a message (may contain
  * purple markup, NULL for none) and a priority. Pure. */
 XmppNode *xmpp_purple_presence_build(const char *status_id, const char *message, int priority);
+
+/* Each feature's glue file fills in its prpl_info slots (called once at plugin init), starts
+ * when the session is ready and stops when the connection closes (before the session is freed). */
+/* purple-roster.c: fetches the roster on ready; when it is applied, sends initial presence
+ * (RFC 6121 §2.2: roster first) through xmpp_purple_presence_send_current(). */
+void xmpp_purple_roster_register(PurplePluginProtocolInfo *info);
+void xmpp_purple_roster_start(XmppPurpleConn *conn);
+void xmpp_purple_roster_stop(XmppPurpleConn *conn);
+/* purple-presence.c */
+void xmpp_purple_presence_register(PurplePluginProtocolInfo *info);
+void xmpp_purple_presence_start(XmppPurpleConn *conn);
+void xmpp_purple_presence_stop(XmppPurpleConn *conn);
+/* purple-im.c */
+void xmpp_purple_im_register(PurplePluginProtocolInfo *info);
+void xmpp_purple_im_start(XmppPurpleConn *conn);
+void xmpp_purple_im_stop(XmppPurpleConn *conn);
 
 G_END_DECLS

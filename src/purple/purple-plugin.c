@@ -72,6 +72,9 @@ add_choice(GList *list, const char *label, const char *value)
 static void
 init_plugin(PurplePlugin *plugin)
 {
+  xmpp_purple_roster_register(&prpl_info);
+  xmpp_purple_presence_register(&prpl_info);
+  xmpp_purple_im_register(&prpl_info);
   /* Our own catalogue, in UTF-8 whatever the locale's charset (purple expects UTF-8). */
   bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");

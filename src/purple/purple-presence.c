@@ -119,3 +119,18 @@ xmpp_purple_presence_set_status(PurpleAccount *account, PurpleStatus *status)
     return;
   send_status(xmpp_purple_connection_get(gc), status);
 }
+
+void
+xmpp_purple_presence_register(PurplePluginProtocolInfo *info)
+{
+}
+
+void
+xmpp_purple_presence_start(XmppPurpleConn *conn)
+{
+}
+
+void
+xmpp_purple_presence_stop(XmppPurpleConn *conn)
+{
+}
