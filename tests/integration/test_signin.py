@@ -109,6 +109,21 @@ class TestTls(ServerCase):
         self.check(not r.has("would-reconnect"), r, "a wrong password must not reconnect")
 
 
+class TestTls12ChannelBinding(ServerCase):
+    """Prosody 0.12 binds channels only with tls-unique, which exists on TLS 1.2 only."""
+    server_options = {"tls_protocol": "tlsv1_2"}
+
+    def test_scram_plus_tls_unique(self):
+        if not LYRE:
+            self.skipTest("prpl-jabber has no SCRAM -PLUS")
+        r = self.client.run(base_settings(self.server), cert_answer=GOOD_CERT_ANSWER,
+                            timeout=TIMEOUT)
+        self.assert_signed_on(r)
+        log = self.log()
+        self.assertRegex(log, r"<auth [^>]*mechanism='SCRAM-SHA-(1|256|512)-PLUS'")
+        self.assertIn("Authenticated as alice@example.test", log)
+
+
 class TestOtherName(ServerCase):
     """The server presents a CA-signed certificate issued for other.test, not example.test."""
 
