@@ -15,8 +15,8 @@ xmpp_host_log(const XmppHost *host, XmppLogLevel level, const char *format, ...)
   if (host != NULL && host->log != NULL) {
     host->log(host->data, level, message);
   } else {
-    static const GLogLevelFlags map[] = {G_LOG_LEVEL_DEBUG, G_LOG_LEVEL_INFO,
-                                         G_LOG_LEVEL_MESSAGE, G_LOG_LEVEL_MESSAGE};
+    static const GLogLevelFlags map[] = {G_LOG_LEVEL_DEBUG, G_LOG_LEVEL_INFO, G_LOG_LEVEL_MESSAGE,
+                                         G_LOG_LEVEL_MESSAGE};
     g_log("lyre", map[level], "%s", message);
   }
   g_free(message);

@@ -44,8 +44,7 @@ xmpp_session_handle_features(XmppSession *session, const XmppNode *node)
       xmpp_session_start_legacy(session);
     } else {
       xmpp_session_refuse(session, XMPP_STREAM_ERROR_UNSUPPORTED_FEATURE, XMPP_SESSION_ERROR,
-                          XMPP_SESSION_ERROR_NO_AUTH,
-                          "the server offers no authentication method");
+                          XMPP_SESSION_ERROR_NO_AUTH, "the server offers no authentication method");
     }
     return;
   }
@@ -131,8 +130,8 @@ start_sasl(XmppSession *session)
   };
   g_autoptr(GError) error = NULL;
   g_clear_pointer(&session->sasl, xmpp_sasl_free);
-  session->sasl = xmpp_sasl_new(&config, (const char *const *)session->features->mechanisms,
-                                &error);
+  session->sasl =
+      xmpp_sasl_new(&config, (const char *const *)session->features->mechanisms, &error);
   if (session->sasl == NULL) {
     xmpp_session_refuse(session, XMPP_STREAM_ERROR_POLICY_VIOLATION, error->domain, error->code,
                         error->message);

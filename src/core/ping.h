@@ -13,9 +13,9 @@ typedef struct _XmppPing XmppPing;
 /* Sends a ping to our server after interval_s seconds without received data, and calls dead()
  * when it is not answered within timeout_s. last_activity gives the monotonic time (µs) of the
  * last received byte. */
-XmppPing *xmpp_ping_new(XmppRouter *router, const XmppHost *host, guint interval_s,
-                        guint timeout_s, gint64 (*last_activity)(gpointer data),
-                        void (*dead)(gpointer data), gpointer data);
+XmppPing *xmpp_ping_new(XmppRouter *router, const XmppHost *host, guint interval_s, guint timeout_s,
+                        gint64 (*last_activity)(gpointer data), void (*dead)(gpointer data),
+                        gpointer data);
 /* Call only after xmpp_router_fail_pending() or with no ping outstanding. NULL is fine. */
 void xmpp_ping_free(XmppPing *ping);
 

@@ -13,15 +13,15 @@
 #include "stream/stream.h"
 
 typedef enum {
-  XMPP_SESSION_STATE_IDLE,          /* no transport */
-  XMPP_SESSION_STATE_WAIT_HEADER,   /* our header sent, waiting for the server's */
+  XMPP_SESSION_STATE_IDLE,        /* no transport */
+  XMPP_SESSION_STATE_WAIT_HEADER, /* our header sent, waiting for the server's */
   XMPP_SESSION_STATE_WAIT_FEATURES,
-  XMPP_SESSION_STATE_STARTTLS,      /* <starttls/> sent */
+  XMPP_SESSION_STATE_STARTTLS, /* <starttls/> sent */
   XMPP_SESSION_STATE_TLS_HANDSHAKE,
   XMPP_SESSION_STATE_CERT_DECISION, /* waiting for the user */
   XMPP_SESSION_STATE_SASL,
-  XMPP_SESSION_STATE_LEGACY_AUTH,   /* XEP-0078 */
-  XMPP_SESSION_STATE_BIND,          /* bind (and session) IQs in flight */
+  XMPP_SESSION_STATE_LEGACY_AUTH, /* XEP-0078 */
+  XMPP_SESSION_STATE_BIND,        /* bind (and session) IQs in flight */
   XMPP_SESSION_STATE_READY,
   XMPP_SESSION_STATE_CLOSED,
 } XmppSessionState;
@@ -65,8 +65,8 @@ void xmpp_session_enter(XmppSession *session);
 gboolean xmpp_session_leave(XmppSession *session);
 void xmpp_session_progress(XmppSession *session, XmppSessionStep step);
 void xmpp_session_fail(XmppSession *session, const GError *error);
-void xmpp_session_fail_with(XmppSession *session, GQuark domain, int code, const char *format,
-                            ...) G_GNUC_PRINTF(4, 5);
+void xmpp_session_fail_with(XmppSession *session, GQuark domain, int code, const char *format, ...)
+    G_GNUC_PRINTF(4, 5);
 void xmpp_session_refuse(XmppSession *session, XmppStreamErrorCondition condition, GQuark domain,
                          int code, const char *message);
 void xmpp_session_send_element(XmppSession *session, const XmppNode *element);

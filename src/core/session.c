@@ -553,6 +553,13 @@ xmpp_session_get_sasl_mechanism(const XmppSession *session)
   return session->sasl_mechanism;
 }
 
+gboolean
+xmpp_session_server_has_roster_versioning(const XmppSession *session)
+{
+  g_return_val_if_fail(session != NULL, FALSE);
+  return session->features != NULL && session->features->roster_ver;
+}
+
 XmppRoster *
 xmpp_session_get_roster(XmppSession *session)
 {

@@ -134,5 +134,7 @@ XmppMessages *xmpp_session_get_messages(XmppSession *session);
  * "SCRAM-SHA-256-PLUS". NULL before. */
 const char *xmpp_session_get_tls_description(const XmppSession *session);
 const char *xmpp_session_get_sasl_mechanism(const XmppSession *session);
+/* The server advertised roster versioning (RFC 6121 §2.6.1) on the current stream. */
+gboolean xmpp_session_server_has_roster_versioning(const XmppSession *session);
 
 G_END_DECLS

@@ -7,8 +7,8 @@
 
 int LLVMFuzzerTestOneInput(const guint8 *data, size_t size);
 
-#define HEADER                                                                                 \
-  "<?xml version='1.0'?><stream:stream xmlns='jabber:client' "                                 \
+#define HEADER                                                                                     \
+  "<?xml version='1.0'?><stream:stream xmlns='jabber:client' "                                     \
   "xmlns:stream='http://etherx.jabber.org/streams' id='f' from='example.test' version='1.0'>"
 
 static void

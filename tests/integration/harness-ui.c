@@ -248,3 +248,157 @@ PurpleRequestUiOps harness_request_ops = {
     .request_fields = request_fields,
     .close_request = close_request,
 };
+
+/* ---- buddy-list commands ------------------------------------------------------------------ */
+
+static PurpleGroup *
+group_named(const char *name)
+{
+  PurpleGroup *group = purple_find_group(name);
+  if (group == NULL) {
+    group = purple_group_new(name);
+    purple_blist_add_group(group, NULL);
+  }
+  return group;
+}
+
+static void
+dump_buddies(PurpleAccount *account, const char *tag)
+{
+  GSList *buddies = purple_find_buddies(account, NULL);
+  int n = 0;
+  for (GSList *l = buddies; l != NULL; l = l->next, n++) {
+    PurpleBuddy *b = l->data;
+    const char *server_alias = purple_buddy_get_server_alias(b);
+    const char *alias = purple_buddy_get_local_buddy_alias(b);
+    emit("buddy", "tag", S, tag, "jid", S, purple_buddy_get_name(b), "group", S,
+         purple_group_get_name(purple_buddy_get_group(b)), "server_alias", S,
+         server_alias ? server_alias : "", "alias", S, alias ? alias : "", (char *)NULL);
+  }
+  g_slist_free(buddies);
+  emit("buddies-end", "tag", S, tag, "count", I, n, (char *)NULL);
+}
+
+gboolean
+harness_roster_command(PurpleAccount *account, const char *line)
+{
+  char **w = g_strsplit(line, " ", 3);
+  const char *cmd = w[0], *jid = w[1], *rest = jid ? w[2] : NULL;
+  gboolean handled = TRUE;
+  if (g_strcmp0(cmd, "add-buddy") == 0 && jid) {
+    PurpleGroup *group = group_named(rest && *rest ? rest : "Buddies");
+    PurpleBuddy *buddy = purple_buddy_new(account, jid, NULL);
+    purple_blist_add_buddy(buddy, NULL, group, NULL);
+    purple_account_add_buddy_with_invite(account, buddy, NULL);
+  } else if (g_strcmp0(cmd, "remove-buddy") == 0 && jid) {
+    GSList *buddies = purple_find_buddies(account, jid);
+    for (GSList *l = buddies; l != NULL; l = l->next) {
+      PurpleGroup *group = purple_buddy_get_group(l->data);
+      if (rest && *rest && g_strcmp0(purple_group_get_name(group), rest) != 0)
+        continue;
+      purple_account_remove_buddy(account, l->data, group);
+      purple_blist_remove_buddy(l->data);
+    }
+    g_slist_free(buddies);
+  } else if (g_strcmp0(cmd, "alias") == 0 && jid && rest) {
+    GSList *buddies = purple_find_buddies(account, jid);
+    for (GSList *l = buddies; l != NULL; l = l->next)
+      purple_blist_alias_buddy(l->data, rest);
+    if (buddies != NULL)
+      serv_alias_buddy(buddies->data);
+    g_slist_free(buddies);
+  } else if (g_strcmp0(cmd, "move") == 0 && jid && rest) {
+    PurpleBuddy *buddy = purple_find_buddy(account, jid);
+    if (buddy != NULL)
+      purple_blist_add_buddy(buddy, NULL, group_named(rest), NULL);
+  } else if (g_strcmp0(cmd, "rename-group") == 0 && jid && rest) {
+    PurpleGroup *group = purple_find_group(jid);
+    if (group != NULL)
+      purple_blist_rename_group(group, rest);
+  } else if (g_strcmp0(cmd, "dump-buddies") == 0) {
+    dump_buddies(account, jid ? jid : "");
+  } else {
+    handled = FALSE;
+  }
+  if (handled)
+    emit("command-done", "line", S, line, (char *)NULL);
+  g_strfreev(w);
+  return handled;
+}
+
+/* ---- presence commands -------------------------------------------------------------------- */
+
+static void
+dump_presence(PurpleAccount *account, const char *jid, const char *tag)
+{
+  PurpleBuddy *b = purple_find_buddy(account, jid);
+  PurpleStatus *st = b ? purple_presence_get_active_status(purple_buddy_get_presence(b)) : NULL;
+  const char *message = st ? purple_status_get_attr_string(st, "message") : NULL;
+  PurplePresence *p = b ? purple_buddy_get_presence(b) : NULL;
+  emit("presence", "tag", S, tag, "jid", S, jid, "found", I, b != NULL, "online", I,
+       p ? purple_presence_is_online(p) : 0, "status", S, st ? purple_status_get_id(st) : "",
+       "message", S, message ? message : "", "priority", I,
+       st ? purple_status_get_attr_int(st, "priority") : 0, "idle", I,
+       p ? purple_presence_is_idle(p) : 0, (char *)NULL);
+  /* The protocol's tooltip and status text, as Pidgin would show them. */
+  PurplePlugin *prpl = purple_find_prpl(purple_account_get_protocol_id(account));
+  PurplePluginProtocolInfo *info = prpl ? PURPLE_PLUGIN_PROTOCOL_INFO(prpl) : NULL;
+  if (b != NULL && info != NULL && info->tooltip_text != NULL) {
+    PurpleNotifyUserInfo *ui = purple_notify_user_info_new();
+    info->tooltip_text(b, ui, TRUE);
+    char *text = purple_notify_user_info_get_text_with_newline(ui, "\n");
+    emit("tooltip", "tag", S, tag, "jid", S, jid, "text", S, text, (char *)NULL);
+    g_free(text);
+    purple_notify_user_info_destroy(ui);
+  }
+}
+
+/* Runs the protocol's buddy-menu entry whose label starts with label (case-insensitive). */
+static gboolean
+buddy_menu(PurpleAccount *account, const char *jid, const char *label)
+{
+  PurpleBuddy *b = purple_find_buddy(account, jid);
+  PurplePlugin *prpl = purple_find_prpl(purple_account_get_protocol_id(account));
+  PurplePluginProtocolInfo *info = prpl ? PURPLE_PLUGIN_PROTOCOL_INFO(prpl) : NULL;
+  if (b == NULL || info == NULL || info->blist_node_menu == NULL)
+    return FALSE;
+  GList *menu = info->blist_node_menu((PurpleBlistNode *)b);
+  gboolean found = FALSE;
+  for (GList *l = menu; l != NULL; l = l->next) {
+    PurpleMenuAction *act = l->data;
+    if (!found && act->label && g_ascii_strncasecmp(act->label, label, strlen(label)) == 0) {
+      ((void (*)(PurpleBlistNode *, gpointer))act->callback)((PurpleBlistNode *)b, act->data);
+      found = TRUE;
+    }
+    purple_menu_action_free(act);
+  }
+  g_list_free(menu);
+  return found;
+}
+
+gboolean
+harness_presence_command(PurpleAccount *account, const char *line)
+{
+  char **w = g_strsplit(line, " ", 4);
+  const char *cmd = w[0];
+  gboolean handled = TRUE, ok = TRUE;
+  if (g_strcmp0(cmd, "dump-presence") == 0 && w[1]) {
+    dump_presence(account, w[1], w[2] ? w[2] : "");
+  } else if (g_strcmp0(cmd, "buddy-menu") == 0 && w[1] && w[2]) {
+    char *label = w[3] ? g_strconcat(w[2], " ", w[3], NULL) : g_strdup(w[2]);
+    ok = buddy_menu(account, w[1], label);
+    g_free(label);
+  } else if (g_strcmp0(cmd, "status-priority") == 0 && w[1] && w[2]) {
+    int prio = (int)g_ascii_strtoll(w[2], NULL, 10);
+    if (w[3])
+      purple_account_set_status(account, w[1], TRUE, "priority", prio, "message", w[3], NULL);
+    else
+      purple_account_set_status(account, w[1], TRUE, "priority", prio, NULL);
+  } else {
+    handled = FALSE;
+  }
+  if (handled)
+    emit(ok ? "command-done" : "command-error", "line", S, line, (char *)NULL);
+  g_strfreev(w);
+  return handled;
+}

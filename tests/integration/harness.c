@@ -16,6 +16,14 @@
  *   --wait-for C          signed-on (default) | disconnected: exit 0 when it happens
  *   --commands            after sign-in read commands from stdin, one per line:
  *                         im <jid> <text> | status <status-id> [message] | wait <seconds> | quit
+ *                         buddy list: add-buddy <jid> [group] | remove-buddy <jid> [group] |
+ *                         alias <jid> <name> | move <jid> <group> | rename-group <old> <new> |
+ *                         dump-buddies [tag] (one "buddy" event each, then "buddies-end")
+ *                         presence: dump-presence <jid> [tag] ("presence" and "tooltip" events) |
+ *                         buddy-menu <jid> <label prefix> | status-priority <id> <prio> [message]
+ *                         messages: typing <jid> typing|typed|stopped | close-conv <jid>
+ *                         (events: "conv-write" for every line written in a conversation, with
+ *                         flags, delayed/error/system and the message time; "typing")
  *   --debug               libpurple debug output on stderr
  * Exit: 0 condition met, 1 otherwise, 2 usage error. Every event is one JSON object on stdout.
  */
@@ -141,6 +149,53 @@ received_im(PurpleAccount *account, char *sender, char *message, PurpleConversat
   emit("im", "from", S, sender, "text", S, message, (char *)NULL);
 }
 
+/* ---- messages: every conversation line (with flags and time) and typing ---------------- */
+
+static void
+write_conv(PurpleConversation *conv, const char *who, const char *alias, const char *message,
+           PurpleMessageFlags flags, time_t mtime)
+{
+  emit("conv-write", "conv", S, purple_conversation_get_name(conv), "who", S, who, "text", S,
+       message, "flags", I, (int)flags, "delayed", I, (flags & PURPLE_MESSAGE_DELAYED) != 0,
+       "error", I, (flags & PURPLE_MESSAGE_ERROR) != 0, "system", I,
+       (flags & PURPLE_MESSAGE_SYSTEM) != 0, "recv", I, (flags & PURPLE_MESSAGE_RECV) != 0,
+       "time", I, (int)mtime, (char *)NULL);
+}
+
+static PurpleConversationUiOps conv_ops = {.write_conv = write_conv};
+
+static void
+typing_changed(PurpleAccount *account, const char *name, gpointer state)
+{
+  emit("typing", "from", S, name, "state", S, (const char *)state, (char *)NULL);
+}
+
+/* typing <jid> typing|typed|stopped | close-conv <jid>: TRUE when line was one of them. */
+static gboolean
+im_command(const char *line)
+{
+  char **w = g_strsplit(line, " ", 3);
+  gboolean mine = TRUE;
+  PurpleConnection *gc = purple_account_get_connection(h.acct);
+  if (g_strcmp0(w[0], "typing") == 0 && w[1] && w[2] && gc) {
+    PurpleTypingState st = g_strcmp0(w[2], "typing") == 0  ? PURPLE_TYPING
+                           : g_strcmp0(w[2], "typed") == 0 ? PURPLE_TYPED
+                                                           : PURPLE_NOT_TYPING;
+    serv_send_typing(gc, w[1], st);
+    emit("typing-sent", "to", S, w[1], "state", S, w[2], (char *)NULL);
+  } else if (g_strcmp0(w[0], "close-conv") == 0 && w[1]) {
+    PurpleConversation *conv =
+        purple_find_conversation_with_account(PURPLE_CONV_TYPE_IM, w[1], h.acct);
+    if (conv)
+      purple_conversation_destroy(conv);
+    emit("conv-closed", "conv", S, w[1], (char *)NULL);
+  } else {
+    mine = FALSE;
+  }
+  g_strfreev(w);
+  return mine;
+}
+
 /* ---- commands from stdin ---------------------------------------------------------------- */
 
 static gboolean
@@ -172,6 +227,12 @@ run_one(const char *line)
   } else if (g_strcmp0(w[0], "quit") == 0) {
     finish(0);
     go_on = FALSE;
+  } else if (harness_roster_command(h.acct, line)) {
+    /* buddy-list commands (harness-ui.c) */
+  } else if (harness_presence_command(h.acct, line)) {
+    /* presence commands (harness-ui.c) */
+  } else if (im_command(line)) {
+    /* messages (above) */
   } else if (w[0] && *w[0]) {
     emit("command-error", "line", S, line, (char *)NULL);
   }
@@ -375,6 +436,13 @@ main(int argc, char **argv)
   static int handle;
   purple_signal_connect(purple_conversations_get_handle(), "received-im-msg", &handle,
                         PURPLE_CALLBACK(received_im), NULL);
+  purple_conversations_set_ui_ops(&conv_ops);
+  purple_signal_connect(purple_conversations_get_handle(), "buddy-typing", &handle,
+                        PURPLE_CALLBACK(typing_changed), "typing");
+  purple_signal_connect(purple_conversations_get_handle(), "buddy-typed", &handle,
+                        PURPLE_CALLBACK(typing_changed), "typed");
+  purple_signal_connect(purple_conversations_get_handle(), "buddy-typing-stopped", &handle,
+                        PURPLE_CALLBACK(typing_changed), "stopped");
   h.loop = g_main_loop_new(NULL, FALSE);
   h.timer = g_timeout_add_seconds((guint)h.timeout, on_timeout, NULL);
   if (h.commands) {

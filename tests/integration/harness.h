@@ -18,4 +18,10 @@ void harness_set_cert_answer(const char *answer);
 extern PurpleEventLoopUiOps harness_loop_ops;
 extern PurpleRequestUiOps harness_request_ops;
 
+/* Buddy-list commands (add-buddy, remove-buddy, alias, move, rename-group, dump-buddies): TRUE
+ * when line was one of them (and was run). */
+gboolean harness_roster_command(PurpleAccount *account, const char *line);
+/* Presence commands (dump-presence, buddy-menu, status-priority): TRUE when line was one. */
+gboolean harness_presence_command(PurpleAccount *account, const char *line);
+
 #endif

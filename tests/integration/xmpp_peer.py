@@ -3,6 +3,8 @@
 # tests. Run as a program; it prints one JSON object per event on stdout.
 """Usage: xmpp_peer.py --jid bob@example.test/peer --password PW --port N --ca CA.pem
           [--wait-presence JID] [--send JID TEXT] [--timeout S]
+          [--show SHOW] [--status TEXT] [--priority N] [--stay S] [--dump-roster]
+          [--send-xml XML]... [--stay S]
 
 Connects to 127.0.0.1:PORT with STARTTLS, trusting only CA.pem for the JID's domain, sends
 initial presence, and prints {"event": "presence", "from": ..., "type": ..., "show": ...} for
@@ -41,12 +43,31 @@ class Peer(slixmpp.ClientXMPP):
 
     async def on_start(self, _event):
         emit(event="session-start", jid=str(self.boundjid))
-        self.send_presence()
+        self.send_presence(pshow=self.args.show, pstatus=self.args.status,
+                           ppriority=self.args.priority)
         await self.get_roster()
+        if self.args.dump_roster:
+            items = []
+            for jid in self.client_roster:
+                item = self.client_roster[jid]
+                if jid == self.boundjid.bare:
+                    continue  # entries slixmpp makes for our own resources' presence
+                items.append({"jid": str(jid), "name": item["name"],
+                              "subscription": item["subscription"],
+                              "groups": sorted(item["groups"])})
+            emit(event="roster", items=items)
         for to, text in self.args.send or []:
             self.send_message(mto=to, mbody=text, mtype="chat")
             emit(event="sent", to=to, text=text)
-        if not self.args.wait_presence:
+        for xml in getattr(self.args, "send_xml", None) or []:
+            self.send_raw(xml)
+            emit(event="sent-xml", xml=xml)
+        if getattr(self.args, "stay", None):
+            asyncio.get_event_loop().call_later(self.args.stay, self.finish, 0, "stayed")
+            return
+        if self.args.stay:
+            asyncio.get_event_loop().call_later(self.args.stay, self.finish, 0, "stayed")
+        elif not self.args.wait_presence:
             self.finish(0)
 
     def on_presence(self, pres):
@@ -58,6 +79,7 @@ class Peer(slixmpp.ClientXMPP):
             self.finish(0, "presence seen")
 
     def on_message(self, msg):
+        emit(event="message-xml", xml=str(msg))
         emit(event="message", **{"from": str(msg["from"]), "type": msg["type"],
                                 "body": msg["body"]})
 
@@ -71,6 +93,16 @@ def main():
     parser.add_argument("--wait-presence")
     parser.add_argument("--send", nargs=2, action="append", metavar=("JID", "TEXT"))
     parser.add_argument("--timeout", type=float, default=30)
+    parser.add_argument("--show", help="<show/> of the initial presence")
+    parser.add_argument("--status", help="<status/> of the initial presence")
+    parser.add_argument("--priority", type=int, help="<priority/> of the initial presence")
+    parser.add_argument("--stay", type=float, help="stay online this many seconds, then exit 0")
+    parser.add_argument("--send-xml", action="append", metavar="XML",
+                        help="a raw stanza to send after sign-in (repeatable)")
+    parser.add_argument("--stay", type=float,
+                        help="stay connected this many seconds after sign-in, then exit 0")
+    parser.add_argument("--dump-roster", action="store_true",
+                        help='print the account\'s roster as {"event": "roster", "items": [...]}')
     args = parser.parse_args()
     peer = Peer(args)
     peer.connect(("127.0.0.1", args.port))

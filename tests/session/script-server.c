@@ -49,7 +49,8 @@ ev_closed(gpointer data, const GError *error)
   script->closed = TRUE;
   script->closed_error = error ? g_error_copy(error) : NULL;
   g_string_append_printf(script->events, "closed:%s:%d ",
-                         error ? g_quark_to_string(error->domain) : "none", error ? error->code : 0);
+                         error ? g_quark_to_string(error->domain) : "none",
+                         error ? error->code : 0);
 }
 
 static void
@@ -185,8 +186,8 @@ script_expect(ScriptServer *script, const char *ns, const char *name)
     g_error("expected <%s xmlns='%s'/> from the client, got nothing (events: %s)", name, ns,
             script->events->str);
   if (!xmpp_node_is(node, ns, name))
-    g_error("expected <%s xmlns='%s'/> from the client, got <%s xmlns='%s'/>", name, ns,
-            node->name, node->ns);
+    g_error("expected <%s xmlns='%s'/> from the client, got <%s xmlns='%s'/>", name, ns, node->name,
+            node->ns);
   return node;
 }
 
@@ -222,20 +223,22 @@ script_login_plain(ScriptServer *script)
 {
   xmpp_session_connect_transport(script->session, XMPP_TRANSPORT_TCP);
   script_expect_header(script);
-  script_send(script, SCRIPT_STREAM_HEADER "<stream:features><mechanisms "
-                      "xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism>"
-                      "</mechanisms></stream:features>");
+  script_send(script, SCRIPT_STREAM_HEADER
+              "<stream:features><mechanisms "
+              "xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism>"
+              "</mechanisms></stream:features>");
   g_autoptr(XmppNode) auth = script_expect(script, XMPP_NS_SASL, "auth");
   g_assert_cmpstr(xmpp_node_get_attr(auth, "mechanism"), ==, "PLAIN");
   script_send(script, "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
   script_expect_header(script);
-  script_send(script, SCRIPT_STREAM_HEADER "<stream:features><bind "
-                      "xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>");
+  script_send(script,
+              SCRIPT_STREAM_HEADER "<stream:features><bind "
+                                   "xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>");
   g_autoptr(XmppNode) bind = script_expect(script, XMPP_NS_JABBER_CLIENT, "iq");
-  g_autofree char *reply = g_strdup_printf(
-      "<iq type='result' id='%s'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>"
-      "<jid>juliet@example.test/balcony</jid></bind></iq>",
-      xmpp_node_get_attr(bind, "id"));
+  g_autofree char *reply =
+      g_strdup_printf("<iq type='result' id='%s'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>"
+                      "<jid>juliet@example.test/balcony</jid></bind></iq>",
+                      xmpp_node_get_attr(bind, "id"));
   script_send(script, reply);
   g_assert_true(xmpp_session_is_ready(script->session));
 }

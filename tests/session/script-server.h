@@ -11,23 +11,23 @@
 typedef struct _ScriptServer {
   FakeHost *fake;
   XmppSession *session;
-  XmppParser *parser;   /* what the client sent, as the server sees it */
-  GQueue elements;      /* XmppNode* from the client, oldest first */
-  guint headers;        /* client stream headers seen */
+  XmppParser *parser;    /* what the client sent, as the server sees it */
+  GQueue elements;       /* XmppNode* from the client, oldest first */
+  guint headers;         /* client stream headers seen */
   guint headers_checked; /* of those, how many a test has expected */
-  TestTlsPeer *tls;     /* non-NULL once TLS started */
-  GString *events;      /* "progress:N ready:JID closed:DOMAIN:CODE cert:PROBLEMS redirect:H:P " */
+  TestTlsPeer *tls;      /* non-NULL once TLS started */
+  GString *events;       /* "progress:N ready:JID closed:DOMAIN:CODE cert:PROBLEMS redirect:H:P " */
   GError *closed_error;
   gboolean closed;
-  int cert_answer;      /* -1: leave pending; 0 reject; 1 accept */
+  int cert_answer; /* -1: leave pending; 0 reject; 1 accept */
   char *redirect_host;
-  GString *seen;        /* every plaintext byte the client sent, in order */
+  GString *seen; /* every plaintext byte the client sent, in order */
 } ScriptServer;
 
 #define SCRIPT_DOMAIN "example.test"
-#define SCRIPT_STREAM_HEADER                                                                  \
-  "<?xml version='1.0'?><stream:stream xmlns='jabber:client' "                                \
-  "xmlns:stream='http://etherx.jabber.org/streams' id='s-1' from='example.test' "             \
+#define SCRIPT_STREAM_HEADER                                                                       \
+  "<?xml version='1.0'?><stream:stream xmlns='jabber:client' "                                     \
+  "xmlns:stream='http://etherx.jabber.org/streams' id='s-1' from='example.test' "                  \
   "version='1.0' xml:lang='en'>"
 
 ScriptServer *script_new(const XmppSessionConfig *config);

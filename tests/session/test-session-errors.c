@@ -111,8 +111,9 @@ test_see_other_host_limit(void)
   g_assert_cmpstr(s->redirect_host, ==, "2001:db8::2");
   g_assert_nonnull(strstr(s->events->str, "redirect:2001:db8::2:5222"));
   xmpp_session_connect_transport(s->session, XMPP_TRANSPORT_TCP);
-  script_send(s, SCRIPT_STREAM_HEADER "<stream:error><see-other-host xmlns='urn:ietf:params:xml:"
-                 "ns:xmpp-streams'>again.example.test</see-other-host></stream:error>");
+  script_send(s, SCRIPT_STREAM_HEADER
+              "<stream:error><see-other-host xmlns='urn:ietf:params:xml:"
+              "ns:xmpp-streams'>again.example.test</see-other-host></stream:error>");
   g_assert_error(s->closed_error, XMPP_SESSION_ERROR, XMPP_SESSION_ERROR_REDIRECT_LIMIT);
   script_free(s);
 }
@@ -124,7 +125,7 @@ test_see_other_host_junk(void)
   ScriptServer *s = script_new(&config);
   xmpp_session_connect_transport(s->session, XMPP_TRANSPORT_TCP);
   script_send(s, SCRIPT_STREAM_HEADER "<stream:error><see-other-host xmlns='urn:ietf:params:xml:"
-                 "ns:xmpp-streams'>a b:99999</see-other-host></stream:error>");
+                                      "ns:xmpp-streams'>a b:99999</see-other-host></stream:error>");
   g_assert_error(s->closed_error, XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_SEE_OTHER_HOST);
   g_assert_null(s->redirect_host);
   script_free(s);
@@ -145,8 +146,8 @@ test_split_host(void)
   g_assert_true(xmpp_stream_error_split_host("[::1]:5222", &host, &port));
   g_assert_cmpstr(host, ==, "::1");
   g_free(host);
-  const char *bad[] = {"", ":5222", "::1", "[::1", "[]:1", "a:0", "a:65536", "a:x", "a/b", "a b",
-                       "[::1]x"};
+  const char *bad[] = {"",        ":5222", "::1", "[::1", "[]:1",  "a:0",
+                       "a:65536", "a:x",   "a/b", "a b",  "[::1]x"};
   for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
     g_assert_false(xmpp_stream_error_split_host(bad[i], &host, &port));
     g_assert_null(host);
@@ -198,9 +199,10 @@ test_free_from_callback(void)
   XmppSession *session = NULL;
   session = xmpp_session_new(&config, &fake->host, &events, &session, NULL);
   xmpp_session_connect_transport(session, XMPP_TRANSPORT_TCP);
-  const char *bytes = SCRIPT_STREAM_HEADER "<stream:error><reset "
-                      "xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>"
-                      "<more-data-after-the-error/>";
+  const char *bytes =
+      SCRIPT_STREAM_HEADER "<stream:error><reset "
+                           "xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>"
+                           "<more-data-after-the-error/>";
   XmppSession *alias = session;
   xmpp_session_feed(alias, (const guint8 *)bytes, strlen(bytes));
   g_assert_null(session);

@@ -25,9 +25,10 @@ test_plain_login(void)
   xmpp_session_connect_transport(s->session, XMPP_TRANSPORT_TCP);
   script_expect_header(s);
   g_assert_true(strstr(s->seen->str, "to='example.test'") != NULL);
-  script_send(s, SCRIPT_STREAM_HEADER "<stream:features><mechanisms "
-                 "xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism>"
-                 "</mechanisms></stream:features>");
+  script_send(s, SCRIPT_STREAM_HEADER
+              "<stream:features><mechanisms "
+              "xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism>"
+              "</mechanisms></stream:features>");
   g_autoptr(XmppNode) auth = script_expect(s, XMPP_NS_SASL, "auth");
   g_assert_cmpstr(xmpp_node_get_attr(auth, "mechanism"), ==, "PLAIN");
   g_autofree char *b64 = xmpp_node_dup_text(auth);
@@ -36,17 +37,18 @@ test_plain_login(void)
   g_assert_cmpmem(raw, len, "\0juliet\0r0m30", 13);
   script_send(s, "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
   script_expect_header(s);
-  script_send(s, SCRIPT_STREAM_HEADER "<stream:features><bind "
-                 "xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>");
+  script_send(s,
+              SCRIPT_STREAM_HEADER "<stream:features><bind "
+                                   "xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>");
   g_autoptr(XmppNode) iq = script_expect(s, XMPP_NS_JABBER_CLIENT, "iq");
   XmppNode *bind = xmpp_node_get_child(iq, XMPP_NS_BIND, "bind");
   g_assert_nonnull(bind);
   g_autofree char *resource = xmpp_node_dup_child_text(bind, XMPP_NS_BIND, "resource");
   g_assert_cmpstr(resource, ==, "balcony");
-  g_autofree char *reply = g_strdup_printf(
-      "<iq type='result' id='%s'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>"
-      "<jid>juliet@example.test/balcony</jid></bind></iq>",
-      xmpp_node_get_attr(iq, "id"));
+  g_autofree char *reply =
+      g_strdup_printf("<iq type='result' id='%s'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>"
+                      "<jid>juliet@example.test/balcony</jid></bind></iq>",
+                      xmpp_node_get_attr(iq, "id"));
   script_send(s, reply);
   g_assert_true(xmpp_session_is_ready(s->session));
   g_assert_cmpstr(s->events->str, ==,
@@ -73,19 +75,20 @@ test_session_establishment(void)
   XmppSessionConfig config = plain_config();
   ScriptServer *s = script_new(&config);
   xmpp_session_connect_transport(s->session, XMPP_TRANSPORT_TCP);
-  script_send(s, SCRIPT_STREAM_HEADER "<stream:features><mechanisms "
-                 "xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism>"
-                 "</mechanisms></stream:features>");
+  script_send(s, SCRIPT_STREAM_HEADER
+              "<stream:features><mechanisms "
+              "xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism>"
+              "</mechanisms></stream:features>");
   g_autoptr(XmppNode) auth = script_expect(s, XMPP_NS_SASL, "auth");
   script_send(s, "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
   script_send(s, SCRIPT_STREAM_HEADER
               "<stream:features><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/>"
               "<session xmlns='urn:ietf:params:xml:ns:xmpp-session'/></stream:features>");
   g_autoptr(XmppNode) bind = script_expect(s, XMPP_NS_JABBER_CLIENT, "iq");
-  g_autofree char *r1 = g_strdup_printf(
-      "<iq type='result' id='%s'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>"
-      "<jid>juliet@example.test/x</jid></bind></iq>",
-      xmpp_node_get_attr(bind, "id"));
+  g_autofree char *r1 =
+      g_strdup_printf("<iq type='result' id='%s'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>"
+                      "<jid>juliet@example.test/x</jid></bind></iq>",
+                      xmpp_node_get_attr(bind, "id"));
   script_send(s, r1);
   g_assert_false(xmpp_session_is_ready(s->session));
   g_autoptr(XmppNode) sess = script_expect(s, XMPP_NS_JABBER_CLIENT, "iq");
@@ -103,9 +106,10 @@ test_optional_session_skipped(void)
   XmppSessionConfig config = plain_config();
   ScriptServer *s = script_new(&config);
   xmpp_session_connect_transport(s->session, XMPP_TRANSPORT_TCP);
-  script_send(s, SCRIPT_STREAM_HEADER "<stream:features><mechanisms "
-                 "xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism>"
-                 "</mechanisms></stream:features>");
+  script_send(s, SCRIPT_STREAM_HEADER
+              "<stream:features><mechanisms "
+              "xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism>"
+              "</mechanisms></stream:features>");
   g_autoptr(XmppNode) auth = script_expect(s, XMPP_NS_SASL, "auth");
   script_send(s, "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
   script_send(s, SCRIPT_STREAM_HEADER
@@ -113,10 +117,10 @@ test_optional_session_skipped(void)
               "<session xmlns='urn:ietf:params:xml:ns:xmpp-session'><optional/></session>"
               "</stream:features>");
   g_autoptr(XmppNode) bind = script_expect(s, XMPP_NS_JABBER_CLIENT, "iq");
-  g_autofree char *r1 = g_strdup_printf(
-      "<iq type='result' id='%s'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>"
-      "<jid>juliet@example.test/x</jid></bind></iq>",
-      xmpp_node_get_attr(bind, "id"));
+  g_autofree char *r1 =
+      g_strdup_printf("<iq type='result' id='%s'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>"
+                      "<jid>juliet@example.test/x</jid></bind></iq>",
+                      xmpp_node_get_attr(bind, "id"));
   script_send(s, r1);
   g_assert_true(xmpp_session_is_ready(s->session));
   script_expect_nothing(s);
@@ -129,9 +133,10 @@ test_sasl_failure(void)
   XmppSessionConfig config = plain_config();
   ScriptServer *s = script_new(&config);
   xmpp_session_connect_transport(s->session, XMPP_TRANSPORT_TCP);
-  script_send(s, SCRIPT_STREAM_HEADER "<stream:features><mechanisms "
-                 "xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism>"
-                 "</mechanisms></stream:features>");
+  script_send(s, SCRIPT_STREAM_HEADER
+              "<stream:features><mechanisms "
+              "xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism>"
+              "</mechanisms></stream:features>");
   g_autoptr(XmppNode) auth = script_expect(s, XMPP_NS_SASL, "auth");
   script_send(s, "<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><not-authorized/>"
                  "<text xml:lang='en'>Wrong password</text></failure>");
@@ -148,9 +153,10 @@ test_T33_sasl_failure_unknown(void)
   XmppSessionConfig config = plain_config();
   ScriptServer *s = script_new(&config);
   xmpp_session_connect_transport(s->session, XMPP_TRANSPORT_TCP);
-  script_send(s, SCRIPT_STREAM_HEADER "<stream:features><mechanisms "
-                 "xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism>"
-                 "</mechanisms></stream:features>");
+  script_send(s, SCRIPT_STREAM_HEADER
+              "<stream:features><mechanisms "
+              "xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism>"
+              "</mechanisms></stream:features>");
   g_autoptr(XmppNode) auth = script_expect(s, XMPP_NS_SASL, "auth");
   GString *failure = g_string_new("<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
                                   "<bogus-condition/><text>");
@@ -171,18 +177,20 @@ test_bind_conflict(void)
   config.resource = "taken";
   ScriptServer *s = script_new(&config);
   xmpp_session_connect_transport(s->session, XMPP_TRANSPORT_TCP);
-  script_send(s, SCRIPT_STREAM_HEADER "<stream:features><mechanisms "
-                 "xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism>"
-                 "</mechanisms></stream:features>");
+  script_send(s, SCRIPT_STREAM_HEADER
+              "<stream:features><mechanisms "
+              "xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism>"
+              "</mechanisms></stream:features>");
   g_autoptr(XmppNode) auth = script_expect(s, XMPP_NS_SASL, "auth");
   script_send(s, "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
-  script_send(s, SCRIPT_STREAM_HEADER "<stream:features><bind "
-                 "xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>");
+  script_send(s,
+              SCRIPT_STREAM_HEADER "<stream:features><bind "
+                                   "xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>");
   g_autoptr(XmppNode) bind = script_expect(s, XMPP_NS_JABBER_CLIENT, "iq");
-  g_autofree char *reply = g_strdup_printf(
-      "<iq type='error' id='%s'><error type='cancel'><conflict "
-      "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
-      xmpp_node_get_attr(bind, "id"));
+  g_autofree char *reply =
+      g_strdup_printf("<iq type='error' id='%s'><error type='cancel'><conflict "
+                      "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
+                      xmpp_node_get_attr(bind, "id"));
   script_send(s, reply);
   g_assert_error(s->closed_error, XMPP_SESSION_ERROR, XMPP_SESSION_ERROR_CONFLICT);
   script_free(s);
@@ -195,13 +203,15 @@ test_bind_reply_spoof(void)
   XmppSessionConfig config = plain_config();
   ScriptServer *s = script_new(&config);
   xmpp_session_connect_transport(s->session, XMPP_TRANSPORT_TCP);
-  script_send(s, SCRIPT_STREAM_HEADER "<stream:features><mechanisms "
-                 "xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism>"
-                 "</mechanisms></stream:features>");
+  script_send(s, SCRIPT_STREAM_HEADER
+              "<stream:features><mechanisms "
+              "xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism>"
+              "</mechanisms></stream:features>");
   g_autoptr(XmppNode) auth = script_expect(s, XMPP_NS_SASL, "auth");
   script_send(s, "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
-  script_send(s, SCRIPT_STREAM_HEADER "<stream:features><bind "
-                 "xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>");
+  script_send(s,
+              SCRIPT_STREAM_HEADER "<stream:features><bind "
+                                   "xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>");
   g_autoptr(XmppNode) bind = script_expect(s, XMPP_NS_JABBER_CLIENT, "iq");
   const char *id = xmpp_node_get_attr(bind, "id");
   g_autofree char *spoof = g_strdup_printf(
@@ -210,10 +220,10 @@ test_bind_reply_spoof(void)
       id);
   script_send(s, spoof);
   g_assert_false(xmpp_session_is_ready(s->session));
-  g_autofree char *real = g_strdup_printf(
-      "<iq type='result' id='%s'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>"
-      "<jid>juliet@example.test/r</jid></bind></iq>",
-      id);
+  g_autofree char *real =
+      g_strdup_printf("<iq type='result' id='%s'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>"
+                      "<jid>juliet@example.test/r</jid></bind></iq>",
+                      id);
   script_send(s, real);
   g_assert_true(xmpp_session_is_ready(s->session));
   g_assert_cmpstr(xmpp_jid_get_full(xmpp_session_get_bound_jid(s->session)), ==,
@@ -255,10 +265,10 @@ test_legacy_auth_digest(void)
                  "from='example.test'>");
   g_autoptr(XmppNode) get = script_expect(s, XMPP_NS_JABBER_CLIENT, "iq");
   g_assert_cmpstr(xmpp_node_get_attr(get, "type"), ==, "get");
-  g_autofree char *fields = g_strdup_printf(
-      "<iq type='result' id='%s' from='example.test'><query xmlns='jabber:iq:auth'>"
-      "<username/><password/><digest/><resource/></query></iq>",
-      xmpp_node_get_attr(get, "id"));
+  g_autofree char *fields =
+      g_strdup_printf("<iq type='result' id='%s' from='example.test'><query xmlns='jabber:iq:auth'>"
+                      "<username/><password/><digest/><resource/></query></iq>",
+                      xmpp_node_get_attr(get, "id"));
   script_send(s, fields);
   g_autoptr(XmppNode) set = script_expect(s, XMPP_NS_JABBER_CLIENT, "iq");
   XmppNode *query = xmpp_node_get_child(set, XMPP_NS_IQ_AUTH, "query");
@@ -266,7 +276,8 @@ test_legacy_auth_digest(void)
   g_autofree char *expected = g_compute_checksum_for_string(G_CHECKSUM_SHA1, "3EE948B0r0m30", -1);
   g_assert_cmpstr(digest, ==, expected);
   g_assert_null(xmpp_node_get_child(query, XMPP_NS_IQ_AUTH, "password"));
-  g_autofree char *ok = g_strdup_printf("<iq type='result' id='%s'/>", xmpp_node_get_attr(set, "id"));
+  g_autofree char *ok =
+      g_strdup_printf("<iq type='result' id='%s'/>", xmpp_node_get_attr(set, "id"));
   script_send(s, ok);
   g_assert_true(xmpp_session_is_ready(s->session));
   g_assert_cmpstr(xmpp_jid_get_full(xmpp_session_get_bound_jid(s->session)), ==,

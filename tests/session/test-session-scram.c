@@ -10,8 +10,8 @@
 #include "script-server.h"
 #include "test-certs.h"
 
-#define PASSWORD "pencil-\xc3\xa9"
-#define SALT "QSXCR+Q6sek8bf92"
+#define PASSWORD   "pencil-\xc3\xa9"
+#define SALT       "QSXCR+Q6sek8bf92"
 #define ITERATIONS 4096
 
 typedef struct {
@@ -137,8 +137,9 @@ tls_up(Fixture *f, const char *priority, const char *mechanisms)
   };
   ScriptServer *s = script_new(&config);
   xmpp_session_connect_transport(s->session, XMPP_TRANSPORT_TCP);
-  script_send(s, SCRIPT_STREAM_HEADER "<stream:features><starttls "
-                 "xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:features>");
+  script_send(s,
+              SCRIPT_STREAM_HEADER "<stream:features><starttls "
+                                   "xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:features>");
   g_autoptr(XmppNode) starttls = script_expect(s, XMPP_NS_TLS, "starttls");
   script_start_tls(s, f->cert, f->key, priority);
   script_send(s, "<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
@@ -153,13 +154,14 @@ tls_up(Fixture *f, const char *priority, const char *mechanisms)
 static void
 finish_bind(ScriptServer *s)
 {
-  script_send(s, SCRIPT_STREAM_HEADER "<stream:features><bind "
-                 "xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>");
+  script_send(s,
+              SCRIPT_STREAM_HEADER "<stream:features><bind "
+                                   "xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>");
   g_autoptr(XmppNode) bind = script_expect(s, XMPP_NS_JABBER_CLIENT, "iq");
-  g_autofree char *reply = g_strdup_printf(
-      "<iq type='result' id='%s'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>"
-      "<jid>juliet@example.test/r</jid></bind></iq>",
-      xmpp_node_get_attr(bind, "id"));
+  g_autofree char *reply =
+      g_strdup_printf("<iq type='result' id='%s'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>"
+                      "<jid>juliet@example.test/r</jid></bind></iq>",
+                      xmpp_node_get_attr(bind, "id"));
   script_send(s, reply);
   g_assert_true(xmpp_session_is_ready(s->session));
 }

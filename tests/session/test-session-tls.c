@@ -5,14 +5,14 @@
 #include "script-server.h"
 #include "test-certs.h"
 
-#define FEATURES_STARTTLS                                                                      \
-  "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/></starttls>"   \
-  "<mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism>"          \
+#define FEATURES_STARTTLS                                                                          \
+  "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/></starttls>"      \
+  "<mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism>"              \
   "</mechanisms></stream:features>"
-#define FEATURES_SASL                                                                          \
-  "<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"                     \
+#define FEATURES_SASL                                                                              \
+  "<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"                         \
   "<mechanism>PLAIN</mechanism></mechanisms></stream:features>"
-#define FEATURES_BIND                                                                          \
+#define FEATURES_BIND                                                                              \
   "<stream:features><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>"
 
 typedef struct {
@@ -63,10 +63,10 @@ finish_login_after_tls(ScriptServer *s)
   script_expect_header(s);
   script_send(s, SCRIPT_STREAM_HEADER FEATURES_BIND);
   g_autoptr(XmppNode) bind = script_expect(s, XMPP_NS_JABBER_CLIENT, "iq");
-  g_autofree char *reply = g_strdup_printf(
-      "<iq type='result' id='%s'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>"
-      "<jid>juliet@example.test/r</jid></bind></iq>",
-      xmpp_node_get_attr(bind, "id"));
+  g_autofree char *reply =
+      g_strdup_printf("<iq type='result' id='%s'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>"
+                      "<jid>juliet@example.test/r</jid></bind></iq>",
+                      xmpp_node_get_attr(bind, "id"));
   script_send(s, reply);
 }
 
@@ -99,8 +99,9 @@ test_starttls_login(Fixture *f, gconstpointer data)
   g_assert_nonnull(second);
   g_assert_nonnull(strstr(second, "from='juliet@example.test'"));
   g_assert_null(g_strstr_len(s->seen->str, second - s->seen->str, "from="));
-  g_assert_cmpstr(s->events->str, ==,
-                  "progress:0 progress:1 progress:2 progress:3 progress:4 ready:juliet@example.test/r ");
+  g_assert_cmpstr(
+      s->events->str, ==,
+      "progress:0 progress:1 progress:2 progress:3 progress:4 ready:juliet@example.test/r ");
   script_free(s);
 }
 
@@ -276,9 +277,10 @@ test_T18_redirect_keeps_identity(Fixture *f, gconstpointer data)
   XmppSessionConfig config = tls_config(f);
   ScriptServer *s = script_new(&config);
   xmpp_session_connect_transport(s->session, XMPP_TRANSPORT_TCP);
-  script_send(s, SCRIPT_STREAM_HEADER "<stream:error><see-other-host "
-                 "xmlns='urn:ietf:params:xml:ns:xmpp-streams'>xmpp.evil.test:5222</see-other-host>"
-                 "</stream:error>");
+  script_send(s, SCRIPT_STREAM_HEADER
+              "<stream:error><see-other-host "
+              "xmlns='urn:ietf:params:xml:ns:xmpp-streams'>xmpp.evil.test:5222</see-other-host>"
+              "</stream:error>");
   g_assert_cmpstr(s->redirect_host, ==, "xmpp.evil.test");
   g_assert_false(s->closed);
   /* The glue connects the new transport; the evil host has a valid cert for its own name. */
@@ -304,7 +306,7 @@ int
 main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
-#define ADD(path, kind, fn)                                                                    \
+#define ADD(path, kind, fn)                                                                        \
   g_test_add(path, Fixture, GINT_TO_POINTER(kind), fixture_setup, fn, fixture_teardown)
   ADD("/session/tls/starttls-login", TEST_CERT_GOOD, test_starttls_login);
   ADD("/session/tls/starttls-login-tls12", TEST_CERT_GOOD, test_starttls_login_tls12);
@@ -321,7 +323,6 @@ main(int argc, char **argv)
       test_untrusted_certificate_accepted);
   ADD("/session/tls/certificate-decision-later", TEST_CERT_EXPIRED,
       test_certificate_decision_later);
-  ADD("/session/tls/T18_redirect_keeps_identity", TEST_CERT_GOOD,
-      test_T18_redirect_keeps_identity);
+  ADD("/session/tls/T18_redirect_keeps_identity", TEST_CERT_GOOD, test_T18_redirect_keeps_identity);
   return g_test_run();
 }

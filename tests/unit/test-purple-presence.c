@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests of purple-presence.c: the <presence/> built for each status (RFC 6121 §4.7). */
-#include "purple-glue.h"
+#include "purple-subscription.h"
 
 #include "xml/parser.h"
 
@@ -33,7 +33,8 @@ test_show(void)
   check_show("dnd", "dnd");
 }
 
-/* Until XEP-0186: invisible must not make us look online. */
+/* The legacy invisibility (and the form used until the server's mechanism is known) must not
+ * make us look online. */
 static void
 test_invisible_is_unavailable(void)
 {
@@ -91,6 +92,49 @@ test_status_type_ids(void)
   g_list_free_full(types, (GDestroyNotify)purple_status_type_destroy);
 }
 
+/* Contacts' <show/> maps onto prpl-jabber's status ids, and each id maps back to the same show
+ * when we send it. */
+static void
+test_status_id_from_show(void)
+{
+  const struct {
+    XmppPresenceShow show;
+    const char *id;
+  } cases[] = {{XMPP_SHOW_CHAT, "freeforchat"}, {XMPP_SHOW_NONE, "available"},
+               {XMPP_SHOW_AWAY, "away"},        {XMPP_SHOW_XA, "extended_away"},
+               {XMPP_SHOW_DND, "dnd"}};
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_assert_cmpstr(xmpp_purple_presence_status_id(cases[i].show), ==, cases[i].id);
+    XmppNode *p = xmpp_purple_presence_build(cases[i].id, NULL, 0);
+    char *show = xmpp_node_dup_child_text(p, XMPP_NS_CLIENT, "show");
+    g_assert_cmpstr(show, ==, xmpp_presence_show_name(cases[i].show));
+    g_free(show);
+    xmpp_node_free(p);
+  }
+}
+
+static void
+test_subscription_describe(void)
+{
+  const struct {
+    XmppSubscriptionState s;
+    const char *text;
+  } cases[] = {
+      {{.to = TRUE, .from = TRUE}, "Both"},
+      {{.to = TRUE}, "To"},
+      {{.from = TRUE}, "From"},
+      {{0}, "None"},
+      {{.ask = TRUE}, "None (awaiting authorization)"},
+      {{.from = TRUE, .ask = TRUE}, "From (awaiting authorization)"},
+      {{.pending_in = TRUE}, "None (asks for authorization)"},
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    char *text = xmpp_purple_subscription_describe(&cases[i].s);
+    g_assert_cmpstr(text, ==, cases[i].text);
+    g_free(text);
+  }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -101,5 +145,7 @@ main(int argc, char **argv)
   g_test_add_func("/purple/presence/status_markup_stripped", test_status_markup_stripped);
   g_test_add_func("/purple/presence/priority_clamped", test_priority_clamped);
   g_test_add_func("/purple/presence/status_type_ids", test_status_type_ids);
+  g_test_add_func("/purple/presence/status_id_from_show", test_status_id_from_show);
+  g_test_add_func("/purple/presence/subscription_describe", test_subscription_describe);
   return g_test_run();
 }

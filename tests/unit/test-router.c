@@ -98,9 +98,8 @@ send_get(Fixture *f, const char *to)
 static void
 dispatch_result(Fixture *f, const char *from, const char *id)
 {
-  g_autofree char *xml =
-      from ? g_strdup_printf("<iq type='result' from='%s' id='%s'/>", from, id)
-           : g_strdup_printf("<iq type='result' id='%s'/>", id);
+  g_autofree char *xml = from ? g_strdup_printf("<iq type='result' from='%s' id='%s'/>", from, id)
+                              : g_strdup_printf("<iq type='result' id='%s'/>", id);
   dispatch(f, xml);
 }
 
@@ -110,7 +109,7 @@ test_T38_iq_reply_spoof(Fixture *f, gconstpointer data)
 {
   g_autofree char *id = send_get(f, "alice@example.test/r");
   dispatch_result(f, "mallory@evil.test", id);
-  dispatch_result(f, "alice@example.test", id);      /* bare is not the full JID asked */
+  dispatch_result(f, "alice@example.test", id);       /* bare is not the full JID asked */
   dispatch_result(f, "alice@example.test/other", id); /* another resource */
   dispatch_result(f, NULL, id);                       /* "from our server" is not alice */
   g_assert_cmpuint(f->calls, ==, 0);
@@ -135,7 +134,7 @@ test_T38_own_server_replies(Fixture *f, gconstpointer data)
     dispatch_result(f, ok[i], id);
     g_assert_cmpuint(f->calls, ==, i + 1);
   }
-  const char *bad[] = {"mallory@evil.test", "evil.test", "romeo@example.test",
+  const char *bad[] = {"mallory@evil.test",         "evil.test",        "romeo@example.test",
                        "juliet@example.test/other", "sub.example.test", "not a jid@@"};
   g_autofree char *id = send_get(f, "juliet@example.test");
   for (guint i = 0; i < G_N_ELEMENTS(bad); i++)
@@ -181,10 +180,10 @@ static void
 test_error_reply(Fixture *f, gconstpointer data)
 {
   g_autofree char *id = send_get(f, "alice@example.test/r");
-  g_autofree char *xml = g_strdup_printf(
-      "<iq type='error' from='alice@example.test/r' id='%s'><error type='cancel'>"
-      "<item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
-      id);
+  g_autofree char *xml =
+      g_strdup_printf("<iq type='error' from='alice@example.test/r' id='%s'><error type='cancel'>"
+                      "<item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
+                      id);
   dispatch(f, xml);
   g_assert_cmpuint(f->calls, ==, 1);
   g_assert_cmpint(f->last_error_code, ==, XMPP_STANZA_ERROR_ITEM_NOT_FOUND);
@@ -264,7 +263,8 @@ test_unhandled_requests(Fixture *f, gconstpointer data)
 static void
 test_is_from_self(Fixture *f, gconstpointer data)
 {
-  const char *yes[] = {"<iq type='set' id='1'/>", "<iq type='set' id='1' from='juliet@example.test'/>",
+  const char *yes[] = {"<iq type='set' id='1'/>",
+                       "<iq type='set' id='1' from='juliet@example.test'/>",
                        "<iq type='set' id='1' from='Juliet@EXAMPLE.test'/>",
                        "<iq type='set' id='1' from='juliet@example.test/phone'/>"};
   const char *no[] = {"<iq type='set' id='1' from='mallory@evil.test'/>",

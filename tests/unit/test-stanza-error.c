@@ -70,10 +70,11 @@ test_text_capped(void)
 static void
 test_T54_error_reply_exact(void)
 {
-  g_autoptr(XmppStanza) s = xmpp_stanza_new(test_parse_element(
-      "<iq type='get' id='a&amp;b' from='Ju&#x00e9;@example.test/r&lt;1'>"
-      "<query xmlns='urn:x'><secret>do not echo</secret></query></iq>"));
-  g_autoptr(XmppNode) reply = xmpp_stanza_error_new_reply(s, XMPP_STANZA_ERROR_FEATURE_NOT_IMPLEMENTED);
+  g_autoptr(XmppStanza) s = xmpp_stanza_new(
+      test_parse_element("<iq type='get' id='a&amp;b' from='Ju&#x00e9;@example.test/r&lt;1'>"
+                         "<query xmlns='urn:x'><secret>do not echo</secret></query></iq>"));
+  g_autoptr(XmppNode) reply =
+      xmpp_stanza_error_new_reply(s, XMPP_STANZA_ERROR_FEATURE_NOT_IMPLEMENTED);
   g_autofree char *text = xmpp_xml_node_to_string(reply);
   g_assert_null(strstr(text, "secret"));
   g_autoptr(XmppStanza) back = xmpp_stanza_new(test_parse_element(text));

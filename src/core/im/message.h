@@ -1,14 +1,105 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* XmppMessages: RFC 6121 §5 messages in and out (bodies, threads, subjects, errors). */
+/* XmppMessages: RFC 6121 §5 messages in and out (bodies, threads, subjects, errors), with
+ * delayed delivery, typing notifications and XHTML-IM. */
 #pragma once
 
+#include "im/chatstates.h"
+#include "im/delay.h"
 #include "router/router.h"
 
 G_BEGIN_DECLS
+
+#define XMPP_NS_FORWARD "urn:xmpp:forward:0"
+
+/* Hard limits. */
+#define XMPP_MESSAGE_MAX_TEXTS   16   /* bodies (or subjects) in different languages kept */
+#define XMPP_MESSAGE_MAX_THREADS 512  /* conversations whose thread we remember */
+#define XMPP_MESSAGE_MAX_THREAD_ID 256 /* bytes of a thread id we keep and echo */
+
+typedef enum {
+  XMPP_MESSAGE_NORMAL, /* also a missing or unknown type (RFC 6121 §5.2.2) */
+  XMPP_MESSAGE_CHAT,
+  XMPP_MESSAGE_HEADLINE,
+  XMPP_MESSAGE_GROUPCHAT,
+  XMPP_MESSAGE_ERROR,
+} XmppMessageType;
+
+/* One <body/> or <subject/>: its language (own xml:lang, else the message's; may be NULL). */
+typedef struct _XmppMessageText {
+  char *lang;
+  char *text;
+} XmppMessageText;
+
+/* A received message, parsed (pure). */
+typedef struct _XmppMessageInfo {
+  XmppJid *from; /* NULL: from our server (no from) */
+  XmppJid *to;
+  XmppMessageType type;
+  char *id;
+  char *lang;         /* the message's own xml:lang (the stanza's default), or NULL */
+  GPtrArray *bodies;  /* XmppMessageText*, document order, at most XMPP_MESSAGE_MAX_TEXTS */
+  GPtrArray *subjects;
+  char *thread;
+  char *thread_parent;
+  XmppDelay *delay;   /* NULL when not delayed */
+  XmppChatState chat_state;
+  XmppMessageEvent event; /* legacy XEP-0022 */
+  XmppNode *html;     /* copy of the XEP-0071 <html/>, NULL when absent */
+  GError *error;      /* type error: XMPP_STANZA_ERROR condition and text */
+  gboolean forwarded; /* a bare XEP-0297 <forwarded/> child (never unwrapped here, T45) */
+  GPtrArray *forwarded_bodies; /* the inner message's bodies (XmppMessageText*), or NULL */
+} XmppMessageInfo;
+
+XmppMessageType xmpp_message_type_from_string(const char *type);
+const char *xmpp_message_type_to_string(XmppMessageType type);
+
+/* Parses a message stanza. now_s: the wall clock in seconds (for clamping delays). */
+XmppMessageInfo *xmpp_message_info_parse(const XmppStanza *stanza, gint64 now_s);
+void xmpp_message_info_free(XmppMessageInfo *info);
+/* The text to show (RFC 6121 §5.2.3): the user's language (exact, then the same primary
+ * language subtag), else the stanza's default language, else the first. NULL if none. */
+const XmppMessageText *xmpp_message_choose_text(const GPtrArray *texts, const char *user_lang,
+                                                const char *default_lang);
+/* The chosen body as safe purple markup: the sanitised XHTML-IM body in the chosen language
+ * when there is one with visible text, else the plain body escaped. NULL when no body. */
+char *xmpp_message_info_dup_markup(const XmppMessageInfo *info, const char *user_lang);
+
+typedef struct _XmppMessagesEvents {
+  /* A message to show (chat, normal or headline), maybe only a subject. info borrowed; text is
+   * safe markup (NULL when no body); subject is escaped (NULL when none). */
+  void (*received)(gpointer data, const XmppMessageInfo *info, const char *text,
+                   const char *subject);
+  /* A peer's typing state changed (XEP-0085, or XEP-0022 as COMPOSING / ACTIVE). */
+  void (*typing)(gpointer data, const XmppJid *from, XmppChatState state);
+  /* A message of type error (info->error is set; bodies may echo what we sent). */
+  void (*error)(gpointer data, const XmppMessageInfo *info);
+} XmppMessagesEvents;
 
 typedef struct _XmppMessages XmppMessages;
 
 XmppMessages *xmpp_messages_new(XmppRouter *router, const XmppHost *host);
 void xmpp_messages_free(XmppMessages *messages);
+void xmpp_messages_set_events(XmppMessages *messages, const XmppMessagesEvents *events,
+                              gpointer data);
+/* The user's language tag (e.g. "fr-CA"), or NULL for none. */
+void xmpp_messages_set_language(XmppMessages *messages, const char *lang);
+/* The wall clock used for delays (tests); NULL: g_get_real_time. */
+void xmpp_messages_set_clock(XmppMessages *messages, gint64 (*now_us)(void));
+
+/* Sends a chat message. xhtml: an XHTML fragment (inside of <body/>) or NULL; sent only when
+ * it is well-formed and carries markup. The thread the peer last used is echoed (RFC 6121
+ * §5.2.5). Returns the message id (free it), NULL if to is not a valid JID. */
+char *xmpp_messages_send_chat(XmppMessages *messages, const char *to, const char *body,
+                              const char *xhtml);
+/* Our typing state towards a peer: sent only when the peer uses chat states (or asked for
+ * XEP-0022 events). */
+void xmpp_messages_send_typing(XmppMessages *messages, const char *to, XmppChatState state);
+/* The thread of the conversation with a peer (any JID form; keyed by bare JID), or NULL. */
+const char *xmpp_messages_get_thread(XmppMessages *messages, const char *peer);
+/* The conversation with peer was closed: forget its thread and typing state. */
+void xmpp_messages_forget(XmppMessages *messages, const char *peer);
+XmppChatStates *xmpp_messages_get_chatstates(XmppMessages *messages);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(XmppMessageInfo, xmpp_message_info_free)
 
 G_END_DECLS

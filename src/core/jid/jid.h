@@ -12,10 +12,10 @@ G_BEGIN_DECLS
 GQuark xmpp_jid_error_quark(void);
 
 typedef enum {
-  XMPP_JID_ERROR_EMPTY,          /* empty string or empty domain */
-  XMPP_JID_ERROR_LOCALPART,      /* invalid localpart (forbidden char, empty before @, too long) */
-  XMPP_JID_ERROR_DOMAINPART,     /* invalid domainpart (IDNA2008, IP literal, too long) */
-  XMPP_JID_ERROR_RESOURCEPART,   /* invalid resourcepart (control chars, empty after /, too long) */
+  XMPP_JID_ERROR_EMPTY,        /* empty string or empty domain */
+  XMPP_JID_ERROR_LOCALPART,    /* invalid localpart (forbidden char, empty before @, too long) */
+  XMPP_JID_ERROR_DOMAINPART,   /* invalid domainpart (IDNA2008, IP literal, too long) */
+  XMPP_JID_ERROR_RESOURCEPART, /* invalid resourcepart (control chars, empty after /, too long) */
   XMPP_JID_ERROR_INVALID_UTF8,
 } XmppJidError;
 
@@ -26,8 +26,7 @@ typedef struct _XmppJid XmppJid;
  * resource kept exact (NFC only). NULL with error when invalid. */
 XmppJid *xmpp_jid_parse(const char *str, GError **error);
 /* From parts (local and resource may be NULL). */
-XmppJid *xmpp_jid_new(const char *local, const char *domain, const char *resource,
-                      GError **error);
+XmppJid *xmpp_jid_new(const char *local, const char *domain, const char *resource, GError **error);
 XmppJid *xmpp_jid_copy(const XmppJid *jid);
 void xmpp_jid_free(XmppJid *jid);
 
@@ -61,7 +60,7 @@ char *xmpp_jid_dup_domain_ascii(const XmppJid *jid);
 /* Normalised full form of str, or NULL when invalid (for purple's normalize). */
 char *xmpp_jid_normalize(const char *str);
 
-guint xmpp_jid_hash(gconstpointer jid);                    /* full-JID hash for GHashTable */
+guint xmpp_jid_hash(gconstpointer jid);                         /* full-JID hash for GHashTable */
 gboolean xmpp_jid_hash_equal(gconstpointer a, gconstpointer b); /* full-JID equality */
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(XmppJid, xmpp_jid_free)

@@ -273,9 +273,9 @@ xmpp_router_send_iq(XmppRouter *router, XmppNode *iq, guint timeout_ms, XmppIqCa
   pending->destroy = destroy;
   xmpp_node_set_attr(iq, "id", pending->id);
   g_hash_table_insert(router->pending, pending->id, pending);
-  pending->timer =
-      router->host->timeout_add(router->host->data, timeout_ms ? timeout_ms : XMPP_ROUTER_IQ_TIMEOUT_MS,
-                                pending_timeout, pending);
+  pending->timer = router->host->timeout_add(router->host->data,
+                                             timeout_ms ? timeout_ms : XMPP_ROUTER_IQ_TIMEOUT_MS,
+                                             pending_timeout, pending);
   router->send(router->send_data, iq);
   xmpp_node_free(iq);
 }
@@ -326,8 +326,7 @@ dispatch_iq_reply(XmppRouter *router, XmppStanza *stanza)
 {
   PendingIq *pending = stanza->id ? g_hash_table_lookup(router->pending, stanza->id) : NULL;
   if (pending == NULL) {
-    xmpp_host_log(router->host, XMPP_LOG_DEBUG, "ignoring IQ %s with unknown id",
-                  stanza->type);
+    xmpp_host_log(router->host, XMPP_LOG_DEBUG, "ignoring IQ %s with unknown id", stanza->type);
     return;
   }
   if (!reply_origin_ok(router, pending, stanza)) {

@@ -4,7 +4,7 @@
 
 #include "router/namespaces.h"
 
-G_DEFINE_QUARK(xmpp-stanza-error-quark, xmpp_stanza_error)
+G_DEFINE_QUARK(xmpp - stanza - error - quark, xmpp_stanza_error)
 
 static const struct {
   const char *name;

@@ -50,7 +50,6 @@ const char *xmpp_stanza_error_default_type(XmppStanzaErrorCondition condition);
 GError *xmpp_stanza_error_from_stanza(const XmppStanza *stanza);
 /* The error reply to a received stanza: swaps to/from, keeps the id, adds the error element.
  * The original payload is NOT echoed back (RFC 6120 §8.3.1 allows it; we never do, T54). */
-XmppNode *xmpp_stanza_error_new_reply(const XmppStanza *stanza,
-                                      XmppStanzaErrorCondition condition);
+XmppNode *xmpp_stanza_error_new_reply(const XmppStanza *stanza, XmppStanzaErrorCondition condition);
 
 G_END_DECLS

@@ -22,8 +22,8 @@ typedef struct _XmppStanza {
   XmppJid *to;           /* NULL when absent or invalid */
   gboolean from_invalid; /* a from attribute was present but is not a valid JID */
   gboolean to_invalid;
-  const char *id;        /* borrowed from node; NULL when absent */
-  const char *type;      /* borrowed from node; NULL when absent */
+  const char *id;   /* borrowed from node; NULL when absent */
+  const char *type; /* borrowed from node; NULL when absent */
 } XmppStanza;
 
 /* Takes node. Never fails: bad addresses are recorded in from_invalid/to_invalid. */

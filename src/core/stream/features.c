@@ -61,8 +61,7 @@ xmpp_stream_features_parse(const XmppNode *node)
   XmppNode *session = xmpp_node_get_child(node, XMPP_NS_SESSION, "session");
   if (session != NULL) {
     features->session = TRUE;
-    features->session_optional =
-        xmpp_node_get_child(session, XMPP_NS_SESSION, "optional") != NULL;
+    features->session_optional = xmpp_node_get_child(session, XMPP_NS_SESSION, "optional") != NULL;
   }
   features->legacy_auth = xmpp_node_get_child(node, XMPP_NS_IQ_AUTH_FEATURE, "auth") != NULL;
   features->sm = xmpp_node_get_child(node, XMPP_NS_SM, "sm") != NULL;

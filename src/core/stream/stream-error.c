@@ -7,7 +7,7 @@
 #include "router/namespaces.h"
 #include "xml/parser.h"
 
-G_DEFINE_QUARK(xmpp-stream-error-quark, xmpp_stream_error)
+G_DEFINE_QUARK(xmpp - stream - error - quark, xmpp_stream_error)
 
 static const char *const names[] = {
     [XMPP_STREAM_ERROR_BAD_FORMAT] = "bad-format",

@@ -13,8 +13,8 @@ struct _XmppStream {
   gpointer data;
   XmppParser *parser;
   XmppTls *tls;
-  gboolean closed;   /* we sent our closing tag: deliver nothing more */
-  gboolean *alive;   /* points at a flag on the stack of a running feed(): cleared on free */
+  gboolean closed; /* we sent our closing tag: deliver nothing more */
+  gboolean *alive; /* points at a flag on the stack of a running feed(): cleared on free */
   guint64 bytes_in;
 };
 
