@@ -8,7 +8,7 @@
 #include "session-private.h"
 #include "stream/stream-error.h"
 
-G_DEFINE_QUARK(xmpp-session-error-quark, xmpp_session_error)
+G_DEFINE_QUARK(xmpp - session - error - quark, xmpp_session_error)
 
 /* ---- lifetime: public entry points hold the session so a callback may free it ---- */
 
@@ -306,6 +306,9 @@ xmpp_session_become_ready(XmppSession *session, XmppJid *bound)
   xmpp_router_set_own_jid(session->router, bound);
   session->state = XMPP_SESSION_STATE_READY;
   session->redirects = 0;
+  /* RFC 6121 §3.4: pre-approval only where the server advertises it. */
+  xmpp_presence_set_pre_approval(session->presence,
+                                 session->features != NULL && session->features->pre_approval);
   g_clear_pointer(&session->ping, xmpp_ping_free);
   session->ping = xmpp_ping_new(
       session->router, &session->host,
@@ -343,8 +346,8 @@ xmpp_session_new(const XmppSessionConfig *config, const XmppHost *host,
   if (config->resource != NULL && *config->resource != '\0') {
     g_autoptr(XmppJid) full = xmpp_jid_with_resource(parsed, config->resource, &jid_error);
     if (full == NULL) {
-      g_set_error(error, XMPP_SESSION_ERROR, XMPP_SESSION_ERROR_INVALID_JID,
-                  "invalid resource: %s", jid_error->message);
+      g_set_error(error, XMPP_SESSION_ERROR, XMPP_SESSION_ERROR_INVALID_JID, "invalid resource: %s",
+                  jid_error->message);
       return NULL;
     }
   }

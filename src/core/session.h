@@ -19,16 +19,16 @@ GQuark xmpp_session_error_quark(void);
 /* Failures of the session itself (others come with XMPP_STREAM_ERROR, XMPP_SASL_ERROR,
  * XMPP_TLS_ERROR or XMPP_XML_ERROR). */
 typedef enum {
-  XMPP_SESSION_ERROR_NETWORK,         /* the transport closed or failed */
-  XMPP_SESSION_ERROR_ENCRYPTION,      /* TLS required but not offered, or STARTTLS failed */
-  XMPP_SESSION_ERROR_INVALID_JID,     /* the account's JID or resource is not valid */
-  XMPP_SESSION_ERROR_BIND,            /* resource binding or session establishment failed */
-  XMPP_SESSION_ERROR_CONFLICT,        /* resource conflict at bind time */
-  XMPP_SESSION_ERROR_AUTH,            /* legacy auth refused (XEP-0078) */
-  XMPP_SESSION_ERROR_NO_AUTH,         /* no usable authentication method */
-  XMPP_SESSION_ERROR_PING_TIMEOUT,    /* the server did not answer a keepalive in time */
-  XMPP_SESSION_ERROR_REDIRECT_LIMIT,  /* see-other-host followed too often */
-  XMPP_SESSION_ERROR_PROTOCOL,        /* the server broke the protocol (unexpected element) */
+  XMPP_SESSION_ERROR_NETWORK,        /* the transport closed or failed */
+  XMPP_SESSION_ERROR_ENCRYPTION,     /* TLS required but not offered, or STARTTLS failed */
+  XMPP_SESSION_ERROR_INVALID_JID,    /* the account's JID or resource is not valid */
+  XMPP_SESSION_ERROR_BIND,           /* resource binding or session establishment failed */
+  XMPP_SESSION_ERROR_CONFLICT,       /* resource conflict at bind time */
+  XMPP_SESSION_ERROR_AUTH,           /* legacy auth refused (XEP-0078) */
+  XMPP_SESSION_ERROR_NO_AUTH,        /* no usable authentication method */
+  XMPP_SESSION_ERROR_PING_TIMEOUT,   /* the server did not answer a keepalive in time */
+  XMPP_SESSION_ERROR_REDIRECT_LIMIT, /* see-other-host followed too often */
+  XMPP_SESSION_ERROR_PROTOCOL,       /* the server broke the protocol (unexpected element) */
 } XmppSessionError;
 
 typedef enum {
@@ -43,22 +43,22 @@ typedef enum {
 } XmppTransportKind;
 
 #define XMPP_SESSION_MAX_REDIRECTS 3  /* see-other-host, RFC 6120 §4.9.3.19 */
-#define XMPP_PING_INTERVAL_S 50       /* keepalive after this much silence */
-#define XMPP_PING_TIMEOUT_S 25        /* dead if no answer: noticed within 50+5+25 = 80 s */
+#define XMPP_PING_INTERVAL_S       50 /* keepalive after this much silence */
+#define XMPP_PING_TIMEOUT_S        25 /* dead if no answer: noticed within 50+5+25 = 80 s */
 
 typedef struct _XmppSessionConfig {
   const char *jid;      /* the account: localpart@domain (a resource here is ignored) */
   const char *resource; /* NULL or "": the server picks */
   const char *password;
-  const char *lang;     /* xml:lang of our stream, e.g. "en"; NULL: none */
+  const char *lang; /* xml:lang of our stream, e.g. "en"; NULL: none */
   XmppTlsPolicy tls_policy;
   gboolean allow_plain_in_clear;
-  const char *ca_file;       /* extra trust anchors */
-  const char *pinned_cert;   /* SHA-256 fingerprint the user accepted for always */
-  gboolean no_system_trust;  /* tests only */
-  const char *tls_priority;  /* tests only; NULL default */
-  guint ping_interval_s;     /* 0: XMPP_PING_INTERVAL_S */
-  guint ping_timeout_s;      /* 0: XMPP_PING_TIMEOUT_S */
+  const char *ca_file;      /* extra trust anchors */
+  const char *pinned_cert;  /* SHA-256 fingerprint the user accepted for always */
+  gboolean no_system_trust; /* tests only */
+  const char *tls_priority; /* tests only; NULL default */
+  guint ping_interval_s;    /* 0: XMPP_PING_INTERVAL_S */
+  guint ping_timeout_s;     /* 0: XMPP_PING_TIMEOUT_S */
 } XmppSessionConfig;
 
 typedef enum {
@@ -122,8 +122,8 @@ XmppRouter *xmpp_session_get_router(XmppSession *session);
 /* Sends a stanza (borrowed) when READY; otherwise it is dropped with a warning. */
 void xmpp_session_send(XmppSession *session, const XmppNode *stanza);
 /* Shorthand for xmpp_router_send_iq on the session's router. */
-void xmpp_session_send_iq(XmppSession *session, XmppNode *iq, XmppIqCallback cb,
-                          gpointer user_data, GDestroyNotify destroy);
+void xmpp_session_send_iq(XmppSession *session, XmppNode *iq, XmppIqCallback cb, gpointer user_data,
+                          GDestroyNotify destroy);
 
 /* The session's features (owned by the session, created with it, alive until it is freed). */
 XmppRoster *xmpp_session_get_roster(XmppSession *session);

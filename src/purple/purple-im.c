@@ -1,18 +1,299 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Messages between purple conversations and the session. (Being written.) */
+/* Messages between purple conversations and the session: send_im (plain body plus XHTML-IM),
+ * incoming chat/normal/headline messages, delayed messages, errors and typing notifications. */
 #include "purple-glue.h"
+#include "purple-i18n.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "im/message.h"
+#include "router/stanza-error.h"
+
+/* The user's language as a language tag (RFC 5646) from the locale: "fr_FR.UTF-8" gives
+ * "fr-FR"; C and POSIX give none. */
+static char *
+user_language(void)
+{
+  const char *const *names = g_get_language_names();
+  const char *name = names != NULL ? names[0] : NULL;
+  if (name == NULL || strcmp(name, "C") == 0 || strcmp(name, "POSIX") == 0)
+    return NULL;
+  char *tag = g_strndup(name, strcspn(name, ".@"));
+  g_strdelimit(tag, "_", '-');
+  if (*tag == '\0' || strcmp(tag, "C") == 0 || strcmp(tag, "POSIX") == 0)
+    g_clear_pointer(&tag, g_free);
+  return tag;
+}
+
+static XmppMessages *
+messages_of(PurpleConnection *gc)
+{
+  XmppPurpleConn *conn = xmpp_purple_connection_get(gc);
+  if (conn == NULL || conn->session == NULL || !xmpp_session_is_ready(conn->session))
+    return NULL;
+  return xmpp_session_get_messages(conn->session);
+}
+
+/* ---- outgoing --------------------------------------------------------------------------- */
+
+static int
+im_send(PurpleConnection *gc, const char *who, const char *message, PurpleMessageFlags flags)
+{
+  XmppMessages *messages = messages_of(gc);
+  if (messages == NULL)
+    return -ENOTCONN;
+  char *xhtml = NULL, *plain = NULL;
+  /* XEP-0071 §7: the plain body always; the XHTML only when it adds markup (the core parses it
+   * and drops it when it is not well-formed). */
+  purple_markup_html_to_xhtml(message, &xhtml, &plain);
+  char *id = xmpp_messages_send_chat(messages, who, plain != NULL ? plain : "",
+                                     xhtml != NULL && g_strcmp0(xhtml, plain) != 0 ? xhtml : NULL);
+  g_free(xhtml);
+  g_free(plain);
+  if (id == NULL)
+    return -EINVAL;
+  g_free(id);
+  return 1;
+}
+
+static unsigned int
+im_send_typing(PurpleConnection *gc, const char *who, PurpleTypingState state)
+{
+  XmppMessages *messages = messages_of(gc);
+  if (messages == NULL)
+    return 0;
+  XmppChatState cs = state == PURPLE_TYPING  ? XMPP_CHAT_STATE_COMPOSING
+                     : state == PURPLE_TYPED ? XMPP_CHAT_STATE_PAUSED
+                                             : XMPP_CHAT_STATE_ACTIVE;
+  xmpp_messages_send_typing(messages, who, cs);
+  return 0;
+}
+
+static void
+im_convo_closed(PurpleConnection *gc, const char *who)
+{
+  XmppMessages *messages = messages_of(gc);
+  if (messages == NULL || who == NULL)
+    return;
+  /* XEP-0085 §2: closing the conversation is <gone/>. */
+  xmpp_messages_send_typing(messages, who, XMPP_CHAT_STATE_GONE);
+  xmpp_messages_forget(messages, who);
+}
+
+/* ---- incoming --------------------------------------------------------------------------- */
+
+/* Whose conversation a message belongs in: the sender's bare JID (the buddy), or our server
+ * when there is no from. */
+static const char *
+conversation_name(XmppPurpleConn *conn, const XmppJid *from)
+{
+  return from != NULL ? xmpp_jid_get_bare(from) : xmpp_session_get_domain(conn->session);
+}
+
+static PurpleConversation *
+conversation_for(XmppPurpleConn *conn, const char *who)
+{
+  PurpleConversation *conv =
+      purple_find_conversation_with_account(PURPLE_CONV_TYPE_IM, who, conn->account);
+  if (conv == NULL)
+    conv = purple_conversation_new(PURPLE_CONV_TYPE_IM, conn->account, who);
+  return conv;
+}
+
+/* The inner bodies of a bare XEP-0297 forward, marked as forwarded by the outer sender (T45):
+ * the inner from is never trusted, so it is not shown as the author. */
+static char *
+forwarded_markup(const XmppMessageInfo *info, const char *who)
+{
+  if (info->forwarded_bodies == NULL || info->forwarded_bodies->len == 0)
+    return NULL;
+  const XmppMessageText *inner = xmpp_message_choose_text(info->forwarded_bodies, NULL, NULL);
+  char *who_escaped = g_markup_escape_text(who, -1);
+  char *label = g_strdup_printf(_("Forwarded by %s:"), who_escaped);
+  char *body = g_markup_escape_text(inner->text, -1);
+  char *out = g_strdup_printf("<i>%s</i> %s", label, body);
+  g_free(who_escaped);
+  g_free(label);
+  g_free(body);
+  return out;
+}
+
+static void
+ev_received(gpointer data, const XmppMessageInfo *info, const char *text, const char *subject)
+{
+  XmppPurpleConn *conn = data;
+  const char *who = conversation_name(conn, info->from);
+  PurpleMessageFlags flags = PURPLE_MESSAGE_RECV;
+  time_t when = time(NULL);
+  if (info->delay != NULL) {
+    /* XEP-0203: an offline or otherwise delayed message, shown with its original time. */
+    flags |= PURPLE_MESSAGE_DELAYED;
+    when = (time_t)info->delay->stamp;
+  }
+  if (subject != NULL) {
+    PurpleConversation *conv = conversation_for(conn, who);
+    char *line = g_strdup_printf(_("Subject: %s"), subject);
+    purple_conversation_write(conv, who, line,
+                              PURPLE_MESSAGE_SYSTEM | (flags & PURPLE_MESSAGE_DELAYED), when);
+    g_free(line);
+  }
+  char *forwarded = text == NULL ? forwarded_markup(info, who) : NULL;
+  const char *shown = text != NULL ? text : forwarded;
+  if (shown != NULL)
+    serv_got_im(conn->gc, who, shown, flags, when);
+  g_free(forwarded);
+}
+
+static void
+ev_typing(gpointer data, const XmppJid *from, XmppChatState state)
+{
+  XmppPurpleConn *conn = data;
+  const char *who = xmpp_jid_get_bare(from);
+  switch (state) {
+    case XMPP_CHAT_STATE_COMPOSING:
+      serv_got_typing(conn->gc, who, 0, PURPLE_TYPING);
+      break;
+    case XMPP_CHAT_STATE_PAUSED:
+      serv_got_typing(conn->gc, who, 0, PURPLE_TYPED);
+      break;
+    case XMPP_CHAT_STATE_GONE: {
+      serv_got_typing_stopped(conn->gc, who);
+      PurpleConversation *conv =
+          purple_find_conversation_with_account(PURPLE_CONV_TYPE_IM, who, conn->account);
+      if (conv != NULL) {
+        char *escaped = g_markup_escape_text(who, -1);
+        char *line = g_strdup_printf(_("%s has left the conversation."), escaped);
+        purple_conversation_write(conv, NULL, line, PURPLE_MESSAGE_SYSTEM, time(NULL));
+        g_free(line);
+        g_free(escaped);
+      }
+      break;
+    }
+    default:
+      serv_got_typing_stopped(conn->gc, who);
+      break;
+  }
+}
+
+/* RFC 6120 §8.3.3 conditions in words a user understands. */
+static const char *
+condition_text(int condition)
+{
+  switch (condition) {
+    case XMPP_STANZA_ERROR_BAD_REQUEST:
+      return _("Bad request");
+    case XMPP_STANZA_ERROR_CONFLICT:
+      return _("Conflict");
+    case XMPP_STANZA_ERROR_FEATURE_NOT_IMPLEMENTED:
+      return _("Feature not implemented");
+    case XMPP_STANZA_ERROR_FORBIDDEN:
+      return _("Forbidden");
+    case XMPP_STANZA_ERROR_GONE:
+      return _("The recipient is no longer at this address");
+    case XMPP_STANZA_ERROR_INTERNAL_SERVER_ERROR:
+      return _("Internal server error");
+    case XMPP_STANZA_ERROR_ITEM_NOT_FOUND:
+      return _("No such user");
+    case XMPP_STANZA_ERROR_JID_MALFORMED:
+      return _("Malformed address");
+    case XMPP_STANZA_ERROR_NOT_ACCEPTABLE:
+      return _("Not acceptable");
+    case XMPP_STANZA_ERROR_NOT_ALLOWED:
+      return _("Not allowed");
+    case XMPP_STANZA_ERROR_NOT_AUTHORIZED:
+      return _("Not authorized");
+    case XMPP_STANZA_ERROR_POLICY_VIOLATION:
+      return _("Refused by the server's policy");
+    case XMPP_STANZA_ERROR_RECIPIENT_UNAVAILABLE:
+      return _("The recipient is unavailable");
+    case XMPP_STANZA_ERROR_REDIRECT:
+      return _("Redirected");
+    case XMPP_STANZA_ERROR_REGISTRATION_REQUIRED:
+      return _("Registration required");
+    case XMPP_STANZA_ERROR_REMOTE_SERVER_NOT_FOUND:
+      return _("Remote server not found");
+    case XMPP_STANZA_ERROR_REMOTE_SERVER_TIMEOUT:
+      return _("Remote server timeout");
+    case XMPP_STANZA_ERROR_RESOURCE_CONSTRAINT:
+      return _("The server is too busy");
+    case XMPP_STANZA_ERROR_SERVICE_UNAVAILABLE:
+      return _("Service unavailable");
+    case XMPP_STANZA_ERROR_SUBSCRIPTION_REQUIRED:
+      return _("Subscription required");
+    case XMPP_STANZA_ERROR_UNEXPECTED_REQUEST:
+      return _("Unexpected request");
+    default:
+      return _("Unknown error");
+  }
+}
+
+/* The peer's or server's own words from an error ("condition (text)" in the GError). */
+static char *
+error_detail(const GError *error)
+{
+  const char *name = xmpp_stanza_error_condition_name(error->code);
+  gsize n = strlen(name);
+  const char *msg = error->message;
+  if (strncmp(msg, name, n) != 0 || strncmp(msg + n, " (", 2) != 0)
+    return NULL;
+  char *detail = g_strndup(msg + n + 2, strlen(msg + n + 2));
+  gsize len = strlen(detail);
+  if (len > 0 && detail[len - 1] == ')')
+    detail[len - 1] = '\0';
+  char *safe = xmpp_purple_error_sanitize(detail);
+  g_free(detail);
+  return safe;
+}
+
+static void
+ev_error(gpointer data, const XmppMessageInfo *info)
+{
+  XmppPurpleConn *conn = data;
+  const char *who = conversation_name(conn, info->from);
+  PurpleConversation *conv = conversation_for(conn, who);
+  const GError *error = info->error;
+  const char *reason = error != NULL ? condition_text(error->code) : _("Unknown error");
+  char *detail = error != NULL ? error_detail(error) : NULL;
+  char *text = detail != NULL && *detail != '\0'
+                   ? g_strdup_printf(_("Message could not be delivered: %s (%s)"), reason, detail)
+                   : g_strdup_printf(_("Message could not be delivered: %s"), reason);
+  char *escaped = g_markup_escape_text(text, -1);
+  purple_conversation_write(conv, NULL, escaped, PURPLE_MESSAGE_ERROR, time(NULL));
+  g_free(escaped);
+  g_free(text);
+  g_free(detail);
+}
+
+static const XmppMessagesEvents im_events = {
+    .received = ev_received,
+    .typing = ev_typing,
+    .error = ev_error,
+};
+
+/* ---- wiring ----------------------------------------------------------------------------- */
 
 void
 xmpp_purple_im_register(PurplePluginProtocolInfo *info)
 {
+  info->send_im = im_send;
+  info->send_typing = im_send_typing;
+  info->convo_closed = im_convo_closed;
 }
 
 void
 xmpp_purple_im_start(XmppPurpleConn *conn)
 {
+  XmppMessages *messages = xmpp_session_get_messages(conn->session);
+  char *lang = user_language();
+  xmpp_messages_set_language(messages, lang);
+  g_free(lang);
+  xmpp_messages_set_events(messages, &im_events, conn);
 }
 
 void
 xmpp_purple_im_stop(XmppPurpleConn *conn)
 {
+  if (conn->session != NULL)
+    xmpp_messages_set_events(xmpp_session_get_messages(conn->session), NULL, NULL);
 }

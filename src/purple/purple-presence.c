@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Our own presence: the status types offered to the user and the <presence/> we send for
- * them (RFC 6121 §4.2 initial presence, §4.7 show/status/priority). */
-#include "purple-glue.h"
+/* Presence on purple: the status types offered to the user and the <presence/> we send for
+ * them (RFC 6121 §4.2 initial presence, §4.7 show/status/priority, invisibility, XEP-0319
+ * idle), and contacts' presence on the buddy list (best resource, tooltip, status text). */
+#include "purple-subscription.h"
+
 #include "purple-i18n.h"
 
 #include "xml/parser.h" /* XMPP_NS_CLIENT */
@@ -49,43 +51,63 @@ xmpp_purple_presence_status_types(PurpleAccount *account)
   return types;
 }
 
+/* ---- our own presence ------------------------------------------------------------------ */
+
+/* Invisibility (the "invisible" status), in the order of preference:
+ * 1. XEP-0186 invisible command, when the server lists urn:xmpp:invisible:0 in its disco#info:
+ *    the server itself stops broadcasting our presence, and we stay reachable.
+ * 2. XEP-0016 privacy list blocking outgoing presence (the XEP-0126 recipe), when the server
+ *    lists jabber:iq:privacy.
+ * 3. Otherwise (Prosody 0.12 offers neither): the legacy fallback, an unavailable presence
+ *    while the stream stays up (RFC 6121 §4.5.1): contacts see us offline, messages still
+ *    reach this connection. The seed's non-standard type='invisible' is never sent.
+ * Until the server's answer is known the legacy form is used, so we never leak presence. The
+ * mechanism in use is logged and shown in our own tooltip. */
+static void
+status_to_own(const char *status_id, int priority, XmppOwnPresence *own)
+{
+  *own = (XmppOwnPresence){.show = XMPP_SHOW_NONE, .priority = priority};
+  if (g_strcmp0(status_id, STATUS_INVISIBLE) == 0)
+    own->invisible = TRUE;
+  else if (g_strcmp0(status_id, STATUS_CHAT) == 0)
+    own->show = XMPP_SHOW_CHAT; /* RFC 6121 §4.7.2.1; no <show/> means available */
+  else if (g_strcmp0(status_id, STATUS_AWAY) == 0)
+    own->show = XMPP_SHOW_AWAY;
+  else if (g_strcmp0(status_id, STATUS_XA) == 0)
+    own->show = XMPP_SHOW_XA;
+  else if (g_strcmp0(status_id, STATUS_DND) == 0)
+    own->show = XMPP_SHOW_DND;
+}
+
+/* Purple status messages are HTML-ish markup; <status/> is plain text (§4.7.2.2). */
+static char *
+plain_message(const char *message)
+{
+  if (message == NULL || *message == '\0')
+    return NULL;
+  char *plain = purple_markup_strip_html(message);
+  if (plain != NULL && *g_strstrip(plain) == '\0')
+    g_clear_pointer(&plain, g_free);
+  return plain;
+}
+
 XmppNode *
 xmpp_purple_presence_build(const char *status_id, const char *message, int priority)
 {
-  XmppNode *presence = xmpp_node_new(XMPP_NS_CLIENT, "presence");
-
-  /* Invisibility proper (XEP-0186) comes with the presence work. Until then the conservative
-   * choice: tell the server we are unavailable, so nobody sees us online, and keep the
-   * connection (RFC 6121 §4.5.1). */
-  if (g_strcmp0(status_id, STATUS_INVISIBLE) == 0) {
-    xmpp_node_set_attr(presence, "type", "unavailable");
-    return presence;
-  }
-
-  const char *show = NULL; /* RFC 6121 §4.7.2.1; no <show/> means available */
-  if (g_strcmp0(status_id, STATUS_CHAT) == 0)
-    show = "chat";
-  else if (g_strcmp0(status_id, STATUS_AWAY) == 0)
-    show = "away";
-  else if (g_strcmp0(status_id, STATUS_XA) == 0)
-    show = "xa";
-  else if (g_strcmp0(status_id, STATUS_DND) == 0)
-    show = "dnd";
-  if (show != NULL)
-    xmpp_node_new_text_child(presence, NULL, "show", show);
-
-  if (message != NULL && *message != '\0') {
-    /* Purple status messages are HTML-ish markup; <status/> is plain text (§4.7.2.2). */
-    char *plain = purple_markup_strip_html(message);
-    if (plain != NULL && *g_strstrip(plain) != '\0')
-      xmpp_node_new_text_child(presence, NULL, "status", plain);
-    g_free(plain);
-  }
-
-  char prio[8];
-  g_snprintf(prio, sizeof prio, "%d", CLAMP(priority, PRIORITY_MIN, PRIORITY_MAX));
-  xmpp_node_new_text_child(presence, NULL, "priority", prio);
+  XmppOwnPresence own;
+  status_to_own(status_id, priority, &own);
+  char *plain = plain_message(message);
+  own.status = plain;
+  XmppNode *presence = xmpp_presence_build_own(&own, NULL);
+  g_free(plain);
   return presence;
+}
+
+XmppPurplePresence *
+xmpp_purple_presence_get(PurpleConnection *gc)
+{
+  XmppPurpleConn *conn = xmpp_purple_connection_get(gc);
+  return conn != NULL ? conn->presence_state : NULL;
 }
 
 static void
@@ -96,11 +118,15 @@ send_status(XmppPurpleConn *conn, PurpleStatus *status)
   PurpleStatusType *type = purple_status_get_type(status);
   if (purple_status_type_get_primitive(type) == PURPLE_STATUS_OFFLINE)
     return; /* libpurple disconnects the account itself */
-  XmppNode *presence = xmpp_purple_presence_build(purple_status_get_id(status),
-                                                  purple_status_get_attr_string(status, "message"),
-                                                  purple_status_get_attr_int(status, "priority"));
-  xmpp_session_send(conn->session, presence);
-  xmpp_node_free(presence);
+  XmppPurplePresence *state = conn->presence_state;
+  XmppOwnPresence own;
+  status_to_own(purple_status_get_id(status), purple_status_get_attr_int(status, "priority"), &own);
+  char *plain = plain_message(purple_status_get_attr_string(status, "message"));
+  own.status = plain;
+  own.idle_since = state != NULL ? state->idle_since : 0;
+  /* Broadcast only: the server sends it to contacts with a subscription (§4.2, §11). */
+  xmpp_presence_send_own(xmpp_session_get_presence(conn->session), &own);
+  g_free(plain);
 }
 
 void
@@ -120,17 +146,222 @@ xmpp_purple_presence_set_status(PurpleAccount *account, PurpleStatus *status)
   send_status(xmpp_purple_connection_get(gc), status);
 }
 
+/* XEP-0319: idle since, in our presence. */
+static void
+set_idle(PurpleConnection *gc, int idle_seconds)
+{
+  XmppPurpleConn *conn = xmpp_purple_connection_get(gc);
+  XmppPurplePresence *state = conn != NULL ? conn->presence_state : NULL;
+  if (state == NULL)
+    return;
+  state->idle_since = idle_seconds > 0 ? (gint64)time(NULL) - idle_seconds : 0;
+  xmpp_purple_presence_send_current(conn);
+}
+
+/* ---- contacts' presence ---------------------------------------------------------------- */
+
+const char *
+xmpp_purple_presence_status_id(XmppPresenceShow show)
+{
+  switch (show) {
+    case XMPP_SHOW_CHAT:
+      return STATUS_CHAT;
+    case XMPP_SHOW_AWAY:
+      return STATUS_AWAY;
+    case XMPP_SHOW_XA:
+      return STATUS_XA;
+    case XMPP_SHOW_DND:
+      return STATUS_DND;
+    default:
+      return STATUS_AVAILABLE;
+  }
+}
+
+static void
+on_contact_changed(gpointer data, const XmppPresenceContact *contact)
+{
+  XmppPurplePresence *state = data;
+  PurpleAccount *account = state->conn->account;
+  const XmppPresenceResource *best = xmpp_presence_contact_get_best(contact);
+  if (purple_find_buddy(account, contact->bare) == NULL)
+    return; /* not on the buddy list: purple would ignore it anyway */
+  if (best == NULL) {
+    purple_prpl_got_user_status(account, contact->bare, STATUS_OFFLINE, NULL);
+    purple_prpl_got_user_idle(account, contact->bare, FALSE, 0);
+    return;
+  }
+  /* The contact's text is plain: escaped so purple never renders it as markup (T50). */
+  char *message = best->status != NULL ? g_markup_escape_text(best->status, -1) : NULL;
+  if (message != NULL)
+    purple_prpl_got_user_status(account, contact->bare, xmpp_purple_presence_status_id(best->show),
+                                "priority", best->priority, "message", message, NULL);
+  else
+    purple_prpl_got_user_status(account, contact->bare, xmpp_purple_presence_status_id(best->show),
+                                "priority", best->priority, NULL);
+  g_free(message);
+  purple_prpl_got_user_idle(account, contact->bare, best->idle_since > 0, (time_t)best->idle_since);
+}
+
+/* A buddy added after its presence arrived (e.g. by a roster push once a subscription is
+ * approved) gets the presence we already know. */
+static void
+on_buddy_added(PurpleBuddy *buddy, gpointer data)
+{
+  XmppPurplePresence *state = data;
+  if (purple_buddy_get_account(buddy) != state->conn->account)
+    return;
+  const XmppPresenceContact *c =
+      xmpp_presence_get_contact(state->presence, purple_buddy_get_name(buddy));
+  if (c != NULL)
+    on_contact_changed(state, c);
+}
+
+static void
+on_invisible_mechanism(gpointer data, XmppInvisibleMechanism mechanism)
+{
+  XmppPurplePresence *state = data;
+  state->mechanism = mechanism;
+  purple_debug_info(XMPP_PURPLE_DEBUG, "invisibility by %s\n",
+                    xmpp_presence_invisible_mechanism_name(mechanism));
+}
+
+static const char *
+show_label(XmppPresenceShow show)
+{
+  switch (show) {
+    case XMPP_SHOW_CHAT:
+      return _("Chatty");
+    case XMPP_SHOW_AWAY:
+      return _("Away");
+    case XMPP_SHOW_XA:
+      return _("Extended Away");
+    case XMPP_SHOW_DND:
+      return _("Do Not Disturb");
+    default:
+      return _("Available");
+  }
+}
+
+static void
+add_resource_lines(PurpleNotifyUserInfo *info, const XmppPresenceResource *r, gboolean several)
+{
+  char *status = r->status != NULL ? g_strdup_printf("%s: %s", show_label(r->show), r->status)
+                                   : g_strdup(show_label(r->show));
+  char *label = several && *r->resource != '\0' ? g_strdup_printf(_("Status (%s)"), r->resource)
+                                                : g_strdup(_("Status"));
+  purple_notify_user_info_add_pair_plaintext(info, label, status);
+  char prio[8];
+  g_snprintf(prio, sizeof prio, "%d", r->priority);
+  purple_notify_user_info_add_pair_plaintext(info, _("Priority"), prio);
+  if (r->idle_since > 0) {
+    gint64 idle = (gint64)time(NULL) - r->idle_since;
+    char *text = purple_str_seconds_to_string((guint)CLAMP(idle, 0, G_MAXUINT));
+    purple_notify_user_info_add_pair_plaintext(info, _("Idle"), text);
+    g_free(text);
+  }
+  g_free(label);
+  g_free(status);
+}
+
+static void
+tooltip_text(PurpleBuddy *buddy, PurpleNotifyUserInfo *info, gboolean full)
+{
+  PurpleAccount *account = purple_buddy_get_account(buddy);
+  XmppPurplePresence *state = xmpp_purple_presence_get(purple_account_get_connection(account));
+  if (state == NULL)
+    return;
+  const char *bare = purple_buddy_get_name(buddy);
+  const XmppPresenceContact *c = xmpp_presence_get_contact(state->presence, bare);
+  guint n = c != NULL ? c->resources->len : 0;
+  /* The best resource first, then the others. */
+  const XmppPresenceResource *best = xmpp_presence_contact_get_best(c);
+  if (best != NULL)
+    add_resource_lines(info, best, n > 1);
+  for (guint i = 0; i < n; i++)
+    if (c->resources->pdata[i] != best)
+      add_resource_lines(info, c->resources->pdata[i], TRUE);
+  if (c != NULL && c->error != NULL)
+    purple_notify_user_info_add_pair_plaintext(info, _("Error"), c->error);
+  XmppSubscriptionState s = xmpp_subscription_get_state(state->presence, bare);
+  char *sub = xmpp_purple_subscription_describe(&s);
+  purple_notify_user_info_add_pair_plaintext(info, _("Subscription"), sub);
+  g_free(sub);
+  const XmppJid *me = xmpp_session_get_account_jid(state->conn->session);
+  if (me != NULL && xmpp_jid_str_equal(bare, xmpp_jid_get_bare(me), XMPP_JID_MATCH_BARE))
+    purple_notify_user_info_add_pair_plaintext(
+        info, _("Invisibility"), xmpp_presence_invisible_mechanism_name(state->mechanism));
+}
+
+static char *
+status_text(PurpleBuddy *buddy)
+{
+  PurpleAccount *account = purple_buddy_get_account(buddy);
+  XmppPurplePresence *state = xmpp_purple_presence_get(purple_account_get_connection(account));
+  if (state == NULL)
+    return NULL;
+  const char *bare = purple_buddy_get_name(buddy);
+  const XmppPresenceContact *c = xmpp_presence_get_contact(state->presence, bare);
+  const XmppPresenceResource *best = xmpp_presence_contact_get_best(c);
+  if (best != NULL && best->status != NULL)
+    return g_markup_escape_text(best->status, -1);
+  if (c != NULL && c->error != NULL)
+    return g_markup_escape_text(c->error, -1);
+  if (best == NULL && xmpp_subscription_get_state(state->presence, bare).ask)
+    return g_strdup(_("Awaiting authorization"));
+  return NULL;
+}
+
+/* The user's language for picking a contact's <status/>: "fr_FR.UTF-8" gives "fr_FR". */
+static char *
+user_lang(void)
+{
+  const char *const *names = g_get_language_names();
+  if (names == NULL || names[0] == NULL || g_strcmp0(names[0], "C") == 0)
+    return NULL;
+  return g_strndup(names[0], strcspn(names[0], ".@"));
+}
+
 void
 xmpp_purple_presence_register(PurplePluginProtocolInfo *info)
 {
+  info->tooltip_text = tooltip_text;
+  info->status_text = status_text;
+  info->blist_node_menu = xmpp_purple_subscription_menu;
+  info->set_idle = set_idle;
 }
 
 void
 xmpp_purple_presence_start(XmppPurpleConn *conn)
 {
+  XmppPurplePresence *state = g_new0(XmppPurplePresence, 1);
+  state->conn = conn;
+  state->presence = xmpp_session_get_presence(conn->session);
+  conn->presence_state = state;
+  static const XmppPresenceEvents events = {
+      .contact_changed = on_contact_changed,
+      .subscription_request = xmpp_purple_subscription_ask,
+      .subscription_changed = xmpp_purple_subscription_changed,
+      .invisible_mechanism = on_invisible_mechanism,
+  };
+  xmpp_presence_set_events(state->presence, &events, state);
+  char *lang = user_lang();
+  xmpp_presence_set_lang(state->presence, lang);
+  g_free(lang);
+  xmpp_purple_subscription_start(state);
+  purple_signal_connect(purple_blist_get_handle(), "buddy-added", state,
+                        PURPLE_CALLBACK(on_buddy_added), state);
+  xmpp_presence_discover(state->presence);
 }
 
 void
 xmpp_purple_presence_stop(XmppPurpleConn *conn)
 {
+  XmppPurplePresence *state = conn->presence_state;
+  if (state == NULL)
+    return;
+  xmpp_presence_set_events(state->presence, NULL, NULL);
+  purple_signals_disconnect_by_handle(state);
+  xmpp_purple_subscription_stop(state);
+  g_free(state);
+  conn->presence_state = NULL;
 }

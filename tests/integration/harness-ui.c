@@ -402,3 +402,17 @@ harness_presence_command(PurpleAccount *account, const char *line)
   g_strfreev(w);
   return handled;
 }
+
+/* ---- notifications: shown to the test as events ------------------------------------------- */
+
+static void *
+notify_message(PurpleNotifyMsgType type, const char *title, const char *primary,
+               const char *secondary)
+{
+  static const char *const kinds[] = {"error", "warning", "info"};
+  emit("notify", "kind", S, (guint)type < G_N_ELEMENTS(kinds) ? kinds[type] : "?", "title", S,
+       title, "primary", S, primary, "secondary", S, secondary, (char *)NULL);
+  return NULL; /* nothing stays open */
+}
+
+PurpleNotifyUiOps harness_notify_ops = {.notify_message = notify_message};

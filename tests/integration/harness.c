@@ -158,8 +158,8 @@ write_conv(PurpleConversation *conv, const char *who, const char *alias, const c
   emit("conv-write", "conv", S, purple_conversation_get_name(conv), "who", S, who, "text", S,
        message, "flags", I, (int)flags, "delayed", I, (flags & PURPLE_MESSAGE_DELAYED) != 0,
        "error", I, (flags & PURPLE_MESSAGE_ERROR) != 0, "system", I,
-       (flags & PURPLE_MESSAGE_SYSTEM) != 0, "recv", I, (flags & PURPLE_MESSAGE_RECV) != 0,
-       "time", I, (int)mtime, (char *)NULL);
+       (flags & PURPLE_MESSAGE_SYSTEM) != 0, "recv", I, (flags & PURPLE_MESSAGE_RECV) != 0, "time",
+       I, (int)mtime, (char *)NULL);
 }
 
 static PurpleConversationUiOps conv_ops = {.write_conv = write_conv};
@@ -399,6 +399,7 @@ main(int argc, char **argv)
   purple_core_set_ui_ops(NULL);
   purple_eventloop_set_ui_ops(&harness_loop_ops);
   purple_request_set_ui_ops(&harness_request_ops);
+  purple_notify_set_ui_ops(&harness_notify_ops);
   purple_connections_set_ui_ops(&conn_ops);
   purple_accounts_set_ui_ops(&account_ops);
   if (h.plugin_dir)

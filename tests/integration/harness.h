@@ -17,6 +17,7 @@ void harness_set_cert_answer(const char *answer);
 
 extern PurpleEventLoopUiOps harness_loop_ops;
 extern PurpleRequestUiOps harness_request_ops;
+extern PurpleNotifyUiOps harness_notify_ops; /* notify_message -> a "notify" event */
 
 /* Buddy-list commands (add-buddy, remove-buddy, alias, move, rename-group, dump-buddies): TRUE
  * when line was one of them (and was run). */

@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 
@@ -112,8 +113,6 @@ class TestFinch(unittest.TestCase):
         self.assertNotIn("Error", self.screen())
 
     def test_alice_sees_bob_and_gets_im(self):
-        if PROTO == "prpl-lyre":
-            self.skipTest("needs the roster and incoming messages (the RFC 6121 issue)")
         settings = self.start_finch()
         self.wait_until("alice's session bound on the server",
                         lambda: "Resource bound: alice@example.test/finch"
@@ -136,6 +135,10 @@ class TestFinch(unittest.TestCase):
                                     stderr=subprocess.DEVNULL, text=True)
         self.bob.stdin.write("wait 2\nim alice@example.test %s\nwait 60\nquit\n" % token)
         self.bob.stdin.close()
+        bob_lines = []
+        reader = threading.Thread(target=lambda: bob_lines.extend(iter(self.bob.stdout.readline,
+                                                                       "")), daemon=True)
+        reader.start()
 
         self.wait_until("bob online in alice's buddy list", lambda: "Bob" in self.screen())
         # The conversation window may open behind the buddy list: cycle windows with Alt-n
@@ -150,6 +153,17 @@ class TestFinch(unittest.TestCase):
                 tmux(self.sock, "send-keys", "-t", "finch", "M-n", check=False)
             return False
         self.wait_until("bob's message in a conversation window", message_visible)
+
+        # Alice answers from Finch: the conversation window has the focus, type and send.
+        reply = "reply-from-alice-%d" % os.getpid()
+        tmux(self.sock, "send-keys", "-t", "finch", "-l", reply)
+        tmux(self.sock, "send-keys", "-t", "finch", "Enter")
+        self.wait_until("alice's reply shown in her window", lambda: reply in self.screen())
+
+        def bob_got_reply():
+            return any('"event":"im"' in line.replace(" ", "") and reply in line
+                       for line in list(bob_lines))
+        self.wait_until("alice's reply received by bob", bob_got_reply)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 # tests. Run as a program; it prints one JSON object per event on stdout.
 """Usage: xmpp_peer.py --jid bob@example.test/peer --password PW --port N --ca CA.pem
           [--wait-presence JID] [--send JID TEXT] [--timeout S]
-          [--show SHOW] [--status TEXT] [--priority N] [--stay S] [--dump-roster]
+          [--show SHOW] [--status TEXT] [--priority N] [--dump-roster]
           [--send-xml XML]... [--stay S]
 
 Connects to 127.0.0.1:PORT with STARTTLS, trusting only CA.pem for the JID's domain, sends
@@ -18,6 +18,8 @@ import ssl
 import sys
 
 import slixmpp
+from slixmpp.xmlstream.handler import Callback
+from slixmpp.xmlstream.matcher import MatchXPath
 
 
 def emit(**event):
@@ -34,6 +36,9 @@ class Peer(slixmpp.ClientXMPP):
         self.add_event_handler("session_start", self.on_start)
         self.add_event_handler("presence", self.on_presence)
         self.add_event_handler("message", self.on_message)
+        # Every message, bodiless ones too (chat states): slixmpp's "message" needs a <body/>.
+        self.register_handler(Callback("any message", MatchXPath("{jabber:client}message"),
+                                       lambda msg: emit(event="message-xml", xml=str(msg))))
         self.add_event_handler("failed_auth", lambda *_: self.finish(2, "auth failed"))
 
     def finish(self, code, why=""):
@@ -65,9 +70,7 @@ class Peer(slixmpp.ClientXMPP):
         if getattr(self.args, "stay", None):
             asyncio.get_event_loop().call_later(self.args.stay, self.finish, 0, "stayed")
             return
-        if self.args.stay:
-            asyncio.get_event_loop().call_later(self.args.stay, self.finish, 0, "stayed")
-        elif not self.args.wait_presence:
+        if not self.args.wait_presence:
             self.finish(0)
 
     def on_presence(self, pres):
@@ -79,7 +82,6 @@ class Peer(slixmpp.ClientXMPP):
             self.finish(0, "presence seen")
 
     def on_message(self, msg):
-        emit(event="message-xml", xml=str(msg))
         emit(event="message", **{"from": str(msg["from"]), "type": msg["type"],
                                 "body": msg["body"]})
 
@@ -96,7 +98,6 @@ def main():
     parser.add_argument("--show", help="<show/> of the initial presence")
     parser.add_argument("--status", help="<status/> of the initial presence")
     parser.add_argument("--priority", type=int, help="<priority/> of the initial presence")
-    parser.add_argument("--stay", type=float, help="stay online this many seconds, then exit 0")
     parser.add_argument("--send-xml", action="append", metavar="XML",
                         help="a raw stanza to send after sign-in (repeatable)")
     parser.add_argument("--stay", type=float,

@@ -100,8 +100,10 @@ test_status_id_from_show(void)
   const struct {
     XmppPresenceShow show;
     const char *id;
-  } cases[] = {{XMPP_SHOW_CHAT, "freeforchat"}, {XMPP_SHOW_NONE, "available"},
-               {XMPP_SHOW_AWAY, "away"},        {XMPP_SHOW_XA, "extended_away"},
+  } cases[] = {{XMPP_SHOW_CHAT, "freeforchat"},
+               {XMPP_SHOW_NONE, "available"},
+               {XMPP_SHOW_AWAY, "away"},
+               {XMPP_SHOW_XA, "extended_away"},
                {XMPP_SHOW_DND, "dnd"}};
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
     g_assert_cmpstr(xmpp_purple_presence_status_id(cases[i].show), ==, cases[i].id);

@@ -7,11 +7,11 @@
 
 #define XMPP_NS_HINTS "urn:xmpp:hints" /* XEP-0334: typing states are not worth storing */
 
-static const char *const state_names[] = {NULL, "active", "composing", "paused", "inactive",
-                                          "gone"};
+static const char *const state_names[] = {NULL,     "active",   "composing",
+                                          "paused", "inactive", "gone"};
 
 const char *
-xmpp_chat_state_name(XmppChatState state)
+xmpp_chatstates_name(XmppChatState state)
 {
   if ((guint)state >= G_N_ELEMENTS(state_names))
     return NULL;
@@ -124,8 +124,7 @@ peer_lookup(XmppChatStates *cs, const char *peer, gboolean create)
 
 void
 xmpp_chatstates_note_incoming(XmppChatStates *cs, const char *peer, const char *message_id,
-                              gboolean has_body, XmppChatState state,
-                              const XmppMessageEvent *event)
+                              gboolean has_body, XmppChatState state, const XmppMessageEvent *event)
 {
   g_return_if_fail(cs != NULL && peer != NULL);
   Peer *p = peer_lookup(cs, peer, state != XMPP_CHAT_STATE_NONE || has_body);
@@ -188,7 +187,7 @@ xmpp_chatstates_build_notification(XmppChatStates *cs, const char *peer, const c
     return NULL;
   if (p->support == XMPP_CHAT_STATES_YES) {
     XmppNode *message = new_notification(to);
-    xmpp_node_new_child(message, XMPP_NS_CHATSTATES, xmpp_chat_state_name(state));
+    xmpp_node_new_child(message, XMPP_NS_CHATSTATES, xmpp_chatstates_name(state));
     xmpp_node_new_child(message, XMPP_NS_HINTS, "no-store");
     p->last_sent = state;
     return message;

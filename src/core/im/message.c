@@ -82,8 +82,8 @@ xmpp_message_info_parse(const XmppStanza *stanza, gint64 now_s)
   if (thread != NULL) {
     char *text = xmpp_node_dup_text(thread);
     info->thread = dup_capped(g_strstrip(text), XMPP_MESSAGE_MAX_THREAD_ID);
-    info->thread_parent = dup_capped(xmpp_node_get_attr(thread, "parent"),
-                                     XMPP_MESSAGE_MAX_THREAD_ID);
+    info->thread_parent =
+        dup_capped(xmpp_node_get_attr(thread, "parent"), XMPP_MESSAGE_MAX_THREAD_ID);
     g_free(text);
   }
   info->delay = xmpp_delay_parse(node, now_s);
@@ -227,7 +227,6 @@ struct _XmppMessages {
   XmppMessagesEvents events;
   gpointer events_data;
   char *lang;
-  gint64 (*now_us)(void);
   GHashTable *threads; /* bare JID -> thread id */
   XmppChatStates *chatstates;
 };
@@ -265,7 +264,7 @@ on_message(XmppStanza *stanza, gpointer data)
   XmppMessages *m = data;
   if (stanza->from_invalid)
     return XMPP_HANDLER_PASS;
-  gint64 now_s = (m->now_us != NULL ? m->now_us() : g_get_real_time()) / G_USEC_PER_SEC;
+  gint64 now_s = g_get_real_time() / G_USEC_PER_SEC; /* wall clock: delays are UTC */
   g_autoptr(XmppMessageInfo) info = xmpp_message_info_parse(stanza, now_s);
 
   if (info->type == XMPP_MESSAGE_GROUPCHAT) {
@@ -323,8 +322,8 @@ xmpp_messages_new(XmppRouter *router, const XmppHost *host)
   m->host = host;
   m->threads = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   m->chatstates = xmpp_chatstates_new();
-  m->handler = xmpp_router_add_handler(router, XMPP_STANZA_MESSAGE, NULL, NULL, on_message, m,
-                                       NULL);
+  m->handler =
+      xmpp_router_add_handler(router, XMPP_STANZA_MESSAGE, NULL, NULL, on_message, m, NULL);
   return m;
 }
 
@@ -358,13 +357,6 @@ xmpp_messages_set_language(XmppMessages *m, const char *lang)
   g_return_if_fail(m != NULL);
   g_free(m->lang);
   m->lang = lang != NULL && *lang != '\0' ? g_strdup(lang) : NULL;
-}
-
-void
-xmpp_messages_set_clock(XmppMessages *m, gint64 (*now_us)(void))
-{
-  g_return_if_fail(m != NULL);
-  m->now_us = now_us;
 }
 
 char *

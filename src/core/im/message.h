@@ -12,8 +12,8 @@ G_BEGIN_DECLS
 #define XMPP_NS_FORWARD "urn:xmpp:forward:0"
 
 /* Hard limits. */
-#define XMPP_MESSAGE_MAX_TEXTS   16   /* bodies (or subjects) in different languages kept */
-#define XMPP_MESSAGE_MAX_THREADS 512  /* conversations whose thread we remember */
+#define XMPP_MESSAGE_MAX_TEXTS     16  /* bodies (or subjects) in different languages kept */
+#define XMPP_MESSAGE_MAX_THREADS   512 /* conversations whose thread we remember */
 #define XMPP_MESSAGE_MAX_THREAD_ID 256 /* bytes of a thread id we keep and echo */
 
 typedef enum {
@@ -36,17 +36,17 @@ typedef struct _XmppMessageInfo {
   XmppJid *to;
   XmppMessageType type;
   char *id;
-  char *lang;         /* the message's own xml:lang (the stanza's default), or NULL */
-  GPtrArray *bodies;  /* XmppMessageText*, document order, at most XMPP_MESSAGE_MAX_TEXTS */
+  char *lang;        /* the message's own xml:lang (the stanza's default), or NULL */
+  GPtrArray *bodies; /* XmppMessageText*, document order, at most XMPP_MESSAGE_MAX_TEXTS */
   GPtrArray *subjects;
   char *thread;
   char *thread_parent;
-  XmppDelay *delay;   /* NULL when not delayed */
+  XmppDelay *delay; /* NULL when not delayed */
   XmppChatState chat_state;
-  XmppMessageEvent event; /* legacy XEP-0022 */
-  XmppNode *html;     /* copy of the XEP-0071 <html/>, NULL when absent */
-  GError *error;      /* type error: XMPP_STANZA_ERROR condition and text */
-  gboolean forwarded; /* a bare XEP-0297 <forwarded/> child (never unwrapped here, T45) */
+  XmppMessageEvent event;      /* legacy XEP-0022 */
+  XmppNode *html;              /* copy of the XEP-0071 <html/>, NULL when absent */
+  GError *error;               /* type error: XMPP_STANZA_ERROR condition and text */
+  gboolean forwarded;          /* a bare XEP-0297 <forwarded/> child (never unwrapped here, T45) */
   GPtrArray *forwarded_bodies; /* the inner message's bodies (XmppMessageText*), or NULL */
 } XmppMessageInfo;
 
@@ -83,8 +83,6 @@ void xmpp_messages_set_events(XmppMessages *messages, const XmppMessagesEvents *
                               gpointer data);
 /* The user's language tag (e.g. "fr-CA"), or NULL for none. */
 void xmpp_messages_set_language(XmppMessages *messages, const char *lang);
-/* The wall clock used for delays (tests); NULL: g_get_real_time. */
-void xmpp_messages_set_clock(XmppMessages *messages, gint64 (*now_us)(void));
 
 /* Sends a chat message. xhtml: an XHTML fragment (inside of <body/>) or NULL; sent only when
  * it is well-formed and carries markup. The thread the peer last used is echoed (RFC 6121

@@ -16,8 +16,8 @@
 #include "xml/writer.h"
 
 #define STORE_NS "urn:xmpp:lyre:roster-store:1"
-#define STORE_HEADER                                                                          \
-  "<?xml version='1.0'?><stream:stream xmlns='jabber:client' "                                \
+#define STORE_HEADER                                                                               \
+  "<?xml version='1.0'?><stream:stream xmlns='jabber:client' "                                     \
   "xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>\n"
 #define STORE_FOOTER "</stream:stream>\n"
 
@@ -113,8 +113,7 @@ static const XmppParserCallbacks reader_callbacks = {
 };
 
 gboolean
-xmpp_roster_store_parse(const char *data, gsize len, char **ver, GPtrArray **items,
-                        GError **error)
+xmpp_roster_store_parse(const char *data, gsize len, char **ver, GPtrArray **items, GError **error)
 {
   g_return_val_if_fail(data != NULL || len == 0, FALSE);
   StoreReader r = {

@@ -161,7 +161,8 @@ xmpp_roster_item_parse(const XmppNode *node, GError **error)
   XmppRosterItem *item = xmpp_roster_item_new(jid, xmpp_node_get_attr(node, "name"),
                                               (const char *const *)groups->pdata);
   g_ptr_array_unref(groups);
-  item->subscription = xmpp_roster_subscription_from_string(xmpp_node_get_attr(node, "subscription"));
+  item->subscription =
+      xmpp_roster_subscription_from_string(xmpp_node_get_attr(node, "subscription"));
   /* §2.1.2.2: 'subscribe' is the only defined value of ask. */
   item->ask = g_strcmp0(xmpp_node_get_attr(node, "ask"), "subscribe") == 0;
   const char *approved = xmpp_node_get_attr(node, "approved");
@@ -182,7 +183,8 @@ xmpp_roster_item_to_node(const XmppRosterItem *item, gboolean with_state)
   if (item->name != NULL)
     xmpp_node_set_attr(node, "name", item->name);
   if (with_state) {
-    xmpp_node_set_attr(node, "subscription", xmpp_roster_subscription_to_string(item->subscription));
+    xmpp_node_set_attr(node, "subscription",
+                       xmpp_roster_subscription_to_string(item->subscription));
     if (item->ask)
       xmpp_node_set_attr(node, "ask", "subscribe");
     if (item->approved)
@@ -259,8 +261,7 @@ set_version(XmppRoster *roster, const char *ver)
   roster->ver = g_strdup(ver);
 }
 
-static XmppHandlerResult
-handle_push(XmppStanza *stanza, gpointer user_data);
+static XmppHandlerResult handle_push(XmppStanza *stanza, gpointer user_data);
 
 XmppRoster *
 xmpp_roster_new(XmppRouter *router, const XmppHost *host)

@@ -130,8 +130,7 @@ char *xmpp_roster_store_serialize(const XmppRoster *roster, gsize *len);
 gboolean xmpp_roster_store_parse(const char *data, gsize len, char **ver, GPtrArray **items,
                                  GError **error);
 /* Both in one: loads bytes into the roster cache. FALSE (cache untouched) on error. */
-gboolean xmpp_roster_store_load(XmppRoster *roster, const char *data, gsize len,
-                                GError **error);
+gboolean xmpp_roster_store_load(XmppRoster *roster, const char *data, gsize len, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(XmppRosterItem, xmpp_roster_item_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(XmppRosterQuery, xmpp_roster_query_free)

@@ -128,37 +128,37 @@ xmpp_subscription_handle(XmppPresence *p, const XmppPresenceInfo *info)
   const XmppPresenceEvents *events = xmpp_presence_get_events(p, &data);
   GHashTable *pending = xmpp_presence_get_pending_in(p);
   switch (info->type) {
-  case XMPP_PRESENCE_SUBSCRIBE: {
-    XmppSubscriptionState state = xmpp_subscription_get_state(p, bare);
-    if (state.from || state.approved) {
-      /* They already have (or we already granted) a subscription: a repeated request, e.g.
-       * after they lost their roster. Confirm without bothering the user (§3.1.3). */
-      send_type(p, bare, "subscribed", NULL, NULL);
+    case XMPP_PRESENCE_SUBSCRIBE: {
+      XmppSubscriptionState state = xmpp_subscription_get_state(p, bare);
+      if (state.from || state.approved) {
+        /* They already have (or we already granted) a subscription: a repeated request, e.g.
+         * after they lost their roster. Confirm without bothering the user (§3.1.3). */
+        send_type(p, bare, "subscribed", NULL, NULL);
+        return;
+      }
+      if (g_hash_table_contains(pending, bare)) {
+        g_hash_table_replace(pending, g_strdup(bare), g_strdup(info->status));
+        return; /* the user is already being asked: one question per contact */
+      }
+      if (g_hash_table_size(pending) >= XMPP_SUBSCRIPTION_MAX_PENDING) {
+        xmpp_host_log(host, XMPP_LOG_WARNING, "subscription: too many requests, %s ignored", bare);
+        return;
+      }
+      g_hash_table_insert(pending, g_strdup(bare), g_strdup(info->status));
+      if (events->subscription_request)
+        events->subscription_request(data, bare, info->status);
       return;
     }
-    if (g_hash_table_contains(pending, bare)) {
-      g_hash_table_replace(pending, g_strdup(bare), g_strdup(info->status));
-      return; /* the user is already being asked: one question per contact */
-    }
-    if (g_hash_table_size(pending) >= XMPP_SUBSCRIPTION_MAX_PENDING) {
-      xmpp_host_log(host, XMPP_LOG_WARNING, "subscription: too many requests, %s ignored", bare);
+    case XMPP_PRESENCE_UNSUBSCRIBE:
+      /* §3.3.3: they no longer want our presence; a pending request of theirs is withdrawn. */
+      g_hash_table_remove(pending, bare);
+      g_hash_table_remove(xmpp_presence_get_approved(p), bare);
+      break;
+    case XMPP_PRESENCE_SUBSCRIBED:
+    case XMPP_PRESENCE_UNSUBSCRIBED:
+      break;
+    default:
       return;
-    }
-    g_hash_table_insert(pending, g_strdup(bare), g_strdup(info->status));
-    if (events->subscription_request)
-      events->subscription_request(data, bare, info->status);
-    return;
-  }
-  case XMPP_PRESENCE_UNSUBSCRIBE:
-    /* §3.3.3: they no longer want our presence; a pending request of theirs is withdrawn. */
-    g_hash_table_remove(pending, bare);
-    g_hash_table_remove(xmpp_presence_get_approved(p), bare);
-    break;
-  case XMPP_PRESENCE_SUBSCRIBED:
-  case XMPP_PRESENCE_UNSUBSCRIBED:
-    break;
-  default:
-    return;
   }
   xmpp_host_log(host, XMPP_LOG_INFO, "subscription: %s from %s",
                 xmpp_presence_type_name(info->type), bare);

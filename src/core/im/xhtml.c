@@ -10,13 +10,13 @@
 
 /* Elements copied as they are (XEP-0071 §6 "recommended profile", minus images). */
 static const char *const kept_elements[] = {
-    "a",    "br", "p",    "span", "strong", "em", "b",  "i",
-    "u",    "blockquote", "cite", "code",   "pre", "ul", "ol", "li",
+    "a", "br",         "p",    "span", "strong", "em", "b",  "i",
+    "u", "blockquote", "cite", "code", "pre",    "ul", "ol", "li",
 };
 /* Elements dropped with everything inside them: their content is code, not text. */
 static const char *const dropped_elements[] = {
-    "script", "style", "object", "iframe", "embed", "applet", "head", "title",
-    "frame",  "frameset", "noscript", "template", "svg", "math", "audio", "video",
+    "script", "style",    "object",   "iframe",   "embed", "applet", "head",  "title",
+    "frame",  "frameset", "noscript", "template", "svg",   "math",   "audio", "video",
 };
 static const char *const link_schemes[] = {"http", "https", "xmpp", "mailto"};
 static const char *const style_properties[] = {"color", "font-weight", "font-style",
@@ -36,12 +36,23 @@ append_escaped(GString *out, const char *text)
 {
   for (const char *p = text; *p != '\0'; p++) {
     switch (*p) {
-    case '&': g_string_append(out, "&amp;"); break;
-    case '<': g_string_append(out, "&lt;"); break;
-    case '>': g_string_append(out, "&gt;"); break;
-    case '"': g_string_append(out, "&quot;"); break;
-    case '\'': g_string_append(out, "&apos;"); break;
-    default: g_string_append_c(out, *p);
+      case '&':
+        g_string_append(out, "&amp;");
+        break;
+      case '<':
+        g_string_append(out, "&lt;");
+        break;
+      case '>':
+        g_string_append(out, "&gt;");
+        break;
+      case '"':
+        g_string_append(out, "&quot;");
+        break;
+      case '\'':
+        g_string_append(out, "&apos;");
+        break;
+      default:
+        g_string_append_c(out, *p);
     }
   }
 }
@@ -113,8 +124,7 @@ xmpp_xhtml_filter_style(const char *style)
     *colon = '\0';
     char *prop = g_strstrip(*d);
     char *value = g_strstrip(colon + 1);
-    if (!in_list(prop, style_properties, G_N_ELEMENTS(style_properties)) ||
-        !style_value_ok(value))
+    if (!in_list(prop, style_properties, G_N_ELEMENTS(style_properties)) || !style_value_ok(value))
       continue;
     char *lprop = g_ascii_strdown(prop, -1);
     g_string_append_printf(out, "%s%s: %s", out->len > 0 ? "; " : "", lprop, value);
@@ -272,9 +282,9 @@ xmpp_xhtml_build(const char *fragment)
   Built built = {0};
   XmppParserCallbacks callbacks = {.stanza = take_first};
   XmppParser *parser = xmpp_parser_new(&callbacks, &built, NULL);
-  GString *doc = g_string_new("<stream:stream xmlns='" XMPP_NS_CLIENT "' xmlns:stream='" XMPP_NS_STREAMS
-                              "' version='1.0'><html xmlns='" XMPP_NS_XHTML_IM
-                              "'><body xmlns='" XMPP_NS_XHTML "'>");
+  GString *doc = g_string_new(
+      "<stream:stream xmlns='" XMPP_NS_CLIENT "' xmlns:stream='" XMPP_NS_STREAMS
+      "' version='1.0'><html xmlns='" XMPP_NS_XHTML_IM "'><body xmlns='" XMPP_NS_XHTML "'>");
   g_string_append(doc, fragment);
   g_string_append(doc, "</body></html>");
   gboolean ok = xmpp_parser_feed(parser, doc->str, doc->len, NULL);
