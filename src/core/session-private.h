@@ -6,6 +6,17 @@
 #include "im/presence.h"
 #include "im/roster.h"
 #include "ping.h"
+#include "services/disco.h"
+#include "services/caps.h"
+#include "services/version.h"
+#include "services/pep.h"
+#include "services/vcard.h"
+#include "services/avatar.h"
+#include "services/register.h"
+#include "services/adhoc.h"
+#include "services/search.h"
+#include "services/blocking.h"
+#include "services/attention.h"
 #include "sasl/sasl.h"
 #include "session.h"
 #include "stream/features.h"
@@ -45,6 +56,17 @@ struct _XmppSession {
   XmppRoster *roster;
   XmppPresence *presence;
   XmppMessages *messages;
+  XmppDisco *disco;
+  XmppCaps *caps;
+  XmppEntityInfo *entity_info;
+  XmppPep *pep;
+  XmppVcards *vcards;
+  XmppAvatars *avatars;
+  XmppRegistration *registration;
+  XmppAdhoc *adhoc;
+  XmppSearch *search;
+  XmppBlocking *blocking;
+  XmppExtras *extras;
   char *stream_id;
   char *tls_description;
   char *sasl_mechanism;

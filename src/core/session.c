@@ -371,6 +371,17 @@ xmpp_session_new(const XmppSessionConfig *config, const XmppHost *host,
   session->roster = xmpp_roster_new(session->router, &session->host);
   session->presence = xmpp_presence_new(session->router, &session->host, session->roster);
   session->messages = xmpp_messages_new(session->router, &session->host);
+  session->disco = xmpp_disco_new(session->router, &session->host);
+  session->caps = xmpp_caps_new(session->router, &session->host, session->disco, session->presence);
+  session->entity_info = xmpp_entity_info_new(session->router, &session->host, session->disco);
+  session->pep = xmpp_pep_new(session->router, &session->host, session->disco);
+  session->vcards = xmpp_vcards_new(session->router, &session->host, session->disco);
+  session->avatars = xmpp_avatars_new(session->router, &session->host, session->disco, session->pep, session->vcards);
+  session->registration = xmpp_registration_new(session->router, &session->host);
+  session->adhoc = xmpp_adhoc_new(session->router, &session->host, session->disco);
+  session->search = xmpp_search_new(session->router, &session->host, session->disco);
+  session->blocking = xmpp_blocking_new(session->router, &session->host, session->disco);
+  session->extras = xmpp_extras_new(session->router, &session->host, session->disco, session->pep);
   session->state = XMPP_SESSION_STATE_IDLE;
   return session;
 }
@@ -380,6 +391,17 @@ session_destroy(XmppSession *session)
 {
   /* Features first: their pending IQs end while they still exist. */
   xmpp_router_fail_pending(session->router);
+  xmpp_extras_free(session->extras);
+  xmpp_blocking_free(session->blocking);
+  xmpp_search_free(session->search);
+  xmpp_adhoc_free(session->adhoc);
+  xmpp_registration_free(session->registration);
+  xmpp_avatars_free(session->avatars);
+  xmpp_vcards_free(session->vcards);
+  xmpp_pep_free(session->pep);
+  xmpp_entity_info_free(session->entity_info);
+  xmpp_caps_free(session->caps);
+  xmpp_disco_free(session->disco);
   xmpp_messages_free(session->messages);
   xmpp_presence_free(session->presence);
   xmpp_roster_free(session->roster);
@@ -582,4 +604,81 @@ xmpp_session_get_messages(XmppSession *session)
 {
   g_return_val_if_fail(session != NULL, NULL);
   return session->messages;
+}
+
+XmppDisco *
+xmpp_session_get_disco(XmppSession *session)
+{
+  g_return_val_if_fail(session != NULL, NULL);
+  return session->disco;
+}
+
+XmppCaps *
+xmpp_session_get_caps(XmppSession *session)
+{
+  g_return_val_if_fail(session != NULL, NULL);
+  return session->caps;
+}
+
+XmppEntityInfo *
+xmpp_session_get_entity_info(XmppSession *session)
+{
+  g_return_val_if_fail(session != NULL, NULL);
+  return session->entity_info;
+}
+
+XmppPep *
+xmpp_session_get_pep(XmppSession *session)
+{
+  g_return_val_if_fail(session != NULL, NULL);
+  return session->pep;
+}
+
+XmppVcards *
+xmpp_session_get_vcards(XmppSession *session)
+{
+  g_return_val_if_fail(session != NULL, NULL);
+  return session->vcards;
+}
+
+XmppAvatars *
+xmpp_session_get_avatars(XmppSession *session)
+{
+  g_return_val_if_fail(session != NULL, NULL);
+  return session->avatars;
+}
+
+XmppRegistration *
+xmpp_session_get_registration(XmppSession *session)
+{
+  g_return_val_if_fail(session != NULL, NULL);
+  return session->registration;
+}
+
+XmppAdhoc *
+xmpp_session_get_adhoc(XmppSession *session)
+{
+  g_return_val_if_fail(session != NULL, NULL);
+  return session->adhoc;
+}
+
+XmppSearch *
+xmpp_session_get_search(XmppSession *session)
+{
+  g_return_val_if_fail(session != NULL, NULL);
+  return session->search;
+}
+
+XmppBlocking *
+xmpp_session_get_blocking(XmppSession *session)
+{
+  g_return_val_if_fail(session != NULL, NULL);
+  return session->blocking;
+}
+
+XmppExtras *
+xmpp_session_get_extras(XmppSession *session)
+{
+  g_return_val_if_fail(session != NULL, NULL);
+  return session->extras;
 }

@@ -8,6 +8,17 @@
 #include "im/message.h"
 #include "im/presence.h"
 #include "im/roster.h"
+#include "services/disco.h"
+#include "services/caps.h"
+#include "services/version.h"
+#include "services/pep.h"
+#include "services/vcard.h"
+#include "services/avatar.h"
+#include "services/register.h"
+#include "services/adhoc.h"
+#include "services/search.h"
+#include "services/blocking.h"
+#include "services/attention.h"
 #include "router/router.h"
 #include "stream/tls.h"
 
@@ -129,6 +140,17 @@ void xmpp_session_send_iq(XmppSession *session, XmppNode *iq, XmppIqCallback cb,
 XmppRoster *xmpp_session_get_roster(XmppSession *session);
 XmppPresence *xmpp_session_get_presence(XmppSession *session);
 XmppMessages *xmpp_session_get_messages(XmppSession *session);
+XmppDisco *xmpp_session_get_disco(XmppSession *session);
+XmppCaps *xmpp_session_get_caps(XmppSession *session);
+XmppEntityInfo *xmpp_session_get_entity_info(XmppSession *session);
+XmppPep *xmpp_session_get_pep(XmppSession *session);
+XmppVcards *xmpp_session_get_vcards(XmppSession *session);
+XmppAvatars *xmpp_session_get_avatars(XmppSession *session);
+XmppRegistration *xmpp_session_get_registration(XmppSession *session);
+XmppAdhoc *xmpp_session_get_adhoc(XmppSession *session);
+XmppSearch *xmpp_session_get_search(XmppSession *session);
+XmppBlocking *xmpp_session_get_blocking(XmppSession *session);
+XmppExtras *xmpp_session_get_extras(XmppSession *session);
 
 /* Names of what was negotiated, for the log and the account's tooltip: e.g. "TLS 1.3",
  * "SCRAM-SHA-256-PLUS". NULL before. */

@@ -396,6 +396,10 @@ ev_ready(gpointer data, const XmppJid *bound_jid)
   purple_connection_set_state(conn->gc, PURPLE_CONNECTED);
   xmpp_purple_presence_start(conn);
   xmpp_purple_im_start(conn);
+  xmpp_purple_info_start(conn);
+  xmpp_purple_profile_start(conn);
+  xmpp_purple_accountsvc_start(conn);
+  xmpp_purple_privacy_start(conn);
   xmpp_purple_roster_start(conn); /* last: it sends initial presence once the roster is in */
 }
 
@@ -560,6 +564,10 @@ xmpp_purple_connection_close(PurpleConnection *gc)
   xmpp_purple_roster_stop(conn);
   xmpp_purple_presence_stop(conn);
   xmpp_purple_im_stop(conn);
+  xmpp_purple_info_stop(conn);
+  xmpp_purple_profile_stop(conn);
+  xmpp_purple_accountsvc_stop(conn);
+  xmpp_purple_privacy_stop(conn);
   if (conn->session != NULL) {
     /* </stream:stream> and close_notify go out best-effort through host_send. */
     if (conn->transport_started && !conn->session_closed && conn->fd >= 0) {

@@ -77,6 +77,10 @@ typedef struct _XmppPurpleConn {
   gpointer roster_state;
   gpointer presence_state;
   gpointer im_state;
+  gpointer info_state;
+  gpointer profile_state;
+  gpointer accountsvc_state;
+  gpointer privacy_state;
 } XmppPurpleConn;
 
 /* purple-connection.c */
@@ -128,5 +132,34 @@ void xmpp_purple_presence_stop(XmppPurpleConn *conn);
 void xmpp_purple_im_register(PurplePluginProtocolInfo *info);
 void xmpp_purple_im_start(XmppPurpleConn *conn);
 void xmpp_purple_im_stop(XmppPurpleConn *conn);
+
+/* purple-info.c: Get Info, /ping, caps cache (XEP-0030/0115/0092/0202/0012). _actions appends this area's account actions (PurplePluginAction*);
+ * _buddy_menu appends this area's items to a buddy's menu (PurpleMenuAction*). */
+void xmpp_purple_info_register(PurplePluginProtocolInfo *info);
+void xmpp_purple_info_start(XmppPurpleConn *conn);
+void xmpp_purple_info_stop(XmppPurpleConn *conn);
+GList *xmpp_purple_info_actions(GList *actions);
+GList *xmpp_purple_info_buddy_menu(PurpleBlistNode *node, GList *menu);
+/* purple-profile.c: our vCard, contacts' vCards and avatars (XEP-0054/0084/0153). _actions appends this area's account actions (PurplePluginAction*);
+ * _buddy_menu appends this area's items to a buddy's menu (PurpleMenuAction*). */
+void xmpp_purple_profile_register(PurplePluginProtocolInfo *info);
+void xmpp_purple_profile_start(XmppPurpleConn *conn);
+void xmpp_purple_profile_stop(XmppPurpleConn *conn);
+GList *xmpp_purple_profile_actions(GList *actions);
+GList *xmpp_purple_profile_buddy_menu(PurpleBlistNode *node, GList *menu);
+/* purple-account-services.c: registration, password change, data forms, ad-hoc commands, user search (XEP-0077/0004/0050/0055). _actions appends this area's account actions (PurplePluginAction*);
+ * _buddy_menu appends this area's items to a buddy's menu (PurpleMenuAction*). */
+void xmpp_purple_accountsvc_register(PurplePluginProtocolInfo *info);
+void xmpp_purple_accountsvc_start(XmppPurpleConn *conn);
+void xmpp_purple_accountsvc_stop(XmppPurpleConn *conn);
+GList *xmpp_purple_accountsvc_actions(GList *actions);
+GList *xmpp_purple_accountsvc_buddy_menu(PurpleBlistNode *node, GList *menu);
+/* purple-privacy.c: blocking, attention, mood, nickname, tune (XEP-0191/0224/0107/0172/0118). _actions appends this area's account actions (PurplePluginAction*);
+ * _buddy_menu appends this area's items to a buddy's menu (PurpleMenuAction*). */
+void xmpp_purple_privacy_register(PurplePluginProtocolInfo *info);
+void xmpp_purple_privacy_start(XmppPurpleConn *conn);
+void xmpp_purple_privacy_stop(XmppPurpleConn *conn);
+GList *xmpp_purple_privacy_actions(GList *actions);
+GList *xmpp_purple_privacy_buddy_menu(PurpleBlistNode *node, GList *menu);
 
 G_END_DECLS

@@ -2,6 +2,7 @@
 /* The plugin itself: plugin and protocol info, account options and user splits, and the one
  * exported symbol (purple_init_plugin). */
 #include "purple-glue.h"
+#include "purple-subscription.h"
 #include "purple-i18n.h"
 
 #include <locale.h>
@@ -69,12 +70,40 @@ add_choice(GList *list, const char *label, const char *value)
   return g_list_append(list, kvp);
 }
 
+/* One buddy menu from every area: subscriptions first, then the services. */
+static GList *
+blist_node_menu(PurpleBlistNode *node)
+{
+  GList *menu = xmpp_purple_subscription_menu(node);
+  menu = xmpp_purple_info_buddy_menu(node, menu);
+  menu = xmpp_purple_profile_buddy_menu(node, menu);
+  menu = xmpp_purple_accountsvc_buddy_menu(node, menu);
+  return xmpp_purple_privacy_buddy_menu(node, menu);
+}
+
+/* The account's actions (Accounts menu in Pidgin, Finch's Actions) from every area. */
+static GList *
+plugin_actions(PurplePlugin *plugin, gpointer context)
+{
+  GList *actions = NULL;
+  actions = xmpp_purple_info_actions(actions);
+  actions = xmpp_purple_profile_actions(actions);
+  actions = xmpp_purple_accountsvc_actions(actions);
+  return xmpp_purple_privacy_actions(actions);
+}
+
 static void
 init_plugin(PurplePlugin *plugin)
 {
   xmpp_purple_roster_register(&prpl_info);
   xmpp_purple_presence_register(&prpl_info);
   xmpp_purple_im_register(&prpl_info);
+  xmpp_purple_info_register(&prpl_info);
+  xmpp_purple_profile_register(&prpl_info);
+  xmpp_purple_accountsvc_register(&prpl_info);
+  xmpp_purple_privacy_register(&prpl_info);
+  prpl_info.blist_node_menu = blist_node_menu;
+  plugin_info.actions = plugin_actions;
   /* Our own catalogue, in UTF-8 whatever the locale's charset (purple expects UTF-8). */
   bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
