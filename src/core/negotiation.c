@@ -37,6 +37,14 @@ xmpp_session_handle_features(XmppSession *session, const XmppNode *node)
     xmpp_host_log(&session->host, XMPP_LOG_WARNING,
                   "the server offers no TLS; going on unencrypted as the account allows");
   }
+  if (session->config.register_only) {
+    /* XEP-0077 §3.1: no SASL; stanzas go through the router (as in the pre-bind legacy auth
+     * state) while the glue registers. */
+    session->state = XMPP_SESSION_STATE_LEGACY_AUTH;
+    if (session->events.registration_ready != NULL)
+      session->events.registration_ready(session->events_data);
+    return;
+  }
   if (!session->authenticated) {
     if (features->mechanisms[0] != NULL) {
       start_sasl(session);

@@ -70,6 +70,9 @@ typedef struct _XmppSessionConfig {
   const char *tls_priority; /* tests only; NULL default */
   guint ping_interval_s;    /* 0: XMPP_PING_INTERVAL_S */
   guint ping_timeout_s;     /* 0: XMPP_PING_TIMEOUT_S */
+  /* XEP-0077 §3.1 registration: negotiate TLS (the policy applies) but never authenticate;
+   * emit registration_ready instead, then IQs go over the router until the glue closes. */
+  gboolean register_only;
 } XmppSessionConfig;
 
 typedef enum {
@@ -95,6 +98,9 @@ typedef struct _XmppSessionEvents {
   /* see-other-host: connect a new transport to host:port (port 0: the default for the kind),
    * then call xmpp_session_connect_transport(). The TLS identity stays the JID's domain. */
   void (*redirect)(gpointer data, const char *host, guint port);
+  /* register_only sessions: the stream is up (encrypted as the policy requires) and not
+   * authenticated; send the XEP-0077 IQs with xmpp_router_send_iq, then close. Optional. */
+  void (*registration_ready)(gpointer data);
 } XmppSessionEvents;
 
 typedef struct _XmppSession XmppSession;

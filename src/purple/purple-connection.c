@@ -445,12 +445,19 @@ ev_redirect(gpointer data, const char *host, guint port)
   try_next_target(conn);
 }
 
+static void
+ev_registration_ready(gpointer data)
+{
+  xmpp_purple_accountsvc_registration_ready(data);
+}
+
 static const XmppSessionEvents session_events = {
     .progress = ev_progress,
     .ready = ev_ready,
     .closed = ev_closed,
     .certificate = ev_certificate,
     .redirect = ev_redirect,
+    .registration_ready = ev_registration_ready,
 };
 
 /* ---- login / close ----------------------------------------------------------------------- */
@@ -489,11 +496,26 @@ xml_lang_from_locale(void)
   return g_strdelimit(lang, "_", '-');
 }
 
+static void connect_account(PurpleAccount *account, gboolean register_only);
+
 void
 xmpp_purple_connection_login(PurpleAccount *account)
 {
+  connect_account(account, FALSE);
+}
+
+void
+xmpp_purple_connection_register(PurpleAccount *account)
+{
+  connect_account(account, TRUE);
+}
+
+static void
+connect_account(PurpleAccount *account, gboolean register_only)
+{
   PurpleConnection *gc = purple_account_get_connection(account);
   XmppPurpleConn *conn = g_new0(XmppPurpleConn, 1);
+  conn->register_only = register_only;
   conn->gc = gc;
   conn->account = account;
   conn->fd = -1;
@@ -526,6 +548,7 @@ xmpp_purple_connection_login(PurpleAccount *account)
       .ca_file = nonempty(purple_account_get_string(account, XMPP_PURPLE_OPT_CA_FILE, NULL)),
       .pinned_cert =
           nonempty(purple_account_get_string(account, XMPP_PURPLE_OPT_PINNED_CERT, NULL)),
+      .register_only = register_only,
   };
   GError *error = NULL;
   conn->session = xmpp_session_new(&config, &conn->host, &session_events, conn, &error);

@@ -72,6 +72,7 @@ typedef struct _XmppPurpleConn {
   XmppCertInfo *cert_info;    /* what the open question is about */
   guint cert_timer;           /* applies the answer outside any caller's stack */
   int cert_action;            /* the answer, while cert_timer runs */
+  gboolean register_only;     /* XEP-0077 "Create this new account": no sign-in (accountsvc) */
 
   /* Per-feature glue state, owned by each feature's glue file (freed by its _stop). */
   gpointer roster_state;
@@ -85,6 +86,8 @@ typedef struct _XmppPurpleConn {
 
 /* purple-connection.c */
 void xmpp_purple_connection_login(PurpleAccount *account);
+/* The register_user slot: connects like login, but only to register the account (XEP-0077). */
+void xmpp_purple_connection_register(PurpleAccount *account);
 void xmpp_purple_connection_close(PurpleConnection *gc);
 /* The state of a connection of ours (NULL once closed). */
 static inline XmppPurpleConn *
@@ -147,6 +150,8 @@ void xmpp_purple_profile_start(XmppPurpleConn *conn);
 void xmpp_purple_profile_stop(XmppPurpleConn *conn);
 GList *xmpp_purple_profile_actions(GList *actions);
 GList *xmpp_purple_profile_buddy_menu(PurpleBlistNode *node, GList *menu);
+/* Appends a contact's vCard fields (escaped: T50) to a Get Info window (used by purple-info.c). */
+void xmpp_purple_profile_append_vcard(PurpleNotifyUserInfo *info, const XmppVcard *vcard);
 /* purple-account-services.c: registration, password change, data forms, ad-hoc commands, user search (XEP-0077/0004/0050/0055). _actions appends this area's account actions (PurplePluginAction*);
  * _buddy_menu appends this area's items to a buddy's menu (PurpleMenuAction*). */
 void xmpp_purple_accountsvc_register(PurplePluginProtocolInfo *info);
@@ -154,6 +159,8 @@ void xmpp_purple_accountsvc_start(XmppPurpleConn *conn);
 void xmpp_purple_accountsvc_stop(XmppPurpleConn *conn);
 GList *xmpp_purple_accountsvc_actions(GList *actions);
 GList *xmpp_purple_accountsvc_buddy_menu(PurpleBlistNode *node, GList *menu);
+/* A register_only connection's stream is up: ask for the form (the registration_ready event). */
+void xmpp_purple_accountsvc_registration_ready(XmppPurpleConn *conn);
 /* purple-privacy.c: blocking, attention, mood, nickname, tune (XEP-0191/0224/0107/0172/0118). _actions appends this area's account actions (PurplePluginAction*);
  * _buddy_menu appends this area's items to a buddy's menu (PurpleMenuAction*). */
 void xmpp_purple_privacy_register(PurplePluginProtocolInfo *info);

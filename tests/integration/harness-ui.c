@@ -226,6 +226,11 @@ request_fields(const char *title, const char *primary, const char *secondary,
                const char *cancel_text, GCallback cancel_cb, PurpleAccount *account,
                const char *who, PurpleConversation *conv, void *user_data)
 {
+  if (harness_profile_fill_fields(fields)) /* set-vcard (harness-profile.c) */
+    return harness_answer_fields_ok(fields, ok_cb, user_data);
+  void *answered = harness_accountsvc_fields(title, fields, ok_cb, user_data);
+  if (answered != NULL)
+    return answered;
   emit("request", "kind", S, "fields", "title", S, title, "primary", S, primary, "secondary", S,
        secondary, "answer", S, "cancel", (char *)NULL);
   return answer_later(PURPLE_REQUEST_FIELDS, 0, cancel_cb, user_data);
@@ -416,3 +421,259 @@ notify_message(PurpleNotifyMsgType type, const char *title, const char *primary,
 }
 
 PurpleNotifyUiOps harness_notify_ops = {.notify_message = notify_message};
+
+/* ---- privacy commands (XEP-0191 blocking, XEP-0224 attention, XEP-0107 mood) ---------------- */
+
+static void
+got_attention(PurpleAccount *account, const char *who, PurpleConversation *conv, guint type)
+{
+  emit("attention", "from", S, who, "type", I, (int)type, (char *)NULL);
+}
+
+void
+harness_privacy_init(void)
+{
+  static int handle;
+  purple_signal_connect(purple_conversations_get_handle(), "got-attention", &handle,
+                        PURPLE_CALLBACK(got_attention), NULL);
+}
+
+gboolean
+harness_privacy_command(PurpleAccount *account, const char *line)
+{
+  char **w = g_strsplit(line, " ", 3);
+  const char *cmd = w[0];
+  gboolean handled = TRUE, ok = TRUE;
+  PurpleConnection *gc = purple_account_get_connection(account);
+  if (g_strcmp0(cmd, "block") == 0 && w[1]) {
+    /* What Pidgin's "Block" does. */
+    purple_privacy_deny(account, w[1], FALSE, FALSE);
+  } else if (g_strcmp0(cmd, "unblock") == 0 && w[1]) {
+    purple_privacy_allow(account, w[1], FALSE, FALSE);
+  } else if (g_strcmp0(cmd, "deny-list") == 0) {
+    GString *list = g_string_new(NULL);
+    for (GSList *l = account->deny; l != NULL; l = l->next)
+      g_string_append_printf(list, "%s%s", list->len > 0 ? " " : "", (const char *)l->data);
+    emit("deny-list", "jids", S, list->str, "mode", I, (int)account->perm_deny, (char *)NULL);
+    g_string_free(list, TRUE);
+  } else if (g_strcmp0(cmd, "attention") == 0 && w[1] && gc) {
+    purple_prpl_send_attention(gc, w[1], 0);
+  } else if (g_strcmp0(cmd, "mood") == 0 && w[1]) {
+    /* mood <name> [text] | mood none */
+    if (g_strcmp0(w[1], "none") == 0)
+      purple_account_set_status(account, "mood", FALSE, NULL);
+    else
+      purple_account_set_status(account, "mood", TRUE, "mood", w[1], "moodtext", w[2], NULL);
+  } else if (g_strcmp0(cmd, "dump-mood") == 0 && w[1]) {
+    PurpleBuddy *b = purple_find_buddy(account, w[1]);
+    PurpleStatus *st = b ? purple_presence_get_status(purple_buddy_get_presence(b), "mood") : NULL;
+    gboolean active = st != NULL && purple_status_is_active(st);
+    const char *mood = active ? purple_status_get_attr_string(st, "mood") : NULL;
+    const char *text = active ? purple_status_get_attr_string(st, "moodtext") : NULL;
+    emit("mood", "jid", S, w[1], "mood", S, mood ? mood : "", "text", S, text ? text : "", "alias",
+         S, b ? purple_buddy_get_alias(b) : "", (char *)NULL);
+  } else {
+    handled = FALSE;
+  }
+  if (handled)
+    emit(ok ? "command-done" : "command-error", "line", S, line, (char *)NULL);
+  g_strfreev(w);
+  return handled;
+}
+
+/* ---- info commands (Get Info, /ping; XEP-0030/0092/0202/0012/0199) -------------------------- */
+
+/* Get Info windows: one "userinfo-entry" event per line (label, value), then "userinfo". */
+static void *
+notify_userinfo(PurpleConnection *gc, const char *who, PurpleNotifyUserInfo *user_info)
+{
+  for (GList *l = purple_notify_user_info_get_entries(user_info); l != NULL; l = l->next) {
+    PurpleNotifyUserInfoEntry *e = l->data;
+    const char *label = purple_notify_user_info_entry_get_label(e);
+    const char *value = purple_notify_user_info_entry_get_value(e);
+    emit("userinfo-entry", "who", S, who, "label", S, label ? label : "", "value", S,
+         value ? value : "", (char *)NULL);
+  }
+  emit("userinfo", "who", S, who, (char *)NULL);
+  return NULL;
+}
+
+void
+harness_info_init(void)
+{
+  harness_notify_ops.notify_userinfo = notify_userinfo;
+}
+
+/* get-info <jid> | ping <jid> (runs "/ping" in an IM conversation: the answer shows as a
+ * conv-write event). TRUE when line was one of them. */
+gboolean
+harness_info_command(PurpleAccount *account, const char *line)
+{
+  char **w = g_strsplit(line, " ", 2);
+  gboolean handled = TRUE, ok = TRUE;
+  PurpleConnection *gc = purple_account_get_connection(account);
+  if (g_strcmp0(w[0], "get-info") == 0 && w[1] && gc) {
+    serv_get_info(gc, w[1]);
+  } else if (g_strcmp0(w[0], "ping") == 0 && w[1] && gc) {
+    PurpleConversation *conv = purple_conversation_new(PURPLE_CONV_TYPE_IM, account, w[1]);
+    char *error = NULL;
+    ok = purple_cmd_do_command(conv, "ping", "ping", &error) == PURPLE_CMD_STATUS_OK;
+    g_free(error);
+  } else {
+    handled = FALSE;
+  }
+  if (handled)
+    emit(ok ? "command-done" : "command-error", "line", S, line, (char *)NULL);
+  g_strfreev(w);
+  return handled;
+}
+
+/* ---- account services (XEP-0077 registration and password, XEP-0050 commands) --------------- */
+
+/* Fields requests are cancelled unless a command asked to answer them: then the defaults are
+ * submitted, and in each choice the first label containing the pick (case-insensitive) is
+ * selected. */
+static gboolean accountsvc_answer;
+static char *accountsvc_pick;
+
+typedef struct {
+  Answer *a; /* the ui handle (freed by close_request) */
+  GCallback ok;
+  void *user_data;
+  PurpleRequestFields *fields;
+} FieldsOk;
+
+static gboolean
+fields_ok_idle(gpointer data)
+{
+  FieldsOk *f = data;
+  f->a->idle = 0;
+  ((PurpleRequestFieldsCb)f->ok)(f->user_data, f->fields);
+  purple_request_close(PURPLE_REQUEST_FIELDS, f->a);
+  return G_SOURCE_REMOVE;
+}
+
+/* Called first by request_fields: NULL when the request is to be cancelled as usual. */
+void *
+harness_accountsvc_fields(const char *title, PurpleRequestFields *fields, GCallback ok_cb,
+                          void *user_data)
+{
+  GString *choices = g_string_new(NULL);
+  char *pick = accountsvc_pick ? g_utf8_strdown(accountsvc_pick, -1) : NULL;
+  for (GList *g = purple_request_fields_get_groups(fields); g != NULL; g = g->next)
+    for (GList *l = purple_request_field_group_get_fields(g->data); l != NULL; l = l->next) {
+      PurpleRequestField *field = l->data;
+      if (purple_request_field_get_type(field) != PURPLE_REQUEST_FIELD_CHOICE)
+        continue;
+      int i = 0, chosen = -1;
+      for (GList *c = purple_request_field_choice_get_labels(field); c != NULL; c = c->next, i++) {
+        char *low = g_utf8_strdown(c->data, -1);
+        if (chosen < 0 && pick != NULL && strstr(low, pick) != NULL)
+          chosen = i;
+        g_free(low);
+        g_string_append_printf(choices, "%s%s", choices->len ? "|" : "", (char *)c->data);
+      }
+      if (chosen >= 0 && accountsvc_answer)
+        purple_request_field_choice_set_value(field, chosen);
+    }
+  g_free(pick);
+  emit("request", "kind", S, "fields", "title", S, title, "choices", S, choices->str, "answer", S,
+       accountsvc_answer ? "ok" : "cancel", (char *)NULL);
+  g_string_free(choices, TRUE);
+  if (!accountsvc_answer)
+    return NULL;
+  Answer *a = g_new0(Answer, 1);
+  a->type = PURPLE_REQUEST_FIELDS;
+  FieldsOk *f = g_new0(FieldsOk, 1);
+  f->a = a;
+  f->ok = ok_cb;
+  f->user_data = user_data;
+  f->fields = fields;
+  a->idle = g_idle_add_full(G_PRIORITY_DEFAULT_IDLE, fields_ok_idle, f, g_free);
+  return a;
+}
+
+static void
+registered(PurpleAccount *account, gboolean succeeded, void *user_data)
+{
+  emit(succeeded ? "registered" : "register-failed", "account", S,
+       purple_account_get_username(account), (char *)NULL);
+}
+
+void
+harness_register(PurpleAccount *account)
+{
+  accountsvc_answer = TRUE;
+  purple_account_set_register_callback(account, registered, NULL);
+  purple_account_register(account);
+}
+
+/* Runs the account action whose label starts with prefix. */
+static gboolean
+run_account_action(PurpleAccount *account, const char *prefix)
+{
+  PurpleConnection *gc = purple_account_get_connection(account);
+  PurplePlugin *prpl = gc ? purple_connection_get_prpl(gc) : NULL;
+  if (prpl == NULL || !PURPLE_PLUGIN_HAS_ACTIONS(prpl))
+    return FALSE;
+  gboolean found = FALSE;
+  GList *actions = PURPLE_PLUGIN_ACTIONS(prpl, gc);
+  for (GList *l = actions; l != NULL; l = l->next) {
+    PurplePluginAction *action = l->data;
+    if (action == NULL)
+      continue;
+    if (!found && g_str_has_prefix(action->label, prefix)) {
+      action->plugin = prpl;
+      action->context = gc;
+      action->callback(action);
+      found = TRUE;
+    }
+    purple_plugin_action_free(action);
+  }
+  g_list_free(actions);
+  return found;
+}
+
+/* change-password <old> <new> | dump-password | adhoc-list | adhoc-run <name> (forms answered
+ * with their defaults; notes arrive as "notify" events). TRUE when line was one of them. */
+gboolean
+harness_accountsvc_command(PurpleAccount *account, const char *line)
+{
+  char **w = g_strsplit(line, " ", 3);
+  gboolean handled = TRUE, ok = TRUE;
+  if (g_strcmp0(w[0], "change-password") == 0 && w[1] && w[2]) {
+    /* What the "Change Password" dialog does once filled in. */
+    purple_account_change_password(account, w[1], w[2]);
+  } else if (g_strcmp0(w[0], "dump-password") == 0) {
+    const char *pw = purple_account_get_password(account);
+    emit("password", "password", S, pw ? pw : "", (char *)NULL);
+  } else if (g_strcmp0(w[0], "adhoc-list") == 0) {
+    accountsvc_answer = FALSE;
+    ok = run_account_action(account, "Server Commands");
+  } else if (g_strcmp0(w[0], "adhoc-run") == 0 && w[1]) {
+    accountsvc_answer = TRUE;
+    g_free(accountsvc_pick);
+    accountsvc_pick = g_strdup(w[1]);
+    ok = run_account_action(account, "Server Commands");
+  } else {
+    handled = FALSE;
+  }
+  if (handled)
+    emit(ok ? "command-done" : "command-error", "line", S, line, (char *)NULL);
+  g_strfreev(w);
+  return handled;
+}
+
+void *
+harness_answer_fields_ok(PurpleRequestFields *fields, GCallback ok_cb, void *user_data)
+{
+  Answer *a = g_new0(Answer, 1);
+  a->type = PURPLE_REQUEST_FIELDS;
+  FieldsOk *f = g_new0(FieldsOk, 1);
+  f->a = a;
+  f->ok = ok_cb;
+  f->user_data = user_data;
+  f->fields = fields;
+  a->idle = g_idle_add_full(G_PRIORITY_DEFAULT_IDLE, fields_ok_idle, f, g_free);
+  return a;
+}

@@ -24,6 +24,18 @@
  *                         messages: typing <jid> typing|typed|stopped | close-conv <jid>
  *                         (events: "conv-write" for every line written in a conversation, with
  *                         flags, delayed/error/system and the message time; "typing")
+ *                         privacy: block <jid> | unblock <jid> | deny-list | attention <jid> |
+ *                         mood <name> [text] | mood none | dump-mood <jid> (events: "deny-list",
+ *                         "mood", and "attention" for every buzz received)
+ *                         info: get-info <jid> ("userinfo-entry" events, then "userinfo") |
+ *                         ping <jid> (/ping in a conversation: a "conv-write" with the result)
+ *                         account: change-password <old> <new> | dump-password | adhoc-list |
+ *                         adhoc-run <name> (forms answered with their defaults)
+ *                         profile: set-vcard <id>=<value>|<id>=<value>... (the "Set User Info…"
+ *                         form) | set-icon <file> ("icon-set") | buddy-icon <jid> ("buddy-icon":
+ *                         SHA-1 of the stored icon, "" when none)
+ *   --register            register the account (XEP-0077) instead of signing in: the form is
+ *                         submitted with its defaults; events "registered" or "register-failed"
  *   --debug               libpurple debug output on stderr
  * Exit: 0 condition met, 1 otherwise, 2 usage error. Every event is one JSON object on stdout.
  */
@@ -41,6 +53,7 @@ typedef struct {
   GPtrArray *settings;
   int timeout;
   gboolean commands, debug;
+  gboolean register_mode; /* --register: register the account (XEP-0077) instead of signing in */
   GMainLoop *loop;
   PurpleAccount *acct;
   int status;
@@ -231,6 +244,14 @@ run_one(const char *line)
     /* buddy-list commands (harness-ui.c) */
   } else if (harness_presence_command(h.acct, line)) {
     /* presence commands (harness-ui.c) */
+  } else if (harness_privacy_command(h.acct, line)) {
+    /* privacy commands (harness-ui.c) */
+  } else if (harness_info_command(h.acct, line)) {
+    /* info commands (harness-ui.c) */
+  } else if (harness_profile_command(h.acct, line)) {
+    /* profile commands (harness-profile.c) */
+  } else if (harness_accountsvc_command(h.acct, line)) {
+    /* account services: change-password, dump-password, adhoc-list, adhoc-run (harness-ui.c) */
   } else if (im_command(line)) {
     /* messages (above) */
   } else if (w[0] && *w[0]) {
@@ -358,6 +379,8 @@ main(int argc, char **argv)
     gboolean takes = TRUE;
     if (!strcmp(a, "--commands"))
       h.commands = TRUE, takes = FALSE;
+    else if (!strcmp(a, "--register"))
+      h.register_mode = TRUE, takes = FALSE;
     else if (!strcmp(a, "--debug"))
       h.debug = TRUE, takes = FALSE;
     else if (!v)
@@ -438,6 +461,8 @@ main(int argc, char **argv)
   purple_signal_connect(purple_conversations_get_handle(), "received-im-msg", &handle,
                         PURPLE_CALLBACK(received_im), NULL);
   purple_conversations_set_ui_ops(&conv_ops);
+  harness_privacy_init();
+  harness_info_init();
   purple_signal_connect(purple_conversations_get_handle(), "buddy-typing", &handle,
                         PURPLE_CALLBACK(typing_changed), "typing");
   purple_signal_connect(purple_conversations_get_handle(), "buddy-typed", &handle,
@@ -452,7 +477,10 @@ main(int argc, char **argv)
     g_io_channel_unref(ch);
   }
   purple_savedstatus_activate(purple_savedstatus_new(NULL, PURPLE_STATUS_AVAILABLE));
-  purple_account_set_enabled(h.acct, UI_ID, TRUE);
+  if (h.register_mode) /* events "registered" / "register-failed"; use --wait-for disconnected */
+    harness_register(h.acct);
+  else
+    purple_account_set_enabled(h.acct, UI_ID, TRUE);
   g_main_loop_run(h.loop);
   g_main_loop_unref(h.loop);
   h.loop = NULL;

@@ -24,5 +24,27 @@ extern PurpleNotifyUiOps harness_notify_ops; /* notify_message -> a "notify" eve
 gboolean harness_roster_command(PurpleAccount *account, const char *line);
 /* Presence commands (dump-presence, buddy-menu, status-priority): TRUE when line was one. */
 gboolean harness_presence_command(PurpleAccount *account, const char *line);
+/* Privacy commands (block, unblock, deny-list, attention, mood, dump-mood) and the "attention"
+ * event (harness_privacy_init connects it). */
+void harness_privacy_init(void);
+gboolean harness_privacy_command(PurpleAccount *account, const char *line);
+/* Info commands (get-info, ping) and the "userinfo" events (harness_info_init sets them up). */
+void harness_info_init(void);
+gboolean harness_info_command(PurpleAccount *account, const char *line);
+
+/* Account services (harness-ui.c): fields requests answered with their defaults when asked
+ * (returns the ui handle, or NULL to cancel as usual); --register; change-password,
+ * dump-password, adhoc-list, adhoc-run. */
+void *harness_accountsvc_fields(const char *title, PurpleRequestFields *fields, GCallback ok_cb,
+                                void *user_data);
+void harness_register(PurpleAccount *account);
+gboolean harness_accountsvc_command(PurpleAccount *account, const char *line);
+
+/* Profile commands (harness-profile.c): set-vcard, set-icon, buddy-icon. fill_fields puts a
+ * pending set-vcard's values into the vCard form (TRUE: answer it with OK). */
+gboolean harness_profile_command(PurpleAccount *account, const char *line);
+gboolean harness_profile_fill_fields(PurpleRequestFields *fields);
+/* harness-ui.c: answers a fields request with OK on the next idle (returns the ui handle). */
+void *harness_answer_fields_ok(PurpleRequestFields *fields, GCallback ok_cb, void *user_data);
 
 #endif

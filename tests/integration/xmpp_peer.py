@@ -4,7 +4,7 @@
 """Usage: xmpp_peer.py --jid bob@example.test/peer --password PW --port N --ca CA.pem
           [--wait-presence JID] [--send JID TEXT] [--timeout S]
           [--show SHOW] [--status TEXT] [--priority N] [--dump-roster]
-          [--send-xml XML]... [--stay S]
+          [--send-xml XML]... [--stay S] [--caps] [--disco-info JID]
 
 Connects to 127.0.0.1:PORT with STARTTLS, trusting only CA.pem for the JID's domain, sends
 initial presence, and prints {"event": "presence", "from": ..., "type": ..., "show": ...} for
@@ -40,6 +40,12 @@ class Peer(slixmpp.ClientXMPP):
         self.register_handler(Callback("any message", MatchXPath("{jabber:client}message"),
                                        lambda msg: emit(event="message-xml", xml=str(msg))))
         self.add_event_handler("failed_auth", lambda *_: self.finish(2, "auth failed"))
+        if getattr(args, "caps", False) or getattr(args, "disco_info", None):
+            # XEP-0030 answers and queries; with --caps, XEP-0115 in our presence too.
+            self.register_plugin("xep_0030")
+            if args.caps:
+                self.register_plugin("xep_0115")
+        self.disco_asked = False
 
     def finish(self, code, why=""):
         if not self.done.done():
@@ -48,6 +54,9 @@ class Peer(slixmpp.ClientXMPP):
 
     async def on_start(self, _event):
         emit(event="session-start", jid=str(self.boundjid))
+        if getattr(self.args, "caps", False):
+            # The hash must be ready before the initial presence, which then carries <c/>.
+            await self["xep_0115"].update_caps()
         self.send_presence(pshow=self.args.show, pstatus=self.args.status,
                            ppriority=self.args.priority)
         await self.get_roster()
@@ -76,6 +85,30 @@ class Peer(slixmpp.ClientXMPP):
     def on_presence(self, pres):
         emit(event="presence", **{"from": str(pres["from"]), "type": pres["type"],
                                  "show": pres["show"], "status": pres["status"]})
+        caps = pres.xml.find("{http://jabber.org/protocol/caps}c")
+        want_info = getattr(self.args, "disco_info", None)
+        if want_info and caps is not None and not self.disco_asked and (
+                str(pres["from"]) == want_info or pres["from"].bare == want_info):
+            # --disco-info: what the entity's caps say, then its disco#info at node#ver.
+            self.disco_asked = True
+            emit(event="caps-seen", **{"from": str(pres["from"]), "hash": caps.get("hash"),
+                                      "node": caps.get("node"), "ver": caps.get("ver")})
+            node = "%s#%s" % (caps.get("node"), caps.get("ver"))
+            asyncio.ensure_future(self.ask_disco_info(pres["from"], node))
+
+    async def ask_disco_info(self, jid, node):
+        try:
+            iq = await self["xep_0030"].get_info(jid=jid, node=node, cached=False, timeout=20)
+        except Exception as exc:  # an error answer or a timeout
+            emit(event="disco-info-error", error=str(exc))
+            self.finish(1, "disco#info failed")
+            return
+        query = iq["disco_info"]
+        emit(event="disco-info", **{"from": str(jid), "node": query["node"],
+                                   "identities": [list(i) for i in query["identities"]],
+                                   "features": list(query["features"]),
+                                   "forms": len(query.xml.findall("{jabber:x:data}x"))})
+        self.finish(0, "disco#info answered")
         want = self.args.wait_presence
         if want and pres["from"].bare == want and pres["type"] in (
                 "available", "chat", "away", "xa", "dnd"):
@@ -104,6 +137,12 @@ def main():
                         help="stay connected this many seconds after sign-in, then exit 0")
     parser.add_argument("--dump-roster", action="store_true",
                         help='print the account\'s roster as {"event": "roster", "items": [...]}')
+    parser.add_argument("--caps", action="store_true",
+                        help="advertise XEP-0115 caps and answer disco#info (slixmpp plugins)")
+    parser.add_argument("--disco-info", metavar="JID",
+                        help="on a presence with caps from JID (full or bare), print a "
+                             '"caps-seen" event, ask disco#info at node#ver and print '
+                             '"disco-info", then exit 0')
     args = parser.parse_args()
     peer = Peer(args)
     peer.connect(("127.0.0.1", args.port))

@@ -57,12 +57,65 @@ xmpp_presence_invisible_mechanism_name(XmppInvisibleMechanism mechanism)
 
 static void send_own_now(XmppPresence *p);
 
+void
+xmpp_presence_set_own_extension(XmppPresence *p, XmppNode *(*build)(gpointer), gpointer data)
+{
+  p->extension = build;
+  p->extension_data = data;
+}
+
+gboolean
+xmpp_presence_add_own_extension(XmppPresence *p, XmppNode *(*build)(gpointer), gpointer data)
+{
+  g_return_val_if_fail(p != NULL && build != NULL, FALSE);
+  for (guint i = 0; i < XMPP_PRESENCE_MAX_OWN_EXTENSIONS; i++) {
+    if (p->extras[i].build == build && p->extras[i].data == data)
+      return TRUE;
+  }
+  for (guint i = 0; i < XMPP_PRESENCE_MAX_OWN_EXTENSIONS; i++) {
+    if (p->extras[i].build == NULL) {
+      p->extras[i].build = build;
+      p->extras[i].data = data;
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+void
+xmpp_presence_remove_own_extension(XmppPresence *p, XmppNode *(*build)(gpointer), gpointer data)
+{
+  g_return_if_fail(p != NULL);
+  for (guint i = 0; i < XMPP_PRESENCE_MAX_OWN_EXTENSIONS; i++) {
+    if (p->extras[i].build == build && p->extras[i].data == data)
+      p->extras[i].build = NULL;
+  }
+}
+
+/* Our presence plus the extensions (caps first) when it says we are available. */
+static XmppNode *
+build_own_full(XmppPresence *p, const XmppOwnPresence *own, const char *to)
+{
+  XmppNode *node = xmpp_presence_build_own(own, to);
+  if (own->invisible)
+    return node;
+  XmppNode *extra = p->extension ? p->extension(p->extension_data) : NULL;
+  if (extra != NULL)
+    xmpp_node_add_child(node, extra);
+  for (guint i = 0; i < XMPP_PRESENCE_MAX_OWN_EXTENSIONS; i++) {
+    extra = p->extras[i].build ? p->extras[i].build(p->extras[i].data) : NULL;
+    if (extra != NULL)
+      xmpp_node_add_child(node, extra);
+  }
+  return node;
+}
+
 static void
 send_visible_presence(XmppPresence *p)
 {
   XmppOwnPresence visible = p->own;
   visible.invisible = FALSE;
-  XmppNode *node = xmpp_presence_build_own(&visible, NULL);
+  XmppNode *node = build_own_full(p, &visible, NULL);
   xmpp_router_send(p->router, node);
   xmpp_node_free(node);
 }
@@ -167,9 +220,17 @@ send_own_now(XmppPresence *p)
     send_visible_presence(p);
     return;
   }
-  XmppNode *node = xmpp_presence_build_own(&p->own, NULL);
+  XmppNode *node = build_own_full(p, &p->own, NULL);
   xmpp_router_send(p->router, node);
   xmpp_node_free(node);
+}
+
+void
+xmpp_presence_resend_own(XmppPresence *p)
+{
+  g_return_if_fail(p != NULL);
+  if (p->have_own && !p->own.invisible) /* hidden: extensions are not sent anyway */
+    send_own_now(p);
 }
 
 void
@@ -193,7 +254,7 @@ xmpp_presence_send_directed(XmppPresence *p, const char *jid, gboolean available
     return FALSE;
   XmppOwnPresence own = p->have_own ? p->own : (XmppOwnPresence){.show = XMPP_SHOW_NONE};
   own.invisible = !available; /* build_own's invisible form is a bare unavailable presence */
-  XmppNode *node = xmpp_presence_build_own(&own, xmpp_jid_get_full(to));
+  XmppNode *node = build_own_full(p, &own, xmpp_jid_get_full(to));
   xmpp_router_send(p->router, node);
   xmpp_node_free(node);
   return TRUE;

@@ -374,7 +374,7 @@ on_presence(XmppStanza *stanza, gpointer data)
   if (info->muc)
     return XMPP_HANDLER_PASS; /* a room's, not a contact's */
   xmpp_presence_apply(p, info);
-  return XMPP_HANDLER_CONSUMED;
+  return XMPP_HANDLER_PASS; /* other modules read their children too (caps, avatars) */
 }
 
 /* ---- the object ---------------------------------------------------------------------------- */

@@ -140,6 +140,20 @@ const char *xmpp_presence_invisible_mechanism_name(XmppInvisibleMechanism mechan
 /* Sends our presence to the server (never with a 'to': RFC 6121 §4.2, §11), invisibility done
  * with the server's mechanism. Remembered for later changes of mechanism. */
 void xmpp_presence_send_own(XmppPresence *presence, const XmppOwnPresence *own);
+/* XEP-0115 §6: an element added to every available presence we send (entity caps). build returns
+ * a new node (transfer full) or NULL; data is borrowed until replaced (build NULL removes it). */
+void xmpp_presence_set_own_extension(XmppPresence *presence, XmppNode *(*build)(gpointer data),
+                                     gpointer data);
+/* More such elements (e.g. XEP-0153 vcard-temp:x:update), added after the caps one, at most
+ * XMPP_PRESENCE_MAX_OWN_EXTENSIONS (FALSE beyond); the same (build, data) is added once. */
+#define XMPP_PRESENCE_MAX_OWN_EXTENSIONS 4
+gboolean xmpp_presence_add_own_extension(XmppPresence *presence,
+                                         XmppNode *(*build)(gpointer data), gpointer data);
+void xmpp_presence_remove_own_extension(XmppPresence *presence,
+                                        XmppNode *(*build)(gpointer data), gpointer data);
+/* Sends our last presence again (an extension changed, e.g. our avatar hash); nothing before
+ * the initial presence was sent. */
+void xmpp_presence_resend_own(XmppPresence *presence);
 /* Directed presence (RFC 6121 §4.6): our current presence (available) or unavailable to one
  * JID. Only on the user's explicit request. FALSE when jid is not valid. */
 gboolean xmpp_presence_send_directed(XmppPresence *presence, const char *jid, gboolean available);

@@ -7,6 +7,15 @@
 
 G_BEGIN_DECLS
 
+#ifndef XMPP_NS_PUBSUB
+#define XMPP_NS_PUBSUB "http://jabber.org/protocol/pubsub"
+#endif
+#ifndef XMPP_NS_PUBSUB_EVENT
+#define XMPP_NS_PUBSUB_EVENT "http://jabber.org/protocol/pubsub#event"
+#endif
+#define XMPP_NS_PUBSUB_PUBLISH_OPTIONS "http://jabber.org/protocol/pubsub#publish-options"
+#define XMPP_PEP_MAX_NODE              1024 /* bytes of a node name we accept in a notification */
+
 typedef struct _XmppPep XmppPep;
 
 /* A notification for `node` from `from` (the contact, or our own bare JID for our nodes):
@@ -23,5 +32,18 @@ void xmpp_pep_add_handler(XmppPep *pep, const char *node, XmppPepHandler handler
 /* Publishes one item (taken) to our node; access "presence" or "open". cb may be NULL. */
 void xmpp_pep_publish(XmppPep *pep, const char *node, XmppNode *item, const char *access_model,
                       XmppIqCallback cb, gpointer user_data, GDestroyNotify destroy);
+
+/* Beyond the shared contract: */
+/* The <items/> of a pubsub#event message (borrowed) and its node, or NULL when the message holds
+ * none (purge, delete, configuration...) or the node name is missing or too long. Pure. */
+const XmppNode *xmpp_pep_event_get_items(const XmppNode *message, const char **node);
+/* The <iq type='set'/> publishing item (taken) to node, with XEP-0060 §7.1.5 publish-options
+ * when access_model is not NULL. Pure. */
+XmppNode *xmpp_pep_build_publish(const char *node, XmppNode *item, const char *access_model);
+/* Asks jid's PEP service for one item of node (XEP-0060 §6.5.8); the callback gets the reply. */
+void xmpp_pep_request_item(XmppPep *pep, const char *jid, const char *node, const char *item_id,
+                           XmppIqCallback cb, gpointer user_data, GDestroyNotify destroy);
+/* The <item/> with this id among items (borrowed), or the first one when id is NULL. */
+const XmppNode *xmpp_pep_items_find(const XmppNode *items, const char *id);
 
 G_END_DECLS

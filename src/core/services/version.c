@@ -1,21 +1,435 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* XmppEntityInfo. (Being written.) */
+/* XmppEntityInfo: answering and asking XEP-0092 version, XEP-0202 time, XEP-0012 last activity,
+ * and XEP-0199 pings of a chosen JID. */
 #include "services/version.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "router/namespaces.h"
+#include "router/stanza-error.h"
 
 struct _XmppEntityInfo {
   XmppRouter *router;
+  const XmppHost *host;
+  char *version;
+  char *os; /* NULL: not shared */
+  gint64 idle_since;
+  XmppRoster *roster; /* borrowed: who may see our idle time */
+  gint64 (*idle_func)(gpointer);
+  gpointer idle_data;
+  GDateTime *(*clock)(gpointer);
+  gpointer clock_data;
+  guint handlers[3];
 };
+
+/* ---- pure parsers ---- */
+
+/* A child's text cut to the limit at a character boundary; NULL when absent or empty. */
+static char *
+dup_text(const XmppNode *parent, const char *ns, const char *name)
+{
+  g_autofree char *text = xmpp_node_dup_child_text(parent, ns, name);
+  if (text == NULL)
+    return NULL;
+  g_strstrip(text);
+  if (*text == '\0')
+    return NULL;
+  if (strlen(text) > XMPP_ENTITY_INFO_MAX_TEXT) {
+    const char *end = text + XMPP_ENTITY_INFO_MAX_TEXT;
+    end = g_utf8_find_prev_char(text, end + 1);
+    return g_strndup(text, end != NULL ? (gsize)(end - text) : 0);
+  }
+  return g_steal_pointer(&text);
+}
+
+XmppSoftwareVersion *
+xmpp_software_version_parse(const XmppNode *query)
+{
+  if (query == NULL || !xmpp_node_is(query, XMPP_NS_VERSION, "query"))
+    return NULL;
+  XmppSoftwareVersion *v = g_new0(XmppSoftwareVersion, 1);
+  v->name = dup_text(query, XMPP_NS_VERSION, "name");
+  v->version = dup_text(query, XMPP_NS_VERSION, "version");
+  v->os = dup_text(query, XMPP_NS_VERSION, "os");
+  if (v->name == NULL) { /* §3: name and version are required; be lenient on version only */
+    xmpp_software_version_free(v);
+    return NULL;
+  }
+  return v;
+}
+
+void
+xmpp_software_version_free(XmppSoftwareVersion *v)
+{
+  if (v == NULL)
+    return;
+  g_free(v->name);
+  g_free(v->version);
+  g_free(v->os);
+  g_free(v);
+}
+
+/* XEP-0082 TZD: "Z" or [+-]HH:MM with hours up to 14 (the widest offset in use). */
+static gboolean
+parse_tzo(const char *s, int *out)
+{
+  if (strcmp(s, "Z") == 0) {
+    *out = 0;
+    return TRUE;
+  }
+  if (strlen(s) != 6 || (s[0] != '+' && s[0] != '-') || !g_ascii_isdigit(s[1]) ||
+      !g_ascii_isdigit(s[2]) || s[3] != ':' || !g_ascii_isdigit(s[4]) || !g_ascii_isdigit(s[5]))
+    return FALSE;
+  int h = (s[1] - '0') * 10 + (s[2] - '0'), m = (s[4] - '0') * 10 + (s[5] - '0');
+  if (h > 14 || m > 59)
+    return FALSE;
+  *out = (s[0] == '-' ? -1 : 1) * (h * 3600 + m * 60);
+  return TRUE;
+}
+
+XmppEntityTime *
+xmpp_entity_time_parse(const XmppNode *time)
+{
+  if (time == NULL || !xmpp_node_is(time, XMPP_NS_TIME, "time"))
+    return NULL;
+  g_autofree char *tzo = dup_text(time, XMPP_NS_TIME, "tzo");
+  g_autofree char *utc = dup_text(time, XMPP_NS_TIME, "utc");
+  int offset;
+  if (tzo == NULL || utc == NULL || !parse_tzo(tzo, &offset))
+    return NULL;
+  /* T49: GLib rejects out-of-range dates; only UTC stamps are allowed here (§3). */
+  if (strlen(utc) > 64 || utc[strlen(utc) - 1] != 'Z')
+    return NULL;
+  GDateTime *dt = g_date_time_new_from_iso8601(utc, NULL);
+  if (dt == NULL)
+    return NULL;
+  XmppEntityTime *t = g_new0(XmppEntityTime, 1);
+  t->utc = g_date_time_to_unix(dt);
+  g_date_time_unref(dt);
+  t->tzo_s = offset;
+  t->tzo = g_steal_pointer(&tzo);
+  return t;
+}
+
+void
+xmpp_entity_time_free(XmppEntityTime *t)
+{
+  if (t == NULL)
+    return;
+  g_free(t->tzo);
+  g_free(t);
+}
+
+XmppLastActivity *
+xmpp_last_activity_parse(const XmppNode *query)
+{
+  if (query == NULL || !xmpp_node_is(query, XMPP_NS_LAST_ACTIVITY, "query"))
+    return NULL;
+  const char *seconds = xmpp_node_get_attr(query, "seconds");
+  guint64 value;
+  if (seconds == NULL || !g_ascii_string_to_unsigned(seconds, 10, 0, G_MAXINT32, &value, NULL))
+    return NULL;
+  XmppLastActivity *last = g_new0(XmppLastActivity, 1);
+  last->seconds = (gint64)value;
+  g_autofree char *status = xmpp_node_dup_text(query);
+  g_strstrip(status);
+  if (*status != '\0' && strlen(status) <= XMPP_ENTITY_INFO_MAX_TEXT)
+    last->status = g_steal_pointer(&status);
+  return last;
+}
+
+void
+xmpp_last_activity_free(XmppLastActivity *last)
+{
+  if (last == NULL)
+    return;
+  g_free(last->status);
+  g_free(last);
+}
+
+/* ---- answers ---- */
+
+static GDateTime *
+now_local(XmppEntityInfo *info)
+{
+  return info->clock != NULL ? info->clock(info->clock_data) : g_date_time_new_now_local();
+}
+
+static XmppHandlerResult
+reply_with(XmppEntityInfo *info, XmppStanza *stanza, XmppNode *payload)
+{
+  XmppNode *reply;
+  if (g_strcmp0(stanza->type, "get") != 0) {
+    xmpp_node_free(payload);
+    reply = xmpp_stanza_error_new_reply(stanza, XMPP_STANZA_ERROR_FEATURE_NOT_IMPLEMENTED);
+  } else {
+    reply = xmpp_stanza_new_iq_result(stanza);
+    xmpp_node_add_child(reply, payload);
+  }
+  xmpp_router_send(info->router, reply);
+  xmpp_node_free(reply);
+  return XMPP_HANDLER_CONSUMED;
+}
+
+/* XEP-0092 §3: name and version always; os only when the user allows it (§5). */
+static XmppHandlerResult
+on_version(XmppStanza *stanza, gpointer data)
+{
+  XmppEntityInfo *info = data;
+  XmppNode *q = xmpp_node_new(XMPP_NS_VERSION, "query");
+  xmpp_node_new_text_child(q, NULL, "name", XMPP_ENTITY_INFO_NAME);
+  xmpp_node_new_text_child(q, NULL, "version", info->version ? info->version : "unknown");
+  if (info->os != NULL)
+    xmpp_node_new_text_child(q, NULL, "os", info->os);
+  return reply_with(info, stanza, q);
+}
+
+/* XEP-0202 §3: our offset and the UTC time (XEP-0082 profiles). */
+static XmppHandlerResult
+on_time(XmppStanza *stanza, gpointer data)
+{
+  XmppEntityInfo *info = data;
+  GDateTime *now = now_local(info);
+  gint64 offset_s = g_date_time_get_utc_offset(now) / G_TIME_SPAN_SECOND;
+  GDateTime *utc = g_date_time_to_utc(now);
+  char tzo[8];
+  gint64 abs_s = offset_s < 0 ? -offset_s : offset_s;
+  g_snprintf(tzo, sizeof tzo, "%c%02d:%02d", offset_s < 0 ? '-' : '+', (int)(abs_s / 3600),
+             (int)(abs_s / 60 % 60));
+  g_autofree char *stamp = g_date_time_format(utc, "%Y-%m-%dT%H:%M:%SZ");
+  g_date_time_unref(utc);
+  g_date_time_unref(now);
+  XmppNode *t = xmpp_node_new(XMPP_NS_TIME, "time");
+  xmpp_node_new_text_child(t, NULL, "tzo", tzo);
+  xmpp_node_new_text_child(t, NULL, "utc", stamp);
+  return reply_with(info, stanza, t);
+}
+
+/* XEP-0012 §4: seconds since the user's last activity (0 when active). */
+static XmppHandlerResult
+on_last(XmppStanza *stanza, gpointer data)
+{
+  XmppEntityInfo *info = data;
+  if (info->roster != NULL && !xmpp_router_is_from_self(info->router, stanza)) {
+    const XmppRosterItem *item =
+        stanza->from != NULL ? xmpp_roster_lookup(info->roster, stanza->from) : NULL;
+    if (item == NULL || (item->subscription != XMPP_ROSTER_SUBSCRIPTION_FROM &&
+                         item->subscription != XMPP_ROSTER_SUBSCRIPTION_BOTH)) {
+      XmppNode *reply = xmpp_stanza_error_new_reply(stanza, XMPP_STANZA_ERROR_FORBIDDEN);
+      xmpp_router_send(info->router, reply);
+      xmpp_node_free(reply);
+      return XMPP_HANDLER_CONSUMED;
+    }
+  }
+  gint64 seconds = 0;
+  gint64 since = info->idle_func != NULL ? info->idle_func(info->idle_data) : info->idle_since;
+  if (since > 0) {
+    GDateTime *now = now_local(info);
+    seconds = MAX(0, g_date_time_to_unix(now) - since);
+    g_date_time_unref(now);
+  }
+  char text[24];
+  g_snprintf(text, sizeof text, "%" G_GINT64_FORMAT, seconds);
+  XmppNode *q = xmpp_node_new(XMPP_NS_LAST_ACTIVITY, "query");
+  xmpp_node_set_attr(q, "seconds", text);
+  return reply_with(info, stanza, q);
+}
+
+/* ---- the object ---- */
 
 XmppEntityInfo *
 xmpp_entity_info_new(XmppRouter *router, const XmppHost *host, XmppDisco *disco)
 {
-  XmppEntityInfo *self = g_new0(XmppEntityInfo, 1);
-  self->router = router;
-  return self;
+  XmppEntityInfo *info = g_new0(XmppEntityInfo, 1);
+  info->router = router;
+  info->host = host;
+  info->handlers[0] = xmpp_router_add_handler(router, XMPP_STANZA_IQ, XMPP_NS_VERSION, "query",
+                                              on_version, info, NULL);
+  info->handlers[1] =
+      xmpp_router_add_handler(router, XMPP_STANZA_IQ, XMPP_NS_TIME, "time", on_time, info, NULL);
+  info->handlers[2] = xmpp_router_add_handler(router, XMPP_STANZA_IQ, XMPP_NS_LAST_ACTIVITY,
+                                              "query", on_last, info, NULL);
+  xmpp_disco_add_feature(disco, XMPP_NS_VERSION);
+  xmpp_disco_add_feature(disco, XMPP_NS_TIME);
+  xmpp_disco_add_feature(disco, XMPP_NS_LAST_ACTIVITY);
+  return info;
 }
 
 void
-xmpp_entity_info_free(XmppEntityInfo *self)
+xmpp_entity_info_free(XmppEntityInfo *info)
 {
-  g_free(self);
+  if (info == NULL)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS(info->handlers); i++)
+    xmpp_router_remove_handler(info->router, info->handlers[i]);
+  g_free(info->version);
+  g_free(info->os);
+  g_free(info);
+}
+
+void
+xmpp_entity_info_set_version(XmppEntityInfo *info, const char *version)
+{
+  g_free(info->version);
+  info->version = g_strdup(version);
+}
+
+void
+xmpp_entity_info_set_os(XmppEntityInfo *info, const char *os)
+{
+  g_free(info->os);
+  info->os = g_strdup(os);
+}
+
+void
+xmpp_entity_info_set_idle_since(XmppEntityInfo *info, gint64 since)
+{
+  info->idle_since = since;
+}
+
+void
+xmpp_entity_info_set_roster(XmppEntityInfo *info, XmppRoster *roster)
+{
+  info->roster = roster;
+}
+
+void
+xmpp_entity_info_set_idle_func(XmppEntityInfo *info, gint64 (*idle_since)(gpointer), gpointer data)
+{
+  info->idle_func = idle_since;
+  info->idle_data = data;
+}
+
+void
+xmpp_entity_info_set_clock(XmppEntityInfo *info, GDateTime *(*now)(gpointer), gpointer data)
+{
+  info->clock = now;
+  info->clock_data = data;
+}
+
+/* ---- queries ---- */
+
+typedef enum { QUERY_VERSION, QUERY_TIME, QUERY_LAST, QUERY_PING } QueryKind;
+
+typedef struct {
+  QueryKind kind;
+  union {
+    XmppVersionCallback version;
+    XmppTimeCallback time;
+    XmppLastCallback last;
+    XmppPingCallback ping;
+  } cb;
+  gpointer data;
+  GDestroyNotify destroy;
+  const XmppHost *host;
+  gint64 sent_us;
+} Query;
+
+static void
+query_free(gpointer data)
+{
+  Query *q = data;
+  if (q->destroy != NULL)
+    q->destroy(q->data);
+  g_free(q);
+}
+
+static void
+on_reply(const XmppStanza *reply, const GError *error, gpointer data)
+{
+  Query *q = data;
+  XmppNode *payload = error == NULL ? xmpp_stanza_get_payload(reply) : NULL;
+  g_autoptr(GError) bad = NULL;
+  gpointer model = NULL;
+  switch (q->kind) {
+    case QUERY_VERSION:
+      model = payload ? xmpp_software_version_parse(payload) : NULL;
+      break;
+    case QUERY_TIME:
+      model = payload ? xmpp_entity_time_parse(payload) : NULL;
+      break;
+    case QUERY_LAST:
+      model = payload ? xmpp_last_activity_parse(payload) : NULL;
+      break;
+    case QUERY_PING:
+      q->cb.ping(xmpp_host_now(q->host) - q->sent_us, error, q->data);
+      return;
+  }
+  if (error == NULL && model == NULL)
+    error = bad = g_error_new(XMPP_STANZA_ERROR, XMPP_STANZA_ERROR_BAD_REQUEST, "malformed answer");
+  switch (q->kind) {
+    case QUERY_VERSION:
+      q->cb.version(model, error, q->data);
+      xmpp_software_version_free(model);
+      break;
+    case QUERY_TIME:
+      q->cb.time(model, error, q->data);
+      xmpp_entity_time_free(model);
+      break;
+    default:
+      q->cb.last(model, error, q->data);
+      xmpp_last_activity_free(model);
+      break;
+  }
+}
+
+static Query *
+new_query(XmppEntityInfo *info, QueryKind kind, gpointer data, GDestroyNotify destroy)
+{
+  Query *q = g_new0(Query, 1);
+  q->kind = kind;
+  q->data = data;
+  q->destroy = destroy;
+  q->host = info->host;
+  return q;
+}
+
+static void
+send_query(XmppEntityInfo *info, const char *jid, const char *ns, const char *name, Query *q)
+{
+  XmppNode *iq = xmpp_stanza_new_iq("get", jid, NULL);
+  xmpp_node_new_child(iq, ns, name);
+  q->sent_us = xmpp_host_now(info->host);
+  xmpp_router_send_iq(info->router, iq, 0, on_reply, q, query_free);
+}
+
+void
+xmpp_entity_info_query_version(XmppEntityInfo *info, const char *jid, XmppVersionCallback cb,
+                               gpointer data, GDestroyNotify destroy)
+{
+  g_return_if_fail(info != NULL && jid != NULL && cb != NULL);
+  Query *q = new_query(info, QUERY_VERSION, data, destroy);
+  q->cb.version = cb;
+  send_query(info, jid, XMPP_NS_VERSION, "query", q);
+}
+
+void
+xmpp_entity_info_query_time(XmppEntityInfo *info, const char *jid, XmppTimeCallback cb,
+                            gpointer data, GDestroyNotify destroy)
+{
+  g_return_if_fail(info != NULL && jid != NULL && cb != NULL);
+  Query *q = new_query(info, QUERY_TIME, data, destroy);
+  q->cb.time = cb;
+  send_query(info, jid, XMPP_NS_TIME, "time", q);
+}
+
+void
+xmpp_entity_info_query_last(XmppEntityInfo *info, const char *jid, XmppLastCallback cb,
+                            gpointer data, GDestroyNotify destroy)
+{
+  g_return_if_fail(info != NULL && jid != NULL && cb != NULL);
+  Query *q = new_query(info, QUERY_LAST, data, destroy);
+  q->cb.last = cb;
+  send_query(info, jid, XMPP_NS_LAST_ACTIVITY, "query", q);
+}
+
+void
+xmpp_entity_info_ping(XmppEntityInfo *info, const char *jid, XmppPingCallback cb, gpointer data,
+                      GDestroyNotify destroy)
+{
+  g_return_if_fail(info != NULL && jid != NULL && cb != NULL);
+  Query *q = new_query(info, QUERY_PING, data, destroy);
+  q->cb.ping = cb;
+  send_query(info, jid, XMPP_NS_PING, "ping", q);
 }

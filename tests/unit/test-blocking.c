@@ -1,0 +1,337 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Tests of XmppBlocking (XEP-0191): list and push parsing with limits, builders, discovery and
+ * fetch, pushes from our own server only (T34), unblock-all and requests. */
+#include <string.h>
+
+#include "fake-host.h"
+#include "parse-helper.h"
+#include "router/stanza-error.h"
+#include "services/blocking.h"
+
+typedef struct {
+  FakeHost *fake;
+  XmppRouter *router;
+  XmppBlocking *blocking;
+  GPtrArray *sent; /* XmppNode* copies of what the router sent */
+  GString *events;
+} Fixture;
+
+static void
+capture_send(gpointer data, const XmppNode *node)
+{
+  Fixture *f = data;
+  g_ptr_array_add(f->sent, xmpp_node_copy(node));
+}
+
+static void
+ev_supported(gpointer data, gboolean supported)
+{
+  g_string_append_printf(((Fixture *)data)->events, "supported:%d ", supported);
+}
+
+static void
+ev_list(gpointer data, const GPtrArray *jids)
+{
+  Fixture *f = data;
+  g_string_append(f->events, "list:");
+  for (guint i = 0; i < jids->len; i++)
+    g_string_append_printf(f->events, "%s%s", i > 0 ? "," : "", (char *)jids->pdata[i]);
+  g_string_append_c(f->events, ' ');
+}
+
+static void
+ev_blocked(gpointer data, const char *jid)
+{
+  g_string_append_printf(((Fixture *)data)->events, "blocked:%s ", jid);
+}
+
+static void
+ev_unblocked(gpointer data, const char *jid)
+{
+  g_string_append_printf(((Fixture *)data)->events, "unblocked:%s ", jid);
+}
+
+static void
+ev_unblocked_all(gpointer data)
+{
+  g_string_append(((Fixture *)data)->events, "unblocked-all ");
+}
+
+static const XmppBlockingEvents events = {
+    .supported = ev_supported,
+    .list = ev_list,
+    .blocked = ev_blocked,
+    .unblocked = ev_unblocked,
+    .unblocked_all = ev_unblocked_all,
+};
+
+static void
+setup(Fixture *f, gconstpointer data)
+{
+  f->fake = fake_host_new();
+  f->sent = g_ptr_array_new_with_free_func((GDestroyNotify)xmpp_node_free);
+  f->events = g_string_new(NULL);
+  f->router = xmpp_router_new(&f->fake->host, capture_send, f);
+  g_autoptr(XmppJid) me = xmpp_jid_parse("juliet@example.test/balcony", NULL);
+  xmpp_router_set_own_jid(f->router, me);
+  f->blocking = xmpp_blocking_new(f->router, &f->fake->host, NULL);
+  xmpp_blocking_set_events(f->blocking, &events, f);
+}
+
+static void
+teardown(Fixture *f, gconstpointer data)
+{
+  xmpp_blocking_free(f->blocking);
+  xmpp_router_free(f->router);
+  g_ptr_array_unref(f->sent);
+  g_string_free(f->events, TRUE);
+  fake_host_free(f->fake);
+}
+
+static void
+feed(Fixture *f, const char *xml)
+{
+  xmpp_router_dispatch(f->router, test_parse_element(xml));
+}
+
+/* The last stanza sent, borrowed. */
+static XmppNode *
+last_sent(Fixture *f)
+{
+  g_assert_cmpuint(f->sent->len, >, 0);
+  return f->sent->pdata[f->sent->len - 1];
+}
+
+/* Discovery says yes and the list comes back with the given items. */
+static void
+start_supported(Fixture *f, const char *items)
+{
+  xmpp_blocking_start(f->blocking);
+  XmppNode *disco = last_sent(f);
+  g_assert_cmpstr(xmpp_node_get_attr(disco, "to"), ==, "example.test");
+  g_autofree char *reply = g_strdup_printf(
+      "<iq type='result' from='example.test' id='%s'><query "
+      "xmlns='http://jabber.org/protocol/disco#info'><feature var='urn:xmpp:blocking'/>"
+      "</query></iq>",
+      xmpp_node_get_attr(disco, "id"));
+  feed(f, reply);
+  XmppNode *get = last_sent(f);
+  g_assert_nonnull(xmpp_node_get_child(get, XMPP_NS_BLOCKING, "blocklist"));
+  g_assert_cmpstr(xmpp_node_get_attr(get, "type"), ==, "get");
+  g_autofree char *list = g_strdup_printf(
+      "<iq type='result' id='%s'><blocklist xmlns='urn:xmpp:blocking'>%s</blocklist></iq>",
+      xmpp_node_get_attr(get, "id"), items);
+  feed(f, list);
+}
+
+static void
+test_parse_list(void)
+{
+  g_autoptr(XmppNode) node = test_parse_element(
+      "<blocklist xmlns='urn:xmpp:blocking'><item jid='Romeo@Example.NET'/>"
+      "<item jid='evil.test'/><item jid='romeo@example.net'/><item/><item jid='a@@b'/>"
+      "<item jid='iago@shakespeare.lit/Phone'/></blocklist>");
+  g_autoptr(XmppBlockingItems) items = xmpp_blocking_items_parse(node);
+  g_assert_nonnull(items);
+  g_assert_cmpint(items->kind, ==, XMPP_BLOCKING_LIST);
+  g_assert_cmpuint(items->jids->len, ==, 3);
+  g_assert_cmpstr(items->jids->pdata[0], ==, "romeo@example.net");
+  g_assert_cmpstr(items->jids->pdata[1], ==, "evil.test");
+  g_assert_cmpstr(items->jids->pdata[2], ==, "iago@shakespeare.lit/Phone");
+  g_assert_cmpuint(items->n_dropped, ==, 3); /* duplicate, missing jid, invalid jid */
+}
+
+static void
+test_parse_kinds(void)
+{
+  g_autoptr(XmppNode) block =
+      test_parse_element("<block xmlns='urn:xmpp:blocking'><item jid='a@b.test'/></block>");
+  g_autoptr(XmppBlockingItems) b = xmpp_blocking_items_parse(block);
+  g_assert_cmpint(b->kind, ==, XMPP_BLOCKING_BLOCK);
+  g_autoptr(XmppNode) unblock = test_parse_element("<unblock xmlns='urn:xmpp:blocking'/>");
+  g_autoptr(XmppBlockingItems) u = xmpp_blocking_items_parse(unblock);
+  g_assert_cmpint(u->kind, ==, XMPP_BLOCKING_UNBLOCK);
+  g_assert_cmpuint(u->jids->len, ==, 0);
+  /* Rejections: another namespace, another element. */
+  g_autoptr(XmppNode) other = test_parse_element("<block xmlns='urn:xmpp:other'/>");
+  g_assert_null(xmpp_blocking_items_parse(other));
+  g_autoptr(XmppNode) name = test_parse_element("<list xmlns='urn:xmpp:blocking'/>");
+  g_assert_null(xmpp_blocking_items_parse(name));
+  g_assert_null(xmpp_blocking_items_parse(NULL));
+}
+
+static void
+test_parse_limit(void)
+{
+  GString *xml = g_string_new("<blocklist xmlns='urn:xmpp:blocking'>");
+  for (guint i = 0; i < XMPP_BLOCKING_MAX_ITEMS + 5; i++)
+    g_string_append_printf(xml, "<item jid='u%u@example.test'/>", i);
+  g_string_append(xml, "</blocklist>");
+  g_autoptr(XmppNode) node = test_parse_element(xml->str);
+  g_string_free(xml, TRUE);
+  g_autoptr(XmppBlockingItems) items = xmpp_blocking_items_parse(node);
+  g_assert_cmpuint(items->jids->len, ==, XMPP_BLOCKING_MAX_ITEMS);
+  g_assert_cmpuint(items->n_dropped, ==, 5);
+}
+
+static void
+test_build(void)
+{
+  const char *jids[] = {"romeo@example.net", "evil.test", NULL};
+  g_autoptr(XmppNode) block = xmpp_blocking_build(TRUE, jids);
+  g_autoptr(XmppNode) expected = test_parse_element(
+      "<block xmlns='urn:xmpp:blocking'><item jid='romeo@example.net'/><item jid='evil.test'/>"
+      "</block>");
+  g_assert_true(xmpp_node_equal(block, expected));
+  g_autoptr(XmppNode) all = xmpp_blocking_build(FALSE, NULL);
+  g_autoptr(XmppNode) expected_all = test_parse_element("<unblock xmlns='urn:xmpp:blocking'/>");
+  g_assert_true(xmpp_node_equal(all, expected_all));
+}
+
+static void
+test_fetch(Fixture *f, gconstpointer data)
+{
+  start_supported(f, "<item jid='romeo@example.net'/><item jid='iago@example.net'/>");
+  g_assert_cmpstr(f->events->str, ==, "supported:1 list:romeo@example.net,iago@example.net ");
+  g_assert_true(xmpp_blocking_is_supported(f->blocking));
+  g_assert_true(xmpp_blocking_is_blocked(f->blocking, "Romeo@Example.NET"));
+  g_assert_false(xmpp_blocking_is_blocked(f->blocking, "juliet@example.test"));
+  g_assert_cmpuint(xmpp_blocking_n_blocked(f->blocking), ==, 2);
+}
+
+static void
+test_unsupported(Fixture *f, gconstpointer data)
+{
+  xmpp_blocking_start(f->blocking);
+  XmppNode *disco = last_sent(f);
+  g_autofree char *reply = g_strdup_printf(
+      "<iq type='result' from='example.test' id='%s'><query "
+      "xmlns='http://jabber.org/protocol/disco#info'><feature var='urn:xmpp:ping'/></query></iq>",
+      xmpp_node_get_attr(disco, "id"));
+  guint before = f->sent->len;
+  feed(f, reply);
+  g_assert_cmpstr(f->events->str, ==, "supported:0 ");
+  g_assert_cmpuint(f->sent->len, ==, before); /* no list fetch */
+  g_assert_false(xmpp_blocking_block(f->blocking, "romeo@example.net"));
+  g_assert_nonnull(strstr(f->fake->log->str, "does not offer XEP-0191"));
+}
+
+/* T34 (RFC 6121 §2.1.6 applied to XEP-0191 pushes): a push from a third party is ignored. */
+static void
+test_push_spoofed(Fixture *f, gconstpointer data)
+{
+  start_supported(f, "");
+  g_string_truncate(f->events, 0);
+  feed(f, "<iq type='set' from='mallory@evil.test' id='p1'><unblock xmlns='urn:xmpp:blocking'/>"
+          "</iq>");
+  feed(f, "<iq type='set' from='example.test.evil.test' id='p2'><block "
+          "xmlns='urn:xmpp:blocking'><item jid='romeo@example.net'/></block></iq>");
+  g_assert_cmpstr(f->events->str, ==, "");
+  g_assert_cmpuint(xmpp_blocking_n_blocked(f->blocking), ==, 0);
+  XmppNode *reply = last_sent(f);
+  g_assert_cmpstr(xmpp_node_get_attr(reply, "type"), ==, "error");
+  g_assert_cmpstr(xmpp_node_get_attr(reply, "id"), ==, "p2");
+}
+
+/* Positive twin: pushes with no from, or from our bare or full JID, are applied and answered. */
+static void
+test_push_own(Fixture *f, gconstpointer data)
+{
+  start_supported(f, "<item jid='iago@example.net'/>");
+  g_string_truncate(f->events, 0);
+  feed(f, "<iq type='set' id='p1'><block xmlns='urn:xmpp:blocking'><item "
+          "jid='romeo@example.net'/></block></iq>");
+  XmppNode *reply = last_sent(f);
+  g_assert_cmpstr(xmpp_node_get_attr(reply, "type"), ==, "result");
+  g_assert_cmpstr(xmpp_node_get_attr(reply, "id"), ==, "p1");
+  feed(f, "<iq type='set' from='Juliet@example.test' id='p2'><unblock "
+          "xmlns='urn:xmpp:blocking'><item jid='iago@example.net'/></unblock></iq>");
+  feed(f, "<iq type='set' from='juliet@example.test/balcony' id='p3'><block "
+          "xmlns='urn:xmpp:blocking'><item jid='evil.test'/></block></iq>");
+  g_assert_cmpstr(f->events->str, ==,
+                  "blocked:romeo@example.net unblocked:iago@example.net blocked:evil.test ");
+  g_assert_true(xmpp_blocking_is_blocked(f->blocking, "romeo@example.net"));
+  g_assert_false(xmpp_blocking_is_blocked(f->blocking, "iago@example.net"));
+  /* §3.5: unblock everyone. */
+  feed(f, "<iq type='set' id='p4'><unblock xmlns='urn:xmpp:blocking'/></iq>");
+  g_assert_nonnull(strstr(f->events->str, "unblocked-all"));
+  g_assert_cmpuint(xmpp_blocking_n_blocked(f->blocking), ==, 0);
+}
+
+static void
+test_push_bad(Fixture *f, gconstpointer data)
+{
+  start_supported(f, "");
+  g_string_truncate(f->events, 0);
+  /* A block without items, and a <blocklist/> set: bad requests that change nothing. */
+  feed(f, "<iq type='set' id='b1'><block xmlns='urn:xmpp:blocking'/></iq>");
+  g_assert_nonnull(xmpp_node_get_child(last_sent(f), NULL, "error"));
+  feed(f, "<iq type='set' id='b2'><blocklist xmlns='urn:xmpp:blocking'><item "
+          "jid='a@b.test'/></blocklist></iq>");
+  g_assert_nonnull(xmpp_node_get_child(last_sent(f), NULL, "error"));
+  /* An unblock whose only item is invalid is not "unblock everyone". */
+  feed(f, "<iq type='set' id='b3'><unblock xmlns='urn:xmpp:blocking'><item jid='@@'/></unblock>"
+          "</iq>");
+  g_assert_cmpstr(f->events->str, ==, "");
+}
+
+static void
+test_requests(Fixture *f, gconstpointer data)
+{
+  start_supported(f, "");
+  g_assert_true(xmpp_blocking_block(f->blocking, "Romeo@Example.NET"));
+  XmppNode *iq = last_sent(f);
+  g_assert_cmpstr(xmpp_node_get_attr(iq, "type"), ==, "set");
+  g_autoptr(XmppNode) expected = test_parse_element(
+      "<block xmlns='urn:xmpp:blocking'><item jid='romeo@example.net'/></block>");
+  g_assert_true(xmpp_node_equal(xmpp_node_first_element(iq), expected));
+  g_assert_false(xmpp_blocking_block(f->blocking, "bad@@jid"));
+  g_assert_true(xmpp_blocking_unblock(f->blocking, NULL));
+  g_autoptr(XmppNode) all = test_parse_element("<unblock xmlns='urn:xmpp:blocking'/>");
+  g_assert_true(xmpp_node_equal(xmpp_node_first_element(last_sent(f)), all));
+  /* An error reply is logged, and the list is unchanged (only pushes change it). */
+  g_autofree char *err =
+      g_strdup_printf("<iq type='error' id='%s'><error type='cancel'><not-allowed "
+                      "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
+                      xmpp_node_get_attr(last_sent(f), "id"));
+  feed(f, err);
+  g_assert_nonnull(strstr(f->fake->log->str, "request refused"));
+}
+
+/* Requests still pending when the module goes end safely (the router outlives it). */
+static void
+test_free_with_pending(void)
+{
+  FakeHost *fake = fake_host_new();
+  GPtrArray *sent = g_ptr_array_new_with_free_func((GDestroyNotify)xmpp_node_free);
+  Fixture f = {.sent = sent};
+  XmppRouter *router = xmpp_router_new(&fake->host, capture_send, &f);
+  g_autoptr(XmppJid) me = xmpp_jid_parse("juliet@example.test/balcony", NULL);
+  xmpp_router_set_own_jid(router, me);
+  XmppBlocking *blocking = xmpp_blocking_new(router, &fake->host, NULL);
+  xmpp_blocking_start(blocking);
+  g_assert_cmpuint(xmpp_router_n_pending(router), ==, 1);
+  xmpp_blocking_free(blocking);
+  xmpp_router_free(router); /* ends the disco request: the callback sees the module is gone */
+  g_ptr_array_unref(sent);
+  fake_host_free(fake);
+}
+
+int
+main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/blocking/parse/list", test_parse_list);
+  g_test_add_func("/blocking/parse/kinds", test_parse_kinds);
+  g_test_add_func("/blocking/parse/limit", test_parse_limit);
+  g_test_add_func("/blocking/build", test_build);
+  g_test_add("/blocking/fetch", Fixture, NULL, setup, test_fetch, teardown);
+  g_test_add("/blocking/unsupported", Fixture, NULL, setup, test_unsupported, teardown);
+  g_test_add("/blocking/push/T34_spoofed_push_ignored", Fixture, NULL, setup, test_push_spoofed,
+             teardown);
+  g_test_add("/blocking/push/T34_own_push_applied", Fixture, NULL, setup, test_push_own, teardown);
+  g_test_add("/blocking/push/bad_request", Fixture, NULL, setup, test_push_bad, teardown);
+  g_test_add("/blocking/requests", Fixture, NULL, setup, test_requests, teardown);
+  g_test_add_func("/blocking/free_with_pending", test_free_with_pending);
+  return g_test_run();
+}
