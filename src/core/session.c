@@ -376,7 +376,8 @@ xmpp_session_new(const XmppSessionConfig *config, const XmppHost *host,
   session->entity_info = xmpp_entity_info_new(session->router, &session->host, session->disco);
   session->pep = xmpp_pep_new(session->router, &session->host, session->disco);
   session->vcards = xmpp_vcards_new(session->router, &session->host, session->disco);
-  session->avatars = xmpp_avatars_new(session->router, &session->host, session->disco, session->pep, session->vcards);
+  session->avatars = xmpp_avatars_new(session->router, &session->host, session->disco, session->pep,
+                                      session->vcards);
   session->registration = xmpp_registration_new(session->router, &session->host);
   session->adhoc = xmpp_adhoc_new(session->router, &session->host, session->disco);
   session->search = xmpp_search_new(session->router, &session->host, session->disco);

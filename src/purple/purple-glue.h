@@ -136,15 +136,17 @@ void xmpp_purple_im_register(PurplePluginProtocolInfo *info);
 void xmpp_purple_im_start(XmppPurpleConn *conn);
 void xmpp_purple_im_stop(XmppPurpleConn *conn);
 
-/* purple-info.c: Get Info, /ping, caps cache (XEP-0030/0115/0092/0202/0012). _actions appends this area's account actions (PurplePluginAction*);
- * _buddy_menu appends this area's items to a buddy's menu (PurpleMenuAction*). */
+/* purple-info.c: Get Info, /ping, caps cache (XEP-0030/0115/0092/0202/0012). _actions appends this
+ * area's account actions (PurplePluginAction*); _buddy_menu appends this area's items to a buddy's
+ * menu (PurpleMenuAction*). */
 void xmpp_purple_info_register(PurplePluginProtocolInfo *info);
 void xmpp_purple_info_start(XmppPurpleConn *conn);
 void xmpp_purple_info_stop(XmppPurpleConn *conn);
 GList *xmpp_purple_info_actions(GList *actions);
 GList *xmpp_purple_info_buddy_menu(PurpleBlistNode *node, GList *menu);
-/* purple-profile.c: our vCard, contacts' vCards and avatars (XEP-0054/0084/0153). _actions appends this area's account actions (PurplePluginAction*);
- * _buddy_menu appends this area's items to a buddy's menu (PurpleMenuAction*). */
+/* purple-profile.c: our vCard, contacts' vCards and avatars (XEP-0054/0084/0153). _actions appends
+ * this area's account actions (PurplePluginAction*); _buddy_menu appends this area's items to a
+ * buddy's menu (PurpleMenuAction*). */
 void xmpp_purple_profile_register(PurplePluginProtocolInfo *info);
 void xmpp_purple_profile_start(XmppPurpleConn *conn);
 void xmpp_purple_profile_stop(XmppPurpleConn *conn);
@@ -152,8 +154,10 @@ GList *xmpp_purple_profile_actions(GList *actions);
 GList *xmpp_purple_profile_buddy_menu(PurpleBlistNode *node, GList *menu);
 /* Appends a contact's vCard fields (escaped: T50) to a Get Info window (used by purple-info.c). */
 void xmpp_purple_profile_append_vcard(PurpleNotifyUserInfo *info, const XmppVcard *vcard);
-/* purple-account-services.c: registration, password change, data forms, ad-hoc commands, user search (XEP-0077/0004/0050/0055). _actions appends this area's account actions (PurplePluginAction*);
- * _buddy_menu appends this area's items to a buddy's menu (PurpleMenuAction*). */
+/* purple-account-services.c: registration, password change, data forms, ad-hoc commands, user
+ * search (XEP-0077/0004/0050/0055). _actions appends this area's account actions
+ * (PurplePluginAction*); _buddy_menu appends this area's items to a buddy's menu
+ * (PurpleMenuAction*). */
 void xmpp_purple_accountsvc_register(PurplePluginProtocolInfo *info);
 void xmpp_purple_accountsvc_start(XmppPurpleConn *conn);
 void xmpp_purple_accountsvc_stop(XmppPurpleConn *conn);
@@ -161,8 +165,9 @@ GList *xmpp_purple_accountsvc_actions(GList *actions);
 GList *xmpp_purple_accountsvc_buddy_menu(PurpleBlistNode *node, GList *menu);
 /* A register_only connection's stream is up: ask for the form (the registration_ready event). */
 void xmpp_purple_accountsvc_registration_ready(XmppPurpleConn *conn);
-/* purple-privacy.c: blocking, attention, mood, nickname, tune (XEP-0191/0224/0107/0172/0118). _actions appends this area's account actions (PurplePluginAction*);
- * _buddy_menu appends this area's items to a buddy's menu (PurpleMenuAction*). */
+/* purple-privacy.c: blocking, attention, mood, nickname, tune (XEP-0191/0224/0107/0172/0118).
+ * _actions appends this area's account actions (PurplePluginAction*); _buddy_menu appends this
+ * area's items to a buddy's menu (PurpleMenuAction*). */
 void xmpp_purple_privacy_register(PurplePluginProtocolInfo *info);
 void xmpp_purple_privacy_start(XmppPurpleConn *conn);
 void xmpp_purple_privacy_stop(XmppPurpleConn *conn);

@@ -228,7 +228,8 @@ request_fields(const char *title, const char *primary, const char *secondary,
 {
   if (harness_profile_fill_fields(fields)) /* set-vcard (harness-profile.c) */
     return harness_answer_fields_ok(fields, ok_cb, user_data);
-  void *answered = harness_accountsvc_fields(title, fields, ok_cb, user_data);
+  void *answered =
+      harness_accountsvc_fields(title, primary, secondary, fields, ok_cb, cancel_cb, user_data);
   if (answered != NULL)
     return answered;
   emit("request", "kind", S, "fields", "title", S, title, "primary", S, primary, "secondary", S,
@@ -532,30 +533,41 @@ harness_info_command(PurpleAccount *account, const char *line)
 
 /* Fields requests are cancelled unless a command asked to answer them: then the defaults are
  * submitted, and in each choice the first label containing the pick (case-insensitive) is
- * selected. */
+ * selected. Either way a "request" event lists the choices. */
 static gboolean accountsvc_answer;
 static char *accountsvc_pick;
 
 typedef struct {
-  Answer *a; /* the ui handle (freed by close_request) */
-  GCallback ok;
+  Answer *a;    /* the ui handle (freed by close_request) */
+  GCallback ok; /* the ok or the cancel callback */
   void *user_data;
-  PurpleRequestFields *fields;
+  PurpleRequestFields *fields; /* the UI owns them: destroyed with this */
 } FieldsOk;
+
+static void
+fields_answer_free(gpointer data)
+{
+  FieldsOk *f = data;
+  purple_request_fields_destroy(f->fields);
+  g_free(f);
+}
 
 static gboolean
 fields_ok_idle(gpointer data)
 {
   FieldsOk *f = data;
   f->a->idle = 0;
-  ((PurpleRequestFieldsCb)f->ok)(f->user_data, f->fields);
+  if (f->ok != NULL)
+    ((PurpleRequestFieldsCb)f->ok)(f->user_data, f->fields);
   purple_request_close(PURPLE_REQUEST_FIELDS, f->a);
   return G_SOURCE_REMOVE;
 }
 
-/* Called first by request_fields: NULL when the request is to be cancelled as usual. */
+/* Called first by request_fields; answers every fields request (cancel unless a command asked
+ * for answers) and destroys the fields afterwards, as a real UI does. */
 void *
-harness_accountsvc_fields(const char *title, PurpleRequestFields *fields, GCallback ok_cb,
+harness_accountsvc_fields(const char *title, const char *primary, const char *secondary,
+                          PurpleRequestFields *fields, GCallback ok_cb, GCallback cancel_cb,
                           void *user_data)
 {
   GString *choices = g_string_new(NULL);
@@ -577,19 +589,18 @@ harness_accountsvc_fields(const char *title, PurpleRequestFields *fields, GCallb
         purple_request_field_choice_set_value(field, chosen);
     }
   g_free(pick);
-  emit("request", "kind", S, "fields", "title", S, title, "choices", S, choices->str, "answer", S,
-       accountsvc_answer ? "ok" : "cancel", (char *)NULL);
+  emit("request", "kind", S, "fields", "title", S, title, "primary", S, primary, "secondary", S,
+       secondary, "choices", S, choices->str, "answer", S, accountsvc_answer ? "ok" : "cancel",
+       (char *)NULL);
   g_string_free(choices, TRUE);
-  if (!accountsvc_answer)
-    return NULL;
   Answer *a = g_new0(Answer, 1);
   a->type = PURPLE_REQUEST_FIELDS;
   FieldsOk *f = g_new0(FieldsOk, 1);
   f->a = a;
-  f->ok = ok_cb;
+  f->ok = accountsvc_answer ? ok_cb : cancel_cb;
   f->user_data = user_data;
   f->fields = fields;
-  a->idle = g_idle_add_full(G_PRIORITY_DEFAULT_IDLE, fields_ok_idle, f, g_free);
+  a->idle = g_idle_add_full(G_PRIORITY_DEFAULT_IDLE, fields_ok_idle, f, fields_answer_free);
   return a;
 }
 
@@ -674,6 +685,6 @@ harness_answer_fields_ok(PurpleRequestFields *fields, GCallback ok_cb, void *use
   f->ok = ok_cb;
   f->user_data = user_data;
   f->fields = fields;
-  a->idle = g_idle_add_full(G_PRIORITY_DEFAULT_IDLE, fields_ok_idle, f, g_free);
+  a->idle = g_idle_add_full(G_PRIORITY_DEFAULT_IDLE, fields_ok_idle, f, fields_answer_free);
   return a;
 }

@@ -32,10 +32,11 @@ gboolean harness_privacy_command(PurpleAccount *account, const char *line);
 void harness_info_init(void);
 gboolean harness_info_command(PurpleAccount *account, const char *line);
 
-/* Account services (harness-ui.c): fields requests answered with their defaults when asked
- * (returns the ui handle, or NULL to cancel as usual); --register; change-password,
+/* Account services (harness-ui.c): every fields request is answered here (defaults submitted
+ * when a command asked, else cancelled); returns the ui handle; --register; change-password,
  * dump-password, adhoc-list, adhoc-run. */
-void *harness_accountsvc_fields(const char *title, PurpleRequestFields *fields, GCallback ok_cb,
+void *harness_accountsvc_fields(const char *title, const char *primary, const char *secondary,
+                                PurpleRequestFields *fields, GCallback ok_cb, GCallback cancel_cb,
                                 void *user_data);
 void harness_register(PurpleAccount *account);
 gboolean harness_accountsvc_command(PurpleAccount *account, const char *line);

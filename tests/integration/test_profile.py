@@ -184,6 +184,7 @@ class ProfileCase(unittest.TestCase):
                 if proc.poll() is None:
                     proc.kill()
                     proc.wait()
+                proc.stdin.close()
         events = []
         with open(out_path) as f:
             for line in f:

@@ -95,6 +95,10 @@ class Peer(slixmpp.ClientXMPP):
                                       "node": caps.get("node"), "ver": caps.get("ver")})
             node = "%s#%s" % (caps.get("node"), caps.get("ver"))
             asyncio.ensure_future(self.ask_disco_info(pres["from"], node))
+        want = self.args.wait_presence
+        if want and pres["from"].bare == want and pres["type"] in (
+                "available", "chat", "away", "xa", "dnd"):
+            self.finish(0, "presence seen")
 
     async def ask_disco_info(self, jid, node):
         try:
@@ -109,10 +113,6 @@ class Peer(slixmpp.ClientXMPP):
                                    "features": list(query["features"]),
                                    "forms": len(query.xml.findall("{jabber:x:data}x"))})
         self.finish(0, "disco#info answered")
-        want = self.args.wait_presence
-        if want and pres["from"].bare == want and pres["type"] in (
-                "available", "chat", "away", "xa", "dnd"):
-            self.finish(0, "presence seen")
 
     def on_message(self, msg):
         emit(event="message", **{"from": str(msg["from"]), "type": msg["type"],

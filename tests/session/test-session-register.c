@@ -213,6 +213,65 @@ test_register_opportunistic_plain(Fixture *f, gconstpointer data)
   script_free(s);
 }
 
+typedef struct {
+  guint ready, registration_ready, closed;
+  gboolean closed_clean;
+} Counts;
+
+static void
+count_ready(gpointer data, const XmppJid *jid)
+{
+  ((Counts *)data)->ready++;
+}
+
+static void
+count_registration_ready(gpointer data)
+{
+  ((Counts *)data)->registration_ready++;
+}
+
+static void
+count_closed(gpointer data, const GError *error)
+{
+  Counts *c = data;
+  c->closed++;
+  c->closed_clean = error == NULL;
+}
+
+/* The registration_ready event itself (the script server's events leave it NULL, which the
+ * tests above show is safe): emitted once, instead of SASL, and the session closes cleanly. */
+static void
+test_registration_ready_event(Fixture *f, gconstpointer data)
+{
+  FakeHost *fake = fake_host_new();
+  Counts counts = {0};
+  XmppSessionEvents events = {
+      .ready = count_ready,
+      .closed = count_closed,
+      .registration_ready = count_registration_ready,
+  };
+  XmppSessionConfig config = register_config(f);
+  config.tls_policy = XMPP_TLS_POLICY_OPPORTUNISTIC;
+  g_autoptr(GError) error = NULL;
+  XmppSession *session = xmpp_session_new(&config, &fake->host, &events, &counts, &error);
+  g_assert_no_error(error);
+  xmpp_session_connect_transport(session, XMPP_TRANSPORT_TCP);
+  g_free(fake_host_take_output(fake));
+  static const char server[] =
+      SCRIPT_STREAM_HEADER "<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
+                           "<mechanism>PLAIN</mechanism></mechanisms></stream:features>";
+  xmpp_session_feed(session, (const guint8 *)server, sizeof server - 1);
+  g_assert_cmpuint(counts.registration_ready, ==, 1);
+  g_assert_cmpuint(counts.ready, ==, 0);
+  g_autofree char *out = fake_host_take_output(fake);
+  g_assert_null(strstr(out, "<auth")); /* no SASL at all */
+  xmpp_session_close(session);
+  g_assert_cmpuint(counts.closed, ==, 1);
+  g_assert_true(counts.closed_clean);
+  xmpp_session_free(session);
+  fake_host_free(fake);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -225,5 +284,7 @@ main(int argc, char **argv)
              test_T13_register_requires_tls, fixture_teardown);
   g_test_add("/session/register/opportunistic_plain", Fixture, NULL, fixture_setup,
              test_register_opportunistic_plain, fixture_teardown);
+  g_test_add("/session/register/registration_ready_event", Fixture, NULL, fixture_setup,
+             test_registration_ready_event, fixture_teardown);
   return g_test_run();
 }

@@ -25,13 +25,14 @@ struct _XmppPresence {
   gboolean server_invisible; /* the server hides us (XEP-0186 or the privacy list active) */
   gboolean privacy_list_set;
   gboolean have_own;
-  XmppOwnPresence own; /* last own presence sent; own.status owned */
+  XmppOwnPresence own;              /* last own presence sent; own.status owned */
   XmppNode *(*extension)(gpointer); /* xmpp_presence_set_own_extension */
   gpointer extension_data;
   struct {
     XmppNode *(*build)(gpointer);
     gpointer data;
-  } extras[XMPP_PRESENCE_MAX_OWN_EXTENSIONS]; /* xmpp_presence_add_own_extension; build NULL: free */
+  } extras[XMPP_PRESENCE_MAX_OWN_EXTENSIONS]; /* xmpp_presence_add_own_extension; build NULL: free
+                                               */
 };
 
 G_END_DECLS

@@ -147,10 +147,10 @@ void xmpp_presence_set_own_extension(XmppPresence *presence, XmppNode *(*build)(
 /* More such elements (e.g. XEP-0153 vcard-temp:x:update), added after the caps one, at most
  * XMPP_PRESENCE_MAX_OWN_EXTENSIONS (FALSE beyond); the same (build, data) is added once. */
 #define XMPP_PRESENCE_MAX_OWN_EXTENSIONS 4
-gboolean xmpp_presence_add_own_extension(XmppPresence *presence,
-                                         XmppNode *(*build)(gpointer data), gpointer data);
-void xmpp_presence_remove_own_extension(XmppPresence *presence,
-                                        XmppNode *(*build)(gpointer data), gpointer data);
+gboolean xmpp_presence_add_own_extension(XmppPresence *presence, XmppNode *(*build)(gpointer data),
+                                         gpointer data);
+void xmpp_presence_remove_own_extension(XmppPresence *presence, XmppNode *(*build)(gpointer data),
+                                        gpointer data);
 /* Sends our last presence again (an extension changed, e.g. our avatar hash); nothing before
  * the initial presence was sent. */
 void xmpp_presence_resend_own(XmppPresence *presence);
