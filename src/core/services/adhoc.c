@@ -3,6 +3,8 @@
  * the router. Nothing here answers incoming commands (T43). */
 #include "services/adhoc.h"
 
+#include "router/closure.h"
+
 #include <string.h>
 
 #include "router/stanza-error.h"
@@ -168,38 +170,13 @@ xmpp_adhoc_free(XmppAdhoc *self)
   g_free(self);
 }
 
-typedef struct {
-  gpointer cb;
-  gpointer user_data;
-  GDestroyNotify destroy;
-} Pending;
-
-static Pending *
-pending_new(gpointer cb, gpointer user_data, GDestroyNotify destroy)
-{
-  Pending *p = g_new0(Pending, 1);
-  p->cb = cb;
-  p->user_data = user_data;
-  p->destroy = destroy;
-  return p;
-}
-
-static void
-pending_free(gpointer data)
-{
-  Pending *p = data;
-  if (p->destroy != NULL)
-    p->destroy(p->user_data);
-  g_free(p);
-}
-
 static void
 list_reply(const XmppStanza *reply, const GError *error, gpointer data)
 {
-  Pending *p = data;
+  XmppClosure *p = data;
   g_autoptr(GPtrArray) list =
       reply != NULL && error == NULL ? xmpp_adhoc_parse_list(reply->node) : NULL;
-  ((XmppAdhocListCallback)p->cb)(list, error, p->user_data);
+  ((XmppAdhocListCallback)p->callback)(list, error, p->user_data);
 }
 
 static const char *
@@ -217,15 +194,15 @@ xmpp_adhoc_list(XmppAdhoc *self, const char *to, XmppAdhocListCallback cb, gpoin
   XmppNode *iq = xmpp_stanza_new_iq("get", target(self, to), NULL);
   XmppNode *q = xmpp_node_new_child(iq, XMPP_NS_DISCO_ITEMS, "query");
   xmpp_node_set_attr(q, "node", XMPP_NS_COMMANDS);
-  xmpp_router_send_iq(self->router, iq, 0, list_reply, pending_new(cb, user_data, destroy),
-                      pending_free);
+  xmpp_router_send_iq(self->router, iq, 0, list_reply, xmpp_closure_new(cb, user_data, destroy),
+                      xmpp_closure_free);
 }
 
 static void
 stage_reply(const XmppStanza *reply, const GError *error, gpointer data)
 {
-  Pending *p = data;
-  XmppAdhocStageCallback cb = (XmppAdhocStageCallback)p->cb;
+  XmppClosure *p = data;
+  XmppAdhocStageCallback cb = (XmppAdhocStageCallback)p->callback;
   if (error != NULL) {
     cb(NULL, error, p->user_data);
     return;
@@ -242,6 +219,6 @@ xmpp_adhoc_execute(XmppAdhoc *self, const char *to, const char *node, const char
 {
   g_return_if_fail(self != NULL && node != NULL && cb != NULL);
   XmppNode *iq = xmpp_adhoc_build_execute(target(self, to), node, sessionid, action, form);
-  xmpp_router_send_iq(self->router, iq, 0, stage_reply, pending_new(cb, user_data, destroy),
-                      pending_free);
+  xmpp_router_send_iq(self->router, iq, 0, stage_reply, xmpp_closure_new(cb, user_data, destroy),
+                      xmpp_closure_free);
 }

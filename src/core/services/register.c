@@ -3,6 +3,8 @@
  * router to the account's server. */
 #include "services/register.h"
 
+#include "router/closure.h"
+
 #include "router/stanza-error.h"
 
 struct _XmppRegistration {
@@ -136,31 +138,6 @@ xmpp_registration_free(XmppRegistration *self)
   g_free(self);
 }
 
-typedef struct {
-  gpointer cb;
-  gpointer user_data;
-  GDestroyNotify destroy;
-} Pending;
-
-static Pending *
-pending_new(gpointer cb, gpointer user_data, GDestroyNotify destroy)
-{
-  Pending *p = g_new0(Pending, 1);
-  p->cb = cb;
-  p->user_data = user_data;
-  p->destroy = destroy;
-  return p;
-}
-
-static void
-pending_free(gpointer data)
-{
-  Pending *p = data;
-  if (p->destroy != NULL)
-    p->destroy(p->user_data);
-  g_free(p);
-}
-
 static const char *
 server(XmppRegistration *self)
 {
@@ -171,8 +148,8 @@ server(XmppRegistration *self)
 static void
 form_reply(const XmppStanza *reply, const GError *error, gpointer data)
 {
-  Pending *p = data;
-  XmppRegisterFormCallback cb = (XmppRegisterFormCallback)p->cb;
+  XmppClosure *p = data;
+  XmppRegisterFormCallback cb = (XmppRegisterFormCallback)p->callback;
   if (error != NULL) {
     cb(NULL, error, p->user_data);
     return;
@@ -185,8 +162,8 @@ form_reply(const XmppStanza *reply, const GError *error, gpointer data)
 static void
 done_reply(const XmppStanza *reply, const GError *error, gpointer data)
 {
-  Pending *p = data;
-  ((XmppRegisterDoneCallback)p->cb)(error, p->user_data);
+  XmppClosure *p = data;
+  ((XmppRegisterDoneCallback)p->callback)(error, p->user_data);
 }
 
 void
@@ -195,15 +172,15 @@ xmpp_registration_fetch(XmppRegistration *self, XmppRegisterFormCallback cb, gpo
 {
   g_return_if_fail(self != NULL && cb != NULL);
   xmpp_router_send_iq(self->router, xmpp_register_build_get(server(self)), 0, form_reply,
-                      pending_new(cb, user_data, destroy), pending_free);
+                      xmpp_closure_new(cb, user_data, destroy), xmpp_closure_free);
 }
 
 static void
 send_done(XmppRegistration *self, XmppNode *iq, XmppRegisterDoneCallback cb, gpointer user_data,
           GDestroyNotify destroy)
 {
-  xmpp_router_send_iq(self->router, iq, 0, done_reply, pending_new(cb, user_data, destroy),
-                      pending_free);
+  xmpp_router_send_iq(self->router, iq, 0, done_reply, xmpp_closure_new(cb, user_data, destroy),
+                      xmpp_closure_free);
 }
 
 void
