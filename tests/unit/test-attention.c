@@ -3,24 +3,15 @@
  * PEP notifications of XEP-0107 mood, XEP-0172 nickname and XEP-0118 tune. */
 #include <string.h>
 
-#include "fake-host.h"
 #include "parse-helper.h"
+#include "router-fixture.h"
 #include "services/attention.h"
 
 typedef struct {
-  FakeHost *fake;
-  XmppRouter *router;
+  TestRouter *t;
   XmppExtras *extras;
-  GPtrArray *sent;
   GString *events;
 } Fixture;
-
-static void
-capture_send(gpointer data, const XmppNode *node)
-{
-  Fixture *f = data;
-  g_ptr_array_add(f->sent, xmpp_node_copy(node));
-}
 
 static void
 ev_attention(gpointer data, const XmppJid *from)
@@ -57,13 +48,9 @@ static const XmppExtrasEvents events = {
 static void
 setup(Fixture *f, gconstpointer data)
 {
-  f->fake = fake_host_new();
-  f->sent = g_ptr_array_new_with_free_func((GDestroyNotify)xmpp_node_free);
+  f->t = test_router_new("juliet@example.test/balcony");
   f->events = g_string_new(NULL);
-  f->router = xmpp_router_new(&f->fake->host, capture_send, f);
-  g_autoptr(XmppJid) me = xmpp_jid_parse("juliet@example.test/balcony", NULL);
-  xmpp_router_set_own_jid(f->router, me);
-  f->extras = xmpp_extras_new(f->router, &f->fake->host, NULL, NULL);
+  f->extras = xmpp_extras_new(f->t->router, &f->t->fake->host, NULL, NULL);
   xmpp_extras_set_events(f->extras, &events, f);
 }
 
@@ -71,16 +58,8 @@ static void
 teardown(Fixture *f, gconstpointer data)
 {
   xmpp_extras_free(f->extras);
-  xmpp_router_free(f->router);
-  g_ptr_array_unref(f->sent);
+  test_router_free(f->t);
   g_string_free(f->events, TRUE);
-  fake_host_free(f->fake);
-}
-
-static void
-feed(Fixture *f, const char *xml)
-{
-  xmpp_router_dispatch(f->router, test_parse_element(xml));
 }
 
 static void
@@ -114,16 +93,18 @@ test_is_request(void)
 static void
 test_receive(Fixture *f, gconstpointer data)
 {
-  feed(f, "<message from='romeo@example.net/orchard' type='headline'><attention "
-          "xmlns='urn:xmpp:attention:0'/></message>");
+  test_router_dispatch(f->t, "<message from='romeo@example.net/orchard' type='headline'><attention "
+                             "xmlns='urn:xmpp:attention:0'/></message>");
   g_assert_cmpstr(f->events->str, ==, "attention:romeo@example.net/orchard ");
   g_string_truncate(f->events, 0);
   /* Stale, errors and invalid senders do not buzz. */
-  feed(f, "<message from='romeo@example.net/orchard'><attention xmlns='urn:xmpp:attention:0'/>"
-          "<delay xmlns='urn:xmpp:delay' stamp='2002-09-10T23:08:25Z'/></message>");
-  feed(f, "<message from='romeo@example.net/orchard' type='error'><attention "
-          "xmlns='urn:xmpp:attention:0'/></message>");
-  feed(f, "<message from='@@bad'><attention xmlns='urn:xmpp:attention:0'/></message>");
+  test_router_dispatch(
+      f->t, "<message from='romeo@example.net/orchard'><attention xmlns='urn:xmpp:attention:0'/>"
+            "<delay xmlns='urn:xmpp:delay' stamp='2002-09-10T23:08:25Z'/></message>");
+  test_router_dispatch(f->t, "<message from='romeo@example.net/orchard' type='error'><attention "
+                             "xmlns='urn:xmpp:attention:0'/></message>");
+  test_router_dispatch(f->t,
+                       "<message from='@@bad'><attention xmlns='urn:xmpp:attention:0'/></message>");
   g_assert_cmpstr(f->events->str, ==, "");
 }
 
@@ -131,12 +112,12 @@ static void
 test_send(Fixture *f, gconstpointer data)
 {
   g_assert_true(xmpp_extras_send_attention(f->extras, "Romeo@Example.NET"));
-  g_assert_cmpuint(f->sent->len, ==, 1);
-  XmppNode *m = f->sent->pdata[0];
+  g_assert_cmpuint(f->t->sent->len, ==, 1);
+  XmppNode *m = f->t->sent->pdata[0];
   g_assert_cmpstr(xmpp_node_get_attr(m, "to"), ==, "romeo@example.net");
   g_assert_nonnull(xmpp_node_get_child(m, XMPP_NS_ATTENTION, "attention"));
   g_assert_false(xmpp_extras_send_attention(f->extras, "a@@b"));
-  g_assert_cmpuint(f->sent->len, ==, 1);
+  g_assert_cmpuint(f->t->sent->len, ==, 1);
 }
 
 static void

@@ -3,25 +3,16 @@
  * fetch, pushes from our own server only (T34), unblock-all and requests. */
 #include <string.h>
 
-#include "fake-host.h"
 #include "parse-helper.h"
+#include "router-fixture.h"
 #include "router/stanza-error.h"
 #include "services/blocking.h"
 
 typedef struct {
-  FakeHost *fake;
-  XmppRouter *router;
+  TestRouter *t;
   XmppBlocking *blocking;
-  GPtrArray *sent; /* XmppNode* copies of what the router sent */
   GString *events;
 } Fixture;
-
-static void
-capture_send(gpointer data, const XmppNode *node)
-{
-  Fixture *f = data;
-  g_ptr_array_add(f->sent, xmpp_node_copy(node));
-}
 
 static void
 ev_supported(gpointer data, gboolean supported)
@@ -68,13 +59,9 @@ static const XmppBlockingEvents events = {
 static void
 setup(Fixture *f, gconstpointer data)
 {
-  f->fake = fake_host_new();
-  f->sent = g_ptr_array_new_with_free_func((GDestroyNotify)xmpp_node_free);
+  f->t = test_router_new("juliet@example.test/balcony");
   f->events = g_string_new(NULL);
-  f->router = xmpp_router_new(&f->fake->host, capture_send, f);
-  g_autoptr(XmppJid) me = xmpp_jid_parse("juliet@example.test/balcony", NULL);
-  xmpp_router_set_own_jid(f->router, me);
-  f->blocking = xmpp_blocking_new(f->router, &f->fake->host, NULL);
+  f->blocking = xmpp_blocking_new(f->t->router, &f->t->fake->host, NULL);
   xmpp_blocking_set_events(f->blocking, &events, f);
 }
 
@@ -82,24 +69,8 @@ static void
 teardown(Fixture *f, gconstpointer data)
 {
   xmpp_blocking_free(f->blocking);
-  xmpp_router_free(f->router);
-  g_ptr_array_unref(f->sent);
+  test_router_free(f->t);
   g_string_free(f->events, TRUE);
-  fake_host_free(f->fake);
-}
-
-static void
-feed(Fixture *f, const char *xml)
-{
-  xmpp_router_dispatch(f->router, test_parse_element(xml));
-}
-
-/* The last stanza sent, borrowed. */
-static XmppNode *
-last_sent(Fixture *f)
-{
-  g_assert_cmpuint(f->sent->len, >, 0);
-  return f->sent->pdata[f->sent->len - 1];
 }
 
 /* Discovery says yes and the list comes back with the given items. */
@@ -107,21 +78,21 @@ static void
 start_supported(Fixture *f, const char *items)
 {
   xmpp_blocking_start(f->blocking);
-  XmppNode *disco = last_sent(f);
+  XmppNode *disco = test_router_last_sent(f->t);
   g_assert_cmpstr(xmpp_node_get_attr(disco, "to"), ==, "example.test");
   g_autofree char *reply = g_strdup_printf(
       "<iq type='result' from='example.test' id='%s'><query "
       "xmlns='http://jabber.org/protocol/disco#info'><feature var='urn:xmpp:blocking'/>"
       "</query></iq>",
       xmpp_node_get_attr(disco, "id"));
-  feed(f, reply);
-  XmppNode *get = last_sent(f);
+  test_router_dispatch(f->t, reply);
+  XmppNode *get = test_router_last_sent(f->t);
   g_assert_nonnull(xmpp_node_get_child(get, XMPP_NS_BLOCKING, "blocklist"));
   g_assert_cmpstr(xmpp_node_get_attr(get, "type"), ==, "get");
   g_autofree char *list = g_strdup_printf(
       "<iq type='result' id='%s'><blocklist xmlns='urn:xmpp:blocking'>%s</blocklist></iq>",
       xmpp_node_get_attr(get, "id"), items);
-  feed(f, list);
+  test_router_dispatch(f->t, list);
 }
 
 static void
@@ -203,17 +174,17 @@ static void
 test_unsupported(Fixture *f, gconstpointer data)
 {
   xmpp_blocking_start(f->blocking);
-  XmppNode *disco = last_sent(f);
+  XmppNode *disco = test_router_last_sent(f->t);
   g_autofree char *reply = g_strdup_printf(
       "<iq type='result' from='example.test' id='%s'><query "
       "xmlns='http://jabber.org/protocol/disco#info'><feature var='urn:xmpp:ping'/></query></iq>",
       xmpp_node_get_attr(disco, "id"));
-  guint before = f->sent->len;
-  feed(f, reply);
+  guint before = f->t->sent->len;
+  test_router_dispatch(f->t, reply);
   g_assert_cmpstr(f->events->str, ==, "supported:0 ");
-  g_assert_cmpuint(f->sent->len, ==, before); /* no list fetch */
+  g_assert_cmpuint(f->t->sent->len, ==, before); /* no list fetch */
   g_assert_false(xmpp_blocking_block(f->blocking, "romeo@example.net"));
-  g_assert_nonnull(strstr(f->fake->log->str, "does not offer XEP-0191"));
+  g_assert_nonnull(strstr(f->t->fake->log->str, "does not offer XEP-0191"));
 }
 
 /* T34 (RFC 6121 §2.1.6 applied to XEP-0191 pushes): a push from a third party is ignored. */
@@ -222,13 +193,15 @@ test_push_spoofed(Fixture *f, gconstpointer data)
 {
   start_supported(f, "");
   g_string_truncate(f->events, 0);
-  feed(f, "<iq type='set' from='mallory@evil.test' id='p1'><unblock xmlns='urn:xmpp:blocking'/>"
-          "</iq>");
-  feed(f, "<iq type='set' from='example.test.evil.test' id='p2'><block "
-          "xmlns='urn:xmpp:blocking'><item jid='romeo@example.net'/></block></iq>");
+  test_router_dispatch(
+      f->t, "<iq type='set' from='mallory@evil.test' id='p1'><unblock xmlns='urn:xmpp:blocking'/>"
+            "</iq>");
+  test_router_dispatch(f->t,
+                       "<iq type='set' from='example.test.evil.test' id='p2'><block "
+                       "xmlns='urn:xmpp:blocking'><item jid='romeo@example.net'/></block></iq>");
   g_assert_cmpstr(f->events->str, ==, "");
   g_assert_cmpuint(xmpp_blocking_n_blocked(f->blocking), ==, 0);
-  XmppNode *reply = last_sent(f);
+  XmppNode *reply = test_router_last_sent(f->t);
   g_assert_cmpstr(xmpp_node_get_attr(reply, "type"), ==, "error");
   g_assert_cmpstr(xmpp_node_get_attr(reply, "id"), ==, "p2");
 }
@@ -239,21 +212,22 @@ test_push_own(Fixture *f, gconstpointer data)
 {
   start_supported(f, "<item jid='iago@example.net'/>");
   g_string_truncate(f->events, 0);
-  feed(f, "<iq type='set' id='p1'><block xmlns='urn:xmpp:blocking'><item "
-          "jid='romeo@example.net'/></block></iq>");
-  XmppNode *reply = last_sent(f);
+  test_router_dispatch(f->t, "<iq type='set' id='p1'><block xmlns='urn:xmpp:blocking'><item "
+                             "jid='romeo@example.net'/></block></iq>");
+  XmppNode *reply = test_router_last_sent(f->t);
   g_assert_cmpstr(xmpp_node_get_attr(reply, "type"), ==, "result");
   g_assert_cmpstr(xmpp_node_get_attr(reply, "id"), ==, "p1");
-  feed(f, "<iq type='set' from='Juliet@example.test' id='p2'><unblock "
-          "xmlns='urn:xmpp:blocking'><item jid='iago@example.net'/></unblock></iq>");
-  feed(f, "<iq type='set' from='juliet@example.test/balcony' id='p3'><block "
-          "xmlns='urn:xmpp:blocking'><item jid='evil.test'/></block></iq>");
+  test_router_dispatch(f->t,
+                       "<iq type='set' from='Juliet@example.test' id='p2'><unblock "
+                       "xmlns='urn:xmpp:blocking'><item jid='iago@example.net'/></unblock></iq>");
+  test_router_dispatch(f->t, "<iq type='set' from='juliet@example.test/balcony' id='p3'><block "
+                             "xmlns='urn:xmpp:blocking'><item jid='evil.test'/></block></iq>");
   g_assert_cmpstr(f->events->str, ==,
                   "blocked:romeo@example.net unblocked:iago@example.net blocked:evil.test ");
   g_assert_true(xmpp_blocking_is_blocked(f->blocking, "romeo@example.net"));
   g_assert_false(xmpp_blocking_is_blocked(f->blocking, "iago@example.net"));
   /* §3.5: unblock everyone. */
-  feed(f, "<iq type='set' id='p4'><unblock xmlns='urn:xmpp:blocking'/></iq>");
+  test_router_dispatch(f->t, "<iq type='set' id='p4'><unblock xmlns='urn:xmpp:blocking'/></iq>");
   g_assert_nonnull(strstr(f->events->str, "unblocked-all"));
   g_assert_cmpuint(xmpp_blocking_n_blocked(f->blocking), ==, 0);
 }
@@ -264,14 +238,15 @@ test_push_bad(Fixture *f, gconstpointer data)
   start_supported(f, "");
   g_string_truncate(f->events, 0);
   /* A block without items, and a <blocklist/> set: bad requests that change nothing. */
-  feed(f, "<iq type='set' id='b1'><block xmlns='urn:xmpp:blocking'/></iq>");
-  g_assert_nonnull(xmpp_node_get_child(last_sent(f), NULL, "error"));
-  feed(f, "<iq type='set' id='b2'><blocklist xmlns='urn:xmpp:blocking'><item "
-          "jid='a@b.test'/></blocklist></iq>");
-  g_assert_nonnull(xmpp_node_get_child(last_sent(f), NULL, "error"));
+  test_router_dispatch(f->t, "<iq type='set' id='b1'><block xmlns='urn:xmpp:blocking'/></iq>");
+  g_assert_nonnull(xmpp_node_get_child(test_router_last_sent(f->t), NULL, "error"));
+  test_router_dispatch(f->t, "<iq type='set' id='b2'><blocklist xmlns='urn:xmpp:blocking'><item "
+                             "jid='a@b.test'/></blocklist></iq>");
+  g_assert_nonnull(xmpp_node_get_child(test_router_last_sent(f->t), NULL, "error"));
   /* An unblock whose only item is invalid is not "unblock everyone". */
-  feed(f, "<iq type='set' id='b3'><unblock xmlns='urn:xmpp:blocking'><item jid='@@'/></unblock>"
-          "</iq>");
+  test_router_dispatch(
+      f->t, "<iq type='set' id='b3'><unblock xmlns='urn:xmpp:blocking'><item jid='@@'/></unblock>"
+            "</iq>");
   g_assert_cmpstr(f->events->str, ==, "");
 }
 
@@ -280,7 +255,7 @@ test_requests(Fixture *f, gconstpointer data)
 {
   start_supported(f, "");
   g_assert_true(xmpp_blocking_block(f->blocking, "Romeo@Example.NET"));
-  XmppNode *iq = last_sent(f);
+  XmppNode *iq = test_router_last_sent(f->t);
   g_assert_cmpstr(xmpp_node_get_attr(iq, "type"), ==, "set");
   g_autoptr(XmppNode) expected = test_parse_element(
       "<block xmlns='urn:xmpp:blocking'><item jid='romeo@example.net'/></block>");
@@ -288,33 +263,26 @@ test_requests(Fixture *f, gconstpointer data)
   g_assert_false(xmpp_blocking_block(f->blocking, "bad@@jid"));
   g_assert_true(xmpp_blocking_unblock(f->blocking, NULL));
   g_autoptr(XmppNode) all = test_parse_element("<unblock xmlns='urn:xmpp:blocking'/>");
-  g_assert_true(xmpp_node_equal(xmpp_node_first_element(last_sent(f)), all));
+  g_assert_true(xmpp_node_equal(xmpp_node_first_element(test_router_last_sent(f->t)), all));
   /* An error reply is logged, and the list is unchanged (only pushes change it). */
   g_autofree char *err =
       g_strdup_printf("<iq type='error' id='%s'><error type='cancel'><not-allowed "
                       "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
-                      xmpp_node_get_attr(last_sent(f), "id"));
-  feed(f, err);
-  g_assert_nonnull(strstr(f->fake->log->str, "request refused"));
+                      xmpp_node_get_attr(test_router_last_sent(f->t), "id"));
+  test_router_dispatch(f->t, err);
+  g_assert_nonnull(strstr(f->t->fake->log->str, "request refused"));
 }
 
 /* Requests still pending when the module goes end safely (the router outlives it). */
 static void
 test_free_with_pending(void)
 {
-  FakeHost *fake = fake_host_new();
-  GPtrArray *sent = g_ptr_array_new_with_free_func((GDestroyNotify)xmpp_node_free);
-  Fixture f = {.sent = sent};
-  XmppRouter *router = xmpp_router_new(&fake->host, capture_send, &f);
-  g_autoptr(XmppJid) me = xmpp_jid_parse("juliet@example.test/balcony", NULL);
-  xmpp_router_set_own_jid(router, me);
-  XmppBlocking *blocking = xmpp_blocking_new(router, &fake->host, NULL);
+  TestRouter *t = test_router_new("juliet@example.test/balcony");
+  XmppBlocking *blocking = xmpp_blocking_new(t->router, &t->fake->host, NULL);
   xmpp_blocking_start(blocking);
-  g_assert_cmpuint(xmpp_router_n_pending(router), ==, 1);
+  g_assert_cmpuint(xmpp_router_n_pending(t->router), ==, 1);
   xmpp_blocking_free(blocking);
-  xmpp_router_free(router); /* ends the disco request: the callback sees the module is gone */
-  g_ptr_array_unref(sent);
-  fake_host_free(fake);
+  test_router_free(t); /* ends the disco request: the callback sees the module is gone */
 }
 
 int

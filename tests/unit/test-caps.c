@@ -3,8 +3,8 @@
  * peers' caps with verification (T47 poisoning), the bounds (T47 flood) and the cache file. */
 #include <string.h>
 
-#include "fake-host.h"
 #include "parse-helper.h"
+#include "router-fixture.h"
 #include "router/namespaces.h"
 #include "services/caps.h"
 
@@ -116,22 +116,13 @@ test_hash_invalid(void)
 /* ---- the object ---- */
 
 typedef struct {
-  FakeHost *fake;
-  XmppRouter *router;
+  TestRouter *t;
   XmppRoster *roster;
   XmppPresence *presence;
   XmppDisco *disco;
   XmppCaps *caps;
-  GPtrArray *sent;
   GString *events;
 } Fixture;
-
-static void
-capture_send(gpointer data, const XmppNode *node)
-{
-  Fixture *f = data;
-  g_ptr_array_add(f->sent, xmpp_node_copy(node));
-}
 
 static void
 on_learnt(gpointer data, const char *jid, const XmppDiscoInfo *info, gboolean verified)
@@ -144,44 +135,25 @@ on_learnt(gpointer data, const char *jid, const XmppDiscoInfo *info, gboolean ve
 static void
 setup(Fixture *f, gconstpointer data)
 {
-  f->fake = fake_host_new();
-  f->sent = g_ptr_array_new_with_free_func((GDestroyNotify)xmpp_node_free);
+  f->t = test_router_new("juliet@example.test/balcony");
   f->events = g_string_new(NULL);
-  f->router = xmpp_router_new(&f->fake->host, capture_send, f);
-  g_autoptr(XmppJid) me = xmpp_jid_parse("juliet@example.test/balcony", NULL);
-  xmpp_router_set_own_jid(f->router, me);
-  f->roster = xmpp_roster_new(f->router, &f->fake->host);
-  f->presence = xmpp_presence_new(f->router, &f->fake->host, f->roster);
-  f->disco = xmpp_disco_new(f->router, &f->fake->host);
-  f->caps = xmpp_caps_new(f->router, &f->fake->host, f->disco, f->presence);
+  f->roster = xmpp_roster_new(f->t->router, &f->t->fake->host);
+  f->presence = xmpp_presence_new(f->t->router, &f->t->fake->host, f->roster);
+  f->disco = xmpp_disco_new(f->t->router, &f->t->fake->host);
+  f->caps = xmpp_caps_new(f->t->router, &f->t->fake->host, f->disco, f->presence);
   xmpp_caps_set_learnt(f->caps, on_learnt, f);
 }
 
 static void
 teardown(Fixture *f, gconstpointer data)
 {
-  xmpp_router_fail_pending(f->router);
+  xmpp_router_fail_pending(f->t->router);
   xmpp_caps_free(f->caps);
   xmpp_disco_free(f->disco);
   xmpp_presence_free(f->presence);
   xmpp_roster_free(f->roster);
-  xmpp_router_free(f->router);
-  g_ptr_array_unref(f->sent);
+  test_router_free(f->t);
   g_string_free(f->events, TRUE);
-  fake_host_free(f->fake);
-}
-
-static void
-feed(Fixture *f, const char *xml)
-{
-  xmpp_router_dispatch(f->router, test_parse_element(xml));
-}
-
-static XmppNode *
-last_sent(Fixture *f)
-{
-  g_assert_cmpuint(f->sent->len, >, 0);
-  return f->sent->pdata[f->sent->len - 1];
 }
 
 static void
@@ -189,7 +161,7 @@ test_own_presence(Fixture *f, gconstpointer data)
 {
   XmppOwnPresence own = {.show = XMPP_SHOW_AWAY};
   xmpp_presence_send_own(f->presence, &own);
-  XmppNode *presence = last_sent(f);
+  XmppNode *presence = test_router_last_sent(f->t);
   XmppNode *c = xmpp_node_get_child(presence, XMPP_NS_CAPS, "c");
   g_assert_nonnull(c);
   g_assert_cmpstr(xmpp_node_get_attr(c, "hash"), ==, "sha-1");
@@ -204,8 +176,8 @@ test_own_presence(Fixture *f, gconstpointer data)
       g_strdup_printf("<iq type='get' from='romeo@example.test/orchard' id='q1'><query xmlns='"
                       "http://jabber.org/protocol/disco#info' node='%s#%s'/></iq>",
                       XMPP_CAPS_NODE, ver);
-  feed(f, ask);
-  XmppNode *reply = last_sent(f);
+  test_router_dispatch(f->t, ask);
+  XmppNode *reply = test_router_last_sent(f->t);
   g_assert_cmpstr(xmpp_node_get_attr(reply, "type"), ==, "result");
   g_autoptr(XmppDiscoInfo) answered = xmpp_disco_info_parse(xmpp_node_first_element(reply), NULL);
   g_autofree char *answered_ver = xmpp_caps_compute_ver(answered);
@@ -216,7 +188,7 @@ test_own_presence(Fixture *f, gconstpointer data)
   /* Invisible (legacy unavailable) presence carries nothing. */
   own.invisible = TRUE;
   xmpp_presence_send_own(f->presence, &own);
-  g_assert_null(xmpp_node_get_child(last_sent(f), XMPP_NS_CAPS, "c"));
+  g_assert_null(xmpp_node_get_child(test_router_last_sent(f->t), XMPP_NS_CAPS, "c"));
 }
 
 static void
@@ -226,41 +198,31 @@ peer_presence(Fixture *f, const char *jid, const char *ver)
       g_strdup_printf("<presence from='%s'><c xmlns='http://jabber.org/protocol/caps' hash='sha-1' "
                       "node='http://code.google.com/p/exodus' ver='%s'/></presence>",
                       jid, ver);
-  feed(f, xml);
-}
-
-static void
-answer_last(Fixture *f, const char *query)
-{
-  XmppNode *iq = last_sent(f);
-  g_autofree char *xml =
-      g_strdup_printf("<iq type='result' from='%s' id='%s'>%s</iq>", xmpp_node_get_attr(iq, "to"),
-                      xmpp_node_get_attr(iq, "id"), query);
-  feed(f, xml);
+  test_router_dispatch(f->t, xml);
 }
 
 static void
 test_learn_verified(Fixture *f, gconstpointer data)
 {
   peer_presence(f, "romeo@example.test/orchard", SIMPLE_VER);
-  XmppNode *iq = last_sent(f);
+  XmppNode *iq = test_router_last_sent(f->t);
   g_assert_cmpstr(xmpp_node_get_attr(iq, "to"), ==, "romeo@example.test/orchard");
   g_assert_cmpstr(xmpp_node_get_attr(xmpp_node_first_element(iq), "node"), ==,
                   "http://code.google.com/p/exodus#" SIMPLE_VER);
   g_assert_cmpuint(xmpp_caps_n_inflight(f->caps), ==, 1);
-  answer_last(f, SIMPLE_QUERY);
+  test_router_answer_last(f->t, SIMPLE_QUERY);
   g_assert_cmpuint(xmpp_caps_n_inflight(f->caps), ==, 0);
   g_assert_cmpuint(xmpp_caps_n_cached(f->caps), ==, 1);
   g_assert_cmpstr(f->events->str, ==, "romeo@example.test/orchard:4:verified ");
   const XmppDiscoInfo *info = xmpp_caps_get_jid_info(f->caps, "romeo@example.test/orchard");
   g_assert_true(xmpp_disco_info_has_feature(info, "http://jabber.org/protocol/muc"));
   /* Another resource with the same ver: from the cache, no query. */
-  guint sent = f->sent->len;
+  guint sent = f->t->sent->len;
   peer_presence(f, "benvolio@example.test/home", SIMPLE_VER);
-  g_assert_cmpuint(f->sent->len, ==, sent);
+  g_assert_cmpuint(f->t->sent->len, ==, sent);
   g_assert_nonnull(xmpp_caps_get_jid_info(f->caps, "benvolio@example.test/home"));
   /* Gone: forgotten for the JID, still cached for the ver. */
-  feed(f, "<presence from='benvolio@example.test/home' type='unavailable'/>");
+  test_router_dispatch(f->t, "<presence from='benvolio@example.test/home' type='unavailable'/>");
   g_assert_null(xmpp_caps_get_jid_info(f->caps, "benvolio@example.test/home"));
   g_assert_nonnull(xmpp_caps_lookup(f->caps, SIMPLE_VER));
 }
@@ -270,9 +232,9 @@ static void
 test_T47_poisoned_not_cached(Fixture *f, gconstpointer data)
 {
   peer_presence(f, "mallory@example.test/evil", SIMPLE_VER);
-  answer_last(f, "<query xmlns='http://jabber.org/protocol/disco#info'>"
-                 "<identity category='client' type='pc'/>"
-                 "<feature var='http://jabber.org/protocol/muc'/></query>");
+  test_router_answer_last(f->t, "<query xmlns='http://jabber.org/protocol/disco#info'>"
+                                "<identity category='client' type='pc'/>"
+                                "<feature var='http://jabber.org/protocol/muc'/></query>");
   g_assert_cmpuint(xmpp_caps_n_cached(f->caps), ==, 0);
   g_assert_null(xmpp_caps_lookup(f->caps, SIMPLE_VER));
   g_assert_cmpstr(f->events->str, ==, "mallory@example.test/evil:1:own ");
@@ -281,10 +243,10 @@ test_T47_poisoned_not_cached(Fixture *f, gconstpointer data)
   g_assert_nonnull(own);
   g_assert_cmpuint(own->features->len, ==, 1);
   /* An honest peer with that ver is asked itself, and its true answer is cached. */
-  guint sent = f->sent->len;
+  guint sent = f->t->sent->len;
   peer_presence(f, "romeo@example.test/orchard", SIMPLE_VER);
-  g_assert_cmpuint(f->sent->len, ==, sent + 1);
-  answer_last(f, SIMPLE_QUERY);
+  g_assert_cmpuint(f->t->sent->len, ==, sent + 1);
+  test_router_answer_last(f->t, SIMPLE_QUERY);
   g_assert_cmpuint(xmpp_caps_n_cached(f->caps), ==, 1);
   g_assert_cmpuint(xmpp_caps_get_jid_info(f->caps, "romeo@example.test/orchard")->features->len, ==,
                    4);
@@ -296,13 +258,13 @@ test_T47_poisoned_not_cached(Fixture *f, gconstpointer data)
 static void
 test_T47_flood_bounded(Fixture *f, gconstpointer data)
 {
-  guint sent = f->sent->len;
+  guint sent = f->t->sent->len;
   for (guint i = 0; i < 10000; i++) {
     g_autofree char *jid = g_strdup_printf("flood%u@example.test/r", i);
     g_autofree char *ver = g_strdup_printf("ver%u=", i);
     peer_presence(f, jid, ver);
   }
-  g_assert_cmpuint(f->sent->len - sent, ==, XMPP_CAPS_MAX_INFLIGHT);
+  g_assert_cmpuint(f->t->sent->len - sent, ==, XMPP_CAPS_MAX_INFLIGHT);
   g_assert_cmpuint(xmpp_caps_n_inflight(f->caps), ==, XMPP_CAPS_MAX_INFLIGHT);
   g_assert_cmpuint(xmpp_caps_n_jids(f->caps), ==, XMPP_CAPS_MAX_JIDS);
   /* One JID cycling through vers: one entry only. */
@@ -311,9 +273,9 @@ test_T47_flood_bounded(Fixture *f, gconstpointer data)
     peer_presence(f, "flood0@example.test/r", ver);
   }
   g_assert_cmpuint(xmpp_caps_n_jids(f->caps), ==, XMPP_CAPS_MAX_JIDS);
-  g_assert_cmpuint(f->sent->len - sent, ==, XMPP_CAPS_MAX_INFLIGHT);
+  g_assert_cmpuint(f->t->sent->len - sent, ==, XMPP_CAPS_MAX_INFLIGHT);
   /* Unanswered queries time out and free their slots: new vers get asked again. */
-  fake_host_advance(f->fake, XMPP_ROUTER_IQ_TIMEOUT_MS + 1000);
+  fake_host_advance(f->t->fake, XMPP_ROUTER_IQ_TIMEOUT_MS + 1000);
   g_assert_cmpuint(xmpp_caps_n_inflight(f->caps), ==, 0);
   peer_presence(f, "romeo@example.test/orchard", SIMPLE_VER);
   g_assert_cmpuint(xmpp_caps_n_inflight(f->caps), ==, 1);
@@ -341,7 +303,7 @@ test_T47_big_answer_not_kept(Fixture *f, gconstpointer data)
   g_autoptr(XmppDiscoInfo) info = parse(q);
   g_autofree char *ver = xmpp_caps_compute_ver(info);
   peer_presence(f, "big@example.test/r", ver);
-  answer_last(f, q);
+  test_router_answer_last(f->t, q);
   g_assert_cmpuint(xmpp_caps_n_cached(f->caps), ==, 0);
   g_assert_null(xmpp_caps_get_jid_info(f->caps, "big@example.test/r"));
   g_assert_cmpuint(xmpp_caps_n_inflight(f->caps), ==, 0);
@@ -356,17 +318,18 @@ test_T47_unverified_bounded(Fixture *f, gconstpointer data)
     g_autofree char *jid = g_strdup_printf("liar%u@example.test/r", i);
     g_autofree char *ver = g_strdup_printf("lie%u=", i);
     peer_presence(f, jid, ver);
-    answer_last(f, "<query xmlns='http://jabber.org/protocol/disco#info'>"
-                   "<identity category='client' type='pc'/><feature var='urn:x'/></query>");
+    test_router_answer_last(
+        f->t, "<query xmlns='http://jabber.org/protocol/disco#info'>"
+              "<identity category='client' type='pc'/><feature var='urn:x'/></query>");
     kept += xmpp_caps_get_jid_info(f->caps, jid) != NULL;
   }
   g_assert_cmpuint(kept, ==, XMPP_CAPS_MAX_UNVERIFIED);
   g_assert_cmpuint(xmpp_caps_n_cached(f->caps), ==, 0);
   /* A liar going away frees its place. */
-  feed(f, "<presence from='liar0@example.test/r' type='unavailable'/>");
+  test_router_dispatch(f->t, "<presence from='liar0@example.test/r' type='unavailable'/>");
   peer_presence(f, "late@example.test/r", "late=");
-  answer_last(f, "<query xmlns='http://jabber.org/protocol/disco#info'>"
-                 "<identity category='client' type='pc'/></query>");
+  test_router_answer_last(f->t, "<query xmlns='http://jabber.org/protocol/disco#info'>"
+                                "<identity category='client' type='pc'/></query>");
   g_assert_nonnull(xmpp_caps_get_jid_info(f->caps, "late@example.test/r"));
 }
 
@@ -434,12 +397,12 @@ static void
 test_cache_round_trip(Fixture *f, gconstpointer data)
 {
   peer_presence(f, "romeo@example.test/orchard", SIMPLE_VER);
-  answer_last(f, SIMPLE_QUERY);
+  test_router_answer_last(f->t, SIMPLE_QUERY);
   peer_presence(f, "psi@example.test/x", COMPLEX_VER);
-  answer_last(f, COMPLEX_QUERY);
+  test_router_answer_last(f->t, COMPLEX_QUERY);
   g_assert_cmpuint(xmpp_caps_n_cached(f->caps), ==, 2);
   g_autofree char *file = xmpp_caps_cache_serialize(f->caps);
-  XmppCaps *other = xmpp_caps_new(f->router, &f->fake->host, f->disco, NULL);
+  XmppCaps *other = xmpp_caps_new(f->t->router, &f->t->fake->host, f->disco, NULL);
   g_assert_cmpint(xmpp_caps_cache_load(other, file, strlen(file)), ==, 2);
   const XmppDiscoInfo *complex = xmpp_caps_lookup(other, COMPLEX_VER);
   g_assert_nonnull(complex);

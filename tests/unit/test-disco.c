@@ -3,61 +3,33 @@
  * and the discovery of our server and account. */
 #include <string.h>
 
-#include "fake-host.h"
 #include "parse-helper.h"
+#include "router-fixture.h"
 #include "router/namespaces.h"
 #include "router/stanza-error.h"
 #include "services/disco.h"
 
 typedef struct {
-  FakeHost *fake;
-  XmppRouter *router;
+  TestRouter *t;
   XmppDisco *disco;
-  GPtrArray *sent;
   GString *events;
 } Fixture;
 
 static void
-capture_send(gpointer data, const XmppNode *node)
-{
-  Fixture *f = data;
-  g_ptr_array_add(f->sent, xmpp_node_copy(node));
-}
-
-static void
 setup(Fixture *f, gconstpointer data)
 {
-  f->fake = fake_host_new();
-  f->sent = g_ptr_array_new_with_free_func((GDestroyNotify)xmpp_node_free);
+  f->t = test_router_new("juliet@example.test/balcony");
   f->events = g_string_new(NULL);
-  f->router = xmpp_router_new(&f->fake->host, capture_send, f);
-  g_autoptr(XmppJid) me = xmpp_jid_parse("juliet@example.test/balcony", NULL);
-  xmpp_router_set_own_jid(f->router, me);
-  f->disco = xmpp_disco_new(f->router, &f->fake->host);
+  f->disco = xmpp_disco_new(f->t->router, &f->t->fake->host);
 }
 
 static void
 teardown(Fixture *f, gconstpointer data)
 {
-  xmpp_router_fail_pending(f->router);
+  xmpp_router_fail_pending(f->t->router);
   xmpp_disco_free(f->disco);
-  xmpp_router_free(f->router);
-  g_ptr_array_unref(f->sent);
+  test_router_free(f->t);
   g_string_free(f->events, TRUE);
-  fake_host_free(f->fake);
-}
-
-static void
-feed(Fixture *f, const char *xml)
-{
-  xmpp_router_dispatch(f->router, test_parse_element(xml));
-}
-
-static XmppNode *
-last_sent(Fixture *f)
-{
-  g_assert_cmpuint(f->sent->len, >, 0);
-  return f->sent->pdata[f->sent->len - 1];
 }
 
 static const char *
@@ -163,9 +135,9 @@ test_answer_info(Fixture *f, gconstpointer data)
   guint generation = xmpp_disco_get_generation(f->disco);
   xmpp_disco_add_feature(f->disco, "urn:test:aaa"); /* a duplicate changes nothing */
   g_assert_cmpuint(xmpp_disco_get_generation(f->disco), ==, generation);
-  feed(f, "<iq type='get' from='romeo@example.test/orchard' id='d1'>"
-          "<query xmlns='http://jabber.org/protocol/disco#info'/></iq>");
-  XmppNode *reply = last_sent(f);
+  test_router_dispatch(f->t, "<iq type='get' from='romeo@example.test/orchard' id='d1'>"
+                             "<query xmlns='http://jabber.org/protocol/disco#info'/></iq>");
+  XmppNode *reply = test_router_last_sent(f->t);
   g_assert_cmpstr(xmpp_node_get_attr(reply, "type"), ==, "result");
   g_assert_cmpstr(xmpp_node_get_attr(reply, "id"), ==, "d1");
   g_assert_cmpstr(xmpp_node_get_attr(reply, "to"), ==, "romeo@example.test/orchard");
@@ -189,43 +161,46 @@ static void
 test_answer_node(Fixture *f, gconstpointer data)
 {
   xmpp_disco_set_caps_node(f->disco, "https://lyre.im#abc=");
-  feed(f,
-       "<iq type='get' from='romeo@example.test/orchard' id='d2'>"
-       "<query xmlns='http://jabber.org/protocol/disco#info' node='https://lyre.im#abc='/></iq>");
-  XmppNode *reply = last_sent(f);
+  test_router_dispatch(
+      f->t,
+      "<iq type='get' from='romeo@example.test/orchard' id='d2'>"
+      "<query xmlns='http://jabber.org/protocol/disco#info' node='https://lyre.im#abc='/></iq>");
+  XmppNode *reply = test_router_last_sent(f->t);
   g_assert_cmpstr(xmpp_node_get_attr(reply, "type"), ==, "result");
   g_assert_cmpstr(xmpp_node_get_attr(xmpp_node_first_element(reply), "node"), ==,
                   "https://lyre.im#abc=");
-  feed(f,
-       "<iq type='get' from='romeo@example.test/orchard' id='d3'>"
-       "<query xmlns='http://jabber.org/protocol/disco#info' node='https://lyre.im#old='/></iq>");
-  g_assert_cmpstr(error_condition(last_sent(f)), ==, "item-not-found");
+  test_router_dispatch(
+      f->t,
+      "<iq type='get' from='romeo@example.test/orchard' id='d3'>"
+      "<query xmlns='http://jabber.org/protocol/disco#info' node='https://lyre.im#old='/></iq>");
+  g_assert_cmpstr(error_condition(test_router_last_sent(f->t)), ==, "item-not-found");
 }
 
 static void
 test_answer_items(Fixture *f, gconstpointer data)
 {
-  feed(f, "<iq type='get' from='romeo@example.test/orchard' id='i1'>"
-          "<query xmlns='http://jabber.org/protocol/disco#items'/></iq>");
-  XmppNode *reply = last_sent(f);
+  test_router_dispatch(f->t, "<iq type='get' from='romeo@example.test/orchard' id='i1'>"
+                             "<query xmlns='http://jabber.org/protocol/disco#items'/></iq>");
+  XmppNode *reply = test_router_last_sent(f->t);
   g_assert_cmpstr(xmpp_node_get_attr(reply, "type"), ==, "result");
   XmppNode *query = xmpp_node_first_element(reply);
   g_assert_true(xmpp_node_is(query, XMPP_NS_DISCO_ITEMS, "query"));
   g_assert_null(xmpp_node_first_element(query));
-  feed(f, "<iq type='get' from='romeo@example.test/orchard' id='i2'>"
-          "<query xmlns='http://jabber.org/protocol/disco#items' node='x'/></iq>");
-  g_assert_cmpstr(error_condition(last_sent(f)), ==, "item-not-found");
+  test_router_dispatch(f->t,
+                       "<iq type='get' from='romeo@example.test/orchard' id='i2'>"
+                       "<query xmlns='http://jabber.org/protocol/disco#items' node='x'/></iq>");
+  g_assert_cmpstr(error_condition(test_router_last_sent(f->t)), ==, "item-not-found");
 }
 
 static void
 test_answer_set_refused(Fixture *f, gconstpointer data)
 {
-  feed(f, "<iq type='set' from='romeo@example.test/orchard' id='s1'>"
-          "<query xmlns='http://jabber.org/protocol/disco#info'/></iq>");
-  g_assert_cmpstr(error_condition(last_sent(f)), ==, "feature-not-implemented");
-  feed(f, "<iq type='set' from='romeo@example.test/orchard' id='s2'>"
-          "<query xmlns='http://jabber.org/protocol/disco#items'/></iq>");
-  g_assert_cmpstr(error_condition(last_sent(f)), ==, "feature-not-implemented");
+  test_router_dispatch(f->t, "<iq type='set' from='romeo@example.test/orchard' id='s1'>"
+                             "<query xmlns='http://jabber.org/protocol/disco#info'/></iq>");
+  g_assert_cmpstr(error_condition(test_router_last_sent(f->t)), ==, "feature-not-implemented");
+  test_router_dispatch(f->t, "<iq type='set' from='romeo@example.test/orchard' id='s2'>"
+                             "<query xmlns='http://jabber.org/protocol/disco#items'/></iq>");
+  g_assert_cmpstr(error_condition(test_router_last_sent(f->t)), ==, "feature-not-implemented");
 }
 
 /* ---- queries ---- */
@@ -245,7 +220,7 @@ static void
 test_query_info(Fixture *f, gconstpointer data)
 {
   xmpp_disco_query_info(f->disco, "romeo@example.test/orchard", "n#1", on_info, f, NULL);
-  XmppNode *iq = last_sent(f);
+  XmppNode *iq = test_router_last_sent(f->t);
   g_assert_cmpstr(xmpp_node_get_attr(iq, "to"), ==, "romeo@example.test/orchard");
   g_assert_cmpstr(xmpp_node_get_attr(xmpp_node_first_element(iq), "node"), ==, "n#1");
   g_autofree char *id = g_strdup(xmpp_node_get_attr(iq, "id"));
@@ -254,14 +229,14 @@ test_query_info(Fixture *f, gconstpointer data)
       g_strdup_printf("<iq type='result' from='mallory@example.test/x' id='%s'>"
                       "<query xmlns='http://jabber.org/protocol/disco#info'/></iq>",
                       id);
-  feed(f, spoof);
+  test_router_dispatch(f->t, spoof);
   g_assert_cmpstr(f->events->str, ==, "");
   g_autofree char *good =
       g_strdup_printf("<iq type='result' from='romeo@example.test/orchard' id='%s'>"
                       "<query xmlns='http://jabber.org/protocol/disco#info' node='n#1'>"
                       "<identity category='client' type='pc'/><feature var='urn:a'/></query></iq>",
                       id);
-  feed(f, good);
+  test_router_dispatch(f->t, good);
   g_assert_cmpstr(f->events->str, ==, "info:1:n#1 ");
 }
 
@@ -269,11 +244,11 @@ static void
 test_query_malformed(Fixture *f, gconstpointer data)
 {
   xmpp_disco_query_info(f->disco, "romeo@example.test/orchard", NULL, on_info, f, NULL);
-  const char *id = xmpp_node_get_attr(last_sent(f), "id");
+  const char *id = xmpp_node_get_attr(test_router_last_sent(f->t), "id");
   g_autofree char *bad = g_strdup_printf("<iq type='result' from='romeo@example.test/orchard' "
                                          "id='%s'><query xmlns='urn:other'/></iq>",
                                          id);
-  feed(f, bad);
+  test_router_dispatch(f->t, bad);
   g_assert_cmpstr(f->events->str, ==, "error:0 "); /* BAD_REQUEST */
 }
 
@@ -290,18 +265,18 @@ test_discover(Fixture *f, gconstpointer data)
   xmpp_disco_set_watch(f->disco, on_discovered, f);
   g_assert_false(xmpp_disco_server_has(f->disco, "urn:xmpp:blocking"));
   xmpp_disco_discover(f->disco);
-  g_assert_cmpuint(f->sent->len, ==, 2);
-  XmppNode *to_server = f->sent->pdata[0], *to_account = f->sent->pdata[1];
+  g_assert_cmpuint(f->t->sent->len, ==, 2);
+  XmppNode *to_server = f->t->sent->pdata[0], *to_account = f->t->sent->pdata[1];
   g_assert_cmpstr(xmpp_node_get_attr(to_server, "to"), ==, "example.test");
   g_assert_cmpstr(xmpp_node_get_attr(to_account, "to"), ==, "juliet@example.test");
   xmpp_disco_discover(f->disco); /* once at a time */
-  g_assert_cmpuint(f->sent->len, ==, 2);
+  g_assert_cmpuint(f->t->sent->len, ==, 2);
   g_autofree char *server = g_strdup_printf(
       "<iq type='result' from='example.test' id='%s'><query xmlns='http://jabber.org/protocol/"
       "disco#info'><identity category='server' type='im'/><feature var='urn:xmpp:blocking'/>"
       "</query></iq>",
       xmpp_node_get_attr(to_server, "id"));
-  feed(f, server);
+  test_router_dispatch(f->t, server);
   g_assert_true(xmpp_disco_server_has(f->disco, "urn:xmpp:blocking"));
   g_assert_false(xmpp_disco_account_has(f->disco, "urn:xmpp:blocking"));
   g_assert_cmpstr(f->events->str, ==, "");
@@ -310,7 +285,7 @@ test_discover(Fixture *f, gconstpointer data)
       "<iq type='result' id='%s'><query xmlns='http://jabber.org/protocol/disco#info'>"
       "<identity category='pubsub' type='pep'/></query></iq>",
       xmpp_node_get_attr(to_account, "id"));
-  feed(f, account);
+  test_router_dispatch(f->t, account);
   g_assert_cmpstr(f->events->str, ==, "discovered ");
   g_assert_nonnull(xmpp_disco_get_account_info(f->disco));
   g_assert_cmpstr(

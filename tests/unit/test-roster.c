@@ -3,29 +3,20 @@
  * and set/remove requests. */
 #include <string.h>
 
-#include "fake-host.h"
 #include "im/roster.h"
 #include "parse-helper.h"
+#include "router-fixture.h"
 #include "router/namespaces.h"
 #include "router/stanza-error.h"
 
 typedef struct {
-  FakeHost *fake;
-  XmppRouter *router;
+  TestRouter *t;
   XmppRoster *roster;
-  GPtrArray *sent; /* XmppNode* copies of what the router sent */
   GString *events;
   guint request_calls;
   int request_code; /* -1: success */
   guint destroyed;
 } Fixture;
-
-static void
-capture_send(gpointer data, const XmppNode *node)
-{
-  Fixture *f = data;
-  g_ptr_array_add(f->sent, xmpp_node_copy(node));
-}
 
 static void
 ev_loaded(gpointer data, gboolean unchanged)
@@ -66,13 +57,9 @@ static const XmppRosterEvents events = {
 static void
 setup(Fixture *f, gconstpointer data)
 {
-  f->fake = fake_host_new();
-  f->sent = g_ptr_array_new_with_free_func((GDestroyNotify)xmpp_node_free);
+  f->t = test_router_new("juliet@example.test/balcony");
   f->events = g_string_new(NULL);
-  f->router = xmpp_router_new(&f->fake->host, capture_send, f);
-  g_autoptr(XmppJid) me = xmpp_jid_parse("juliet@example.test/balcony", NULL);
-  xmpp_router_set_own_jid(f->router, me);
-  f->roster = xmpp_roster_new(f->router, &f->fake->host);
+  f->roster = xmpp_roster_new(f->t->router, &f->t->fake->host);
   xmpp_roster_set_events(f->roster, &events, f);
   f->request_code = -2;
 }
@@ -80,26 +67,10 @@ setup(Fixture *f, gconstpointer data)
 static void
 teardown(Fixture *f, gconstpointer data)
 {
-  xmpp_router_fail_pending(f->router);
+  xmpp_router_fail_pending(f->t->router);
   xmpp_roster_free(f->roster);
-  xmpp_router_free(f->router);
-  g_ptr_array_unref(f->sent);
+  test_router_free(f->t);
   g_string_free(f->events, TRUE);
-  fake_host_free(f->fake);
-}
-
-static void
-feed(Fixture *f, const char *xml)
-{
-  xmpp_router_dispatch(f->router, test_parse_element(xml));
-}
-
-/* The last stanza sent (borrowed), asserting there is one. */
-static XmppNode *
-last_sent(Fixture *f)
-{
-  g_assert_cmpuint(f->sent->len, >, 0);
-  return f->sent->pdata[f->sent->len - 1];
 }
 
 static XmppRosterItem *
@@ -250,7 +221,7 @@ test_query_T52_item_cap(void)
 static const char *
 sent_query_ver(Fixture *f)
 {
-  XmppNode *iq = last_sent(f);
+  XmppNode *iq = test_router_last_sent(f->t);
   g_assert_cmpstr(xmpp_node_get_attr(iq, "type"), ==, "get");
   XmppNode *query = xmpp_node_get_child(iq, XMPP_NS_ROSTER, "query");
   g_assert_nonnull(query);
@@ -260,9 +231,10 @@ sent_query_ver(Fixture *f)
 static void
 reply_to_last(Fixture *f, const char *payload)
 {
-  g_autofree char *xml = g_strdup_printf("<iq type='result' id='%s'>%s</iq>",
-                                         xmpp_node_get_attr(last_sent(f), "id"), payload);
-  feed(f, xml);
+  g_autofree char *xml =
+      g_strdup_printf("<iq type='result' id='%s'>%s</iq>",
+                      xmpp_node_get_attr(test_router_last_sent(f->t), "id"), payload);
+  test_router_dispatch(f->t, xml);
 }
 
 static void
@@ -320,14 +292,14 @@ test_fetch_empty_result_uses_cache(Fixture *f, gconstpointer data)
   g_assert_cmpstr(f->events->str, ==, "loaded:1 ");
   g_assert_cmpuint(xmpp_roster_n_items(f->roster), ==, 2);
   g_assert_cmpstr(xmpp_roster_get_version(f->roster), ==, "v1");
-  feed(f, "<iq type='set' id='p1'><query xmlns='jabber:iq:roster' ver='v2'>"
-          "<item jid='a@x.test' subscription='remove'/></query></iq>");
-  feed(f, "<iq type='set' id='p2'><query xmlns='jabber:iq:roster' ver='v3'>"
-          "<item jid='c@x.test' subscription='both'/></query></iq>");
+  test_router_dispatch(f->t, "<iq type='set' id='p1'><query xmlns='jabber:iq:roster' ver='v2'>"
+                             "<item jid='a@x.test' subscription='remove'/></query></iq>");
+  test_router_dispatch(f->t, "<iq type='set' id='p2'><query xmlns='jabber:iq:roster' ver='v3'>"
+                             "<item jid='c@x.test' subscription='both'/></query></iq>");
   g_assert_cmpstr(f->events->str, ==, "loaded:1 removed:a@x.test added:c@x.test ");
   g_assert_cmpstr(xmpp_roster_get_version(f->roster), ==, "v3");
   g_assert_cmpuint(xmpp_roster_n_items(f->roster), ==, 2);
-  g_assert_true(g_strstr_len(f->fake->log->str, -1, "0 items received") != NULL);
+  g_assert_true(g_strstr_len(f->t->fake->log->str, -1, "0 items received") != NULL);
 }
 
 /* A full result to a fetch without ver forgets a stale stored version. */
@@ -348,8 +320,8 @@ test_fetch_error(Fixture *f, gconstpointer data)
   g_autofree char *xml =
       g_strdup_printf("<iq type='error' id='%s'><error type='wait'><internal-server-error "
                       "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
-                      xmpp_node_get_attr(last_sent(f), "id"));
-  feed(f, xml);
+                      xmpp_node_get_attr(test_router_last_sent(f->t), "id"));
+  test_router_dispatch(f->t, xml);
   g_autofree char *expected =
       g_strdup_printf("failed:%d ", XMPP_STANZA_ERROR_INTERNAL_SERVER_ERROR);
   g_assert_cmpstr(f->events->str, ==, expected);
@@ -361,7 +333,7 @@ test_fetch_error(Fixture *f, gconstpointer data)
 static void
 assert_last_reply(Fixture *f, const char *type, const char *id)
 {
-  XmppNode *reply = last_sent(f);
+  XmppNode *reply = test_router_last_sent(f->t);
   g_assert_cmpstr(xmpp_node_get_attr(reply, "type"), ==, type);
   g_assert_cmpstr(xmpp_node_get_attr(reply, "id"), ==, id);
 }
@@ -381,9 +353,9 @@ test_push_T34_roster_push_spoof(Fixture *f, gconstpointer data)
         g_strdup_printf("<iq type='set' from='%s' id='p1'><query xmlns='jabber:iq:roster'><item "
                         "jid='mallory@evil.test' name='Alice' subscription='both'/></query></iq>",
                         spoofs[i]);
-    feed(f, xml);
+    test_router_dispatch(f->t, xml);
     assert_last_reply(f, "error", "p1");
-    XmppNode *error = xmpp_node_get_child(last_sent(f), NULL, "error");
+    XmppNode *error = xmpp_node_get_child(test_router_last_sent(f->t), NULL, "error");
     g_assert_nonnull(xmpp_node_get_child(error, XMPP_NS_STANZA_ERRORS, "service-unavailable"));
   }
   g_assert_cmpuint(xmpp_roster_n_items(f->roster), ==, 0);
@@ -394,15 +366,18 @@ test_push_T34_roster_push_spoof(Fixture *f, gconstpointer data)
 static void
 test_push_T35_roster_push_positive_twin(Fixture *f, gconstpointer data)
 {
-  feed(f, "<iq type='set' id='p1'><query xmlns='jabber:iq:roster'><item jid='a@x.test' "
-          "subscription='both'/></query></iq>");
+  test_router_dispatch(
+      f->t, "<iq type='set' id='p1'><query xmlns='jabber:iq:roster'><item jid='a@x.test' "
+            "subscription='both'/></query></iq>");
   assert_last_reply(f, "result", "p1");
-  g_assert_null(xmpp_node_get_attr(last_sent(f), "to"));
-  feed(f, "<iq type='set' from='Juliet@Example.TEST' id='p2'><query xmlns='jabber:iq:roster'>"
-          "<item jid='b@x.test'/></query></iq>");
+  g_assert_null(xmpp_node_get_attr(test_router_last_sent(f->t), "to"));
+  test_router_dispatch(
+      f->t, "<iq type='set' from='Juliet@Example.TEST' id='p2'><query xmlns='jabber:iq:roster'>"
+            "<item jid='b@x.test'/></query></iq>");
   assert_last_reply(f, "result", "p2");
-  feed(f, "<iq type='set' from='juliet@example.test/balcony' id='p3'><query "
-          "xmlns='jabber:iq:roster'><item jid='a@x.test' name='A'/></query></iq>");
+  test_router_dispatch(f->t,
+                       "<iq type='set' from='juliet@example.test/balcony' id='p3'><query "
+                       "xmlns='jabber:iq:roster'><item jid='a@x.test' name='A'/></query></iq>");
   assert_last_reply(f, "result", "p3");
   g_assert_cmpstr(f->events->str, ==, "added:a@x.test added:b@x.test updated:a@x.test ");
   g_assert_cmpuint(xmpp_roster_n_items(f->roster), ==, 2);
@@ -420,9 +395,9 @@ test_push_bad_request(Fixture *f, gconstpointer data)
   for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
     g_autofree char *xml = g_strdup_printf("<iq type='set' id='b%u'>%s</iq>", i, bad[i]);
     g_autofree char *id = g_strdup_printf("b%u", i);
-    feed(f, xml);
+    test_router_dispatch(f->t, xml);
     assert_last_reply(f, "error", id);
-    XmppNode *error = xmpp_node_get_child(last_sent(f), NULL, "error");
+    XmppNode *error = xmpp_node_get_child(test_router_last_sent(f->t), NULL, "error");
     g_assert_nonnull(xmpp_node_get_child(error, XMPP_NS_STANZA_ERRORS, "bad-request"));
   }
   g_assert_cmpuint(xmpp_roster_n_items(f->roster), ==, 0);
@@ -434,13 +409,14 @@ test_push_same_item_is_silent(Fixture *f, gconstpointer data)
 {
   const char *push = "<iq type='set' id='p'><query xmlns='jabber:iq:roster' ver='v9'><item "
                      "jid='a@x.test' name='A'><group>G</group></item></query></iq>";
-  feed(f, push);
-  feed(f, push);
+  test_router_dispatch(f->t, push);
+  test_router_dispatch(f->t, push);
   g_assert_cmpstr(f->events->str, ==, "added:a@x.test ");
   g_assert_cmpstr(xmpp_roster_get_version(f->roster), ==, "v9");
   /* Removing an unknown item is acknowledged and silent. */
-  feed(f, "<iq type='set' id='r'><query xmlns='jabber:iq:roster'><item jid='z@x.test' "
-          "subscription='remove'/></query></iq>");
+  test_router_dispatch(f->t,
+                       "<iq type='set' id='r'><query xmlns='jabber:iq:roster'><item jid='z@x.test' "
+                       "subscription='remove'/></query></iq>");
   assert_last_reply(f, "result", "r");
   g_assert_cmpstr(f->events->str, ==, "added:a@x.test ");
 }
@@ -458,12 +434,14 @@ test_push_T52_full_roster(Fixture *f, gconstpointer data)
   }
   xmpp_roster_set_cache(f->roster, NULL, items);
   g_assert_cmpuint(xmpp_roster_n_items(f->roster), ==, XMPP_ROSTER_MAX_ITEMS);
-  feed(f, "<iq type='set' id='n'><query xmlns='jabber:iq:roster'><item jid='new@x.test'/>"
-          "</query></iq>");
+  test_router_dispatch(
+      f->t, "<iq type='set' id='n'><query xmlns='jabber:iq:roster'><item jid='new@x.test'/>"
+            "</query></iq>");
   assert_last_reply(f, "error", "n");
   g_assert_cmpuint(xmpp_roster_n_items(f->roster), ==, XMPP_ROSTER_MAX_ITEMS);
-  feed(f, "<iq type='set' id='u'><query xmlns='jabber:iq:roster'><item jid='c7@x.test' "
-          "name='Seven'/></query></iq>");
+  test_router_dispatch(
+      f->t, "<iq type='set' id='u'><query xmlns='jabber:iq:roster'><item jid='c7@x.test' "
+            "name='Seven'/></query></iq>");
   assert_last_reply(f, "result", "u");
   g_assert_cmpstr(xmpp_roster_lookup_str(f->roster, "c7@x.test")->name, ==, "Seven");
 }
@@ -472,7 +450,7 @@ test_push_T52_full_roster(Fixture *f, gconstpointer data)
 static void
 test_push_get_refused(Fixture *f, gconstpointer data)
 {
-  feed(f, "<iq type='get' id='g'><query xmlns='jabber:iq:roster'/></iq>");
+  test_router_dispatch(f->t, "<iq type='get' id='g'><query xmlns='jabber:iq:roster'/></iq>");
   assert_last_reply(f, "error", "g");
 }
 
@@ -500,7 +478,7 @@ test_request_set(Fixture *f, gconstpointer data)
   g_autoptr(XmppRosterItem) item = xmpp_roster_item_new(jid, "Romeo", groups);
   item->subscription = XMPP_ROSTER_SUBSCRIPTION_BOTH; /* never sent */
   xmpp_roster_request_set(f->roster, item, on_request, f, on_destroy);
-  XmppNode *iq = last_sent(f);
+  XmppNode *iq = test_router_last_sent(f->t);
   g_assert_cmpstr(xmpp_node_get_attr(iq, "type"), ==, "set");
   g_assert_null(xmpp_node_get_attr(iq, "to"));
   XmppNode *query = xmpp_node_get_child(iq, XMPP_NS_ROSTER, "query");
@@ -523,15 +501,16 @@ test_request_remove_error(Fixture *f, gconstpointer data)
 {
   g_autoptr(XmppJid) jid = xmpp_jid_parse("romeo@example.net", NULL);
   xmpp_roster_request_remove(f->roster, jid, on_request, f, on_destroy);
-  XmppNode *item = xmpp_node_get_child(xmpp_node_get_child(last_sent(f), XMPP_NS_ROSTER, "query"),
-                                       XMPP_NS_ROSTER, "item");
+  XmppNode *item =
+      xmpp_node_get_child(xmpp_node_get_child(test_router_last_sent(f->t), XMPP_NS_ROSTER, "query"),
+                          XMPP_NS_ROSTER, "item");
   g_assert_cmpstr(xmpp_node_get_attr(item, "subscription"), ==, "remove");
   g_assert_null(xmpp_node_get_attr(item, "name"));
   g_autofree char *xml =
       g_strdup_printf("<iq type='error' id='%s'><error type='cancel'><item-not-found "
                       "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
-                      xmpp_node_get_attr(last_sent(f), "id"));
-  feed(f, xml);
+                      xmpp_node_get_attr(test_router_last_sent(f->t), "id"));
+  test_router_dispatch(f->t, xml);
   g_assert_cmpuint(f->request_calls, ==, 1);
   g_assert_cmpint(f->request_code, ==, XMPP_STANZA_ERROR_ITEM_NOT_FOUND);
   g_assert_cmpuint(f->destroyed, ==, 1);
@@ -543,13 +522,13 @@ test_request_spoofed_reply(Fixture *f, gconstpointer data)
 {
   g_autoptr(XmppJid) jid = xmpp_jid_parse("romeo@example.net", NULL);
   xmpp_roster_request_remove(f->roster, jid, on_request, f, on_destroy);
-  g_autofree char *id = g_strdup(xmpp_node_get_attr(last_sent(f), "id"));
+  g_autofree char *id = g_strdup(xmpp_node_get_attr(test_router_last_sent(f->t), "id"));
   g_autofree char *spoof =
       g_strdup_printf("<iq type='result' from='mallory@evil.test' id='%s'/>", id);
-  feed(f, spoof);
+  test_router_dispatch(f->t, spoof);
   g_assert_cmpuint(f->request_calls, ==, 0);
   g_autofree char *real = g_strdup_printf("<iq type='result' id='%s'/>", id);
-  feed(f, real);
+  test_router_dispatch(f->t, real);
   g_assert_cmpuint(f->request_calls, ==, 1);
 }
 
@@ -557,20 +536,17 @@ test_request_spoofed_reply(Fixture *f, gconstpointer data)
 static void
 test_free_with_pending(void)
 {
-  FakeHost *fake = fake_host_new();
-  Fixture f = {.sent = g_ptr_array_new_with_free_func((GDestroyNotify)xmpp_node_free)};
-  XmppRouter *router = xmpp_router_new(&fake->host, capture_send, &f);
-  XmppRoster *roster = xmpp_roster_new(router, &fake->host);
+  TestRouter *t = test_router_new(NULL);
+  Fixture f = {0};
+  XmppRoster *roster = xmpp_roster_new(t->router, &t->fake->host);
   xmpp_roster_fetch(roster, TRUE);
   g_autoptr(XmppJid) jid = xmpp_jid_parse("romeo@example.net", NULL);
   xmpp_roster_request_remove(roster, jid, on_request, &f, on_destroy);
   xmpp_roster_free(roster);
-  xmpp_router_free(router);
+  test_router_free(t); /* frees the router first */
   g_assert_cmpuint(f.request_calls, ==, 1);
   g_assert_cmpint(f.request_code, ==, XMPP_STANZA_ERROR_SESSION_CLOSED);
   g_assert_cmpuint(f.destroyed, ==, 1);
-  g_ptr_array_unref(f.sent);
-  fake_host_free(fake);
 }
 
 #define ADD(path, fn) g_test_add(path, Fixture, NULL, setup, fn, teardown)

@@ -3,27 +3,18 @@
  * answer parsers (T49 for time stamps), queries and pings. */
 #include <string.h>
 
-#include "fake-host.h"
 #include "parse-helper.h"
+#include "router-fixture.h"
 #include "router/namespaces.h"
 #include "router/stanza-error.h"
 #include "services/version.h"
 
 typedef struct {
-  FakeHost *fake;
-  XmppRouter *router;
+  TestRouter *t;
   XmppDisco *disco;
   XmppEntityInfo *info;
-  GPtrArray *sent;
   GString *events;
 } Fixture;
-
-static void
-capture_send(gpointer data, const XmppNode *node)
-{
-  Fixture *f = data;
-  g_ptr_array_add(f->sent, xmpp_node_copy(node));
-}
 
 /* 2026-03-01 12:00:00 at UTC-06:00 */
 static GDateTime *
@@ -38,14 +29,10 @@ fixed_clock(gpointer data)
 static void
 setup(Fixture *f, gconstpointer data)
 {
-  f->fake = fake_host_new();
-  f->sent = g_ptr_array_new_with_free_func((GDestroyNotify)xmpp_node_free);
+  f->t = test_router_new("juliet@example.test/balcony");
   f->events = g_string_new(NULL);
-  f->router = xmpp_router_new(&f->fake->host, capture_send, f);
-  g_autoptr(XmppJid) me = xmpp_jid_parse("juliet@example.test/balcony", NULL);
-  xmpp_router_set_own_jid(f->router, me);
-  f->disco = xmpp_disco_new(f->router, &f->fake->host);
-  f->info = xmpp_entity_info_new(f->router, &f->fake->host, f->disco);
+  f->disco = xmpp_disco_new(f->t->router, &f->t->fake->host);
+  f->info = xmpp_entity_info_new(f->t->router, &f->t->fake->host, f->disco);
   xmpp_entity_info_set_version(f->info, "0.1.0");
   xmpp_entity_info_set_clock(f->info, fixed_clock, NULL);
 }
@@ -53,26 +40,11 @@ setup(Fixture *f, gconstpointer data)
 static void
 teardown(Fixture *f, gconstpointer data)
 {
-  xmpp_router_fail_pending(f->router);
+  xmpp_router_fail_pending(f->t->router);
   xmpp_entity_info_free(f->info);
   xmpp_disco_free(f->disco);
-  xmpp_router_free(f->router);
-  g_ptr_array_unref(f->sent);
+  test_router_free(f->t);
   g_string_free(f->events, TRUE);
-  fake_host_free(f->fake);
-}
-
-static void
-feed(Fixture *f, const char *xml)
-{
-  xmpp_router_dispatch(f->router, test_parse_element(xml));
-}
-
-static XmppNode *
-last_sent(Fixture *f)
-{
-  g_assert_cmpuint(f->sent->len, >, 0);
-  return f->sent->pdata[f->sent->len - 1];
 }
 
 static XmppNode *
@@ -80,8 +52,8 @@ ask(Fixture *f, const char *payload)
 {
   g_autofree char *xml =
       g_strdup_printf("<iq type='get' from='romeo@example.test/orchard' id='v1'>%s</iq>", payload);
-  feed(f, xml);
-  XmppNode *reply = last_sent(f);
+  test_router_dispatch(f->t, xml);
+  XmppNode *reply = test_router_last_sent(f->t);
   g_assert_cmpstr(xmpp_node_get_attr(reply, "type"), ==, "result");
   g_assert_cmpstr(xmpp_node_get_attr(reply, "id"), ==, "v1");
   return xmpp_node_first_element(reply);
@@ -159,7 +131,7 @@ add_contact(XmppRoster *roster, GPtrArray *items, const char *jid, XmppRosterSub
 static void
 test_last_privacy(Fixture *f, gconstpointer data)
 {
-  XmppRoster *roster = xmpp_roster_new(f->router, &f->fake->host);
+  XmppRoster *roster = xmpp_roster_new(f->t->router, &f->t->fake->host);
   GPtrArray *items = g_ptr_array_new_with_free_func((GDestroyNotify)xmpp_roster_item_free);
   add_contact(roster, items, "romeo@example.test", XMPP_ROSTER_SUBSCRIPTION_BOTH);
   add_contact(roster, items, "nurse@example.test", XMPP_ROSTER_SUBSCRIPTION_TO);
@@ -178,8 +150,8 @@ test_last_privacy(Fixture *f, gconstpointer data)
     g_autofree char *xml =
         g_strdup_printf("<iq type='get' from='%s' id='l%zu'><query xmlns='jabber:iq:last'/></iq>",
                         cases[i].from, i);
-    feed(f, xml);
-    XmppNode *reply = last_sent(f);
+    test_router_dispatch(f->t, xml);
+    XmppNode *reply = test_router_last_sent(f->t);
     g_assert_cmpstr(xmpp_node_get_attr(reply, "to"), ==, cases[i].from);
     g_assert_cmpstr(xmpp_node_get_attr(reply, "type"), ==, cases[i].answered ? "result" : "error");
     if (!cases[i].answered)
@@ -198,8 +170,8 @@ test_set_refused(Fixture *f, gconstpointer data)
   for (gsize i = 0; i < G_N_ELEMENTS(payloads); i++) {
     g_autofree char *xml = g_strdup_printf(
         "<iq type='set' from='romeo@example.test/orchard' id='s%zu'>%s</iq>", i, payloads[i]);
-    feed(f, xml);
-    XmppNode *reply = last_sent(f);
+    test_router_dispatch(f->t, xml);
+    XmppNode *reply = test_router_last_sent(f->t);
     g_assert_cmpstr(xmpp_node_get_attr(reply, "type"), ==, "error");
     XmppNode *error = xmpp_node_get_child(reply, NULL, "error");
     g_assert_nonnull(xmpp_node_get_child(error, XMPP_NS_STANZA_ERRORS, "feature-not-implemented"));
@@ -308,32 +280,26 @@ on_ping(gint64 rtt_us, const GError *error, gpointer data)
 }
 
 static void
-answer(Fixture *f, const char *payload)
-{
-  XmppNode *iq = last_sent(f);
-  g_autofree char *xml =
-      g_strdup_printf("<iq type='result' from='%s' id='%s'>%s</iq>", xmpp_node_get_attr(iq, "to"),
-                      xmpp_node_get_attr(iq, "id"), payload);
-  feed(f, xml);
-}
-
-static void
 test_queries(Fixture *f, gconstpointer data)
 {
   const char *peer = "romeo@example.test/orchard";
   xmpp_entity_info_query_version(f->info, peer, on_version, f, NULL);
-  g_assert_true(xmpp_node_is(xmpp_node_first_element(last_sent(f)), XMPP_NS_VERSION, "query"));
-  answer(f, "<query xmlns='jabber:iq:version'><name>Psi</name></query>");
+  g_assert_true(
+      xmpp_node_is(xmpp_node_first_element(test_router_last_sent(f->t)), XMPP_NS_VERSION, "query"));
+  test_router_answer_last(f->t, "<query xmlns='jabber:iq:version'><name>Psi</name></query>");
   xmpp_entity_info_query_time(f->info, peer, on_time, f, NULL);
-  answer(f, "<time xmlns='urn:xmpp:time'><tzo>+02:00</tzo><utc>2026-01-01T00:00:00Z</utc></time>");
+  test_router_answer_last(
+      f->t, "<time xmlns='urn:xmpp:time'><tzo>+02:00</tzo><utc>2026-01-01T00:00:00Z</utc></time>");
   xmpp_entity_info_query_last(f->info, peer, on_last, f, NULL);
-  answer(f, "<query xmlns='jabber:iq:last' seconds='42'/>");
+  test_router_answer_last(f->t, "<query xmlns='jabber:iq:last' seconds='42'/>");
   xmpp_entity_info_query_last(f->info, peer, on_last, f, NULL);
-  answer(f, "<query xmlns='jabber:iq:last' seconds='forever'/>"); /* malformed */
+  test_router_answer_last(f->t,
+                          "<query xmlns='jabber:iq:last' seconds='forever'/>"); /* malformed */
   xmpp_entity_info_ping(f->info, peer, on_ping, f, NULL);
-  g_assert_true(xmpp_node_is(xmpp_node_first_element(last_sent(f)), XMPP_NS_PING, "ping"));
-  fake_host_advance(f->fake, 250);
-  answer(f, "");
+  g_assert_true(
+      xmpp_node_is(xmpp_node_first_element(test_router_last_sent(f->t)), XMPP_NS_PING, "ping"));
+  fake_host_advance(f->t->fake, 250);
+  test_router_answer_last(f->t, "");
   g_assert_cmpstr(f->events->str, ==, "version:Psi time:+02:00 last:42 last:error:0 ping:250 ");
 }
 
@@ -341,12 +307,12 @@ static void
 test_ping_error(Fixture *f, gconstpointer data)
 {
   xmpp_entity_info_ping(f->info, "romeo@example.test/orchard", on_ping, f, NULL);
-  XmppNode *iq = last_sent(f);
+  XmppNode *iq = test_router_last_sent(f->t);
   g_autofree char *xml = g_strdup_printf(
       "<iq type='error' from='romeo@example.test/orchard' id='%s'><error type='cancel'>"
       "<service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
       xmpp_node_get_attr(iq, "id"));
-  feed(f, xml);
+  test_router_dispatch(f->t, xml);
   g_autofree char *want = g_strdup_printf("ping:error:%d ", XMPP_STANZA_ERROR_SERVICE_UNAVAILABLE);
   g_assert_cmpstr(f->events->str, ==, want);
 }
