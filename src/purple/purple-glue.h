@@ -114,6 +114,8 @@ void xmpp_purple_cert_cancel(XmppPurpleConn *conn);
 /* purple-presence.c */
 GList *xmpp_purple_presence_status_types(PurpleAccount *account);
 void xmpp_purple_presence_set_status(PurpleAccount *account, PurpleStatus *status);
+/* The translated name of a contact's <show/> ("Away", ...), for tooltips and Get Info. */
+const char *xmpp_purple_presence_show_label(XmppPresenceShow show);
 /* Sends the account's active status (initial presence, RFC 6121 §4.2). */
 void xmpp_purple_presence_send_current(XmppPurpleConn *conn);
 /* The <presence/> for a status id of ours ("available", "away", ...), a message (may contain

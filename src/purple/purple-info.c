@@ -95,23 +95,6 @@ new_query(InfoRequest *req, guint index)
 }
 
 static const char *
-show_label(XmppPresenceShow show)
-{
-  switch (show) {
-    case XMPP_SHOW_CHAT:
-      return _("Chatty");
-    case XMPP_SHOW_AWAY:
-      return _("Away");
-    case XMPP_SHOW_XA:
-      return _("Extended Away");
-    case XMPP_SHOW_DND:
-      return _("Do Not Disturb");
-    default:
-      return _("Available");
-  }
-}
-
-static const char *
 subscription_label(XmppRosterSubscription sub)
 {
   switch (sub) {
@@ -142,7 +125,7 @@ add_resource(PurpleNotifyUserInfo *info, const XmppPresenceResource *r, const Re
   purple_notify_user_info_add_section_break(info);
   add_pair(info, _("Resource"), *ri->resource != '\0' ? ri->resource : _("(none)"));
   if (r != NULL) {
-    add_pair(info, _("Status"), show_label(r->show));
+    add_pair(info, _("Status"), xmpp_purple_presence_show_label(r->show));
     add_pair(info, _("Message"), r->status);
     char prio[8];
     g_snprintf(prio, sizeof prio, "%d", r->priority);

@@ -225,8 +225,8 @@ on_invisible_mechanism(gpointer data, XmppInvisibleMechanism mechanism)
                     xmpp_presence_invisible_mechanism_name(mechanism));
 }
 
-static const char *
-show_label(XmppPresenceShow show)
+const char *
+xmpp_purple_presence_show_label(XmppPresenceShow show)
 {
   switch (show) {
     case XMPP_SHOW_CHAT:
@@ -245,8 +245,10 @@ show_label(XmppPresenceShow show)
 static void
 add_resource_lines(PurpleNotifyUserInfo *info, const XmppPresenceResource *r, gboolean several)
 {
-  char *status = r->status != NULL ? g_strdup_printf("%s: %s", show_label(r->show), r->status)
-                                   : g_strdup(show_label(r->show));
+  char *status =
+      r->status != NULL
+          ? g_strdup_printf("%s: %s", xmpp_purple_presence_show_label(r->show), r->status)
+          : g_strdup(xmpp_purple_presence_show_label(r->show));
   char *label = several && *r->resource != '\0' ? g_strdup_printf(_("Status (%s)"), r->resource)
                                                 : g_strdup(_("Status"));
   purple_notify_user_info_add_pair_plaintext(info, label, status);
