@@ -119,7 +119,8 @@ xmpp_roster_store_parse(const char *data, gsize len, char **ver, GPtrArray **ite
   StoreReader r = {
       .items = g_ptr_array_new_with_free_func((GDestroyNotify)xmpp_roster_item_free),
   };
-  XmppParser *parser = xmpp_parser_new(&reader_callbacks, &r, NULL);
+  XmppParserLimits limits = XMPP_XML_CLIENT_LIMITS; /* as big as the roster the stream took */
+  XmppParser *parser = xmpp_parser_new(&reader_callbacks, &r, &limits);
   GError *parse_error = NULL;
   if (!xmpp_parser_feed(parser, data, len, &parse_error) && r.error == NULL)
     r.error = parse_error;

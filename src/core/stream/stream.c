@@ -55,7 +55,8 @@ xmpp_stream_new(const XmppHost *host, const XmppStreamCallbacks *callbacks, gpoi
   stream->host = host;
   stream->callbacks = *callbacks;
   stream->data = data;
-  stream->parser = xmpp_parser_new(&parser_callbacks, stream, NULL);
+  XmppParserLimits limits = XMPP_XML_CLIENT_LIMITS;
+  stream->parser = xmpp_parser_new(&parser_callbacks, stream, &limits);
   return stream;
 }
 

@@ -16,11 +16,22 @@ G_BEGIN_DECLS
 #define XMPP_XML_MAX_ATTRS        64           /* attributes on one element */
 #define XMPP_XML_MAX_NAME_BYTES   1024         /* element or attribute name */
 
+/* The stanza limit of a client's stream. The roster result is a single stanza of about 110
+ * bytes a contact: 10,000 contacts are 1.1 MB. 8 MiB holds about 70,000; RFC 6120 §13.12
+ * sets only a minimum (10,000 bytes). */
+#define XMPP_XML_MAX_CLIENT_STANZA_BYTES (8 * 1024 * 1024)
+
 typedef struct _XmppParserLimits {
   gsize max_stanza_bytes;
   guint max_depth;
   guint max_attrs;
 } XmppParserLimits;
+
+/* The defaults with the client stream's stanza limit (the stream, and the stored roster). */
+#define XMPP_XML_CLIENT_LIMITS                                                                     \
+  ((XmppParserLimits){.max_stanza_bytes = XMPP_XML_MAX_CLIENT_STANZA_BYTES,                        \
+                      .max_depth = XMPP_XML_MAX_DEPTH,                                             \
+                      .max_attrs = XMPP_XML_MAX_ATTRS})
 
 #define XMPP_XML_ERROR (xmpp_xml_error_quark())
 GQuark xmpp_xml_error_quark(void);
