@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests for XmppNode: building, attributes by (namespace, name), iterative free/copy/equal. */
 #include "xml/node.h"
+#include "xml/parser.h"
+
+#include <string.h>
 
 static void
 test_build_and_query(void)
@@ -183,6 +186,129 @@ test_T8_deep_tree(void)
   xmpp_node_free(copy);
 }
 
+/* ---- trees built by the parser: nodes carved from the parser's slabs (node.c) ---- */
+
+#define STREAM_HDR                                                                                 \
+  "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' "          \
+  "version='1.0'>"
+
+static void
+collect(gpointer ud, XmppNode *stanza)
+{
+  g_ptr_array_add(ud, stanza);
+}
+
+/* Parses STREAM_HDR + body and returns the stanzas (the parser is freed first). */
+static GPtrArray *
+parse_all(const char *body)
+{
+  static const XmppParserCallbacks cb = {NULL, collect, NULL};
+  GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)xmpp_node_free);
+  XmppParser *p = xmpp_parser_new(&cb, out, NULL);
+  g_autofree char *all = g_strconcat(STREAM_HDR, body, NULL);
+  g_assert_true(xmpp_parser_feed(p, all, strlen(all), NULL));
+  xmpp_parser_free(p);
+  return out;
+}
+
+/* A subtree stolen from a parsed stanza outlives the stanza and the parser, can be re-parented
+ * (forwarded messages) and keeps its attributes and text. */
+static void
+test_parsed_steal_outlives_stanza(void)
+{
+  g_autoptr(GPtrArray) st = parse_all(
+      "<message from='a@example.test' id='m1'><forwarded xmlns='urn:xmpp:forward:0'>"
+      "<message xmlns='jabber:client' from='b@example.test' type='chat'><body>inner &amp; "
+      "text</body></message></forwarded><body>outer</body></message>");
+  g_assert_cmpuint(st->len, ==, 1);
+  XmppNode *outer = g_ptr_array_steal_index(st, 0);
+  XmppNode *fwd = xmpp_node_get_child(outer, "urn:xmpp:forward:0", "forwarded");
+  XmppNode *inner = xmpp_node_steal_child(fwd, xmpp_node_first_element(fwd));
+  g_assert_null(inner->parent);
+  g_assert_cmpuint(xmpp_node_n_children(fwd), ==, 0);
+  g_assert_null(xmpp_node_first_element(fwd));
+  xmpp_node_free(outer); /* the rest of the stanza goes; inner must stay valid */
+
+  g_autoptr(XmppNode) holder = xmpp_node_new("jabber:client", "message");
+  xmpp_node_add_child(holder, inner);
+  g_assert_true(inner->parent == holder);
+  g_assert_cmpstr(xmpp_node_get_attr(inner, "from"), ==, "b@example.test");
+  g_autofree char *text = xmpp_node_dup_child_text(inner, NULL, "body");
+  g_assert_cmpstr(text, ==, "inner & text");
+  xmpp_node_set_attr(inner, "type", "normal"); /* attributes leave the block when changed */
+  xmpp_node_set_attr(inner, "to", "c@example.test");
+  xmpp_node_set_attr(inner, "from", NULL);
+  g_assert_cmpuint(xmpp_node_n_attrs(inner), ==, 2);
+  g_assert_cmpstr(xmpp_node_get_attr(inner, "type"), ==, "normal");
+  g_assert_null(xmpp_node_get_attr(inner, "from"));
+  xmpp_node_add_text(xmpp_node_get_child(inner, NULL, "body"), " more", -1);
+  g_autofree char *text2 = xmpp_node_dup_child_text(inner, NULL, "body");
+  g_assert_cmpstr(text2, ==, "inner & text more");
+}
+
+/* Many stanzas kept while more are parsed, freed in another order: every one stays intact,
+ * whichever slab it shares with the others (valgrind and ASan see any early free). */
+static void
+test_parsed_many_kept(void)
+{
+  GString *body = g_string_new(NULL);
+  for (guint i = 0; i < 2000; i++)
+    g_string_append_printf(body, "<message id='m%u'><body>text %u</body></message>", i, i);
+  /* One element too large for a slab: a block of its own. */
+  g_string_append(body, "<iq id='big'><query xmlns='urn:x' v='");
+  for (guint i = 0; i < 5000; i++)
+    g_string_append_c(body, 'a' + (char)(i % 26));
+  g_string_append(body, "'/></iq>");
+  g_autoptr(GPtrArray) st = parse_all(body->str);
+  g_string_free(body, TRUE);
+  g_assert_cmpuint(st->len, ==, 2001);
+  /* Free every other stanza first, then check the rest. */
+  for (guint i = 0; i < 2000; i += 2)
+    g_clear_pointer(&st->pdata[i], xmpp_node_free);
+  for (guint i = 1; i < 2000; i += 2) {
+    XmppNode *m = st->pdata[i];
+    g_autofree char *id = g_strdup_printf("m%u", i);
+    g_autofree char *want = g_strdup_printf("text %u", i);
+    g_autofree char *got = xmpp_node_dup_child_text(m, NULL, "body");
+    g_assert_cmpstr(xmpp_node_get_attr(m, "id"), ==, id);
+    g_assert_cmpstr(got, ==, want);
+  }
+  XmppNode *q = xmpp_node_first_element(st->pdata[2000]);
+  g_assert_cmpuint(strlen(xmpp_node_get_attr(q, "v")), ==, 5000);
+  g_autoptr(XmppNode) copy = xmpp_node_copy(st->pdata[2000]);
+  g_assert_true(xmpp_node_equal(copy, st->pdata[2000]));
+}
+
+/* nth_child over a long list, forwards, backwards and after changes (the cursor that keeps
+ * index loops linear must never give a stale answer). */
+static void
+test_nth_child_cursor(void)
+{
+  g_autoptr(XmppNode) q = xmpp_node_new("urn:x", "query");
+  XmppNode *items[100];
+  for (guint i = 0; i < 100; i++)
+    items[i] = xmpp_node_new_child(q, NULL, "item");
+  for (guint i = 0; i < 100; i++)
+    g_assert_true(xmpp_node_nth_child(q, i) == items[i]);
+  for (guint i = 100; i-- > 0;)
+    g_assert_true(xmpp_node_nth_child(q, i) == items[i]);
+  g_assert_null(xmpp_node_nth_child(q, 100));
+  g_assert_true(xmpp_node_nth_child(q, 50) == items[50]);
+  xmpp_node_free(xmpp_node_steal_child(q, items[10]));
+  g_assert_cmpuint(xmpp_node_n_children(q), ==, 99);
+  g_assert_true(xmpp_node_nth_child(q, 50) == items[51]);
+  g_assert_true(xmpp_node_nth_child(q, 9) == items[9]);
+  g_assert_true(xmpp_node_nth_child(q, 10) == items[11]);
+  xmpp_node_free(items[99]); /* freeing an attached child detaches it first */
+  g_assert_cmpuint(xmpp_node_n_children(q), ==, 98);
+  g_assert_true(xmpp_node_nth_child(q, 97) == items[98]);
+  g_assert_null(xmpp_node_nth_child(q, 98));
+  g_assert_true(xmpp_node_next_child(q, items[98], NULL, NULL) == NULL);
+  g_assert_true(xmpp_node_next_child(q, items[9], NULL, "item") == items[11]);
+  g_autoptr(XmppNode) other = xmpp_node_new("urn:x", "query");
+  g_assert_null(xmpp_node_next_child(other, items[9], NULL, NULL)); /* not its child */
+}
+
 int
 main(int argc, char **argv)
 {
@@ -192,5 +318,8 @@ main(int argc, char **argv)
   g_test_add_func("/xml/node/attrs", test_attrs);
   g_test_add_func("/xml/node/copy_and_equal", test_copy_and_equal);
   g_test_add_func("/xml/node/T8_deep_tree", test_T8_deep_tree);
+  g_test_add_func("/xml/node/parsed_steal_outlives_stanza", test_parsed_steal_outlives_stanza);
+  g_test_add_func("/xml/node/parsed_many_kept", test_parsed_many_kept);
+  g_test_add_func("/xml/node/nth_child_cursor", test_nth_child_cursor);
   return g_test_run();
 }

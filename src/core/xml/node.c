@@ -2,7 +2,9 @@
 /* XmppNode: element tree with (namespace, local name) keys; free, copy and compare are iterative
  * so that hostile nesting depth can never overflow the C stack (reliability anchor T8). */
 #include "xml/node.h"
+#include "xml/parser-private.h"
 
+#include <stddef.h>
 #include <string.h>
 
 /* Attributes without a namespace are stored with ns == NULL; "" means the same. */
@@ -12,10 +14,16 @@ attr_ns_norm(const char *ns)
   return (ns != NULL && ns[0] != '\0') ? ns : NULL;
 }
 
-/* Allocation layout. Tree building is the parser's hot path, so a node and its strings share
- * one block: an element is followed by "ns\0name\0", a text node by "text\0", an attribute by
- * "name\0value\0ns\0". The fields stay plain char pointers, which is why node.h says they must
- * not be reassigned; only a text that grew (xmpp_node_add_text) lives outside its block. */
+/* Allocation layout. Tree building is the parser's hot path (bench/xml), so an element is one
+ * block: the node, its attribute array, then "ns\0name\0" and each attribute's
+ * "name\0value\0[ns\0]". A text node is only the fields up to `first` (TEXT_HEAD bytes: the
+ * rest of the struct is for elements and is never touched on a text node), then "text\0".
+ * Children form a linked list, so a parsed <message> with a <body> and a chat state is four
+ * blocks. Attributes move out of the block the first time they are changed (attrs_cap > 0 from
+ * then on); a text that grew (xmpp_node_add_text) lives outside its block. That is why node.h
+ * says the string fields must never be reassigned. */
+#define TEXT_HEAD offsetof(XmppNode, first)
+
 static char *
 node_tail(const XmppNode *node)
 {
@@ -23,51 +31,83 @@ node_tail(const XmppNode *node)
 }
 
 static char *
-attr_tail(const XmppAttr *attr)
+text_tail(const XmppNode *node)
 {
-  return (char *)(attr + 1);
+  return (char *)node + TEXT_HEAD;
 }
 
-static XmppAttr *
-attr_new(const char *ns, const char *name, const char *value, gsize value_len)
+static gsize
+attr_bytes(const char *ns, gsize name_len, gsize value_len)
 {
-  gsize name_len = strlen(name);
-  gsize ns_len = ns != NULL ? strlen(ns) : 0;
-  XmppAttr *a = g_malloc(sizeof(XmppAttr) + name_len + value_len + ns_len + 3);
-  char *t = attr_tail(a);
+  return name_len + value_len + 2 + (ns != NULL ? strlen(ns) + 1 : 0);
+}
+
+/* Copies an attribute's strings to `t` (attr_bytes() long); returns the end. */
+static char *
+attr_fill(XmppAttr *a, char *t, const char *ns, const char *name, gsize name_len, const char *value,
+          gsize value_len)
+{
   a->name = t;
-  memcpy(t, name, name_len + 1);
+  memcpy(t, name, name_len);
+  t[name_len] = '\0';
   t += name_len + 1;
   a->value = t;
   memcpy(t, value, value_len);
   t[value_len] = '\0';
   t += value_len + 1;
+  a->ns = NULL;
   if (ns != NULL) {
+    gsize ns_len = strlen(ns);
     a->ns = t;
     memcpy(t, ns, ns_len + 1);
-  } else {
-    a->ns = NULL;
+    t += ns_len + 1;
   }
-  return a;
+  return t;
 }
 
-/* Attribute strings are never replaced in place (set_attr swaps whole blocks), so they always
- * live in their block. */
+/* A heap attribute: its strings are one allocation, freed through a->name. */
 static void
-attr_free(XmppAttr *attr)
+attr_set_heap(XmppAttr *a, const char *ns, const char *name, const char *value, gsize value_len)
 {
-  g_free(attr);
+  gsize name_len = strlen(name);
+  attr_fill(a, g_malloc(attr_bytes(ns, name_len, value_len)), ns, name, name_len, value, value_len);
+}
+
+/* A zeroed header of `head` bytes (sizeof(XmppNode), or TEXT_HEAD for a text node) followed by
+ * `extra` bytes. One malloc per node was measured (bench/xml) against carving a stanza's nodes
+ * from shared 8 KiB slabs, which freed as large regions that glibc gave back to the kernel and
+ * page-faulted in again, and against one 1 KiB arena per stanza, slower for the pointer to it
+ * that every node then needs. */
+static XmppNode *
+block_alloc(gsize head, gsize extra)
+{
+  XmppNode *node = g_malloc(head + extra);
+  memset(node, 0, head);
+  return node;
+}
+
+XmppNode *
+xmpp_node_alloc_block(guint n_attrs, gsize string_bytes, char **strings)
+{
+  gsize attrs = (gsize)n_attrs * sizeof(XmppAttr);
+  XmppNode *node = block_alloc(sizeof(XmppNode), attrs + string_bytes);
+  if (n_attrs > 0) {
+    node->attrs = (XmppAttr *)node_tail(node);
+    node->n_attrs = n_attrs;
+  }
+  *strings = node_tail(node) + attrs;
+  return node;
 }
 
 static XmppNode *
 element_alloc(const char *ns, gsize ns_len, const char *name, gsize name_len)
 {
-  XmppNode *node = g_malloc(sizeof(XmppNode) + ns_len + name_len + 2);
-  memset(node, 0, sizeof(XmppNode));
-  node->ns = node_tail(node);
-  memcpy(node->ns, ns, ns_len);
-  node->ns[ns_len] = '\0';
-  node->name = node->ns + ns_len + 1;
+  char *t;
+  XmppNode *node = xmpp_node_alloc_block(0, ns_len + name_len + 2, &t);
+  node->ns = t;
+  memcpy(t, ns, ns_len);
+  t[ns_len] = '\0';
+  node->name = t + ns_len + 1;
   memcpy(node->name, name, name_len);
   node->name[name_len] = '\0';
   return node;
@@ -76,9 +116,8 @@ element_alloc(const char *ns, gsize ns_len, const char *name, gsize name_len)
 static XmppNode *
 text_alloc(const char *text, gsize len)
 {
-  XmppNode *node = g_malloc(sizeof(XmppNode) + len + 1);
-  memset(node, 0, sizeof(XmppNode));
-  node->text = node_tail(node);
+  XmppNode *node = block_alloc(TEXT_HEAD, len + 1);
+  node->text = text_tail(node);
   memcpy(node->text, text, len);
   node->text[len] = '\0';
   return node;
@@ -102,6 +141,25 @@ xmpp_node_new_text(const char *text, gssize len)
   return text_alloc(text != NULL ? text : "", (gsize)len);
 }
 
+/* Makes the attributes changeable: an own array with room for `need`, own strings. */
+static void
+attrs_reserve(XmppNode *node, guint need)
+{
+  if (node->attrs_cap == 0) {
+    guint cap = MAX(4, need);
+    XmppAttr *own = g_new(XmppAttr, cap);
+    for (guint i = 0; i < node->n_attrs; i++) {
+      const XmppAttr *a = &node->attrs[i];
+      attr_set_heap(&own[i], a->ns, a->name, a->value, strlen(a->value));
+    }
+    node->attrs = own; /* the block's copies stay unused until the node is freed */
+    node->attrs_cap = cap;
+  } else if (need > node->attrs_cap) {
+    node->attrs_cap = MAX(need, node->attrs_cap * 2);
+    node->attrs = g_renew(XmppAttr, node->attrs, node->attrs_cap);
+  }
+}
+
 void
 xmpp_node_append_attr(XmppNode *node, const char *ns, const char *name, const char *value,
                       gssize value_len)
@@ -109,24 +167,41 @@ xmpp_node_append_attr(XmppNode *node, const char *ns, const char *name, const ch
   g_return_if_fail(node != NULL && node->name != NULL && name != NULL && value != NULL);
   if (value_len < 0)
     value_len = (gssize)strlen(value);
-  if (node->attrs == NULL)
-    node->attrs = g_ptr_array_new();
-  g_ptr_array_add(node->attrs, attr_new(attr_ns_norm(ns), name, value, (gsize)value_len));
+  attrs_reserve(node, node->n_attrs + 1);
+  attr_set_heap(&node->attrs[node->n_attrs], attr_ns_norm(ns), name, value, (gsize)value_len);
+  node->n_attrs++;
 }
 
-/* Frees the node's own data; its children array must already be gone. */
+/* Frees the node's own data, not its children. */
 static void
 node_free_shallow(XmppNode *node)
 {
-  if (node->attrs != NULL) {
-    for (guint i = 0; i < node->attrs->len; i++)
-      attr_free(g_ptr_array_index(node->attrs, i));
-    g_ptr_array_free(node->attrs, TRUE);
-  }
   /* ns and name never leave the block (nothing may reassign them); a text may have grown. */
-  if (node->name == NULL && node->text != node_tail(node))
-    g_free(node->text);
+  if (node->name == NULL) {
+    if (node->text != text_tail(node))
+      g_free(node->text);
+  } else if (node->attrs_cap > 0) {
+    for (guint i = 0; i < node->n_attrs; i++)
+      g_free(node->attrs[i].name);
+    g_free(node->attrs);
+  }
   g_free(node);
+}
+
+static void
+unlink_child(XmppNode *parent, XmppNode *child)
+{
+  if (child->prev != NULL)
+    child->prev->next = child->next;
+  else
+    parent->first = child->next;
+  if (child->next != NULL)
+    child->next->prev = child->prev;
+  else
+    parent->last = child->prev;
+  child->prev = child->next = child->parent = NULL;
+  parent->n_children--;
+  parent->cursor = NULL;
 }
 
 void
@@ -134,39 +209,59 @@ xmpp_node_free(XmppNode *node)
 {
   if (node == NULL)
     return;
-  /* Explicit stack instead of recursion: the depth of a tree is attacker-controlled. */
-  GPtrArray *stack = NULL;
-  XmppNode *cur = node;
-  while (cur != NULL) {
-    if (cur->children != NULL) {
-      if (stack == NULL)
-        stack = g_ptr_array_new();
-      for (guint i = 0; i < cur->children->len; i++)
-        g_ptr_array_add(stack, g_ptr_array_index(cur->children, i));
-      g_ptr_array_free(cur->children, TRUE);
-      cur->children = NULL;
+  if (node->parent != NULL) /* never leave a dangling child behind */
+    unlink_child(node->parent, node);
+  /* No recursion and no stack (the depth of a tree is attacker-controlled): the nodes still to
+   * free form one list through their `next` fields; a node's children are spliced in front. */
+  XmppNode *todo = node;
+  while (todo != NULL) {
+    XmppNode *cur = todo;
+    todo = cur->next;
+    if (cur->name != NULL && cur->first != NULL) {
+      cur->last->next = todo;
+      todo = cur->first;
     }
     node_free_shallow(cur);
-    cur = (stack != NULL && stack->len > 0) ? g_ptr_array_remove_index_fast(stack, stack->len - 1)
-                                            : NULL;
   }
-  if (stack != NULL)
-    g_ptr_array_free(stack, TRUE);
 }
 
-/* Copies name, namespace, text and attributes, but no children and no parent. */
+static void
+append_child(XmppNode *parent, XmppNode *child)
+{
+  child->parent = parent;
+  child->prev = parent->last;
+  child->next = NULL;
+  if (parent->last != NULL)
+    parent->last->next = child;
+  else
+    parent->first = child;
+  parent->last = child;
+  parent->n_children++;
+}
+
+/* Copies name, namespace, text and attributes (into one block), but no children. */
 static XmppNode *
 node_copy_shallow(const XmppNode *src)
 {
   if (src->name == NULL)
     return text_alloc(src->text, strlen(src->text));
-  XmppNode *dst = element_alloc(src->ns, strlen(src->ns), src->name, strlen(src->name));
-  if (src->attrs != NULL) {
-    dst->attrs = g_ptr_array_sized_new(src->attrs->len);
-    for (guint i = 0; i < src->attrs->len; i++) {
-      const XmppAttr *a = g_ptr_array_index(src->attrs, i);
-      g_ptr_array_add(dst->attrs, attr_new(a->ns, a->name, a->value, strlen(a->value)));
-    }
+  gsize ns_len = strlen(src->ns), name_len = strlen(src->name);
+  gsize bytes = ns_len + name_len + 2;
+  for (guint i = 0; i < src->n_attrs; i++) {
+    const XmppAttr *a = &src->attrs[i];
+    bytes += attr_bytes(a->ns, strlen(a->name), strlen(a->value));
+  }
+  char *t;
+  XmppNode *dst = xmpp_node_alloc_block(src->n_attrs, bytes, &t);
+  dst->ns = t;
+  memcpy(t, src->ns, ns_len + 1);
+  t += ns_len + 1;
+  dst->name = t;
+  memcpy(t, src->name, name_len + 1);
+  t += name_len + 1;
+  for (guint i = 0; i < src->n_attrs; i++) {
+    const XmppAttr *a = &src->attrs[i];
+    t = attr_fill(&dst->attrs[i], t, a->ns, a->name, strlen(a->name), a->value, strlen(a->value));
   }
   return dst;
 }
@@ -176,29 +271,29 @@ xmpp_node_copy(const XmppNode *node)
 {
   if (node == NULL)
     return NULL;
+  /* Pre-order walk through the parent and sibling links: no recursion, no stack. */
   XmppNode *root = node_copy_shallow(node);
-  /* Pairs (source, copy) whose children still have to be copied. */
-  GPtrArray *stack = g_ptr_array_new();
-  g_ptr_array_add(stack, (gpointer)node);
-  g_ptr_array_add(stack, root);
-  while (stack->len > 0) {
-    XmppNode *dst = g_ptr_array_remove_index_fast(stack, stack->len - 1);
-    const XmppNode *src = g_ptr_array_remove_index_fast(stack, stack->len - 1);
-    if (src->children == NULL)
+  const XmppNode *s = node;
+  XmppNode *d = root;
+  for (;;) {
+    if (s->name != NULL && s->first != NULL) {
+      s = s->first;
+      XmppNode *c = node_copy_shallow(s);
+      append_child(d, c);
+      d = c;
       continue;
-    dst->children = g_ptr_array_sized_new(src->children->len);
-    for (guint i = 0; i < src->children->len; i++) {
-      const XmppNode *c = g_ptr_array_index(src->children, i);
-      XmppNode *cc = node_copy_shallow(c);
-      cc->parent = dst;
-      g_ptr_array_add(dst->children, cc);
-      if (c->children != NULL) {
-        g_ptr_array_add(stack, (gpointer)c);
-        g_ptr_array_add(stack, cc);
-      }
     }
+    while (s != node && s->next == NULL) {
+      s = s->parent;
+      d = d->parent;
+    }
+    if (s == node)
+      break;
+    s = s->next;
+    XmppNode *c = node_copy_shallow(s);
+    append_child(d->parent, c);
+    d = c;
   }
-  g_ptr_array_free(stack, TRUE);
   return root;
 }
 
@@ -223,11 +318,11 @@ xmpp_node_is_text(const XmppNode *node)
 static XmppAttr *
 find_attr(const XmppNode *node, const char *ns, const char *name, guint *index)
 {
-  if (node == NULL || node->attrs == NULL || name == NULL)
+  if (node == NULL || node->name == NULL || name == NULL)
     return NULL;
   ns = attr_ns_norm(ns);
-  for (guint i = 0; i < node->attrs->len; i++) {
-    XmppAttr *a = g_ptr_array_index(node->attrs, i);
+  for (guint i = 0; i < node->n_attrs; i++) {
+    XmppAttr *a = &node->attrs[i];
     if (strcmp(a->name, name) == 0 && g_strcmp0(a->ns, ns) == 0) {
       if (index != NULL)
         *index = i;
@@ -262,27 +357,29 @@ xmpp_node_set_attr_ns(XmppNode *node, const char *ns, const char *name, const ch
 {
   g_return_if_fail(node != NULL && node->name != NULL && name != NULL);
   guint index = 0;
-  XmppAttr *a = find_attr(node, ns, name, &index);
+  if (find_attr(node, ns, name, &index) == NULL) {
+    if (value != NULL)
+      xmpp_node_append_attr(node, ns, name, value, -1);
+    return;
+  }
+  attrs_reserve(node, node->n_attrs);
+  XmppAttr *a = &node->attrs[index];
   if (value == NULL) {
-    if (a != NULL) {
-      g_ptr_array_remove_index(node->attrs, index);
-      attr_free(a);
-    }
+    g_free(a->name);
+    node->n_attrs--;
+    memmove(a, a + 1, (node->n_attrs - index) * sizeof(XmppAttr));
     return;
   }
-  if (a != NULL) {
-    /* A new block in the same place: the order of attributes is kept. */
-    node->attrs->pdata[index] = attr_new(a->ns, a->name, value, strlen(value));
-    attr_free(a);
-    return;
-  }
-  xmpp_node_append_attr(node, ns, name, value, -1);
+  /* New strings in the same slot: the order of attributes is kept. */
+  XmppAttr old = *a;
+  attr_set_heap(a, old.ns, old.name, value, strlen(value));
+  g_free(old.name);
 }
 
 guint
 xmpp_node_n_attrs(const XmppNode *node)
 {
-  return (node != NULL && node->attrs != NULL) ? node->attrs->len : 0;
+  return (node != NULL && node->name != NULL) ? node->n_attrs : 0;
 }
 
 XmppNode *
@@ -290,10 +387,7 @@ xmpp_node_add_child(XmppNode *parent, XmppNode *child)
 {
   g_return_val_if_fail(parent != NULL && parent->name != NULL, child);
   g_return_val_if_fail(child != NULL && child->parent == NULL, child);
-  if (parent->children == NULL)
-    parent->children = g_ptr_array_new();
-  g_ptr_array_add(parent->children, child);
-  child->parent = parent;
+  append_child(parent, child);
   return child;
 }
 
@@ -324,56 +418,68 @@ xmpp_node_add_text(XmppNode *parent, const char *text, gssize len)
     len = (gssize)strlen(text);
   if (len == 0)
     return;
-  if (parent->children != NULL && parent->children->len > 0) {
-    XmppNode *last = g_ptr_array_index(parent->children, parent->children->len - 1);
-    if (last->name == NULL) {
-      gsize old = strlen(last->text);
-      char *grown;
-      if (last->text == node_tail(last)) { /* lives in the node's block: move it out */
-        grown = g_malloc(old + (gsize)len + 1);
-        memcpy(grown, last->text, old);
-      } else {
-        grown = g_realloc(last->text, old + (gsize)len + 1);
-      }
-      memcpy(grown + old, text, (gsize)len);
-      grown[old + (gsize)len] = '\0';
-      last->text = grown;
-      return;
+  XmppNode *last = parent->last;
+  if (last != NULL && last->name == NULL) {
+    gsize old = strlen(last->text);
+    char *grown;
+    if (last->text == text_tail(last)) { /* lives in the node's block: move it out */
+      grown = g_malloc(old + (gsize)len + 1);
+      memcpy(grown, last->text, old);
+    } else {
+      grown = g_realloc(last->text, old + (gsize)len + 1);
     }
+    memcpy(grown + old, text, (gsize)len);
+    grown[old + (gsize)len] = '\0';
+    last->text = grown;
+    return;
   }
-  xmpp_node_add_child(parent, xmpp_node_new_text(text, len));
+  append_child(parent, text_alloc(text, (gsize)len));
 }
 
 XmppNode *
 xmpp_node_steal_child(XmppNode *parent, XmppNode *child)
 {
   g_return_val_if_fail(parent != NULL && child != NULL && child->parent == parent, NULL);
-  if (!g_ptr_array_remove(parent->children, child))
-    return NULL;
-  child->parent = NULL;
+  unlink_child(parent, child);
   return child;
 }
 
 guint
 xmpp_node_n_children(const XmppNode *node)
 {
-  return (node != NULL && node->children != NULL) ? node->children->len : 0;
+  return (node != NULL && node->name != NULL) ? node->n_children : 0;
 }
 
+/* Walks from the closest known position: the first child, the last one, or the previous
+ * answer. The cursor makes `for (i = 0; i < n; i++) nth_child(node, i)` linear, not quadratic
+ * (a hostile disco#items result may hold thousands of children). */
 XmppNode *
 xmpp_node_nth_child(const XmppNode *node, guint i)
 {
   if (i >= xmpp_node_n_children(node))
     return NULL;
-  return g_ptr_array_index(node->children, i);
+  XmppNode *self = (XmppNode *)node; /* the cursor is a cache, not part of the value */
+  XmppNode *c;
+  if (i == node->n_children - 1) {
+    c = node->last;
+  } else if (node->cursor != NULL && i >= node->cursor_index) {
+    c = node->cursor;
+    for (guint k = node->cursor_index; k < i; k++)
+      c = c->next;
+  } else {
+    c = node->first;
+    for (guint k = 0; k < i; k++)
+      c = c->next;
+  }
+  self->cursor = c;
+  self->cursor_index = i;
+  return c;
 }
 
 static XmppNode *
-find_child_from(const XmppNode *node, guint start, const char *ns, const char *name)
+find_child_from(XmppNode *c, const char *ns, const char *name)
 {
-  guint n = xmpp_node_n_children(node);
-  for (guint i = start; i < n; i++) {
-    XmppNode *c = g_ptr_array_index(node->children, i);
+  for (; c != NULL; c = c->next) {
     if (xmpp_node_is(c, ns, name))
       return c;
   }
@@ -383,33 +489,33 @@ find_child_from(const XmppNode *node, guint start, const char *ns, const char *n
 XmppNode *
 xmpp_node_get_child(const XmppNode *node, const char *ns, const char *name)
 {
-  return find_child_from(node, 0, ns, name);
+  return (node != NULL && node->name != NULL) ? find_child_from(node->first, ns, name) : NULL;
 }
 
 XmppNode *
 xmpp_node_next_child(const XmppNode *node, const XmppNode *after, const char *ns, const char *name)
 {
-  guint n = xmpp_node_n_children(node);
-  for (guint i = 0; i < n; i++) {
-    if (g_ptr_array_index(node->children, i) == after)
-      return find_child_from(node, i + 1, ns, name);
-  }
-  return NULL;
+  if (node == NULL || after == NULL || after->parent != node)
+    return NULL;
+  return find_child_from(after->next, ns, name);
 }
 
 XmppNode *
 xmpp_node_first_element(const XmppNode *node)
 {
-  return find_child_from(node, 0, NULL, NULL);
+  return xmpp_node_get_child(node, NULL, NULL);
 }
 
 char *
 xmpp_node_dup_text(const XmppNode *node)
 {
+  if (node == NULL || node->name == NULL)
+    return g_strdup("");
+  /* The common case, one text child, is a plain copy. */
+  if (node->first != NULL && node->first == node->last && node->first->name == NULL)
+    return g_strdup(node->first->text);
   GString *s = g_string_new(NULL);
-  guint n = xmpp_node_n_children(node);
-  for (guint i = 0; i < n; i++) {
-    const XmppNode *c = g_ptr_array_index(node->children, i);
+  for (const XmppNode *c = node->first; c != NULL; c = c->next) {
     if (c->name == NULL)
       g_string_append(s, c->text);
   }
@@ -430,12 +536,13 @@ node_equal_shallow(const XmppNode *a, const XmppNode *b)
   if (g_strcmp0(a->name, b->name) != 0 || g_strcmp0(a->ns, b->ns) != 0 ||
       g_strcmp0(a->text, b->text) != 0)
     return FALSE;
-  if (xmpp_node_n_attrs(a) != xmpp_node_n_attrs(b) ||
-      xmpp_node_n_children(a) != xmpp_node_n_children(b))
+  if (a->name == NULL) /* two equal texts; nothing else exists on a text node */
+    return TRUE;
+  if (a->n_attrs != b->n_attrs || a->n_children != b->n_children)
     return FALSE;
   /* Attribute keys are unique per element, so equal counts plus inclusion means set equality. */
-  for (guint i = 0; i < xmpp_node_n_attrs(a); i++) {
-    const XmppAttr *x = g_ptr_array_index(a->attrs, i);
+  for (guint i = 0; i < a->n_attrs; i++) {
+    const XmppAttr *x = &a->attrs[i];
     const XmppAttr *y = find_attr(b, x->ns, x->name, NULL);
     if (y == NULL || strcmp(x->value, y->value) != 0)
       return FALSE;
@@ -448,22 +555,23 @@ xmpp_node_equal(const XmppNode *a, const XmppNode *b)
 {
   if (a == NULL || b == NULL)
     return a == b;
-  gboolean equal = TRUE;
-  GPtrArray *stack = g_ptr_array_new();
-  g_ptr_array_add(stack, (gpointer)a);
-  g_ptr_array_add(stack, (gpointer)b);
-  while (equal && stack->len > 0) {
-    const XmppNode *y = g_ptr_array_remove_index_fast(stack, stack->len - 1);
-    const XmppNode *x = g_ptr_array_remove_index_fast(stack, stack->len - 1);
-    if (!node_equal_shallow(x, y)) {
-      equal = FALSE;
-      break;
+  /* Lockstep pre-order walk (as in copy): equal child counts keep the two walks aligned. */
+  const XmppNode *x = a, *y = b;
+  for (;;) {
+    if (!node_equal_shallow(x, y))
+      return FALSE;
+    if (x->name != NULL && x->first != NULL) {
+      x = x->first;
+      y = y->first;
+      continue;
     }
-    for (guint i = 0; i < xmpp_node_n_children(x); i++) {
-      g_ptr_array_add(stack, g_ptr_array_index(x->children, i));
-      g_ptr_array_add(stack, g_ptr_array_index(y->children, i));
+    while (x != a && x->next == NULL) {
+      x = x->parent;
+      y = y->parent;
     }
+    if (x == a)
+      return TRUE;
+    x = x->next;
+    y = y->next;
   }
-  g_ptr_array_free(stack, TRUE);
-  return equal;
 }

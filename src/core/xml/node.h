@@ -18,15 +18,30 @@ typedef struct _XmppAttr {
 typedef struct _XmppNode XmppNode;
 
 /* Elements have a name; text nodes have name == NULL and their content in `text`.
- * Fields are readable by everyone; change them only through the functions below (the strings
- * share the node's allocation: never g_free() or reassign ns, name, text or attribute fields). */
+ * ns, name, text and parent are readable by everyone; change them only through the functions
+ * below (the strings share the node's allocation: never g_free() or reassign them). The other
+ * fields are private to src/core/xml: read attributes and children through the functions. */
 struct _XmppNode {
-  char *ns;            /* element namespace URI ("" for none); NULL on text nodes */
-  char *name;          /* element local name; NULL on text nodes */
-  char *text;          /* text node content; NULL on elements */
-  GPtrArray *attrs;    /* XmppAttr*, owned; NULL until the first attribute */
-  GPtrArray *children; /* XmppNode*, owned; NULL until the first child */
-  XmppNode *parent;    /* borrowed */
+  char *ns;         /* element namespace URI ("" for none); NULL on text nodes */
+  char *name;       /* element local name; NULL on text nodes */
+  char *text;       /* text node content; NULL on elements */
+  XmppNode *parent; /* borrowed */
+
+  /* Private, on every node: siblings (children form a doubly linked list, so that building and
+   * freeing need no arrays). */
+  XmppNode *prev, *next;
+
+  /* Private, on elements only: text nodes are allocated without these fields (node.c). */
+  XmppNode *first, *last;
+  /* Attributes: n_attrs entries; attrs_cap == 0 means the array and its strings live in the
+   * node's own allocation (parsed and copied elements), else each entry's strings are one
+   * allocation starting at its name and the array is allocated with room for attrs_cap. */
+  XmppAttr *attrs;
+  guint n_attrs, attrs_cap;
+  guint n_children;
+  /* xmpp_node_nth_child()'s last answer, so that index loops stay linear. */
+  guint cursor_index;
+  XmppNode *cursor;
 };
 
 XmppNode *xmpp_node_new(const char *ns, const char *name);

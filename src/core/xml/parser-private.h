@@ -19,7 +19,6 @@ struct _XmppParser {
   XmppNode *stanza;     /* depth-1 element being built */
   XmppNode *current;    /* innermost open element inside stanza */
   GString *text;        /* character data not yet attached to current */
-  GString *scratch;     /* for decoding attribute values */
   gsize since_boundary; /* bytes fed since the last stanza boundary */
 
   GError *error;         /* first violation; sticky until reset */
@@ -45,5 +44,11 @@ G_GNUC_INTERNAL void xmpp_parser_restrict_refuse(XmppParser *p, const char *what
 G_GNUC_INTERNAL void xmpp_parser_restrict_install(xmlSAXHandler *h);
 /* Checks the first byte of a document; FALSE (and the parser failed) if it cannot be UTF-8. */
 G_GNUC_INTERNAL gboolean xmpp_parser_restrict_check_first_byte(XmppParser *p, guchar c);
+
+/* Node internals the parser builds with (node.c). One allocation for an element with n_attrs
+ * attributes: returns the node with attrs pointing at n_attrs uninitialised slots, and in
+ * *strings the start of string_bytes bytes after them. The caller points ns, name and every
+ * attribute's name, value and ns (or NULL) into those bytes (see the layout in node.c). */
+G_GNUC_INTERNAL XmppNode *xmpp_node_alloc_block(guint n_attrs, gsize string_bytes, char **strings);
 
 G_END_DECLS

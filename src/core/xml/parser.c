@@ -88,26 +88,23 @@ buffered_after_current(XmppParser *p)
 /* SAX2 passes attribute values (and namespace names, which are attribute values too) decoded,
  * except that with entity substitution off (we never turn it on) an '&' coming from "&amp;" or
  * "&#38;" is handed over as the five bytes "&#38;", and no other '&' can reach us. Undo exactly
- * that. Returns value itself when there is nothing to undo, else scratch's contents. */
-static const char *
-decode_amp(GString *scratch, const char *value, gsize *len)
+ * that while copying len bytes to dst (which has room for len + 1); returns the end, NUL
+ * written. Decoding only shrinks, so sizes computed from the raw lengths are enough. */
+static char *
+copy_decoded(char *dst, const char *src, gsize len)
 {
-  const char *amp = memchr(value, '&', *len);
-  if (amp == NULL)
-    return value;
-  const char *end = value + *len;
-  g_string_truncate(scratch, 0);
-  g_string_append_len(scratch, value, amp - value);
-  for (const char *v = amp; v < end;) {
-    if (*v == '&' && end - v >= 5 && memcmp(v, "&#38;", 5) == 0) {
-      g_string_append_c(scratch, '&');
-      v += 5;
-    } else {
-      g_string_append_c(scratch, *v++);
-    }
+  const char *end = src + len;
+  const char *amp;
+  while ((amp = memchr(src, '&', (gsize)(end - src))) != NULL) {
+    memcpy(dst, src, (gsize)(amp - src));
+    dst += amp - src;
+    *dst++ = '&';
+    src = (end - amp >= 5 && memcmp(amp, "&#38;", 5) == 0) ? amp + 5 : amp + 1;
   }
-  *len = scratch->len;
-  return scratch->str;
+  memcpy(dst, src, (gsize)(end - src));
+  dst += end - src;
+  *dst = '\0';
+  return dst;
 }
 
 /* At the end of a stanza (or the header): its exact size is known here, whatever the chunking,
@@ -126,35 +123,49 @@ check_boundary(XmppParser *p)
   return TRUE;
 }
 
+/* One allocation per element (node.c's layout): libxml2's strings are copied, since the tree
+ * outlives its dictionary and input buffer. */
 static XmppNode *
 build_element(XmppParser *p, const xmlChar *localname, const xmlChar *uri, int nb_attributes,
               const xmlChar **attributes)
 {
-  XmppNode *node;
-  if (uri != NULL && strchr((const char *)uri, '&') != NULL) {
-    gsize len = strlen((const char *)uri);
-    node = xmpp_node_new(decode_amp(p->scratch, (const char *)uri, &len), (const char *)localname);
-  } else {
-    node = xmpp_node_new((const char *)uri, (const char *)localname);
+  const char *ns = uri != NULL ? (const char *)uri : "";
+  gsize ns_len = strlen(ns), name_len = strlen((const char *)localname);
+  gsize bytes = ns_len + name_len + 2;
+  for (int i = 0; i < nb_attributes; i++) {
+    const xmlChar **a = attributes + 5 * i; /* localname, prefix, URI, value, end */
+    bytes += strlen((const char *)a[0]) + (gsize)(a[4] - a[3]) + 2;
+    if (a[2] != NULL)
+      bytes += strlen((const char *)a[2]) + 1;
   }
-  if (nb_attributes > 0) {
-    node->attrs = g_ptr_array_sized_new((guint)nb_attributes);
-    for (int i = 0; i < nb_attributes; i++) {
-      const xmlChar **a = attributes + 5 * i; /* localname, prefix, URI, value, end */
-      g_autofree char *ns = NULL;
-      if (a[2] != NULL && strchr((const char *)a[2], '&') != NULL) {
-        gsize ns_len = strlen((const char *)a[2]);
-        ns = g_strdup(decode_amp(p->scratch, (const char *)a[2], &ns_len));
-      }
-      gsize len = (gsize)(a[4] - a[3]);
-      const char *value = decode_amp(p->scratch, (const char *)a[3], &len);
-      xmpp_node_append_attr(node, ns != NULL ? ns : (const char *)a[2], (const char *)a[0], value,
-                            (gssize)len);
+  char *t;
+  XmppNode *node = xmpp_node_alloc_block((guint)nb_attributes, bytes, &t);
+  node->ns = t;
+  t = copy_decoded(t, ns, ns_len) + 1;
+  node->name = t;
+  memcpy(t, localname, name_len + 1);
+  t += name_len + 1;
+  for (int i = 0; i < nb_attributes; i++) {
+    const xmlChar **a = attributes + 5 * i;
+    XmppAttr *attr = &node->attrs[i];
+    gsize len = strlen((const char *)a[0]); /* names cannot hold '&' */
+    attr->name = t;
+    memcpy(t, a[0], len + 1);
+    t += len + 1;
+    attr->value = t;
+    t = copy_decoded(t, (const char *)a[3], (gsize)(a[4] - a[3])) + 1;
+    attr->ns = NULL;
+    if (a[2] != NULL && a[2][0] != '\0') {
+      attr->ns = t;
+      t = copy_decoded(t, (const char *)a[2], strlen((const char *)a[2])) + 1;
     }
   }
   return node;
 }
 
+/* Character data is gathered in p->text and attached when the element's next child or end
+ * comes: libxml2 hands text over in pieces of at most a few hundred bytes, and appending each
+ * to the tree would copy the text again on every piece. */
 static void
 flush_text(XmppParser *p)
 {
@@ -350,7 +361,6 @@ xmpp_parser_new(const XmppParserCallbacks *callbacks, gpointer user_data,
       p->limits.max_attrs = limits->max_attrs;
   }
   p->text = g_string_sized_new(256);
-  p->scratch = g_string_sized_new(64);
 
   xmlSAXVersion(&p->sax, 2);
   xmlSAXHandler *h = &p->sax;
@@ -413,7 +423,6 @@ parser_destroy(XmppParser *p)
   reset_state(p);
   g_free(p->remainder);
   g_string_free(p->text, TRUE);
-  g_string_free(p->scratch, TRUE);
   g_free(p);
 }
 

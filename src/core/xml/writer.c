@@ -107,7 +107,7 @@ write_start_tag(GString *out, const XmppNode *node, const char *inherited)
   }
   GPtrArray *declared = NULL; /* namespaces given a prefix on this element */
   for (guint i = 0; i < xmpp_node_n_attrs(node); i++) {
-    const XmppAttr *a = g_ptr_array_index(node->attrs, i);
+    const XmppAttr *a = &node->attrs[i];
     g_string_append_c(out, ' ');
     if (a->ns == NULL) {
       g_string_append(out, a->name);
@@ -141,8 +141,8 @@ write_start_tag(GString *out, const XmppNode *node, const char *inherited)
 
 typedef struct {
   const XmppNode *node;
-  guint next;       /* index of the next child to write */
-  const char *dflt; /* default namespace in force for the children */
+  const XmppNode *next; /* the next child to write, NULL when done */
+  const char *dflt;     /* default namespace in force for the children */
 } Frame;
 
 void
@@ -155,7 +155,7 @@ xmpp_xml_write_node(GString *out, const XmppNode *node, const char *parent_ns)
   }
   /* An explicit stack: trees handed to us may be deep, the C stack is not. */
   GArray *stack = g_array_new(FALSE, FALSE, sizeof(Frame));
-  Frame root = {node, 0, write_start_tag(out, node, parent_ns != NULL ? parent_ns : "")};
+  Frame root = {node, node->first, write_start_tag(out, node, parent_ns != NULL ? parent_ns : "")};
   if (xmpp_node_n_children(node) == 0) {
     g_string_append(out, "/>");
   } else {
@@ -164,20 +164,20 @@ xmpp_xml_write_node(GString *out, const XmppNode *node, const char *parent_ns)
   }
   while (stack->len > 0) {
     Frame *top = &g_array_index(stack, Frame, stack->len - 1);
-    if (top->next >= xmpp_node_n_children(top->node)) {
+    if (top->next == NULL) {
       g_string_append(out, "</");
       append_qname(out, top->node);
       g_string_append_c(out, '>');
       g_array_set_size(stack, stack->len - 1);
       continue;
     }
-    const XmppNode *child = g_ptr_array_index(top->node->children, top->next);
-    top->next++;
+    const XmppNode *child = top->next;
+    top->next = child->next;
     if (child->name == NULL) {
       xmpp_xml_escape_text(out, child->text, -1);
       continue;
     }
-    Frame f = {child, 0, write_start_tag(out, child, top->dflt)};
+    Frame f = {child, child->first, write_start_tag(out, child, top->dflt)};
     if (xmpp_node_n_children(child) == 0) {
       g_string_append(out, "/>");
     } else {
