@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* lyre-harness: JSON event output, the GLib event loop ops and the automatic request answers. */
+/* lyre-harness: the automatic request answers and the commands of harness.c's command loop. */
 
 #include "harness.h"
 
@@ -14,95 +14,6 @@ harness_set_cert_answer(const char *answer)
 {
   cert_answer = answer;
 }
-
-/* ---- JSON output ------------------------------------------------------------------------ */
-
-static void
-json_str(GString *out, const char *s)
-{
-  g_string_append_c(out, '"');
-  for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-    if (*p == '"' || *p == '\\')
-      g_string_append_printf(out, "\\%c", *p);
-    else if (*p == '\n')
-      g_string_append(out, "\\n");
-    else if (*p < 0x20)
-      g_string_append_printf(out, "\\u%04x", *p);
-    else
-      g_string_append_c(out, (char)*p);
-  }
-  g_string_append_c(out, '"');
-}
-
-void
-emit(const char *event, ...)
-{
-  GString *out = g_string_new("{\"event\":");
-  json_str(out, event);
-  va_list ap;
-  va_start(ap, event);
-  const char *key;
-  while ((key = va_arg(ap, const char *)) != NULL) {
-    int type = va_arg(ap, int);
-    g_string_append_c(out, ',');
-    json_str(out, key);
-    g_string_append_c(out, ':');
-    if (type == S)
-      json_str(out, va_arg(ap, const char *));
-    else
-      g_string_append_printf(out, "%d", va_arg(ap, int));
-  }
-  va_end(ap);
-  g_string_append(out, "}\n");
-  fputs(out->str, stdout);
-  fflush(stdout);
-  g_string_free(out, TRUE);
-}
-
-/* ---- event loop ------------------------------------------------------------------------- */
-
-typedef struct {
-  PurpleInputFunction func;
-  gpointer data;
-} IoClosure;
-
-static gboolean
-io_invoke(GIOChannel *src, GIOCondition cond, gpointer data)
-{
-  IoClosure *c = data;
-  int cnd = 0;
-  if (cond & (G_IO_IN | G_IO_HUP | G_IO_ERR))
-    cnd |= PURPLE_INPUT_READ;
-  if (cond & (G_IO_OUT | G_IO_HUP | G_IO_ERR | G_IO_NVAL))
-    cnd |= PURPLE_INPUT_WRITE;
-  c->func(c->data, g_io_channel_unix_get_fd(src), cnd);
-  return TRUE;
-}
-
-static guint
-io_add(gint fd, PurpleInputCondition cond, PurpleInputFunction func, gpointer data)
-{
-  IoClosure *c = g_new0(IoClosure, 1);
-  c->func = func;
-  c->data = data;
-  int gc = 0;
-  if (cond & PURPLE_INPUT_READ)
-    gc |= G_IO_IN | G_IO_HUP | G_IO_ERR;
-  if (cond & PURPLE_INPUT_WRITE)
-    gc |= G_IO_OUT | G_IO_HUP | G_IO_ERR | G_IO_NVAL;
-  GIOChannel *ch = g_io_channel_unix_new(fd);
-  guint id = g_io_add_watch_full(ch, G_PRIORITY_DEFAULT, gc, io_invoke, c, g_free);
-  g_io_channel_unref(ch);
-  return id;
-}
-
-PurpleEventLoopUiOps harness_loop_ops = {
-    .timeout_add = g_timeout_add,
-    .timeout_remove = g_source_remove,
-    .input_add = io_add,
-    .input_remove = g_source_remove,
-    .timeout_add_seconds = g_timeout_add_seconds,
-};
 
 /* ---- requests ----------------------------------------------------------------------------- */
 

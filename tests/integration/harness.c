@@ -314,50 +314,6 @@ on_timeout(gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static PurpleAccountOption *
-find_option(const char *key)
-{
-  PurplePlugin *prpl = purple_find_prpl(h.protocol);
-  PurplePluginProtocolInfo *info = prpl ? PURPLE_PLUGIN_PROTOCOL_INFO(prpl) : NULL;
-  for (GList *l = info ? info->protocol_options : NULL; l; l = l->next)
-    if (g_strcmp0(purple_account_option_get_setting(l->data), key) == 0)
-      return l->data;
-  return NULL;
-}
-
-static gboolean
-apply_setting(const char *spec)
-{
-  const char *eq = strchr(spec, '=');
-  if (!eq || eq == spec)
-    return FALSE;
-  char *key = g_strndup(spec, (gsize)(eq - spec));
-  const char *value = eq + 1;
-  char *colon = strchr(key, ':');
-  const char *type = NULL;
-  if (colon) {
-    *colon = '\0';
-    type = colon + 1;
-  } else {
-    PurpleAccountOption *opt = find_option(key);
-    PurplePrefType t = opt ? purple_account_option_get_type(opt) : PURPLE_PREF_STRING;
-    type = t == PURPLE_PREF_INT ? "int" : t == PURPLE_PREF_BOOLEAN ? "bool" : "string";
-  }
-  gboolean ok = TRUE;
-  if (g_strcmp0(type, "int") == 0)
-    purple_account_set_int(h.acct, key, atoi(value));
-  else if (g_strcmp0(type, "bool") == 0)
-    purple_account_set_bool(h.acct, key,
-                            g_ascii_strcasecmp(value, "true") == 0 || strcmp(value, "1") == 0 ||
-                                g_ascii_strcasecmp(value, "yes") == 0);
-  else if (g_strcmp0(type, "string") == 0)
-    purple_account_set_string(h.acct, key, value);
-  else
-    ok = FALSE;
-  g_free(key);
-  return ok;
-}
-
 static int
 usage(const char *msg)
 {
@@ -417,26 +373,14 @@ main(int argc, char **argv)
     return usage("--wait-for must be signed-on or disconnected");
 
   harness_set_cert_answer(h.cert_answer);
-  purple_util_set_user_dir(h.purple_home);
-  purple_debug_set_enabled(h.debug);
-  purple_core_set_ui_ops(NULL);
-  purple_eventloop_set_ui_ops(&harness_loop_ops);
   purple_request_set_ui_ops(&harness_request_ops);
   purple_notify_set_ui_ops(&harness_notify_ops);
   purple_connections_set_ui_ops(&conn_ops);
   purple_accounts_set_ui_ops(&account_ops);
-  if (h.plugin_dir)
-    purple_plugins_add_search_path(h.plugin_dir);
-  /* purple_core_init adds the system plugin dir (LIBDIR) and probes all paths. */
-  if (!purple_core_init(UI_ID)) {
+  if (!harness_purple_init(UI_ID, h.purple_home, h.plugin_dir, h.debug)) {
     fprintf(stderr, "lyre-harness: libpurple initialisation failed\n");
     return 1;
   }
-  purple_set_blist(purple_blist_new());
-  purple_blist_load();
-  purple_prefs_load();
-  /* Don't let libpurple's idle tracking or saved state from a previous run interfere. */
-  purple_prefs_set_string("/purple/away/idle_reporting", "none");
 
   int rc = 1;
   if (!purple_find_prpl(h.protocol)) {
@@ -453,7 +397,7 @@ main(int argc, char **argv)
     purple_account_set_remember_password(h.acct, TRUE);
   }
   for (guint i = 0; i < h.settings->len; i++)
-    if (!apply_setting(h.settings->pdata[i])) {
+    if (!harness_apply_setting(h.acct, h.settings->pdata[i])) {
       rc = usage("bad --set (key=value, key:int=, key:bool=, key:string=)");
       goto out;
     }

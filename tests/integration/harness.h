@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* lyre-harness: what harness.c (main, connection, commands) and harness-ui.c share. */
+/* lyre-harness: what harness.c (main, connection, commands), harness-common.c and harness-ui.c
+ * share; lyre-bench uses harness-common.c too. */
 #ifndef LYRE_HARNESS_H
 #define LYRE_HARNESS_H
 
@@ -16,6 +17,13 @@ void emit(const char *event, ...);
 void harness_set_cert_answer(const char *answer);
 
 extern PurpleEventLoopUiOps harness_loop_ops;
+
+/* harness-common.c: libpurple on the GLib main loop with its home in `home`, plugins also from
+ * plugin_dir (may be NULL), a fresh buddy list loaded from home. Set other ui ops before. */
+gboolean harness_purple_init(const char *ui_id, const char *home, const char *plugin_dir,
+                             gboolean debug);
+/* key=value (type from the protocol's option list) or key:int=, key:bool=, key:string=. */
+gboolean harness_apply_setting(PurpleAccount *acct, const char *spec);
 extern PurpleRequestUiOps harness_request_ops;
 extern PurpleNotifyUiOps harness_notify_ops; /* notify_message -> a "notify" event */
 

@@ -1,0 +1,143 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# One scenario run of lyre-bench against the bench Prosody: sign-in, receive, send.
+"""The client side of bench/run-bench: starts lyre-bench for one plugin and reads its events.
+
+Each function returns a dict of measurements; every wait is bounded (RUN_TIMEOUT).
+"""
+
+import json
+import os
+import queue
+import shutil
+import subprocess
+import threading
+import time
+
+RUN_TIMEOUT = 600  # seconds for any one client run (callgrind runs are slow)
+PLUGINS = {
+    "prpl-lyre": "Lyre",
+    "prpl-jabber": "prpl-jabber",
+}
+
+
+class ClientError(RuntimeError):
+    pass
+
+
+class Client:
+    """lyre-bench as a subprocess: JSON events in, commands out."""
+
+    def __init__(self, bench, protocol, home, account, password, contacts, wrap=()):
+        args = list(wrap) + [
+            bench.lyre_bench, "--purple-home", home, "--account", account + "/bench",
+            "--password", password, "--protocol", protocol, "--contacts", str(contacts),
+            "--timeout", str(RUN_TIMEOUT)]
+        for key, value in bench.settings(protocol).items():
+            args += ["--set", "%s=%s" % (key, value)]
+        if protocol == "prpl-lyre":
+            args += ["--plugin-dir", bench.plugin_dir]
+        self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, text=True, bufsize=1)
+        self.events = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            line = line.strip()
+            if line.startswith("{"):
+                self.events.put(json.loads(line))
+        self.events.put({"event": "eof"})
+
+    def wait(self, name, timeout=RUN_TIMEOUT):
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise ClientError("no %r event within %ss" % (name, timeout))
+            try:
+                ev = self.events.get(timeout=left)
+            except queue.Empty:
+                continue
+            if ev["event"] == name:
+                return ev
+            if ev["event"] in ("eof", "error", "timeout", "disconnected", "command-error"):
+                raise ClientError("waiting for %r: %s" % (name, ev))
+
+    def command(self, line):
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+
+    def quit(self):
+        try:
+            self.command("quit")
+        except (BrokenPipeError, ValueError):
+            pass
+        try:
+            self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def measured(ev):
+    return {"wall_s": int(ev["wall_us"]) / 1e6, "cpu_s": int(ev["cpu_us"]) / 1e6,
+            "rss_mib": ev["max_rss_kb"] / 1024.0,
+            "start": int(ev["start_mono_us"]) / 1e6, "end": int(ev["end_mono_us"]) / 1e6}
+
+
+def sign_in(bench, protocol, home, user, contacts, wrap=()):
+    """One sign-in of `user` (contacts: how many buddies make the list full); the client quits
+    afterwards, so the buddy list (and Lyre's roster copy) is saved for a warm run."""
+    client = Client(bench, protocol, home, bench.jid(user), bench.password, contacts, wrap)
+    try:
+        result = measured(client.wait("signin"))
+    finally:
+        client.quit()
+    return result
+
+
+def messaging(bench, protocol, home, peer, count, wrap=(), do_send=True):
+    """Receive `count` messages from the peer with the client's socket held unread, then send
+    `count` to the peer. Returns the receive and send measurements."""
+    client = Client(bench, protocol, home, bench.jid(bench.msg_user), bench.password, 1, wrap)
+    try:
+        client.wait("signin")
+        peer.discard_messages()
+        client.command("receive %d" % count)
+        client.wait("receive-armed")
+        client.command("hold")
+        client.wait("holding")
+        sent = peer.send_messages(bench.jid(bench.msg_user) + "/bench", count)
+        client.command("release")
+        recv = measured(client.wait("received"))
+        recv["server_s"] = sent["end"] - sent["start"]
+        result = {"receive": recv}
+        if do_send:
+            client.command("send %s %d" % (bench.jid(bench.peer_user), count))
+            started = client.wait("send-started")
+            got = peer.receive_messages(count, from_bare=bench.jid(bench.msg_user),
+                                        timeout=RUN_TIMEOUT)
+            client.command("report")
+            rep = measured(client.wait("report"))
+            rep["e2e_s"] = got["last"] - int(started["start_mono_us"]) / 1e6
+            result["send"] = rep
+    finally:
+        client.quit()
+    return result
+
+
+def fresh_home(bench, protocol, name):
+    """A new libpurple home trusting the bench CA the way each plugin reads trust."""
+    home = os.path.join(bench.workdir, "homes", name)
+    shutil.rmtree(home, ignore_errors=True)
+    os.makedirs(home)
+    if protocol == "prpl-jabber":
+        # libpurple's CA pool reads certificates/x509/ca; prpl-jabber checks the name it
+        # connected to (127.0.0.1), which libpurple's tls_peers cache answers.
+        ca_dir = os.path.join(home, "certificates", "x509", "ca")
+        peers = os.path.join(home, "certificates", "x509", "tls_peers")
+        os.makedirs(ca_dir)
+        os.makedirs(peers)
+        shutil.copy(bench.server.ca_file, os.path.join(ca_dir, "bench-ca.pem"))
+        shutil.copy(bench.server.cert_file, os.path.join(peers, "127.0.0.1"))
+    return home

@@ -1,0 +1,117 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# bench/run-bench's table: medians per plugin, Lyre/prpl-jabber ratios, the budget.
+"""rows(results, sizes, messages) -> list of row dicts; render(rows, machine, args) -> text."""
+
+import statistics
+
+LYRE, JABBER = "prpl-lyre", "prpl-jabber"
+
+
+def _median(runs, key, scale=1.0):
+    return statistics.median(r[key] for r in runs) * scale
+
+
+def _row(name, unit, lyre, jabber, target=None, lower_is_better=True, fmt="%.3f"):
+    ratio = lyre / jabber if jabber else None
+    holds = None
+    if target is not None and ratio is not None:
+        holds = ratio <= target if lower_is_better else ratio >= target
+    return {"scenario": name, "unit": unit, "lyre": lyre, "jabber": jabber, "ratio": ratio,
+            "target": (("≤ " if lower_is_better else "≥ ") + "%g" % target) if target else "",
+            "holds": holds, "fmt": fmt}
+
+
+def rows(results, sizes, messages):
+    out = []
+    s = results["signin"]
+    biggest = max(sizes)
+    for n in sizes:
+        budget = n == biggest
+        cold = {p: s[(p, n, "cold")] for p in (LYRE, JABBER)}
+        warm = {p: s[(p, n, "warm")] for p in (LYRE, JABBER)}
+        out.append(_row("sign-in, %d contacts: client CPU" % n, "s",
+                        _median(cold[LYRE], "cpu_s"), _median(cold[JABBER], "cpu_s"),
+                        0.5 if budget else None))
+        out.append(_row("sign-in, %d contacts: wall time to full buddy list" % n, "s",
+                        _median(cold[LYRE], "wall_s"), _median(cold[JABBER], "wall_s"),
+                        0.5 if budget else None))
+        out.append(_row("sign-in, %d contacts: peak RSS" % n, "MiB",
+                        _median(cold[LYRE], "rss_mib"), _median(cold[JABBER], "rss_mib"),
+                        0.9 if budget else None, fmt="%.1f"))
+        out.append(_row("repeat sign-in, %d contacts, unchanged roster: client CPU" % n, "s",
+                        _median(warm[LYRE], "cpu_s"), _median(warm[JABBER], "cpu_s"),
+                        0.1 if budget else None))
+        out.append(_row("repeat sign-in, %d contacts: wall time" % n, "s",
+                        _median(warm[LYRE], "wall_s"), _median(warm[JABBER], "wall_s")))
+    if len(sizes) > 1:
+        lo, hi = min(sizes), biggest
+        limit = 1.1 * hi / lo  # linear, with 10 % slack: 2.2 for 5,000 -> 10,000
+        growth = {p: _median(s[(p, hi, "cold")], "cpu_s") / _median(s[(p, lo, "cold")], "cpu_s")
+                  for p in (LYRE, JABBER)}
+        row = _row("growth %d -> %d contacts: sign-in CPU cost ratio" % (lo, hi), "x",
+                   growth[LYRE], growth[JABBER], fmt="%.2f")
+        row["ratio"] = None
+        row["target"] = "Lyre ≤ %.1f" % limit
+        row["holds"] = growth[LYRE] <= limit
+        out.append(row)
+    m = results["messages"]
+    us = 1e6 / messages
+    out.append(_row("receive %d messages: client CPU per message" % messages, "µs",
+                    _median(m[(LYRE, "receive")], "cpu_s", us),
+                    _median(m[(JABBER, "receive")], "cpu_s", us), 0.6, fmt="%.2f"))
+    out.append(_row("receive: drain wall time per message", "µs",
+                    _median(m[(LYRE, "receive")], "wall_s", us),
+                    _median(m[(JABBER, "receive")], "wall_s", us), fmt="%.2f"))
+    out.append(_row("send %d messages: client CPU per message" % messages, "µs",
+                    _median(m[(LYRE, "send")], "cpu_s", us),
+                    _median(m[(JABBER, "send")], "cpu_s", us), 0.4, fmt="%.2f"))
+    out.append(_row("send: end-to-end time to the peer", "s",
+                    _median(m[(LYRE, "send")], "e2e_s"), _median(m[(JABBER, "send")], "e2e_s"),
+                    fmt="%.2f"))
+    x = results["xml"]
+    row = _row("XML layer vs raw libxml2 SAX (%.1f MB stream)" % (x["bytes"] / 1e6), "MB/s",
+               x["lyre_mb_s"], x["raw_mb_s"], 0.7, lower_is_better=False, fmt="%.1f")
+    row["columns"] = ("Lyre", "raw libxml2")
+    out.append(row)
+    cg = results.get("callgrind")
+    if cg:
+        for scen, label, per in (("signin", "callgrind sign-in, %d contacts" % biggest, 1),
+                                 ("receive", "callgrind receive, per message", messages)):
+            if scen == "receive":
+                per = cg.get("receive_count", per)
+            lt, lp = cg[(LYRE, scen)]
+            jt, jp = cg[(JABBER, scen)]
+            out.append(_row(label + ": instructions, total", "Ir", lt / per, jt / per,
+                            fmt="%.0f"))
+            out.append(_row(label + ": instructions in the plugin", "Ir", lp / per, jp / per,
+                            0.4 if scen == "receive" else None, fmt="%.0f"))
+    return out
+
+
+def render(table, machine, args):
+    lines = []
+    lines.append("Lyre vs prpl-jabber — %s" % machine["command"])
+    lines.append("machine: %s, %s cores, Linux %s; libpurple %s, Prosody %s, libxml2 %s, "
+                 "GnuTLS %s; %.1f minutes"
+                 % (machine["cpu"], machine["cores"], machine["kernel"],
+                    machine["versions"]["libpurple0"], machine["versions"]["prosody"],
+                    machine["versions"]["libxml2"], machine["versions"]["libgnutls30"],
+                    machine["minutes"]))
+    lines.append("medians of %d run(s) per plugin, run alternately%s"
+                 % (args.repeat, "; SMOKE RUN: sizes too small to judge" if args.smoke else ""))
+    lines.append("")
+    lines.append("| scenario | unit | Lyre | prpl-jabber | ratio | target | holds |")
+    lines.append("| --- | --- | ---: | ---: | ---: | --- | --- |")
+    for r in table:
+        fmt = r["fmt"]
+        lyre = fmt % r["lyre"]
+        jab = fmt % r["jabber"]
+        if "columns" in r:
+            lyre, jab = "%s (Lyre)" % lyre, "%s (raw)" % jab
+        ratio = "%.2f" % r["ratio"] if r["ratio"] is not None else ""
+        holds = "" if r["holds"] is None else ("yes" if r["holds"] else "NO")
+        if args.smoke and holds:
+            holds = "(smoke)"
+        lines.append("| %s | %s | %s | %s | %s | %s | %s |"
+                     % (r["scenario"], r["unit"], lyre, jab, ratio, r["target"], holds))
+    return "\n".join(lines)
