@@ -24,6 +24,7 @@ typedef struct {
   const char *client_priority;
   const char *cert_file; /* use this certificate instead of issuing one */
   const char *key_file;
+  gboolean system_trust; /* also the system store (the product's default), not only the CA */
 } PairSpec;
 
 static TestTlsPair *
@@ -42,7 +43,7 @@ pair_new(const PairSpec *spec)
   }
   config.server_name = spec->server_name != NULL ? spec->server_name : NAME;
   config.ca_file = test_pki_get_ca_file(pki);
-  config.no_system_trust = TRUE;
+  config.no_system_trust = !spec->system_trust;
   config.pinned_sha256 = spec->pin;
   config.priority = spec->client_priority;
   p = test_tls_pair_new(spec->cert_file != NULL ? spec->cert_file : cert,
@@ -140,6 +141,30 @@ test_tickets_and_data_in_one_chunk(void)
       xmpp_tls_feed(p->tls, g_bytes_get_data(tail, NULL), g_bytes_get_size(tail), &error));
   g_assert_no_error(error);
   g_assert_cmpmem(p->received->data, p->received->len, "hello", 5);
+  test_tls_pair_free(p);
+}
+
+/* The system store is parsed only when the CA file does not vouch for the server. */
+static void
+test_system_trust_lazy_when_ca_file_trusts(void)
+{
+  PairSpec spec = {.kind = TEST_CERT_GOOD, .system_trust = TRUE};
+  TestTlsPair *p = pair_new(&spec);
+  g_assert_false(xmpp_tls_system_trust_loaded(p->tls)); /* not before the handshake */
+  test_tls_pair_assert_handshake(p, XMPP_TLS_VERIFY_ACCEPT);
+  g_assert_false(xmpp_tls_system_trust_loaded(p->tls)); /* the CA file was enough */
+  test_tls_pair_free(p);
+}
+
+/* Twin: a certificate the CA file does not vouch for makes it load the system store, and
+ * the result is what both together say (here: still not trusted, so ask). */
+static void
+test_system_trust_loaded_when_ca_file_does_not(void)
+{
+  PairSpec spec = {.kind = TEST_CERT_SELF_SIGNED, .system_trust = TRUE};
+  TestTlsPair *p = pair_new(&spec);
+  test_tls_pair_assert_handshake(p, XMPP_TLS_VERIFY_ASK);
+  g_assert_true(xmpp_tls_system_trust_loaded(p->tls));
   test_tls_pair_free(p);
 }
 
@@ -514,6 +539,10 @@ main(int argc, char **argv)
   g_test_add_func("/tls/robust/T20_garbage_from_server", test_T20_garbage_from_server);
   g_test_add_func("/tls/robust/T20_garbage_after_handshake", test_T20_garbage_after_handshake);
   g_test_add_func("/tls/robust/free_in_handshake_done", test_free_in_handshake_done);
+  g_test_add_func("/tls/trust/system_lazy_when_ca_file_trusts",
+                  test_system_trust_lazy_when_ca_file_trusts);
+  g_test_add_func("/tls/trust/system_loaded_when_ca_file_does_not",
+                  test_system_trust_loaded_when_ca_file_does_not);
   g_test_add_func("/tls/robust/free_in_receive", test_free_in_receive);
   g_test_add_func("/tls/robust/close_notify_from_server", test_close_notify_from_server);
   g_test_add_func("/tls/robust/close_from_client", test_close_from_client);

@@ -105,6 +105,9 @@ void xmpp_tls_set_trusted(XmppTls *tls);
 void xmpp_tls_close(XmppTls *tls);
 
 gboolean xmpp_tls_is_established(const XmppTls *tls);
+/* Whether the system trust store was parsed: always without a CA file, with one only when the
+ * CA file did not vouch for the server (tests and diagnostics). */
+gboolean xmpp_tls_system_trust_loaded(const XmppTls *tls);
 /* 12 for TLS 1.2, 13 for TLS 1.3, 0 before the handshake. */
 int xmpp_tls_get_version(const XmppTls *tls);
 /* Leaf certificate of the peer with the verification result (transfer full), or NULL. */
