@@ -135,6 +135,7 @@ start_sasl(XmppSession *session)
       .random_user_data = session,
       .log_warning = sasl_warning,
       .log_user_data = session,
+      .scram_cache = session->config.scram_cache,
   };
   g_autoptr(GError) error = NULL;
   g_clear_pointer(&session->sasl, xmpp_sasl_free);
@@ -208,6 +209,16 @@ xmpp_session_handle_sasl(XmppSession *session, const XmppNode *element)
       return;
     }
     session->authenticated = TRUE;
+    /* RFC 5802 §5.1: keep the proven keys for the next transport and offer them to the glue. */
+    if (xmpp_sasl_used_scram_cache(session->sasl))
+      xmpp_host_log(&session->host, XMPP_LOG_INFO, "SCRAM keys from the cache (no PBKDF2)");
+    char *record = xmpp_sasl_dup_scram_cache(session->sasl);
+    if (record != NULL) {
+      g_free((char *)session->config.scram_cache);
+      session->config.scram_cache = record;
+      if (session->events.scram_cache != NULL)
+        session->events.scram_cache(session->events_data, record);
+    }
     g_clear_pointer(&session->sasl, xmpp_sasl_free);
     /* RFC 6120 §6.4.6: restart the stream; features learnt before are void. */
     g_clear_pointer(&session->features, xmpp_stream_features_free);

@@ -363,6 +363,7 @@ xmpp_session_new(const XmppSessionConfig *config, const XmppHost *host,
   session->config.ca_file = session->ca_file = dup_nonempty(config->ca_file);
   session->config.pinned_cert = session->pinned_cert = dup_nonempty(config->pinned_cert);
   session->config.tls_priority = session->tls_priority = dup_nonempty(config->tls_priority);
+  session->config.scram_cache = dup_nonempty(config->scram_cache); /* owned; freed below */
   session->account = xmpp_jid_dup_bare(parsed);
   session->domain = xmpp_jid_dup_domain_ascii(session->account);
   session->router = xmpp_router_new(&session->host, router_send, session);
@@ -421,6 +422,7 @@ session_destroy(XmppSession *session)
   g_free(session->ca_file);
   g_free(session->pinned_cert);
   g_free(session->tls_priority);
+  g_free((char *)session->config.scram_cache);
   g_free(session->domain);
   g_free(session->stream_id);
   g_free(session->tls_description);

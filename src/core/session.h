@@ -73,6 +73,8 @@ typedef struct _XmppSessionConfig {
   /* XEP-0077 §3.1 registration: negotiate TLS (the policy applies) but never authenticate;
    * emit registration_ready instead, then IQs go over the router until the glue closes. */
   gboolean register_only;
+  /* SCRAM key cache record (RFC 5802 §5.1) from an earlier scram_cache event, or NULL. */
+  const char *scram_cache;
 } XmppSessionConfig;
 
 typedef enum {
@@ -101,6 +103,11 @@ typedef struct _XmppSessionEvents {
   /* register_only sessions: the stream is up (encrypted as the policy requires) and not
    * authenticated; send the XEP-0077 IQs with xmpp_router_send_iq, then close. Optional. */
   void (*registration_ready)(gpointer data);
+  /* SCRAM succeeded (server signature verified, <success/>): the key cache record to pass as
+   * config.scram_cache next time, so that sign-in skips PBKDF2. It lets whoever reads it sign
+   * in: store it only where the password is stored. Informational (do not close the session
+   * from it). Optional. */
+  void (*scram_cache)(gpointer data, const char *record);
 } XmppSessionEvents;
 
 typedef struct _XmppSession XmppSession;

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Unit tests for the SCRAM client: RFC 5802/7677 vectors, SHA-512 cross-check, T26-T29. */
+/* Unit tests for the SCRAM client: RFC 5802/7677 vectors, SHA-512 cross-check, T26-T29, and the
+ * RFC 5802 §5.1 key cache (same proof without PBKDF2, mismatches recompute, failures offer none).
+ */
 #include <string.h>
 #include <gnutls/crypto.h>
 
 #include "sasl/sasl.h"
+#include "sasl/sasl-cache.h"
 #include "sasl/sasl-scram.h"
 
 /* Random hook that returns a fixed string over and over (the RFC example nonces). */
@@ -466,6 +469,219 @@ test_password_nfc(void)
   g_free(finals[1]);
 }
 
+/* ---- RFC 5802 §5.1 key cache ---- */
+
+#define RFC5802_CLIENT_FINAL                                                                       \
+  "c=biws,r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,p=v0X8v3Bz2T0CJGbJQyF0X+HI4Ts="
+#define RFC5802_SERVER_FINAL "v=rmF9pqV8S7suAoZWja4dJRkFsKQ="
+
+/* One RFC 5802 exchange with `cache` (may be NULL); returns the client-final and sets *used and
+ * *record (the record offered after a successful finish, or NULL). */
+static char *
+cached_exchange(const char *mech, const char *password, const char *server_first, const char *cache,
+                guint max_iterations, gboolean *used, char **record)
+{
+  Fixture f;
+  fixture_init(&f, "fyko+d2lbbFgONRv9qkxdawL");
+  f.config.password = password;
+  f.config.scram_cache = cache;
+  f.config.scram_max_iterations = max_iterations;
+  const char *offered[] = {mech, NULL};
+  g_autoptr(XmppSasl) sasl = xmpp_sasl_new(&f.config, offered, NULL);
+  g_autoptr(GBytes) first = xmpp_sasl_start(sasl, NULL);
+  g_autoptr(GBytes) final = step_str(sasl, server_first, NULL);
+  *used = xmpp_sasl_used_scram_cache(sasl);
+  char *text = final ? g_strndup(g_bytes_get_data(final, NULL), g_bytes_get_size(final)) : NULL;
+  /* Nothing is offered before <success/>. */
+  g_assert_null(xmpp_sasl_dup_scram_cache(sasl));
+  if (record != NULL) {
+    *record = NULL;
+    if (finish_str(sasl, RFC5802_SERVER_FINAL, NULL))
+      *record = xmpp_sasl_dup_scram_cache(sasl);
+  }
+  fixture_clear(&f);
+  return text;
+}
+
+static void
+test_cache_rfc5802_same_proof(void)
+{
+  gboolean used = TRUE;
+  g_autofree char *record = NULL;
+  g_autofree char *fresh =
+      cached_exchange("SCRAM-SHA-1", "pencil", RFC5802_SERVER_FIRST, NULL, 0, &used, &record);
+  g_assert_cmpstr(fresh, ==, RFC5802_CLIENT_FINAL);
+  g_assert_false(used);
+  g_assert_nonnull(record);
+  g_assert_true(g_str_has_prefix(record, "v1:SHA-1:4096:QSXCR+Q6sek8bf92:"));
+
+  /* The record holds RFC 5802 §3 ClientKey and ServerKey, checked here against GnuTLS directly,
+   * and neither the password nor SaltedPassword. */
+  guint8 salted[20], ckey[20], skey[20];
+  gnutls_datum_t pw = {(unsigned char *)"pencil", 6};
+  g_autoptr(GBytes) salt = xmpp_sasl_base64_decode("QSXCR+Q6sek8bf92", 64, NULL);
+  gnutls_datum_t s = {(unsigned char *)g_bytes_get_data(salt, NULL), g_bytes_get_size(salt)};
+  g_assert_cmpint(gnutls_pbkdf2(GNUTLS_MAC_SHA1, &pw, &s, 4096, salted, 20), ==, 0);
+  g_assert_cmpint(gnutls_hmac_fast(GNUTLS_MAC_SHA1, salted, 20, "Client Key", 10, ckey), ==, 0);
+  g_assert_cmpint(gnutls_hmac_fast(GNUTLS_MAC_SHA1, salted, 20, "Server Key", 10, skey), ==, 0);
+  g_auto(GStrv) fields = g_strsplit(record, ":", -1);
+  g_assert_cmpuint(g_strv_length(fields), ==, 7);
+  g_autofree char *ckey_b64 = g_base64_encode(ckey, 20);
+  g_autofree char *skey_b64 = g_base64_encode(skey, 20);
+  g_autofree char *salted_b64 = g_base64_encode(salted, 20);
+  g_assert_cmpstr(fields[4], ==, ckey_b64);
+  g_assert_cmpstr(fields[5], ==, skey_b64);
+  g_assert_null(strstr(record, "pencil"));
+  g_assert_null(strstr(record, salted_b64));
+
+  /* Second sign-in: same client-final, no PBKDF2, same record offered again. */
+  g_autofree char *again = NULL;
+  g_autofree char *cached =
+      cached_exchange("SCRAM-SHA-1", "pencil", RFC5802_SERVER_FIRST, record, 0, &used, &again);
+  g_assert_true(used);
+  g_assert_cmpstr(cached, ==, RFC5802_CLIENT_FINAL);
+  g_assert_cmpstr(again, ==, record);
+}
+
+static void
+test_cache_rfc7677_same_proof(void)
+{
+  const char *offered[] = {"SCRAM-SHA-256", NULL};
+  g_autofree char *record = NULL;
+  for (int round = 0; round < 2; round++) {
+    Fixture f;
+    fixture_init(&f, "rOprNGfwEbeRWgbNEkqO");
+    f.config.scram_cache = record;
+    g_autoptr(XmppSasl) sasl = xmpp_sasl_new(&f.config, offered, NULL);
+    g_autoptr(GBytes) first = xmpp_sasl_start(sasl, NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) final = step_str(sasl, RFC7677_SERVER_FIRST, &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(xmpp_sasl_used_scram_cache(sasl), ==, round == 1);
+    assert_bytes_str(final, "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,"
+                            "p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=");
+    /* Server-final as a challenge: verified, but not offered until <success/>. */
+    g_autoptr(GBytes) empty = step_str(sasl, RFC7677_SERVER_FINAL, &error);
+    g_assert_no_error(error);
+    g_assert_null(xmpp_sasl_dup_scram_cache(sasl));
+    g_assert_true(xmpp_sasl_finish(sasl, NULL, 0, &error));
+    g_autofree char *offered_record = xmpp_sasl_dup_scram_cache(sasl);
+    g_assert_true(g_str_has_prefix(offered_record, "v1:SHA-256:4096:W22ZaJ0SNY7soEsUEjb6gQ==:"));
+    if (round == 1)
+      g_assert_cmpstr(offered_record, ==, record);
+    g_free(record);
+    record = g_steal_pointer(&offered_record);
+    fixture_clear(&f);
+  }
+}
+
+/* A record with the right check but other keys: the exchange must use exactly those keys (so no
+ * PBKDF2 ran), and the RFC ServerSignature no longer matches the cached ServerKey. */
+static void
+test_cache_keys_really_used(void)
+{
+  guint8 zero[20] = {0};
+  g_autoptr(GBytes) salt = xmpp_sasl_base64_decode("QSXCR+Q6sek8bf92", 64, NULL);
+  g_autoptr(XmppSaslCache) fake =
+      xmpp_sasl_cache_new(GNUTLS_MAC_SHA1, g_bytes_get_data(salt, NULL), g_bytes_get_size(salt),
+                          4096, zero, zero, "pencil");
+  g_autofree char *record = xmpp_sasl_cache_to_string(fake);
+  gboolean used = FALSE;
+  g_autofree char *offered = NULL;
+  g_autofree char *final =
+      cached_exchange("SCRAM-SHA-1", "pencil", RFC5802_SERVER_FIRST, record, 0, &used, &offered);
+  g_assert_true(used);
+  g_assert_nonnull(final);
+  g_assert_cmpstr(final, !=, RFC5802_CLIENT_FINAL);
+  /* The server signature check failed (T27 still applies): nothing offered for storage. */
+  g_assert_null(offered);
+}
+
+static void
+test_cache_mismatch_recomputes(void)
+{
+  gboolean used = FALSE;
+  g_autofree char *record = NULL;
+  g_autofree char *a =
+      cached_exchange("SCRAM-SHA-1", "pencil", RFC5802_SERVER_FIRST, NULL, 0, &used, &record);
+  g_assert_nonnull(record);
+  const struct {
+    const char *what, *mech, *password, *server_first;
+  } cases[] = {
+      {"salt", "SCRAM-SHA-1", "pencil",
+       "r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf93,i=4096"},
+      {"iterations", "SCRAM-SHA-1", "pencil",
+       "r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4097"},
+      {"hash", "SCRAM-SHA-256", "pencil", RFC5802_SERVER_FIRST},
+      {"password", "SCRAM-SHA-1", "pen", RFC5802_SERVER_FIRST},
+  };
+  for (gsize k = 0; k < G_N_ELEMENTS(cases); k++) {
+    gboolean with = TRUE, without = TRUE;
+    g_autofree char *cached = cached_exchange(cases[k].mech, cases[k].password,
+                                              cases[k].server_first, record, 0, &with, NULL);
+    g_autofree char *fresh = cached_exchange(cases[k].mech, cases[k].password,
+                                             cases[k].server_first, NULL, 0, &without, NULL);
+    if (with)
+      g_error("cache used despite a different %s", cases[k].what);
+    g_assert_false(without);
+    g_assert_cmpstr(cached, ==, fresh); /* recomputed with PBKDF2, as without a cache */
+  }
+  /* Positive twin: everything the same, the cache is used. */
+  g_autofree char *b =
+      cached_exchange("SCRAM-SHA-1", "pencil", RFC5802_SERVER_FIRST, record, 0, &used, NULL);
+  g_assert_true(used);
+  g_assert_cmpstr(b, ==, a);
+}
+
+/* The cache skips PBKDF2 only: T26 (nonce) and T28 (iteration cap) checks still run first. */
+static void
+test_cache_checks_still_apply(void)
+{
+  gboolean used = FALSE;
+  g_autofree char *record = NULL;
+  g_autofree char *a =
+      cached_exchange("SCRAM-SHA-1", "pencil", RFC5802_SERVER_FIRST, NULL, 0, &used, &record);
+  g_autofree char *capped =
+      cached_exchange("SCRAM-SHA-1", "pencil", RFC5802_SERVER_FIRST, record, 4095, &used, NULL);
+  g_assert_null(capped);
+  g_assert_false(used);
+  g_autofree char *bad_nonce = cached_exchange(
+      "SCRAM-SHA-1", "pencil", "r=AAAA+d2lbbFgONRv9qkxdawL3rfc,s=QSXCR+Q6sek8bf92,i=4096", record,
+      0, &used, NULL);
+  g_assert_null(bad_nonce);
+  g_assert_false(used);
+  /* Positive twin: the cap at exactly 4096 accepts, from the cache. */
+  g_autofree char *ok =
+      cached_exchange("SCRAM-SHA-1", "pencil", RFC5802_SERVER_FIRST, record, 4096, &used, NULL);
+  g_assert_cmpstr(ok, ==, RFC5802_CLIENT_FINAL);
+  g_assert_true(used);
+}
+
+static void
+test_cache_not_offered_on_failure(void)
+{
+  const char *finals[] = {"v=rmF9pqV8S7suAoZWja4dJRkFsKA=", "e=invalid-proof", "x=whatever"};
+  for (gsize k = 0; k < G_N_ELEMENTS(finals); k++) {
+    Fixture f;
+    fixture_init(&f, "fyko+d2lbbFgONRv9qkxdawL");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(XmppSasl) sasl = start_exchange(&f, "SCRAM-SHA-1", RFC5802_SERVER_FIRST, &error);
+    g_assert_false(finish_str(sasl, finals[k], &error));
+    g_assert_null(xmpp_sasl_dup_scram_cache(sasl));
+    /* Not even after a late correct server-final: a failed exchange stays failed. */
+    g_clear_error(&error);
+    g_assert_false(finish_str(sasl, RFC5802_SERVER_FINAL, &error));
+    g_assert_null(xmpp_sasl_dup_scram_cache(sasl));
+    fixture_clear(&f);
+  }
+  /* Positive twin: the right server signature offers a record. */
+  gboolean used;
+  g_autofree char *record = NULL;
+  g_autofree char *a =
+      cached_exchange("SCRAM-SHA-1", "pencil", RFC5802_SERVER_FIRST, NULL, 0, &used, &record);
+  g_assert_nonnull(record);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -484,5 +700,11 @@ main(int argc, char **argv)
   g_test_add_func("/sasl/scram/escape_name", test_escape_name);
   g_test_add_func("/sasl/scram/authzid_in_gs2_header", test_authzid_in_gs2_header);
   g_test_add_func("/sasl/scram/password_nfc", test_password_nfc);
+  g_test_add_func("/sasl/scram/cache/rfc5802_same_proof", test_cache_rfc5802_same_proof);
+  g_test_add_func("/sasl/scram/cache/rfc7677_same_proof", test_cache_rfc7677_same_proof);
+  g_test_add_func("/sasl/scram/cache/keys_really_used", test_cache_keys_really_used);
+  g_test_add_func("/sasl/scram/cache/mismatch_recomputes", test_cache_mismatch_recomputes);
+  g_test_add_func("/sasl/scram/cache/checks_still_apply", test_cache_checks_still_apply);
+  g_test_add_func("/sasl/scram/cache/not_offered_on_failure", test_cache_not_offered_on_failure);
   return g_test_run();
 }

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for XmppSasl: mechanism choice (T13, T25), channel binding / GS2 flag (T31), PLAIN,
- * failure conditions (T33), state errors and the XEP-0078 digest. */
+ * failure conditions (T33), state errors, the XEP-0078 digest and the SCRAM key cache record
+ * (strict parsing; PLAIN ignores it; -PLUS keeps its channel binding with it). */
 #include <string.h>
 
+#include <gnutls/crypto.h>
+
 #include "sasl/sasl.h"
+#include "sasl/sasl-cache.h"
 
 typedef struct {
   XmppSaslConfig config;
@@ -434,6 +438,200 @@ test_legacy_digest(void)
   g_assert_cmpstr(e, ==, "da39a3ee5e6b4b0d3255bfef95601890afd80709");
 }
 
+/* ---- SCRAM key cache record (RFC 5802 §5.1) ---- */
+
+/* A record for "wherefore" with real keys for `mac`, salt QSXCR+Q6sek8bf92 and i=4096. */
+static char *
+make_record(gnutls_mac_algorithm_t mac, gsize hash_len)
+{
+  guint8 salted[64], ckey[64], skey[64];
+  g_autoptr(GBytes) salt = xmpp_sasl_base64_decode("QSXCR+Q6sek8bf92", 64, NULL);
+  gnutls_datum_t pw = {(unsigned char *)"wherefore", 9};
+  gnutls_datum_t s = {(unsigned char *)g_bytes_get_data(salt, NULL), g_bytes_get_size(salt)};
+  g_assert_cmpint(gnutls_pbkdf2(mac, &pw, &s, 4096, salted, hash_len), ==, 0);
+  g_assert_cmpint(gnutls_hmac_fast(mac, salted, hash_len, "Client Key", 10, ckey), ==, 0);
+  g_assert_cmpint(gnutls_hmac_fast(mac, salted, hash_len, "Server Key", 10, skey), ==, 0);
+  g_autoptr(XmppSaslCache) cache = xmpp_sasl_cache_new(
+      mac, g_bytes_get_data(salt, NULL), g_bytes_get_size(salt), 4096, ckey, skey, "wherefore");
+  g_assert_nonnull(cache);
+  return xmpp_sasl_cache_to_string(cache);
+}
+
+static void
+expect_record_rejected(Fixture *f, const char *text)
+{
+  g_autoptr(XmppSaslCache) cache = xmpp_sasl_cache_parse(text);
+  if (cache != NULL)
+    g_error("accepted cache record: %s", text);
+  /* Through the public API: a warning, and the exchange goes on without it. */
+  const char *offered[] = {"SCRAM-SHA-1", NULL};
+  f->config.scram_cache = text;
+  g_ptr_array_set_size(f->warnings, 0);
+  g_autoptr(XmppSasl) sasl = xmpp_sasl_new(&f->config, offered, NULL);
+  g_assert_nonnull(sasl);
+  g_assert_cmpuint(f->warnings->len, ==, 1);
+  g_assert_nonnull(strstr(g_ptr_array_index(f->warnings, 0), "cache"));
+  f->config.scram_cache = NULL;
+}
+
+static void
+test_cache_record_malformed(void)
+{
+  Fixture f;
+  fixture_init(&f, FALSE);
+  g_autofree char *good = make_record(GNUTLS_MAC_SHA1, 20);
+  g_auto(GStrv) fields = g_strsplit(good, ":", -1);
+  g_assert_cmpuint(g_strv_length(fields), ==, 7);
+  g_autofree char *sha256_key =
+      g_base64_encode((const guchar *)"0123456789abcdef0123456789abcdef", 32);
+  g_autofree char *long_salt_raw = g_strnfill(257, 'x');
+  g_autofree char *long_salt = g_base64_encode((const guchar *)long_salt_raw, 257);
+  /* Replacement value for one field. */
+  const struct {
+    guint field;
+    const char *value;
+  } bad_fields[] = {
+      {0, "v2"},
+      {0, "V1"},
+      {0, ""},
+      {1, "SHA-384"},
+      {1, "sha-1"},
+      {1, "MD5"},
+      {1, ""},
+      {2, "0"},
+      {2, "04096"},
+      {2, "+4096"},
+      {2, "4096 "},
+      {2, "-1"},
+      {2, ""},
+      {2, "1000001"},
+      {2, "99999999999"},
+      {2, "4e3"},
+      {3, ""},
+      {3, "="},
+      {3, "QSXCR+Q6sek8bf9"},
+      {3, "QSXC R+Q6sek8bf92"},
+      {3, "QR=="} /* non-canonical */,
+      {3, long_salt},
+      {4, ""},
+      {4, "AAAA"},
+      {4, sha256_key},
+      {4, "!!!!"},
+      {5, "="},
+      {5, sha256_key},
+      {6, ""},
+      {6, "AAAA"},
+      {6, fields[4]},
+  };
+  for (gsize k = 0; k < G_N_ELEMENTS(bad_fields); k++) {
+    g_auto(GStrv) copy = g_strdupv(fields);
+    g_free(copy[bad_fields[k].field]);
+    copy[bad_fields[k].field] = g_strdup(bad_fields[k].value);
+    g_autofree char *text = g_strjoinv(":", copy);
+    expect_record_rejected(&f, text);
+  }
+  g_autofree char *trailing = g_strconcat(good, ":", NULL);
+  g_autofree char *leading = g_strconcat(" ", good, NULL);
+  g_autofree char *newline = g_strconcat(good, "\n", NULL);
+  g_autofree char *six =
+      g_strjoin(":", fields[0], fields[1], fields[2], fields[3], fields[4], fields[5], NULL);
+  g_autofree char *eight = g_strconcat(good, ":", fields[6], NULL);
+  g_autofree char *huge = g_strnfill(XMPP_SASL_CACHE_MAX_TEXT + 1, 'A');
+  const char *whole[] = {"",
+                         "v1",
+                         ":::::::",
+                         "v1:SHA-1:4096::::",
+                         trailing,
+                         leading,
+                         newline,
+                         six,
+                         eight,
+                         huge,
+                         "v1:SHA-1:4096:\xff\xfe:AAAA:AAAA:AAAA"};
+  for (gsize k = 0; k < G_N_ELEMENTS(whole); k++)
+    expect_record_rejected(&f, whole[k]);
+
+  /* Positive twins: the good record parses and prints back the same; a 1-byte salt parses. */
+  g_autoptr(XmppSaslCache) cache = xmpp_sasl_cache_parse(good);
+  g_assert_nonnull(cache);
+  g_autofree char *again = xmpp_sasl_cache_to_string(cache);
+  g_assert_cmpstr(again, ==, good);
+  g_auto(GStrv) one = g_strdupv(fields);
+  g_free(one[3]);
+  one[3] = g_strdup("QQ==");
+  g_autofree char *one_text = g_strjoinv(":", one);
+  g_autoptr(XmppSaslCache) one_byte = xmpp_sasl_cache_parse(one_text);
+  g_assert_nonnull(one_byte);
+  /* It parses, but its check (made over the other salt) never yields keys. */
+  guint8 ck[20], sk[20];
+  g_assert_false(xmpp_sasl_cache_lookup(one_byte, GNUTLS_MAC_SHA1, (const guint8 *)"A", 1, 4096,
+                                        "wherefore", ck, sk));
+  const char *offered[] = {"SCRAM-SHA-1", NULL};
+  f.config.scram_cache = good;
+  g_ptr_array_set_size(f.warnings, 0);
+  g_autoptr(XmppSasl) sasl = xmpp_sasl_new(&f.config, offered, NULL);
+  g_assert_cmpuint(f.warnings->len, ==, 0);
+  fixture_clear(&f);
+}
+
+static void
+test_cache_plain_ignores(void)
+{
+  Fixture f;
+  fixture_init(&f, TRUE);
+  g_autofree char *record = make_record(GNUTLS_MAC_SHA1, 20);
+  f.config.scram_cache = record;
+  const char *plain[] = {"PLAIN", NULL};
+  g_autoptr(XmppSasl) sasl = xmpp_sasl_new(&f.config, plain, NULL);
+  g_autoptr(GBytes) msg = xmpp_sasl_start(sasl, NULL);
+  g_assert_true(xmpp_sasl_finish(sasl, NULL, 0, NULL));
+  g_assert_false(xmpp_sasl_used_scram_cache(sasl));
+  g_assert_null(xmpp_sasl_dup_scram_cache(sasl));
+  g_assert_cmpuint(f.warnings->len, ==, 1); /* only the T25 PLAIN-after-TLS note */
+  fixture_clear(&f);
+}
+
+static void
+fixed_nonce(gpointer user_data, guint8 *buf, gsize len)
+{
+  memset(buf, 'N', len);
+}
+
+static char *
+plus_final(Fixture *f, const char *cache, gboolean *used)
+{
+  const char *offered[] = {"SCRAM-SHA-256", "SCRAM-SHA-256-PLUS", NULL};
+  f->config.scram_cache = cache;
+  g_autoptr(XmppSasl) sasl = xmpp_sasl_new(&f->config, offered, NULL);
+  g_assert_cmpstr(xmpp_sasl_get_mechanism(sasl), ==, "SCRAM-SHA-256-PLUS");
+  g_autoptr(GBytes) first = xmpp_sasl_start(sasl, NULL);
+  const char *server_first = "r=NNNNNNNNNNNNNNNNNNNNNNNNSRV,s=QSXCR+Q6sek8bf92,i=4096";
+  g_autoptr(GBytes) final =
+      xmpp_sasl_step(sasl, (const guint8 *)server_first, strlen(server_first), NULL);
+  g_assert_nonnull(final);
+  *used = xmpp_sasl_used_scram_cache(sasl);
+  return g_strndup(g_bytes_get_data(final, NULL), g_bytes_get_size(final));
+}
+
+static void
+test_cache_plus_keeps_binding(void)
+{
+  Fixture f;
+  fixture_init(&f, TRUE);
+  f.config.cb_available = XMPP_CB_TLS_EXPORTER;
+  f.config.random = fixed_nonce;
+  g_autofree char *record = make_record(GNUTLS_MAC_SHA256, 32);
+  gboolean used_fresh = TRUE, used_cached = FALSE;
+  g_autofree char *fresh = plus_final(&f, NULL, &used_fresh);
+  g_autofree char *cached = plus_final(&f, record, &used_cached);
+  g_assert_false(used_fresh);
+  g_assert_true(used_cached);
+  /* Same channel binding (c= carries the tls-exporter data) and the same proof. */
+  g_assert_true(g_str_has_prefix(cached, "c=cD10bHMtZXhwb3J0ZXIs"));
+  g_assert_cmpstr(cached, ==, fresh);
+  fixture_clear(&f);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -456,5 +654,8 @@ main(int argc, char **argv)
   g_test_add_func("/sasl/config/invalid_utf8", test_invalid_utf8_credentials);
   g_test_add_func("/sasl/cb/names", test_channel_binding_names);
   g_test_add_func("/sasl/legacy/digest", test_legacy_digest);
+  g_test_add_func("/sasl/cache/record_malformed", test_cache_record_malformed);
+  g_test_add_func("/sasl/cache/plain_ignores", test_cache_plain_ignores);
+  g_test_add_func("/sasl/cache/plus_keeps_binding", test_cache_plus_keeps_binding);
   return g_test_run();
 }

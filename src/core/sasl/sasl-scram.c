@@ -28,6 +28,9 @@ struct _XmppSaslScram {
   void (*log_warning)(gpointer user_data, const char *message);
   gpointer log_user_data;
   guint8 server_signature[64]; /* wiped on free; hash_len bytes used */
+  const XmppSaslCache *cache;  /* borrowed, may be NULL */
+  gboolean used_cache;
+  XmppSaslCache *fresh; /* the keys of this exchange, offered once verified */
 };
 
 void
@@ -80,6 +83,7 @@ xmpp_sasl_scram_new(const XmppSaslScramParams *params)
   scram->max_iterations = params->max_iterations;
   scram->log_warning = params->log_warning;
   scram->log_user_data = params->log_user_data;
+  scram->cache = params->cache;
 
   /* RFC 5802 §7: gs2-header = gs2-cbind-flag "," [ authzid ] "," */
   GString *gs2 = g_string_new(NULL);
@@ -110,6 +114,7 @@ xmpp_sasl_scram_free(XmppSaslScram *scram)
   g_free(scram->authcid);
   g_free(scram->client_nonce);
   g_free(scram->client_first_bare);
+  xmpp_sasl_cache_free(scram->fresh);
   g_free(scram);
 }
 
@@ -228,20 +233,32 @@ compute_proof(XmppSaslScram *scram, GBytes *salt, guint iterations, const char *
   gnutls_datum_t key = {(unsigned char *)scram->password, (unsigned int)strlen(scram->password)};
   gnutls_datum_t salt_datum = {(unsigned char *)salt_data, (unsigned int)salt_len};
   gsize am_len = strlen(auth_message);
-  int rc = gnutls_pbkdf2(scram->mac, &key, &salt_datum, iterations, salted, hl);
-  if (rc >= 0)
-    rc = gnutls_hmac_fast(scram->mac, salted, hl, "Client Key", 10, client_key);
+  int rc = 0;
+  /* RFC 5802 §5.1: with the same salt and iteration count (and password, which the record's
+   * check proves) ClientKey and ServerKey are what PBKDF2 would give again; skip it. */
+  scram->used_cache = xmpp_sasl_cache_lookup(scram->cache, scram->mac, salt_data, salt_len,
+                                             iterations, scram->password, client_key, server_key);
+  if (!scram->used_cache) {
+    rc = gnutls_pbkdf2(scram->mac, &key, &salt_datum, iterations, salted, hl);
+    if (rc >= 0)
+      rc = gnutls_hmac_fast(scram->mac, salted, hl, "Client Key", 10, client_key);
+    if (rc >= 0)
+      rc = gnutls_hmac_fast(scram->mac, salted, hl, "Server Key", 10, server_key);
+  }
   if (rc >= 0)
     rc = gnutls_hash_fast(scram->digest, client_key, hl, stored_key);
   if (rc >= 0)
     rc = gnutls_hmac_fast(scram->mac, stored_key, hl, auth_message, am_len, client_sig);
   if (rc >= 0)
-    rc = gnutls_hmac_fast(scram->mac, salted, hl, "Server Key", 10, server_key);
-  if (rc >= 0)
     rc =
         gnutls_hmac_fast(scram->mac, server_key, hl, auth_message, am_len, scram->server_signature);
   for (gsize k = 0; k < hl; k++)
     proof[k] = client_key[k] ^ client_sig[k];
+  /* Kept (wiped on free) and offered only after the server signature checks out. */
+  xmpp_sasl_cache_free(scram->fresh);
+  scram->fresh = rc >= 0 ? xmpp_sasl_cache_new(scram->mac, salt_data, salt_len, iterations,
+                                               client_key, server_key, scram->password)
+                         : NULL;
 
   xmpp_sasl_scram_wipe(salted, sizeof salted);
   xmpp_sasl_scram_wipe(client_key, sizeof client_key);
@@ -394,4 +411,20 @@ xmpp_sasl_scram_is_waiting_server_first(const XmppSaslScram *scram)
 {
   g_return_val_if_fail(scram != NULL, FALSE);
   return scram->state == SCRAM_WAIT_SERVER_FIRST;
+}
+
+gboolean
+xmpp_sasl_scram_used_cache(const XmppSaslScram *scram)
+{
+  g_return_val_if_fail(scram != NULL, FALSE);
+  return scram->used_cache;
+}
+
+char *
+xmpp_sasl_scram_dup_cache(const XmppSaslScram *scram)
+{
+  g_return_val_if_fail(scram != NULL, NULL);
+  if (scram->state != SCRAM_VERIFIED || scram->fresh == NULL)
+    return NULL;
+  return xmpp_sasl_cache_to_string(scram->fresh);
 }

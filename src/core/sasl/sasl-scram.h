@@ -6,6 +6,7 @@
 #include <gnutls/crypto.h>
 
 #include "sasl/sasl.h"
+#include "sasl/sasl-cache.h"
 
 G_BEGIN_DECLS
 
@@ -35,6 +36,9 @@ typedef struct {
   guint max_iterations;
   void (*log_warning)(gpointer user_data, const char *message);
   gpointer log_user_data;
+  /* Keys from an earlier sign-in (RFC 5802 §5.1), or NULL. Borrowed: it must outlive the
+   * XmppSaslScram (the XmppSasl owns both). */
+  const XmppSaslCache *cache;
 } XmppSaslScramParams;
 
 /* Copies everything it needs from params. */
@@ -48,6 +52,11 @@ GBytes *xmpp_sasl_scram_client_final(XmppSaslScram *scram, const guint8 *server_
 /* Checks a server-final-message (v= against our ServerSignature, or e=). */
 gboolean xmpp_sasl_scram_verify_server_final(XmppSaslScram *scram, const guint8 *server_final,
                                              gsize len, GError **error);
+/* TRUE when the server-first message matched the cache and PBKDF2 was skipped. */
+gboolean xmpp_sasl_scram_used_cache(const XmppSaslScram *scram);
+/* The cache record string for the keys of this exchange, once the server signature is verified;
+ * NULL before, after a failure, or when the salt is too long to cache. */
+char *xmpp_sasl_scram_dup_cache(const XmppSaslScram *scram);
 /* TRUE after client_first until the server-first message arrives. */
 gboolean xmpp_sasl_scram_is_waiting_server_first(const XmppSaslScram *scram);
 /* Username / authzid escaping (RFC 5802 §5.1 saslname): '=' -> "=3D", ',' -> "=2C". */

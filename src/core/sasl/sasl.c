@@ -6,6 +6,7 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/crypto.h>
 
+#include "sasl/sasl-cache.h"
 #include "sasl/sasl-scram.h"
 
 G_DEFINE_QUARK(xmpp - sasl - error - quark, xmpp_sasl_error)
@@ -57,6 +58,8 @@ struct _XmppSasl {
   XmppChannelBinding cb_type;
   GBytes *cb_data;
   XmppSaslScram *scram;
+  XmppSaslCache *cache; /* parsed config->scram_cache, or NULL */
+  gboolean succeeded;   /* xmpp_sasl_finish returned TRUE */
 };
 
 const char *
@@ -199,6 +202,7 @@ xmpp_sasl_new(const XmppSaslConfig *config, const char *const *offered, GError *
   sasl->config.password = sasl->password;
   sasl->config.authcid = sasl->authcid;
   sasl->config.authzid = sasl->authzid;
+  sasl->config.scram_cache = NULL; /* not ours to keep; parsed below */
 
   choose(sasl, offered);
   if (sasl->mech == MECH_COUNT) {
@@ -209,6 +213,11 @@ xmpp_sasl_new(const XmppSaslConfig *config, const char *const *offered, GError *
                               "without encryption");
     xmpp_sasl_free(sasl);
     return NULL;
+  }
+  if (config->scram_cache != NULL && sasl->mech != MECH_PLAIN) {
+    sasl->cache = xmpp_sasl_cache_parse(config->scram_cache);
+    if (sasl->cache == NULL)
+      warn(sasl, "SASL: ignoring a malformed SCRAM key cache record");
   }
   if (sasl->mech == MECH_PLAIN) {
     /* T25: PLAIN after TLS may be a downgrade from SCRAM; say so in the log. */
@@ -233,6 +242,7 @@ xmpp_sasl_free(XmppSasl *sasl)
   g_free(sasl->authzid);
   g_clear_pointer(&sasl->cb_data, g_bytes_unref);
   xmpp_sasl_scram_free(sasl->scram);
+  xmpp_sasl_cache_free(sasl->cache);
   g_free(sasl);
 }
 
@@ -325,6 +335,7 @@ xmpp_sasl_start(XmppSasl *sasl, GError **error)
       .max_iterations = sasl->config.scram_max_iterations,
       .log_warning = sasl->config.log_warning,
       .log_user_data = sasl->config.log_user_data,
+      .cache = sasl->cache,
   };
   sasl->scram = xmpp_sasl_scram_new(&params);
   return xmpp_sasl_scram_client_first(sasl->scram);
@@ -377,7 +388,7 @@ xmpp_sasl_finish(XmppSasl *sasl, const guint8 *data, gsize len, GError **error)
   if (len == 0) {
     /* T27: a bare <success/> proves nothing unless the server signature was already checked. */
     if (sasl->state == SASL_DONE)
-      return TRUE;
+      return sasl->succeeded = TRUE;
     return fail(sasl, error, XMPP_SASL_ERROR_SERVER_SIGNATURE,
                 "Server claimed success without proving it knows the password");
   }
@@ -386,7 +397,24 @@ xmpp_sasl_finish(XmppSasl *sasl, const guint8 *data, gsize len, GError **error)
     return FALSE;
   }
   sasl->state = SASL_DONE;
-  return TRUE;
+  return sasl->succeeded = TRUE;
+}
+
+char *
+xmpp_sasl_dup_scram_cache(const XmppSasl *sasl)
+{
+  g_return_val_if_fail(sasl != NULL, NULL);
+  /* Only keys the server proved it shares (RFC 5802 §3 ServerSignature) and accepted. */
+  if (!sasl->succeeded || sasl->state != SASL_DONE || sasl->scram == NULL)
+    return NULL;
+  return xmpp_sasl_scram_dup_cache(sasl->scram);
+}
+
+gboolean
+xmpp_sasl_used_scram_cache(const XmppSasl *sasl)
+{
+  g_return_val_if_fail(sasl != NULL, FALSE);
+  return sasl->scram != NULL && xmpp_sasl_scram_used_cache(sasl->scram);
 }
 
 XmppSaslError

@@ -72,6 +72,12 @@ typedef struct _XmppSaslConfig {
    * than ',' (rejection sampling), so a test's `random` hook that returns the RFC 5802 §5 /
    * RFC 7677 §3 example nonce, with this set to its length, reproduces those exchanges. */
   guint scram_nonce_len;
+  /* SCRAM key cache (RFC 5802 §5.1): a record string from xmpp_sasl_dup_scram_cache() after an
+   * earlier successful sign-in, or NULL. It is used only when the server sends the same hash,
+   * salt and iteration count and the record's check matches the password; otherwise PBKDF2
+   * runs as usual. A malformed record is ignored (with a warning). Parsed by xmpp_sasl_new;
+   * the string is not kept. */
+  const char *scram_cache;
 } XmppSaslConfig;
 
 typedef struct _XmppSasl XmppSasl;
@@ -90,6 +96,15 @@ GBytes *xmpp_sasl_step(XmppSasl *sasl, const guint8 *challenge, gsize len, GErro
 /* <success/> with its additional data (may be empty). FALSE when the server was not
  * authenticated (SCRAM server signature) - the session must fail. */
 gboolean xmpp_sasl_finish(XmppSasl *sasl, const guint8 *data, gsize len, GError **error);
+
+/* After a successful SCRAM exchange (server signature verified and xmpp_sasl_finish TRUE): the
+ * key cache record to store for the next sign-in (same string as the config's when that was
+ * used). NULL for PLAIN, before success, after any failure, or for a salt too long to cache.
+ * The record holds ClientKey and ServerKey, which let anyone who reads it sign in: store it only
+ * where the password itself is stored. */
+char *xmpp_sasl_dup_scram_cache(const XmppSasl *sasl);
+/* TRUE when this exchange took its keys from config->scram_cache (no PBKDF2 ran). */
+gboolean xmpp_sasl_used_scram_cache(const XmppSasl *sasl);
 
 /* Strict base64 for SASL payloads (RFC 6120 §6.4.2): "=" alone means empty; whitespace,
  * bad characters or bad padding are XMPP_SASL_ERROR_INCORRECT_ENCODING. max_len caps the input. */
