@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "jid/jid.h"
+#include "sasl/sasl.h"
 
 static void try_next_target(XmppPurpleConn *conn);
 
@@ -393,7 +394,8 @@ ev_ready(gpointer data, const XmppJid *bound_jid)
   purple_debug_info(XMPP_PURPLE_DEBUG, "signed in as %s (%s, %s)\n", xmpp_jid_get_full(bound_jid),
                     tls != NULL ? tls : "no TLS", mech != NULL ? mech : "?");
   purple_connection_set_display_name(conn->gc, xmpp_jid_get_full(bound_jid));
-  purple_connection_set_state(conn->gc, PURPLE_CONNECTED);
+  /* Still "connecting" for purple: the account goes online with its whole buddy list, once
+   * the roster is in and initial presence is out (xmpp_purple_connection_online). */
   xmpp_purple_presence_start(conn);
   xmpp_purple_im_start(conn);
   xmpp_purple_info_start(conn);
@@ -403,6 +405,31 @@ ev_ready(gpointer data, const XmppJid *bound_jid)
   xmpp_purple_roster_start(conn); /* last: it sends initial presence once the roster is in */
 }
 
+void
+xmpp_purple_connection_online(XmppPurpleConn *conn)
+{
+  if (purple_connection_get_state(conn->gc) != PURPLE_CONNECTED)
+    purple_connection_set_state(conn->gc, PURPLE_CONNECTED);
+}
+
+/* RFC 5802 §5.1 key cache. It holds ClientKey/ServerKey, which sign in as well as the password
+ * does, so it is kept only for accounts whose password accounts.xml already holds. */
+#define XMPP_PURPLE_OPT_SCRAM_CACHE "lyre_scram_cache"
+
+static void
+ev_scram_cache(gpointer data, const char *record)
+{
+  XmppPurpleConn *conn = data;
+  if (!purple_account_get_remember_password(conn->account)) {
+    purple_account_remove_setting(conn->account, XMPP_PURPLE_OPT_SCRAM_CACHE);
+    return;
+  }
+  /* Unchanged on a repeat sign-in: no accounts.xml write. */
+  if (g_strcmp0(purple_account_get_string(conn->account, XMPP_PURPLE_OPT_SCRAM_CACHE, NULL),
+                record) != 0)
+    purple_account_set_string(conn->account, XMPP_PURPLE_OPT_SCRAM_CACHE, record);
+}
+
 static void
 ev_closed(gpointer data, const GError *error)
 {
@@ -410,6 +437,8 @@ ev_closed(gpointer data, const GError *error)
   conn->session_closed = TRUE;
   if (error == NULL)
     return; /* our own xmpp_session_close(): close() flushes and tears down */
+  if (g_error_matches(error, XMPP_SASL_ERROR, XMPP_SASL_ERROR_NOT_AUTHORIZED))
+    purple_account_remove_setting(conn->account, XMPP_PURPLE_OPT_SCRAM_CACHE);
   xmpp_purple_cert_cancel(conn);
   /* Inside a core call: stop reading and close the socket; no more core calls after this. */
   transport_teardown(conn);
@@ -458,6 +487,7 @@ static const XmppSessionEvents session_events = {
     .certificate = ev_certificate,
     .redirect = ev_redirect,
     .registration_ready = ev_registration_ready,
+    .scram_cache = ev_scram_cache,
 };
 
 /* ---- login / close ----------------------------------------------------------------------- */
@@ -549,6 +579,10 @@ connect_account(PurpleAccount *account, gboolean register_only)
       .pinned_cert =
           nonempty(purple_account_get_string(account, XMPP_PURPLE_OPT_PINNED_CERT, NULL)),
       .register_only = register_only,
+      .scram_cache =
+          purple_account_get_remember_password(account)
+              ? nonempty(purple_account_get_string(account, XMPP_PURPLE_OPT_SCRAM_CACHE, NULL))
+              : NULL,
   };
   GError *error = NULL;
   conn->session = xmpp_session_new(&config, &conn->host, &session_events, conn, &error);

@@ -89,6 +89,8 @@ void xmpp_purple_connection_login(PurpleAccount *account);
 /* The register_user slot: connects like login, but only to register the account (XEP-0077). */
 void xmpp_purple_connection_register(PurpleAccount *account);
 void xmpp_purple_connection_close(PurpleConnection *gc);
+/* The session is ready and the roster applied: purple's "signed-on" (once per sign-in). */
+void xmpp_purple_connection_online(XmppPurpleConn *conn);
 /* The state of a connection of ours (NULL once closed). */
 static inline XmppPurpleConn *
 xmpp_purple_connection_get(PurpleConnection *gc)

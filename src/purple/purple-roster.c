@@ -228,8 +228,10 @@ send_initial_presence(RosterState *state)
   if (state->presence_sent)
     return;
   state->presence_sent = TRUE;
-  /* RFC 6121 §2.2: the roster first, then initial presence. */
+  /* RFC 6121 §2.2: the roster first, then initial presence; then the account is online, with
+   * its whole buddy list at once (as prpl-jabber does). */
   xmpp_purple_presence_send_current(state->conn);
+  xmpp_purple_connection_online(state->conn);
 }
 
 /* The whole roster onto the buddy list in O(N): one pass over our buddies into a table, one
@@ -294,7 +296,8 @@ ev_loaded(gpointer data, gboolean unchanged)
                     xmpp_roster_get_version(roster) != NULL ? xmpp_roster_get_version(roster)
                                                             : "none");
   apply_all(state);
-  store_now(state);
+  if (!unchanged)
+    store_now(state); /* unchanged: the stored copy already says all of it */
   send_initial_presence(state);
 }
 
