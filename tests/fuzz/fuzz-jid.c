@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* libFuzzer target for XmppJid (T62): parse -> serialise -> parse must be idempotent. */
+/* libFuzzer target for XmppJid (T62): parse -> serialise -> parse must be idempotent, and the
+ * ASCII fast path must agree with the general path (jid-private.h). */
+#include "jid/jid-private.h"
 #include "jid/jid.h"
 
 #include <stdlib.h>
@@ -27,7 +29,18 @@ LLVMFuzzerTestOneInput(const guint8 *data, size_t size)
   char *str = g_strndup((const char *)data, size); /* stops at an embedded NUL */
   GError *error = NULL;
   XmppJid *a = xmpp_jid_parse(str, &error);
+  GError *slow_error = NULL;
+  XmppJid *slow = xmpp_jid_parse_slow(str, &slow_error);
 
+  /* same result or the same error code on both paths */
+  if ((a == NULL) != (slow == NULL) ||
+      (a && strcmp(xmpp_jid_get_full(a), xmpp_jid_get_full(slow))) ||
+      (!a && (!error || !slow_error || error->code != slow_error->code)))
+    abort();
+  if (slow)
+    check_same(a, slow);
+  xmpp_jid_free(slow);
+  g_clear_error(&slow_error);
   if (!a) {
     /* every rejection says why, in the JID domain */
     if (!error || error->domain != XMPP_JID_ERROR || xmpp_jid_normalize(str) != NULL)

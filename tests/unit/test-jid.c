@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for XmppJid (src/core/jid/jid.c): corpora, comparison, limits, round trips. */
 #include "jid/jid.h"
+#include "jid/jid-private.h"
 
 #include <locale.h>
 #include <string.h>
@@ -406,23 +407,374 @@ test_roundtrip(void)
   }
 }
 
-/* Perf sanity check (not a timed assertion): the ASCII fast path. */
+/* ---- ASCII fast path against the general path (jid-private.h) ---- */
+
+/* Both results of one input: either both rejected with the same error code, or both accepted
+ * with byte-identical parts. Returns whether the input was accepted. */
+static gboolean
+assert_same_jid(const char *what, XmppJid *fast, GError *fast_err, XmppJid *slow, GError *slow_err)
+{
+  if ((fast == NULL) != (slow == NULL))
+    g_error("%s: fast %s, slow %s", what, fast ? xmpp_jid_get_full(fast) : fast_err->message,
+            slow ? xmpp_jid_get_full(slow) : slow_err->message);
+  if (!fast) {
+    g_assert_nonnull(fast_err);
+    g_assert_nonnull(slow_err);
+    g_assert_true(fast_err->domain == XMPP_JID_ERROR && slow_err->domain == XMPP_JID_ERROR);
+    if (fast_err->code != slow_err->code)
+      g_error("%s: fast error %d (%s), slow error %d (%s)", what, fast_err->code, fast_err->message,
+              slow_err->code, slow_err->message);
+    return FALSE;
+  }
+  g_assert_no_error(fast_err);
+  g_assert_no_error(slow_err);
+  g_assert_cmpstr(xmpp_jid_get_full(fast), ==, xmpp_jid_get_full(slow));
+  g_assert_cmpstr(xmpp_jid_get_bare(fast), ==, xmpp_jid_get_bare(slow));
+  g_assert_cmpstr(xmpp_jid_get_local(fast), ==, xmpp_jid_get_local(slow));
+  g_assert_cmpstr(xmpp_jid_get_domain(fast), ==, xmpp_jid_get_domain(slow));
+  g_assert_cmpstr(xmpp_jid_get_resource(fast), ==, xmpp_jid_get_resource(slow));
+  g_assert_cmpint(xmpp_jid_is_bare(fast), ==, xmpp_jid_is_bare(slow));
+  g_assert_cmpint(xmpp_jid_is_domain(fast), ==, xmpp_jid_is_domain(slow));
+  return TRUE;
+}
+
+/* xmpp_jid_parse and xmpp_jid_normalize against xmpp_jid_parse_slow on one string; returns
+ * the error code, or -1 when accepted. */
+static int
+check_parse_same(const char *in)
+{
+  GError *fe = NULL, *se = NULL;
+  XmppJid *f = xmpp_jid_parse(in, &fe);
+  XmppJid *sl = xmpp_jid_parse_slow(in, &se);
+  g_autofree char *norm = xmpp_jid_normalize(in);
+  int code = assert_same_jid(in, f, fe, sl, se) ? -1 : fe->code;
+
+  g_assert_cmpstr(norm, ==, sl ? xmpp_jid_get_full(sl) : NULL);
+  xmpp_jid_free(f);
+  xmpp_jid_free(sl);
+  g_clear_error(&fe);
+  g_clear_error(&se);
+  return code;
+}
+
+/* xmpp_jid_new (and xmpp_jid_with_resource) against xmpp_jid_new_slow. */
+static int
+check_new_same(const char *local, const char *domain, const char *resource)
+{
+  GError *fe = NULL, *se = NULL;
+  XmppJid *f = xmpp_jid_new(local, domain, resource, &fe);
+  XmppJid *sl = xmpp_jid_new_slow(local, domain, resource, &se);
+  g_autofree char *what = g_strdup_printf("new(%s, %s, %s)", local, domain, resource);
+  int code = assert_same_jid(what, f, fe, sl, se) ? -1 : fe->code;
+
+  g_clear_error(&fe);
+  g_clear_error(&se);
+  if (resource) { /* the same resource added to the bare JID */
+    g_autoptr(XmppJid) base = xmpp_jid_new_slow(local, domain, NULL, NULL);
+    if (base) {
+      XmppJid *w = xmpp_jid_with_resource(base, resource, &fe);
+      XmppJid *ws = xmpp_jid_new_slow(local, domain, resource, &se);
+      if (ws || se->code == XMPP_JID_ERROR_RESOURCEPART || se->code == XMPP_JID_ERROR_INVALID_UTF8)
+        assert_same_jid(what, w, fe, ws, se);
+      xmpp_jid_free(w);
+      xmpp_jid_free(ws);
+      g_clear_error(&fe);
+      g_clear_error(&se);
+    }
+  }
+  xmpp_jid_free(f);
+  xmpp_jid_free(sl);
+  return code;
+}
+
+/* One randomly generated part: a mix of the pieces the fast path must tell apart. */
 static void
-test_perf(void)
+append_random_part(GRand *r, GString *s, gboolean domain)
+{
+  static const char *const pieces[] = {
+      "a",
+      "Z",
+      "m",
+      "Q",
+      "x",
+      "0",
+      "7",
+      ".",
+      "-",
+      "-",
+      ".",
+      " ",
+      "xn--",
+      "XN--",
+      "\"",
+      "&",
+      "'",
+      ":",
+      "<",
+      ">",
+      "!",
+      "_",
+      "~",
+      "\x01",
+      "\x7F",
+      "\t",
+      "\xC3\xA9",     /* é */
+      "\xC3\x89",     /* É */
+      "\xEF\xBC\xA1", /* fullwidth A */
+      "\xC4\xB0",     /* İ */
+      "\xCE\xA3",     /* Σ */
+      "\xD7\x90",     /* Hebrew alef */
+      "\xC2\xA0",     /* no-break space */
+      "\xE3\x80\x82", /* ideographic full stop */
+      "e\xCC\x81",    /* e + combining acute */
+      "\xE2\x80\x8D", /* ZWJ */
+  };
+  guint kind = g_rand_int_range(r, 0, 20);
+
+  if (kind == 0) /* empty part */
+    return;
+  if (kind == 1) { /* around the length limits */
+    static const guint sizes[] = {62, 63, 64, 252, 253, 254, 1022, 1023, 1024, 1025};
+    guint n = sizes[g_rand_int_range(r, 0, G_N_ELEMENTS(sizes))];
+    for (guint i = 0; i < n; i++)
+      g_string_append_c(s, domain && i % 60 == 59 ? '.' : g_rand_boolean(r) ? 'a' : 'B');
+    return;
+  }
+  if (kind < 10) { /* mostly plain: letters, digits, maybe dots and hyphens */
+    guint n = g_rand_int_range(r, 1, 16);
+    for (guint i = 0; i < n; i++) {
+      guint c = g_rand_int_range(r, 0, 66);
+      g_string_append_c(s, c < 26   ? 'a' + c
+                           : c < 52 ? 'A' + c - 26
+                           : c < 62 ? '0' + c - 52
+                           : c < 64 ? '.'
+                                    : '-');
+    }
+    return;
+  }
+  for (guint i = 0, n = g_rand_int_range(r, 1, 8); i < n; i++)
+    g_string_append(s, pieces[g_rand_int_range(r, 0, G_N_ELEMENTS(pieces))]);
+}
+
+/* The fast path gives byte-identical results and error codes to the general path on a few
+ * thousand generated JIDs (fixed seed, so failures reproduce). */
+static void
+test_fast_equivalence(void)
+{
+  g_autoptr(GRand) r = g_rand_new_with_seed(7622);
+  guint accepted = 0, rejected = 0, new_accepted = 0;
+
+  for (guint i = 0; i < 6000; i++) {
+    g_autoptr(GString) local = g_string_new(NULL), domain = g_string_new(NULL);
+    g_autoptr(GString) resource = g_string_new(NULL), jid = g_string_new(NULL);
+    gboolean has_local = g_rand_int_range(r, 0, 4) != 0, has_res = g_rand_boolean(r);
+
+    append_random_part(r, local, FALSE);
+    append_random_part(r, domain, TRUE);
+    if (g_rand_int_range(r, 0, 3) == 0) { /* make some of them look like real domains */
+      g_string_append(domain, g_rand_boolean(r) ? ".example.TEST" : ".test.");
+    }
+    append_random_part(r, resource, FALSE);
+    if (has_local)
+      g_string_append_printf(jid, "%s@", local->str);
+    g_string_append(jid, domain->str);
+    if (has_res)
+      g_string_append_printf(jid, "/%s", resource->str);
+    if (check_parse_same(jid->str) < 0)
+      accepted++;
+    else
+      rejected++;
+    if (check_new_same(has_local ? local->str : NULL, domain->str, has_res ? resource->str : NULL) <
+        0)
+      new_accepted++;
+  }
+  g_test_message("parse: %u accepted, %u rejected; new: %u accepted", accepted, rejected,
+                 new_accepted);
+  /* the generator must exercise both outcomes substantially */
+  g_assert_cmpuint(accepted, >, 1000);
+  g_assert_cmpuint(rejected, >, 1000);
+  g_assert_cmpuint(new_accepted, >, 1000);
+}
+
+/* Upper case is folded in localpart and domainpart, kept in the resourcepart. */
+static void
+test_fast_case_folded(void)
+{
+  g_autoptr(XmppJid) j = parse_ok("Contact00042@Example.TEST/Peer Two");
+  g_autofree char *norm = xmpp_jid_normalize("BOB@EXAMPLE.TEST./PEER");
+
+  g_assert_cmpstr(xmpp_jid_get_full(j), ==, "contact00042@example.test/Peer Two");
+  g_assert_cmpstr(xmpp_jid_get_bare(j), ==, "contact00042@example.test");
+  g_assert_cmpstr(xmpp_jid_get_local(j), ==, "contact00042");
+  g_assert_cmpstr(xmpp_jid_get_domain(j), ==, "example.test");
+  g_assert_cmpstr(xmpp_jid_get_resource(j), ==, "Peer Two");
+  g_assert_cmpstr(norm, ==, "bob@example.test/PEER");
+  g_assert_cmpint(check_parse_same("Contact00042@Example.TEST/Peer Two"), ==, -1);
+  g_assert_cmpint(check_parse_same("contact00042@example.test"), ==, -1); /* canonical */
+  g_assert_cmpint(check_parse_same("EXAMPLE.test"), ==, -1);
+}
+
+/* RFC 7622 §3.3.1: " & ' / : < > @ and space are refused in a localpart exactly as the
+ * general path refuses them; other printable ASCII is allowed (the positive twin). */
+static void
+test_fast_forbidden(void)
+{
+  static const char forbidden[] = "\"&'/:< >@\x01\x7F";
+  static const char allowed[] = "!#$%()*+,-.;=?[\\]^_`{|}~";
+
+  for (const char *c = forbidden; *c; c++) {
+    g_autofree char *local = g_strdup_printf("a%cb", *c);
+    g_autofree char *jid = g_strdup_printf("a%cb@example.test", *c);
+    g_assert_cmpint(check_new_same(local, "example.test", NULL), ==, XMPP_JID_ERROR_LOCALPART);
+    if (*c != '/' && *c != '@') /* those two split the string instead */
+      g_assert_cmpint(check_parse_same(jid), ==, XMPP_JID_ERROR_LOCALPART);
+  }
+  for (const char *c = allowed; *c; c++) {
+    g_autofree char *local = g_strdup_printf("A%cb", *c);
+    g_autofree char *jid = g_strdup_printf("A%cb@example.test", *c);
+    g_autofree char *expect = g_strdup_printf("a%cb@example.test", *c);
+    g_autofree char *norm = xmpp_jid_normalize(jid);
+    g_assert_cmpint(check_new_same(local, "example.test", NULL), ==, -1);
+    g_assert_cmpint(check_parse_same(jid), ==, -1);
+    g_assert_cmpstr(norm, ==, expect);
+  }
+  /* resourcepart: space is allowed (OpaqueString), controls are not */
+  g_assert_cmpint(check_parse_same("a@example.test/a b"), ==, -1);
+  g_assert_cmpint(check_parse_same("a@example.test/a\tb"), ==, XMPP_JID_ERROR_RESOURCEPART);
+  g_assert_cmpint(check_parse_same("a@example.test/a\x7F"), ==, XMPP_JID_ERROR_RESOURCEPART);
+}
+
+/* Every ASCII byte in every position of every part gives the same result on both paths, so
+ * the fast path's byte classes cannot drift from PRECIS, RFC 7622 §3.3.1 and the LDH rule. */
+static void
+test_fast_every_byte(void)
+{
+  guint local_ok = 0, res_ok = 0, dom_ok = 0;
+
+  for (int c = 1; c < 0x80; c++) {
+    g_autofree char *mid = g_strdup_printf("A%cb", c), *first = g_strdup_printf("%cb", c);
+    g_autofree char *last = g_strdup_printf("A%c", c), *label = g_strdup_printf("aB%cd.test", c);
+    g_autofree char *label_end = g_strdup_printf("ab%c.test", c);
+    g_autofree char *label_start = g_strdup_printf("%cab.test", c);
+
+    local_ok += check_new_same(mid, "example.test", NULL) < 0;
+    check_new_same(first, "example.test", NULL);
+    check_new_same(last, "example.test", NULL);
+    res_ok += check_new_same("u", "example.test", mid) < 0;
+    check_new_same(NULL, "example.test", first);
+    dom_ok += check_new_same("u", label, NULL) < 0;
+    check_new_same(NULL, label_end, NULL);
+    check_new_same(NULL, label_start, NULL);
+  }
+  /* 94 printable minus 8 excluded; 95 with space; letters, digits, '-' and '.' */
+  g_assert_cmpuint(local_ok, ==, 86);
+  g_assert_cmpuint(res_ok, ==, 95);
+  g_assert_cmpuint(dom_ok, ==, 26 * 2 + 10 + 1 + 1);
+}
+
+/* Domains the fast path leaves to the general path still come out the same. */
+static void
+test_fast_domain_edges(void)
+{
+  static const struct {
+    const char *in, *full; /* full NULL: rejected with code */
+    int code;
+  } cases[] = {
+      {"u@XN--K9J8B.example", "u@\xE3\x81\xBE\xE3\x81\xA4.example", 0}, /* A-label -> U-label */
+      {"u@xn--k9j8b.example", "u@\xE3\x81\xBE\xE3\x81\xA4.example", 0},
+      {"u@xn--zz.example", NULL, XMPP_JID_ERROR_DOMAINPART}, /* not a valid A-label */
+      {"u@ab--c.example", NULL, XMPP_JID_ERROR_DOMAINPART},  /* "--" in positions 3-4 */
+      {"u@ab-c.example", "u@ab-c.example", 0},
+      {"u@-ab.example", NULL, XMPP_JID_ERROR_DOMAINPART},
+      {"u@ab-.example", NULL, XMPP_JID_ERROR_DOMAINPART},
+      {"u@a..example", NULL, XMPP_JID_ERROR_DOMAINPART},
+      {"u@example.test.", "u@example.test", 0},
+      {"u@example.test..", NULL, XMPP_JID_ERROR_DOMAINPART},
+      {"u@.", NULL, XMPP_JID_ERROR_EMPTY},
+      {"u@", NULL, XMPP_JID_ERROR_EMPTY},
+      {"192.0.2.1", "192.0.2.1", 0}, /* all-numeric: IPv4 only */
+      {"192.0.2", NULL, XMPP_JID_ERROR_DOMAINPART},
+      {"1-2.test", "1-2.test", 0},
+      {"u@[::1]/r", "u@[::1]/r", 0},
+      {"u@[::1", NULL, XMPP_JID_ERROR_DOMAINPART},
+      {"u@exa_mple.test", NULL, XMPP_JID_ERROR_DOMAINPART},
+      {"u@EXAMPLE\xE3\x80\x82test", "u@example.test", 0}, /* U+3002 is a label separator */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(XmppJid) j = xmpp_jid_parse(cases[i].in, &error);
+    int code = check_parse_same(cases[i].in);
+    if (cases[i].full) {
+      g_assert_no_error(error);
+      g_assert_cmpstr(xmpp_jid_get_full(j), ==, cases[i].full);
+      g_assert_cmpint(code, ==, -1);
+    } else {
+      g_assert_null(j);
+      g_assert_error(error, XMPP_JID_ERROR, cases[i].code);
+      g_assert_cmpint(code, ==, cases[i].code);
+    }
+  }
+}
+
+/* Length limits are the same on both paths: 1023 octets per local/resource, 253 for the
+ * domain (63 per label), counted without the final dot. */
+static void
+test_fast_limits(void)
+{
+  g_autofree char *l_ok = repeat("A", XMPP_JID_MAX_PART_BYTES);
+  g_autofree char *l_bad = repeat("A", XMPP_JID_MAX_PART_BYTES + 1);
+  g_autofree char *label = repeat("b", 63), *label_bad = repeat("b", 64);
+  g_autofree char *dom_ok = g_strdup_printf("%s.%s.%s.%.61s", label, label, label, label);
+  g_autofree char *dom_bad = g_strdup_printf("%s.%s.%s.%.62s", label, label, label, label);
+  g_autofree char *dom_ok_dot = g_strconcat(dom_ok, ".", NULL);
+  g_autofree char *lab_bad = g_strconcat(label_bad, ".test", NULL);
+  g_autofree char *lab_ok = g_strconcat(label, ".test", NULL);
+
+  g_assert_cmpint(check_new_same(l_ok, dom_ok, l_ok), ==, -1);
+  g_assert_cmpint(check_new_same(l_ok, dom_ok_dot, NULL), ==, -1);
+  g_assert_cmpint(check_new_same(l_bad, "d.test", NULL), ==, XMPP_JID_ERROR_LOCALPART);
+  g_assert_cmpint(check_new_same(NULL, "d.test", l_bad), ==, XMPP_JID_ERROR_RESOURCEPART);
+  g_assert_cmpint(check_new_same(NULL, "d.test", l_ok), ==, -1);
+  g_assert_cmpint(check_new_same(NULL, dom_bad, NULL), ==, XMPP_JID_ERROR_DOMAINPART);
+  g_assert_cmpint(check_new_same(NULL, lab_bad, NULL), ==, XMPP_JID_ERROR_DOMAINPART);
+  g_assert_cmpint(check_new_same(NULL, lab_ok, NULL), ==, -1);
+  g_assert_cmpint(check_new_same("", "d.test", NULL), ==, XMPP_JID_ERROR_LOCALPART);
+  g_assert_cmpint(check_new_same(NULL, "d.test", ""), ==, XMPP_JID_ERROR_RESOURCEPART);
+  g_assert_cmpint(check_new_same(NULL, "", NULL), ==, XMPP_JID_ERROR_EMPTY);
+  g_assert_cmpint(check_parse_same("@d.test"), ==, XMPP_JID_ERROR_LOCALPART);
+  g_assert_cmpint(check_parse_same("d.test/"), ==, XMPP_JID_ERROR_RESOURCEPART);
+  g_assert_cmpint(check_parse_same("/r"), ==, XMPP_JID_ERROR_EMPTY);
+  g_assert_cmpint(check_parse_same(""), ==, XMPP_JID_ERROR_EMPTY);
+  g_assert_cmpint(check_parse_same("d\xC3.test"), ==, XMPP_JID_ERROR_INVALID_UTF8);
+}
+
+/* Typical traffic (roster items, full JIDs with resources) gives the expected strings, and
+ * copies, bare forms and new resources of fast-path JIDs are proper JIDs too. */
+static void
+test_fast_typical(void)
 {
   static const char *const jids[] = {"juliet@example.com/balcony", "romeo@montague.example",
-                                     "Room@conference.example.org/Nick Name", "example.net"};
-  const int n = 1000000;
-  guint matched = 0;
-  gint64 start = g_get_monotonic_time();
+                                     "Room@conference.example.org/Nick Name", "example.net",
+                                     "example.net/r"};
 
-  for (int i = 0; i < n; i++) {
-    XmppJid *j = xmpp_jid_parse(jids[i % G_N_ELEMENTS(jids)], NULL);
-    matched += j != NULL;
-    xmpp_jid_free(j);
+  for (guint i = 0; i < G_N_ELEMENTS(jids); i++) {
+    g_autoptr(XmppJid) j = parse_ok(jids[i]);
+    g_autoptr(XmppJid) copy = xmpp_jid_copy(j);
+    g_autoptr(XmppJid) bare = xmpp_jid_dup_bare(j);
+    g_autoptr(XmppJid) other = xmpp_jid_with_resource(j, "other", NULL);
+    g_autoptr(XmppJid) bare_parsed = parse_ok(xmpp_jid_get_bare(j));
+    g_assert_cmpint(check_parse_same(jids[i]), ==, -1);
+    g_assert_cmpstr(xmpp_jid_get_full(copy), ==, xmpp_jid_get_full(j));
+    g_assert_cmpstr(xmpp_jid_get_resource(copy), ==, xmpp_jid_get_resource(j));
+    g_assert_cmpstr(xmpp_jid_get_full(bare), ==, xmpp_jid_get_bare(j));
+    g_assert_true(xmpp_jid_equal(bare, bare_parsed, XMPP_JID_MATCH_FULL));
+    g_assert_cmpstr(xmpp_jid_get_domain(bare), ==, xmpp_jid_get_domain(j));
+    g_assert_cmpstr(xmpp_jid_get_resource(other), ==, "other");
+    g_assert_true(xmpp_jid_equal(other, j, XMPP_JID_MATCH_BARE));
   }
-  g_assert_cmpuint(matched, ==, n);
-  g_test_message("parsed %d typical JIDs in %.3f s", n, (g_get_monotonic_time() - start) / 1e6);
+  g_autoptr(XmppJid) room = parse_ok(jids[2]);
+  g_assert_cmpstr(xmpp_jid_get_full(room), ==, "room@conference.example.org/Nick Name");
 }
 
 static void
@@ -455,7 +807,13 @@ main(int argc, char **argv)
   g_test_add_func("/jid/parse/limits", test_limits);
   g_test_add_func("/jid/api/new", test_new_and_api);
   g_test_add_func("/jid/api/hash_table", test_hash_table);
-  g_test_add_func("/jid/perf/parse_ascii", test_perf);
   g_test_add_func("/jid/api/domain_ascii", test_domain_ascii);
+  g_test_add_func("/jid/fast/equivalence", test_fast_equivalence);
+  g_test_add_func("/jid/fast/case_folded", test_fast_case_folded);
+  g_test_add_func("/jid/fast/forbidden", test_fast_forbidden);
+  g_test_add_func("/jid/fast/every_byte", test_fast_every_byte);
+  g_test_add_func("/jid/fast/domain_edges", test_fast_domain_edges);
+  g_test_add_func("/jid/fast/limits", test_fast_limits);
+  g_test_add_func("/jid/fast/typical", test_fast_typical);
   return g_test_run();
 }

@@ -232,7 +232,7 @@ local_map(const char *in, gssize len)
   return g_string_free(out, FALSE);
 }
 
-/* Full UsernameCaseMapped on a non-ASCII (or otherwise unusual) localpart; NULL if invalid. */
+/* Full UsernameCaseMapped on a localpart; NULL if invalid. */
 static char *
 local_prepare(const char *in, gssize len)
 {
@@ -255,10 +255,12 @@ bad:
   return NULL;
 }
 
+/* No ASCII shortcut here: jid.c's fast path handles plain ASCII parts before calling this,
+ * and this full preparation is the reference its tests compare the fast path with. */
 char *
 xmpp_precis_prepare_localpart(const char *in, gsize len, GError **error)
 {
-  gboolean ascii = TRUE;
+  g_autofree char *again = NULL;
   char *out;
 
   if (len == 0 || len > XMPP_PRECIS_RAW_PART_MAX) {
@@ -266,21 +268,14 @@ xmpp_precis_prepare_localpart(const char *in, gsize len, GError **error)
                 len ? "localpart too long" : "empty localpart");
     return NULL;
   }
-  for (gsize i = 0; i < len && ascii; i++)
-    ascii = (guchar)in[i] >= 0x21 && (guchar)in[i] <= 0x7E && !strchr("\"&'/:<>@", in[i]);
-  if (ascii) { /* fast path: ASCII lower-casing is the whole of PRECIS here */
-    out = g_ascii_strdown(in, len);
-  } else {
-    g_autofree char *again = NULL;
-    out = local_prepare(in, len);
-    if (out)
-      again = local_prepare(out, -1);
-    if (!out || g_strcmp0(out, again) != 0) {
-      g_free(out);
-      g_set_error(error, XMPP_JID_ERROR, XMPP_JID_ERROR_LOCALPART,
-                  "localpart not allowed by PRECIS UsernameCaseMapped (RFC 8265 §3.3)");
-      return NULL;
-    }
+  out = local_prepare(in, len);
+  if (out)
+    again = local_prepare(out, -1);
+  if (!out || g_strcmp0(out, again) != 0) {
+    g_free(out);
+    g_set_error(error, XMPP_JID_ERROR, XMPP_JID_ERROR_LOCALPART,
+                "localpart not allowed by PRECIS UsernameCaseMapped (RFC 8265 §3.3)");
+    return NULL;
   }
   if (strlen(out) > XMPP_JID_MAX_PART_BYTES) {
     g_free(out);
@@ -297,16 +292,11 @@ xmpp_precis_prepare_resourcepart(const char *in, gsize len, GError **error)
 {
   const char *why = NULL;
   char *out = NULL;
-  gboolean ascii = len > 0 && len <= XMPP_PRECIS_RAW_PART_MAX;
 
-  for (gsize i = 0; i < len && ascii; i++)
-    ascii = (guchar)in[i] >= 0x20 && (guchar)in[i] < 0x7F;
   if (len == 0) {
     why = "empty resourcepart";
   } else if (len > XMPP_PRECIS_RAW_PART_MAX) {
     why = "resourcepart too long";
-  } else if (ascii) {
-    out = g_strndup(in, len);
   } else {
     GString *m = g_string_sized_new(len);
     for (const char *p = in; p < in + len; p = g_utf8_next_char(p)) {
