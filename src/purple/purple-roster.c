@@ -109,6 +109,7 @@ load_stored_copy(RosterState *state)
 typedef struct {
   PurpleAccount *account;
   GHashTable *groups; /* name -> PurpleGroup*, so a big roster does not scan the list each time */
+  GHashTable *tails;  /* PurpleGroup* -> its last contact node, while applying a whole roster */
 } Applier;
 
 static PurpleGroup *
@@ -125,6 +126,29 @@ group_get(Applier *a, const char *name)
   if (a->groups != NULL)
     g_hash_table_insert(a->groups, g_strdup(name), group);
   return group;
+}
+
+/* A new buddy at the end of group, in its own contact. libpurple's own append walks the
+ * group's children for every buddy, which made a 10,000-contact sign-in quadratic; during a
+ * whole-roster pass the group's tail is remembered instead (one walk per group). */
+static void
+add_new_buddy(Applier *a, PurpleBuddy *buddy, PurpleGroup *group)
+{
+  if (a->tails == NULL) {
+    purple_blist_add_buddy(buddy, NULL, group, NULL);
+    return;
+  }
+  PurpleBlistNode *tail = NULL;
+  if (!g_hash_table_lookup_extended(a->tails, group, NULL, (gpointer *)&tail)) {
+    for (PurpleBlistNode *n = purple_blist_node_get_first_child(PURPLE_BLIST_NODE(group));
+         n != NULL; n = purple_blist_node_get_sibling_next(n))
+      if (PURPLE_BLIST_NODE_IS_CONTACT(n) || PURPLE_BLIST_NODE_IS_CHAT(n))
+        tail = n;
+  }
+  PurpleContact *contact = purple_contact_new();
+  purple_blist_add_contact(contact, group, tail); /* after tail; first in the group if NULL */
+  purple_blist_add_buddy(buddy, contact, group, NULL);
+  g_hash_table_replace(a->tails, group, contact);
 }
 
 /* Makes the buddies of one item match it: one buddy per group (the default group when it has
@@ -165,10 +189,11 @@ apply_item(Applier *a, const XmppRosterItem *item, GSList *existing)
       /* Move a buddy that is in a group the item left: it keeps its local alias. */
       buddy = spare->data;
       spare = g_slist_delete_link(spare, spare);
+      purple_blist_add_buddy(buddy, NULL, group, NULL);
     } else {
       buddy = purple_buddy_new(a->account, jid, NULL);
+      add_new_buddy(a, buddy, group);
     }
-    purple_blist_add_buddy(buddy, NULL, group, NULL);
     kept = g_slist_prepend(kept, buddy);
   }
   for (GSList *l = spare; l != NULL; l = l->next)
@@ -244,6 +269,7 @@ apply_all(RosterState *state)
   Applier a = {
       .account = conn->account,
       .groups = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+      .tails = g_hash_table_new(g_direct_hash, g_direct_equal),
   };
   /* normalised JID -> GSList of this account's buddies with it */
   GHashTable *local = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -281,6 +307,7 @@ apply_all(RosterState *state)
   }
   g_hash_table_unref(local);
   g_hash_table_unref(a.groups);
+  g_hash_table_unref(a.tails);
 }
 
 /* ---- roster events ------------------------------------------------------------------------ */
