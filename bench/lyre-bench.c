@@ -362,6 +362,7 @@ main(int argc, char **argv)
     purple_accounts_add(b.acct);
   }
   purple_account_set_password(b.acct, b.password);
+  purple_account_set_remember_password(b.acct, TRUE); /* as most Pidgin and Finch users do */
   for (guint i = 0; i < b.settings->len; i++)
     if (!harness_apply_setting(b.acct, b.settings->pdata[i])) {
       rc = usage("bad --set");

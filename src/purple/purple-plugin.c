@@ -19,16 +19,26 @@ static const char *
 normalize(const PurpleAccount *account, const char *who)
 {
   /* libpurple 2's normalize returns a borrowed string that the caller never frees, so like
-   * every prpl we keep the last answer in a buffer (libpurple runs on one thread). */
+   * every prpl we keep the last answer in a buffer (libpurple runs on one thread). libpurple
+   * asks several times per message for the same sender, so the last question is remembered
+   * too: a repeat costs one strcmp. */
   static char buf[3 * XMPP_JID_MAX_PART_BYTES + 3];
-  char *norm = who != NULL ? xmpp_jid_normalize(who) : NULL;
-  if (norm == NULL || strlen(norm) >= sizeof buf) {
-    g_free(norm);
-    return NULL; /* libpurple falls back to its generic normalisation */
-  }
-  g_strlcpy(buf, norm, sizeof buf);
+  static char last_who[sizeof buf];
+  static gboolean last_valid, last_ok;
+  if (who == NULL)
+    return NULL;
+  if (last_valid && strcmp(who, last_who) == 0)
+    return last_ok ? buf : NULL;
+  char *norm = xmpp_jid_normalize(who);
+  last_ok = norm != NULL && strlen(norm) < sizeof buf;
+  if (last_ok)
+    g_strlcpy(buf, norm, sizeof buf);
   g_free(norm);
-  return buf;
+  /* Only a question that fits is remembered; a longer one is simply asked again. */
+  last_valid = strlen(who) < sizeof last_who;
+  if (last_valid)
+    g_strlcpy(last_who, who, sizeof last_who);
+  return last_ok ? buf : NULL; /* NULL: libpurple falls back to its generic normalisation */
 }
 
 static PurplePluginProtocolInfo prpl_info = {
