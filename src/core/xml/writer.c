@@ -11,6 +11,22 @@
  * not-well-formed (RFC 6120 §4.9.3.13, §11.6; XML 1.0 §2.2 "Char"). */
 #define REPLACEMENT "\xEF\xBF\xBD"
 
+/* The bytes escape() must look at, in text (LOOK_IN_TEXT) and in attribute values. */
+#define LOOK_IN_TEXT 1
+#define LOOK_IN_ATTR 2
+static const guint8 special[256] = {
+    [0x00 ... 0x08] = LOOK_IN_TEXT | LOOK_IN_ATTR,
+    ['\t'] = LOOK_IN_ATTR, /* TAB and LF are written as they are in text */
+    ['\n'] = LOOK_IN_ATTR,
+    [0x0B ... 0x1F] = LOOK_IN_TEXT | LOOK_IN_ATTR, /* CR included: escaped in text too */
+    ['&'] = LOOK_IN_TEXT | LOOK_IN_ATTR,
+    ['<'] = LOOK_IN_TEXT | LOOK_IN_ATTR,
+    ['>'] = LOOK_IN_TEXT | LOOK_IN_ATTR,
+    ['\''] = LOOK_IN_ATTR,
+    ['"'] = LOOK_IN_ATTR,
+    [0x80 ... 0xFF] = LOOK_IN_TEXT | LOOK_IN_ATTR,
+};
+
 static void
 escape(GString *out, const char *text, gssize len, gboolean attr)
 {
@@ -19,7 +35,13 @@ escape(GString *out, const char *text, gssize len, gboolean attr)
   const guchar *p = (const guchar *)text;
   const guchar *end = p + (len < 0 ? strlen(text) : (gsize)len);
   const guchar *run = p; /* start of bytes copied unchanged */
+  const guint8 look = attr ? LOOK_IN_ATTR : LOOK_IN_TEXT;
   while (p < end) {
+    /* Most text needs nothing: skip it a byte at a time through the table. */
+    while (p < end && !(special[*p] & look))
+      p++;
+    if (p == end)
+      break;
     guchar c = *p;
     const char *rep = NULL;
     gsize adv = 1;
