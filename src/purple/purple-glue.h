@@ -30,7 +30,7 @@ G_BEGIN_DECLS
 #define XMPP_PURPLE_DEFAULT_DIRECT_PORT 5223 /* prpl-jabber's old_ssl port */
 
 /* Hard limits of the socket layer. */
-#define XMPP_PURPLE_READ_CHUNK (64 * 1024)       /* bytes read per wakeup: four TLS records */
+#define XMPP_PURPLE_READ_CHUNK (16 * 1024)       /* bytes read per wakeup: one TLS record */
 #define XMPP_PURPLE_MAX_OUTBUF (8 * 1024 * 1024) /* unsent bytes before we give up */
 
 typedef struct _XmppPurpleTarget {

@@ -87,13 +87,11 @@ login_with_rosterver(ScriptServer *s)
   g_assert_true(xmpp_session_is_ready(s->session));
 }
 
-static const char stored_copy[] =
-    "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>"
-    "<roster xmlns='urn:xmpp:lyre:roster-store:1' ver='v1'/>"
-    "<item xmlns='jabber:iq:roster' jid='romeo@example.net' name='Romeo' subscription='both'>"
-    "<group>Friends</group></item>"
-    "<item xmlns='jabber:iq:roster' jid='nurse@example.test' subscription='from'/>"
-    "</stream:stream>";
+static const char stored_copy[] = "lyre-roster 2\n"
+                                  "ver\tv1\n"
+                                  "romeo@example.net\tboth\t-\tRomeo\tFriends\n"
+                                  "nurse@example.test\tfrom\t-\t\n"
+                                  "end\t2\n";
 
 /* Sends the roster get the glue would send at sign-in; returns the query element's ver. */
 static char *

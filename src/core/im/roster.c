@@ -41,25 +41,28 @@ xmpp_roster_subscription_from_string(const char *value)
   return XMPP_ROSTER_SUBSCRIPTION_NONE; /* RFC 6121 §2.1.2.5: the default */
 }
 
-/* Groups as a clean strv: no empty or over-long names, no duplicates, at most the limit. */
+/* Groups as a clean strv: no empty or over-long names, no duplicates, at most the limit.
+ * Sized once from the input (items are built by the thousand at sign-in). */
 static char **
 groups_clean(const char *const *groups)
 {
-  GPtrArray *out = g_ptr_array_new();
-  for (guint i = 0; groups != NULL && groups[i] != NULL; i++) {
+  guint n = 0;
+  while (groups != NULL && groups[n] != NULL)
+    n++;
+  char **out = g_new(char *, MIN(n, XMPP_ROSTER_MAX_GROUPS) + 1);
+  guint len = 0;
+  for (guint i = 0; i < n && len < XMPP_ROSTER_MAX_GROUPS; i++) {
     const char *g = groups[i];
     if (*g == '\0' || strlen(g) > XMPP_ROSTER_MAX_GROUP_BYTES)
       continue;
-    if (out->len >= XMPP_ROSTER_MAX_GROUPS)
-      break;
     gboolean dup = FALSE;
-    for (guint j = 0; j < out->len && !dup; j++)
-      dup = strcmp(out->pdata[j], g) == 0;
+    for (guint j = 0; j < len && !dup; j++)
+      dup = strcmp(out[j], g) == 0;
     if (!dup)
-      g_ptr_array_add(out, g_strdup(g));
+      out[len++] = g_strdup(g);
   }
-  g_ptr_array_add(out, NULL);
-  return (char **)g_ptr_array_free(out, FALSE);
+  out[len] = NULL;
+  return out;
 }
 
 /* A name cut to the limit on a UTF-8 character boundary; NULL for none or empty. */

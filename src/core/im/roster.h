@@ -123,10 +123,13 @@ void xmpp_roster_request_remove(XmppRoster *roster, const XmppJid *jid,
                                 GDestroyNotify destroy);
 
 /* Storage between sessions (roster-store.c). Pure: the glue does the file I/O. */
-/* The roster and its version as bytes (an XML document). Transfer full. */
+/* The roster and its version as bytes: line-based UTF-8 text ("lyre-roster 2", one line per
+ * item, sorted, so the same roster always gives the same bytes). Transfer full, NUL-terminated
+ * (the NUL is not counted in len). */
 char *xmpp_roster_store_serialize(const XmppRoster *roster, gsize *len);
-/* Parses bytes from xmpp_roster_store_serialize into a version (NULL if none) and items.
- * FALSE with error (XMPP_XML_ERROR, or G_FILE_ERROR_INVAL) on a corrupt or foreign file. */
+/* Parses bytes from xmpp_roster_store_serialize into a version (NULL if none) and items
+ * (cleaned like items from the network). FALSE with G_FILE_ERROR_INVAL on a corrupt, truncated
+ * or foreign file (the old XML format included), or one over XMPP_ROSTER_MAX_ITEMS. */
 gboolean xmpp_roster_store_parse(const char *data, gsize len, char **ver, GPtrArray **items,
                                  GError **error);
 /* Both in one: loads bytes into the roster cache. FALSE (cache untouched) on error. */
