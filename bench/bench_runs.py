@@ -81,6 +81,7 @@ class Client:
 
 def measured(ev):
     return {"wall_s": int(ev["wall_us"]) / 1e6, "cpu_s": int(ev["cpu_us"]) / 1e6,
+            "sys_s": int(ev["sys_us"]) / 1e6,
             "rss_mib": ev["max_rss_kb"] / 1024.0,
             "start": int(ev["start_mono_us"]) / 1e6, "end": int(ev["end_mono_us"]) / 1e6}
 
@@ -93,6 +94,7 @@ def sign_in(bench, protocol, home, user, contacts, wrap=()):
         result = measured(client.wait("signin"))
     finally:
         client.quit()
+    bench.settle()
     return result
 
 
@@ -123,6 +125,7 @@ def messaging(bench, protocol, home, peer, count, wrap=(), do_send=True):
             result["send"] = rep
     finally:
         client.quit()
+    bench.settle()
     return result
 
 

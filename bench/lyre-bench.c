@@ -19,7 +19,7 @@
  *                   main-loop iteration ("send-started" with the monotonic start, "send-queued")
  *   report          CPU and wall time since the last send started ("report")
  *   quit
- * Every event is a JSON line on stdout with wall_us, cpu_us (user+system of this process),
+ * Every event is a JSON line on stdout with wall_us, cpu_us (user+system of this process), sys_us,
  * and max_rss_kb. Under valgrind's callgrind the counters are zeroed when a measurement starts
  * and dumped when it ends (dumps named "signin", "receive"), so only that work is counted.
  * Exit: 0 after quit, 1 on timeout or a connection error, 2 on a usage error.
@@ -44,7 +44,7 @@
 #define DEFAULT_TIMEOUT_S 600
 
 typedef struct {
-  gint64 wall_us, cpu_us;
+  gint64 wall_us, cpu_us, sys_us;
 } Mark;
 
 typedef struct {
@@ -68,6 +68,14 @@ typedef struct {
 static Bench b;
 
 static gint64
+sys_now_us(void)
+{
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return (gint64)ru.ru_stime.tv_sec * G_USEC_PER_SEC + ru.ru_stime.tv_usec;
+}
+
+static gint64
 cpu_now_us(void)
 {
   struct rusage ru;
@@ -87,7 +95,7 @@ max_rss_kb(void)
 static Mark
 mark_now(void)
 {
-  return (Mark){.wall_us = g_get_monotonic_time(), .cpu_us = cpu_now_us()};
+  return (Mark){.wall_us = g_get_monotonic_time(), .cpu_us = cpu_now_us(), .sys_us = sys_now_us()};
 }
 
 /* One measurement event: what passed since `since`, plus the monotonic clock (µs) at its
@@ -96,13 +104,14 @@ static void
 emit_measure(const char *event, Mark since, int count)
 {
   Mark now = mark_now();
-  char wall[32], cpu[32], t0[32], t1[32];
+  char wall[32], cpu[32], sys[32], t0[32], t1[32];
   g_snprintf(wall, sizeof wall, "%" G_GINT64_FORMAT, now.wall_us - since.wall_us);
   g_snprintf(cpu, sizeof cpu, "%" G_GINT64_FORMAT, now.cpu_us - since.cpu_us);
+  g_snprintf(sys, sizeof sys, "%" G_GINT64_FORMAT, now.sys_us - since.sys_us);
   g_snprintf(t0, sizeof t0, "%" G_GINT64_FORMAT, since.wall_us);
   g_snprintf(t1, sizeof t1, "%" G_GINT64_FORMAT, now.wall_us);
-  emit(event, "count", I, count, "wall_us", S, wall, "cpu_us", S, cpu, "start_mono_us", S, t0,
-       "end_mono_us", S, t1, "max_rss_kb", I, max_rss_kb(), (char *)NULL);
+  emit(event, "count", I, count, "wall_us", S, wall, "cpu_us", S, cpu, "sys_us", S, sys,
+       "start_mono_us", S, t0, "end_mono_us", S, t1, "max_rss_kb", I, max_rss_kb(), (char *)NULL);
 }
 
 static void
