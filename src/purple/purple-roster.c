@@ -112,6 +112,7 @@ typedef struct {
   PurpleAccount *account;
   GHashTable *groups; /* name -> PurpleGroup*, so a big roster does not scan the list each time */
   GHashTable *tails;  /* PurpleGroup* -> its last contact node, while applying a whole roster */
+  const char *fallback[2]; /* the groups of an item without any: the default group */
 } Applier;
 
 static PurpleGroup *
@@ -159,9 +160,18 @@ add_new_buddy(Applier *a, PurpleBuddy *buddy, PurpleGroup *group)
 static void
 apply_item(Applier *a, const XmppRosterItem *item, GSList *existing)
 {
-  const char *fallback[] = {default_group(), NULL};
   const char *const *wanted =
-      item->groups[0] != NULL ? (const char *const *)item->groups : fallback;
+      item->groups[0] != NULL ? (const char *const *)item->groups : a->fallback;
+  /* The common case at a repeat sign-in, one buddy already where the one group says: only
+   * the server alias (which libpurple does not keep between runs) may need setting. */
+  if (existing != NULL && existing->next == NULL && wanted[1] == NULL &&
+      g_strcmp0(purple_group_get_name(purple_buddy_get_group(existing->data)), wanted[0]) == 0) {
+    PurpleBuddy *buddy = existing->data;
+    g_slist_free(existing);
+    if (g_strcmp0(purple_buddy_get_server_alias(buddy), item->name) != 0)
+      purple_blist_server_alias_buddy(buddy, item->name);
+    return;
+  }
   guint n = g_strv_length((char **)wanted);
   gboolean *present = g_new0(gboolean, n);
   GSList *kept = NULL, *spare = NULL;
@@ -272,6 +282,7 @@ apply_all(RosterState *state)
       .account = conn->account,
       .groups = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
       .tails = g_hash_table_new(g_direct_hash, g_direct_equal),
+      .fallback = {default_group(), NULL},
   };
   /* normalised JID -> GSList of this account's buddies with it */
   GHashTable *local = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -358,7 +369,7 @@ ev_item_updated(gpointer data, const XmppRosterItem *item, gboolean added)
 {
   XmppPurpleConn *conn = data;
   RosterState *state = state_of(conn);
-  Applier a = {.account = conn->account};
+  Applier a = {.account = conn->account, .fallback = {default_group(), NULL}};
   state->applying = TRUE;
   apply_item(&a, item, purple_find_buddies(conn->account, xmpp_jid_get_full(item->jid)));
   state->applying = FALSE;
