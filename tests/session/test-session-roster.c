@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "im/roster.h"
+#include "xml/parser.h"
 #include "router/namespaces.h"
 #include "router/stanza-error.h"
 #include "script-server.h"
@@ -184,6 +185,55 @@ test_fetch_no_versioning(void)
   script_free(s2);
 }
 
+/* A big buddy list arrives as one stanza: 10,000 items are about 1 MB, over the parser's
+ * default 512 KiB, and the client stream takes it (XMPP_XML_MAX_CLIENT_STANZA_BYTES). */
+static void
+test_big_roster_one_stanza(void)
+{
+  ScriptServer *s = session_new();
+  XmppRoster *roster = xmpp_session_get_roster(s->session);
+  script_login_plain(s);
+  g_autofree char *id = NULL;
+  g_autofree char *ver = fetch(s, roster, &id);
+  GString *result = g_string_new(NULL);
+  g_string_append_printf(result, "<iq type='result' id='%s'><query xmlns='jabber:iq:roster'>", id);
+  for (guint i = 0; i < 10000; i++)
+    g_string_append_printf(result,
+                           "<item jid='contact%05u@example.test' name='Contact %u' "
+                           "subscription='both'><group>Friends</group></item>",
+                           i, i);
+  g_string_append(result, "</query></iq>");
+  g_assert_cmpuint(result->len, >, XMPP_XML_MAX_STANZA_BYTES);
+  script_send(s, result->str);
+  g_assert_false(s->closed);
+  g_assert_cmpuint(xmpp_roster_n_items(roster), ==, 10000);
+  /* ... and its stored copy reads back whole. */
+  gsize len = 0;
+  g_autofree char *bytes = xmpp_roster_store_serialize(roster, &len);
+  g_autoptr(GPtrArray) items = NULL;
+  g_assert_true(xmpp_roster_store_parse(bytes, len, NULL, &items, NULL));
+  g_assert_cmpuint(items->len, ==, 10000);
+  g_string_free(result, TRUE);
+  script_free(s);
+}
+
+/* Twin: one stanza over the client limit ends the stream with policy-violation. */
+static void
+test_stanza_over_client_limit(void)
+{
+  ScriptServer *s = session_new();
+  script_login_plain(s);
+  GString *big = g_string_new("<message from='romeo@example.net' type='chat'><body>");
+  while (big->len <= XMPP_XML_MAX_CLIENT_STANZA_BYTES)
+    g_string_append(big, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+  g_string_append(big, "</body></message>");
+  script_send(s, big->str);
+  g_assert_true(s->closed);
+  g_assert_true(script_output_contains(s, "policy-violation"));
+  g_string_free(big, TRUE);
+  script_free(s);
+}
+
 /* T34: a roster push from a third party is refused and changes nothing. */
 static void
 test_T34_roster_push_spoof(void)
@@ -296,5 +346,7 @@ main(int argc, char **argv)
   g_test_add_func("/session/roster/T35_roster_push_positive_twin",
                   test_T35_roster_push_positive_twin);
   g_test_add_func("/session/roster/set_remove_and_errors", test_set_remove_and_errors);
+  g_test_add_func("/session/roster/big_roster_one_stanza", test_big_roster_one_stanza);
+  g_test_add_func("/session/roster/stanza_over_client_limit", test_stanza_over_client_limit);
   return g_test_run();
 }
