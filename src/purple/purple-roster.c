@@ -416,13 +416,23 @@ static void
 request_done(const GError *error, gpointer data)
 {
   RequestData *rd = data;
+  RosterState *state = state_of(rd->conn);
   if (error == NULL || error->code == XMPP_STANZA_ERROR_SESSION_CLOSED ||
-      (rd->removal && error->code == XMPP_STANZA_ERROR_ITEM_NOT_FOUND) ||
-      state_of(rd->conn) == NULL)
+      (rd->removal && error->code == XMPP_STANZA_ERROR_ITEM_NOT_FOUND) || state == NULL)
     return;
   /* Errors from the server are shown, not swallowed. */
   char *reason = xmpp_purple_error_sanitize(error->message);
   char *primary = g_strdup_printf(_("Unable to change %s on the server's buddy list"), rd->jid);
+  /* A contact the server refused to add is not on the buddy list either: kept only locally,
+   * it would be offered to the server, and refused, at every sign-in. */
+  if (!rd->removal && error->code != XMPP_STANZA_ERROR_TIMEOUT &&
+      xmpp_roster_lookup_str(roster_of(rd->conn), rd->jid) == NULL) {
+    state->applying = TRUE;
+    remove_buddies(rd->conn->account, rd->jid);
+    state->applying = FALSE;
+    g_free(primary);
+    primary = g_strdup_printf(_("%s was not added to the buddy list"), rd->jid);
+  }
   purple_notify_error(rd->conn->gc, _("Buddy list"), primary, reason);
   g_free(primary);
   g_free(reason);

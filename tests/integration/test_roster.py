@@ -151,11 +151,14 @@ class RosterCase(unittest.TestCase):
     def test_server_error_is_shown(self):
         """Prosody refuses a roster item for our own JID (not-allowed): the user is told."""
         bob = self.client("bob")
-        r = self.run_commands(bob, [wait(2), "add-buddy %s Friends" % self.jid("bob"), wait(2)])
+        r = self.run_commands(bob, [wait(2), "add-buddy %s Friends" % self.jid("bob"), wait(2),
+                                    "dump-buddies after"])
         errors = [e for e in r.of("notify") if e["kind"] == "error"]
         self.check(len(errors) == 1, r, "expected one error notification")
         self.assertIn(self.jid("bob"), errors[0]["primary"])
         self.assertTrue(errors[0]["secondary"], "the server's reason is missing")
+        # Refused, so not kept locally either (else every sign-in would offer it again).
+        self.check(self.jid("bob") not in buddies(r, "after"), r, "the refused buddy stayed")
         # Positive twin: a valid contact raises no error.
         r = self.run_commands(bob, [wait(2), "add-buddy %s Friends" % self.jid("carol"),
                                     wait(2)])
