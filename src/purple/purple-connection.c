@@ -37,6 +37,8 @@ target_new(const char *host, int port, XmppTransportKind kind)
 
 /* ---- the transport ---------------------------------------------------------------------- */
 
+static gboolean flush_outbuf(XmppPurpleConn *conn);
+
 static void
 transport_teardown(XmppPurpleConn *conn)
 {
@@ -47,8 +49,10 @@ transport_teardown(XmppPurpleConn *conn)
   if (conn->fail_timer != 0)
     purple_timeout_remove(conn->fail_timer);
   conn->read_watch = conn->write_watch = conn->fail_timer = 0;
-  if (conn->fd >= 0)
+  if (conn->fd >= 0) {
+    flush_outbuf(conn); /* best effort: the core's last words (a stream error) still leave */
     close(conn->fd);
+  }
   conn->fd = -1;
   g_byte_array_set_size(conn->outbuf, 0);
 }
@@ -130,15 +134,11 @@ host_send(gpointer data, const guint8 *bytes, gsize len)
     schedule_write_failure(conn, "the server does not read what we send");
     return;
   }
-  /* Everything goes through the buffer, so bytes are never reordered nor lost. */
+  /* Everything goes through the buffer, so bytes are never reordered nor lost. It is written
+   * from the main loop: all that one iteration produces (a burst of messages, a reply and
+   * the presence after it) leaves in one send() rather than one system call a stanza. */
   g_byte_array_append(conn->outbuf, bytes, (guint)len);
-  if (conn->write_watch != 0)
-    return; /* the socket is full: write_cb drains in order */
-  if (!flush_outbuf(conn)) {
-    schedule_write_failure(conn, g_strerror(errno));
-    return;
-  }
-  if (conn->outbuf->len > 0)
+  if (conn->write_watch == 0)
     conn->write_watch = purple_input_add(conn->fd, PURPLE_INPUT_WRITE, write_cb, conn);
 }
 

@@ -88,15 +88,6 @@ compute_check(const XmppSaslCache *cache, const char *password, guint8 *check)
   return rc >= 0;
 }
 
-static gboolean
-equal_constant_time(const guint8 *a, const guint8 *b, gsize len)
-{
-  guint8 diff = 0;
-  for (gsize k = 0; k < len; k++)
-    diff |= a[k] ^ b[k];
-  return diff == 0;
-}
-
 XmppSaslCache *
 xmpp_sasl_cache_new(gnutls_mac_algorithm_t mac, const guint8 *salt, gsize salt_len,
                     guint iterations, const guint8 *client_key, const guint8 *server_key,
@@ -256,7 +247,7 @@ xmpp_sasl_cache_lookup(const XmppSaslCache *cache, gnutls_mac_algorithm_t mac, c
     return FALSE;
   guint8 check[XMPP_SASL_CACHE_CHECK_LEN];
   gboolean ok = compute_check(cache, password, check) &&
-                equal_constant_time(check, cache->check, sizeof check);
+                xmpp_sasl_scram_equal(check, cache->check, sizeof check);
   xmpp_sasl_scram_wipe(check, sizeof check);
   if (!ok)
     return FALSE;

@@ -346,8 +346,8 @@ xmpp_sasl_scram_client_final(XmppSaslScram *scram, const guint8 *server_first, g
 }
 
 /* Not secret-dependent timing: the loop always runs over the whole length. */
-static gboolean
-equal_constant_time(const guint8 *a, const guint8 *b, gsize len)
+gboolean
+xmpp_sasl_scram_equal(const guint8 *a, const guint8 *b, gsize len)
 {
   guint8 diff = 0;
   for (gsize k = 0; k < len; k++)
@@ -399,7 +399,7 @@ xmpp_sasl_scram_verify_server_final(XmppSaslScram *scram, const guint8 *server_f
   gsize sig_len = 0;
   const guint8 *sig_data = g_bytes_get_data(sig, &sig_len);
   if (sig_len != scram->hash_len ||
-      !equal_constant_time(sig_data, scram->server_signature, scram->hash_len))
+      !xmpp_sasl_scram_equal(sig_data, scram->server_signature, scram->hash_len))
     return fail(scram, error, XMPP_SASL_ERROR_SERVER_SIGNATURE,
                 "server signature does not match: the server does not know the password");
   scram->state = SCRAM_VERIFIED;

@@ -63,5 +63,7 @@ gboolean xmpp_sasl_scram_is_waiting_server_first(const XmppSaslScram *scram);
 char *xmpp_sasl_scram_escape_name(const char *name);
 /* Wipes then frees secret memory; the volatile pointer keeps the compiler from eliding it. */
 void xmpp_sasl_scram_wipe(void *buf, gsize len);
+/* Compares secrets in time that does not depend on where they differ. */
+gboolean xmpp_sasl_scram_equal(const guint8 *a, const guint8 *b, gsize len);
 
 G_END_DECLS
