@@ -20,18 +20,6 @@
  *  U-labels (so an A-label and its U-label spelling compare equal).
  */
 
-#define DOMAIN_MAX_ASCII 253 /* RFC 1035 §2.3.4, in A-label form without the final dot */
-#define LABEL_MAX        63  /* RFC 1035 §2.3.4 */
-
-struct _XmppJid {
-  const char *local; /* NULL when absent */
-  const char *domain;
-  const char *resource; /* NULL when absent */
-  const char *bare;
-  const char *full;
-  char data[]; /* full, bare, local, domain, resource; each NUL-terminated */
-};
-
 GQuark
 xmpp_jid_error_quark(void)
 {
@@ -41,9 +29,10 @@ xmpp_jid_error_quark(void)
 /* One allocation holding the strings; parts that are a prefix or suffix of another string
  * share it: resource is the tail of full, bare is full when there is no resource, and domain
  * is bare when there is no localpart. full_out receives where the caller writes the full JID
- * ("local@domain/resource", NUL-terminated); jid_finish then fills in the rest. */
-static XmppJid *
-jid_alloc(gsize ll, gboolean has_local, gsize dl, gsize rl, gboolean has_resource, char **full_out)
+ * ("local@domain/resource", NUL-terminated); xmpp_jid_finish then fills in the rest. */
+XmppJid *
+xmpp_jid_alloc(gsize ll, gboolean has_local, gsize dl, gsize rl, gboolean has_resource,
+               char **full_out)
 {
   gsize bare_len = (has_local ? ll + 1 : 0) + dl;
   gsize full_len = bare_len + (has_resource ? rl + 1 : 0);
@@ -68,9 +57,9 @@ jid_alloc(gsize ll, gboolean has_local, gsize dl, gsize rl, gboolean has_resourc
   return jid;
 }
 
-/* Copies bare, local and domain out of the full JID written after jid_alloc. */
-static XmppJid *
-jid_finish(XmppJid *jid, gsize ll, gsize dl)
+/* Copies bare, local and domain out of the full JID written after xmpp_jid_alloc. */
+XmppJid *
+xmpp_jid_finish(XmppJid *jid, gsize ll, gsize dl)
 {
   gsize bare_len = (jid->local ? ll + 1 : 0) + dl;
 
@@ -92,7 +81,7 @@ jid_build(const char *local, const char *domain, const char *resource)
 {
   gsize ll = local ? strlen(local) : 0, dl = strlen(domain), rl = resource ? strlen(resource) : 0;
   char *p;
-  XmppJid *jid = jid_alloc(ll, local != NULL, dl, rl, resource != NULL, &p);
+  XmppJid *jid = xmpp_jid_alloc(ll, local != NULL, dl, rl, resource != NULL, &p);
 
   if (local) {
     memcpy(p, local, ll);
@@ -107,7 +96,7 @@ jid_build(const char *local, const char *domain, const char *resource)
     p += rl;
   }
   *p = '\0';
-  return jid_finish(jid, ll, dl);
+  return xmpp_jid_finish(jid, ll, dl);
 }
 
 /* Checks an ASCII domain name in A-label form and lowercases it; NULL when not LDH. */
@@ -218,224 +207,25 @@ domain_normalise(const char *in, gsize len, GError **error)
   return out;
 }
 
-/* ---- ASCII fast path ----
- *
- * Nearly every JID on the wire is plain ASCII and already canonical. For such parts the
- * PRECIS and IDNA machinery reduces to a byte scan plus ASCII lower-casing, so they are
- * checked here and anything unusual (non-ASCII, forbidden or control characters, empty or
- * over-long parts, A-labels, IP literals, all-numeric names) takes the general path, which
- * is the reference: the fast path must give byte-identical results, and
- * tests/unit/test-jid.c checks that against xmpp_jid_parse_slow (jid-private.h).
- */
-
-/* Byte classes for the fast path. C_UPPER is 0x20 on purpose: OR-ing it in lower-cases. */
-enum {
-  C_LOCAL = 0x01, /* printable ASCII except RFC 7622 §3.3.1's " & ' / : < > @ */
-  C_RES = 0x02,   /* 0x20..0x7E */
-  C_LDH = 0x04,   /* letter or hyphen */
-  C_DIGIT = 0x08,
-  C_DOT = 0x10,
-  C_UPPER = 0x20,
-};
-#define C_LR (C_LOCAL | C_RES)
-
-/* Bytes >= 0x80 and controls are 0: they always take the general path. */
-static const guint8 fast_class[256] = {
-    [' '] = C_RES,          ['!'] = C_LR,
-    ['"'] = C_RES,          ['#' ... '%'] = C_LR,
-    ['&' ... '\''] = C_RES, ['(' ... ','] = C_LR,
-    ['-'] = C_LR | C_LDH,   ['.'] = C_LR | C_DOT,
-    ['/'] = C_RES,          ['0' ... '9'] = C_LR | C_DIGIT,
-    [':'] = C_RES,          [';'] = C_LR,
-    ['<'] = C_RES,          ['='] = C_LR,
-    ['>'] = C_RES,          ['?'] = C_LR,
-    ['@'] = C_RES,          ['A' ... 'Z'] = C_LR | C_LDH | C_UPPER,
-    ['[' ... '`'] = C_LR,   ['a' ... 'z'] = C_LR | C_LDH,
-    ['{' ... '~'] = C_LR,
-};
-
-/* Localpart: printable ASCII (RFC 8264 §9.11 ASCII7 minus space) without RFC 7622 §3.3.1's
- * exclusions. On such a string UsernameCaseMapped's width mapping, NFC and Bidi Rule change
- * nothing, so its case mapping (ASCII lower-casing) is the whole result and the length is
- * unchanged. Writes the result to dst (len bytes, no NUL) and returns the end, or NULL when
- * the general path must decide. len is 1..XMPP_JID_MAX_PART_BYTES (fast_len_ok). */
-static char *
-fast_local_write(char *dst, const char *s, gsize len)
-{
-  for (gsize i = 0; i < len; i++) {
-    guint8 cls = fast_class[(guchar)s[i]];
-    if (!(cls & C_LOCAL))
-      return NULL;
-    dst[i] = (char)(s[i] | (cls & C_UPPER));
-  }
-  return dst + len;
-}
-
-/* One label of fast_domain_write: 1..63 octets, no hyphen at either end, no "--" in positions
- * 3-4 (which also sends "xn--" A-labels to IDNA). */
-static gboolean
-fast_label_ok(const char *l, gsize n)
-{
-  return n > 0 && n <= LABEL_MAX && l[0] != '-' && l[n - 1] != '-' &&
-         !(n >= 4 && l[2] == '-' && l[3] == '-');
-}
-
-/* Domainpart: an LDH name (RFC 7622 §3.2, RFC 5891 §4.2.3.1) of 1..253 octets (len, the final
- * dot already removed) made of fast_label_ok labels with at least one non-digit (all-numeric
- * names may be IPv4 addresses). Writes it lower-cased like fast_local_write. */
-static char *
-fast_domain_write(char *dst, const char *s, gsize len)
-{
-  gsize start = 0;
-  guint8 seen = 0;
-
-  for (gsize i = 0; i < len; i++) {
-    guint8 cls = fast_class[(guchar)s[i]];
-    if (cls & (C_LDH | C_DIGIT)) {
-      seen |= cls;
-      dst[i] = (char)(s[i] | (cls & C_UPPER));
-    } else if ((cls & C_DOT) && fast_label_ok(s + start, i - start)) {
-      dst[i] = '.';
-      start = i + 1;
-    } else {
-      return NULL;
-    }
-  }
-  return (seen & C_LDH) && fast_label_ok(s + start, len - start) ? dst + len : NULL;
-}
-
-/* Resourcepart: ASCII 0x20..0x7E is kept as is by OpaqueString (RFC 8265 §4.2; space is
- * allowed there, and NFC and the space mapping change nothing in ASCII). */
-static char *
-fast_resource_write(char *dst, const char *s, gsize len)
-{
-  for (gsize i = 0; i < len; i++) {
-    if (!(fast_class[(guchar)s[i]] & C_RES))
-      return NULL;
-    dst[i] = s[i];
-  }
-  return dst + len;
-}
-
-static gboolean
-fast_len_ok(gsize len)
-{
-  return len > 0 && len <= XMPP_JID_MAX_PART_BYTES;
-}
-
-/* The length of a domainpart without its final dot (RFC 7622 §3.2), or 0 when that is empty
- * or too long for an LDH name. */
-static gsize
-fast_domain_len(const char *s, gsize len)
-{
-  if (len > 0 && s[len - 1] == '.')
-    len--;
-  return len <= DOMAIN_MAX_ASCII ? len : 0;
-}
-
-/* The located parts of a JID (RFC 7622 §3.1); local and resource NULL when absent. */
-typedef struct {
-  const char *local, *domain, *resource;
-  gsize ll, dl, rl;
-} JidSpan;
-
-/* Splits a NUL-terminated string; dl is the domain length without a final dot. FALSE when
- * some part is empty or too long for the fast path. Bytes >= 0x80 never match '/' or '@', so
- * the split of non-ASCII input is right too, and the part writers refuse those bytes. */
-static gboolean
-fast_span(const char *str, JidSpan *sp)
-{
-  /* RFC 7622 §3.1: the resourcepart is everything after the first '/'; the localpart is
-   * what precedes the first '@' that comes before that '/'. */
-  const char *slash = strchr(str, '/');
-  gsize head_len = slash ? (gsize)(slash - str) : strlen(str);
-  const char *at = memchr(str, '@', head_len);
-
-  sp->local = at ? str : NULL;
-  sp->ll = at ? (gsize)(at - str) : 0;
-  sp->domain = at ? at + 1 : str;
-  sp->dl = fast_domain_len(sp->domain, head_len - (at ? sp->ll + 1 : 0));
-  sp->resource = slash ? slash + 1 : NULL;
-  sp->rl = slash ? strlen(slash + 1) : 0;
-  return (!at || fast_len_ok(sp->ll)) && sp->dl > 0 && (!slash || fast_len_ok(sp->rl));
-}
-
-static gsize
-span_full_len(const JidSpan *sp)
-{
-  return (sp->local ? sp->ll + 1 : 0) + sp->dl + (sp->resource ? sp->rl + 1 : 0);
-}
-
-/* Writes the normalised full JID, NUL-terminated, to p (span_full_len + 1 bytes). FALSE when
- * some part needs the general path (p then holds garbage). */
-static gboolean
-span_write_full(const JidSpan *sp, char *p)
-{
-  if (sp->local) {
-    if (!(p = fast_local_write(p, sp->local, sp->ll)))
-      return FALSE;
-    *p++ = '@';
-  }
-  if (!(p = fast_domain_write(p, sp->domain, sp->dl)))
-    return FALSE;
-  if (sp->resource) {
-    *p++ = '/';
-    if (!(p = fast_resource_write(p, sp->resource, sp->rl)))
-      return FALSE;
-  }
-  *p = '\0';
-  return TRUE;
-}
-
-/* The XmppJid for a span, or NULL when the general path must handle it. */
-static XmppJid *
-span_build(const JidSpan *sp)
-{
-  char *full;
-  XmppJid *jid = jid_alloc(sp->ll, sp->local != NULL, sp->dl, sp->rl, sp->resource != NULL, &full);
-
-  if (!span_write_full(sp, full)) {
-    g_free(jid);
-    return NULL;
-  }
-  return jid_finish(jid, sp->ll, sp->dl);
-}
-
-/* One part through its fast_*_write, as a new string; NULL when the general path must decide. */
-static char *
-fast_part_dup(char *(*write)(char *, const char *, gsize), const char *s, gsize len)
-{
-  char *out, *end;
-
-  if (!fast_len_ok(len))
-    return NULL;
-  out = g_malloc(len + 1);
-  if (!(end = write(out, s, len))) {
-    g_free(out);
-    return NULL;
-  }
-  *end = '\0';
-  return out;
-}
-
 /* ---- general path ---- */
 
 /* With fast, ASCII parts that fast_*_ok accept skip PRECIS (the result is the same); without
  * it every local and resource part goes through precis.c, which the tests use as the
  * reference. Domains always go through domain_normalise, whose LDH check is the reference
- * for fast_domain_len. */
+ * for xmpp_jid_ascii_domain_len. */
 static XmppJid *
 jid_from_parts(const char *local, gsize llen, const char *domain, gsize dlen, const char *resource,
                gsize rlen, gboolean fast, GError **error)
 {
   g_autofree char *l = NULL, *d = NULL, *r = NULL;
 
-  if (local && !(fast && (l = fast_part_dup(fast_local_write, local, llen))) &&
+  if (local && !(fast && (l = xmpp_jid_ascii_part_dup(xmpp_jid_ascii_local_write, local, llen))) &&
       !(l = xmpp_precis_prepare_localpart(local, llen, error)))
     return NULL;
   if (!(d = domain_normalise(domain, dlen, error)))
     return NULL;
-  if (resource && !(fast && (r = fast_part_dup(fast_resource_write, resource, rlen))) &&
+  if (resource &&
+      !(fast && (r = xmpp_jid_ascii_part_dup(xmpp_jid_ascii_resource_write, resource, rlen))) &&
       !(r = xmpp_precis_prepare_resourcepart(resource, rlen, error)))
     return NULL;
   return jid_build(l, d, r);
@@ -456,7 +246,7 @@ jid_parse_general(const char *str, gboolean fast, GError **error)
     g_set_error_literal(error, XMPP_JID_ERROR, XMPP_JID_ERROR_INVALID_UTF8, "JID is not UTF-8");
     return NULL;
   }
-  /* RFC 7622 §3.1, as in fast_span */
+  /* RFC 7622 §3.1, as in xmpp_jid_ascii_split */
   slash = strchr(str, '/');
   head_len = slash ? (gsize)(slash - str) : len;
   if (slash)
@@ -506,7 +296,7 @@ xmpp_jid_parse(const char *str, GError **error)
   XmppJid *jid;
 
   g_return_val_if_fail(error == NULL || *error == NULL, NULL);
-  if (str && fast_span(str, &sp) && (jid = span_build(&sp)))
+  if (str && xmpp_jid_ascii_split(str, &sp) && (jid = xmpp_jid_ascii_span_build(&sp)))
     return jid;
   return jid_parse_general(str, TRUE, error);
 }
@@ -520,10 +310,10 @@ xmpp_jid_new(const char *local, const char *domain, const char *resource, GError
   g_return_val_if_fail(domain != NULL, NULL);
   g_return_val_if_fail(error == NULL || *error == NULL, NULL);
   sp.ll = local ? strlen(local) : 0;
-  sp.dl = fast_domain_len(domain, strlen(domain));
+  sp.dl = xmpp_jid_ascii_domain_len(domain, strlen(domain));
   sp.rl = resource ? strlen(resource) : 0;
-  if ((!local || fast_len_ok(sp.ll)) && sp.dl > 0 && (!resource || fast_len_ok(sp.rl)) &&
-      (jid = span_build(&sp)))
+  if ((!local || xmpp_jid_ascii_len_ok(sp.ll)) && sp.dl > 0 &&
+      (!resource || xmpp_jid_ascii_len_ok(sp.rl)) && (jid = xmpp_jid_ascii_span_build(&sp)))
     return jid;
   return jid_new_general(local, domain, resource, TRUE, error);
 }
@@ -611,7 +401,7 @@ xmpp_jid_with_resource(const XmppJid *jid, const char *resource, GError **error)
                         "resource is not UTF-8");
     return NULL;
   }
-  if (!(r = fast_part_dup(fast_resource_write, resource, strlen(resource))) &&
+  if (!(r = xmpp_jid_ascii_part_dup(xmpp_jid_ascii_resource_write, resource, strlen(resource))) &&
       !(r = xmpp_precis_prepare_resourcepart(resource, strlen(resource), error)))
     return NULL;
   return jid_build(jid->local, jid->domain, r);
@@ -646,9 +436,9 @@ xmpp_jid_normalize(const char *str)
 
   if (!str)
     return NULL;
-  if (fast_span(str, &sp)) { /* write the full form directly, no XmppJid in between */
-    char *out = g_malloc(span_full_len(&sp) + 1);
-    if (span_write_full(&sp, out))
+  if (xmpp_jid_ascii_split(str, &sp)) { /* write the full form directly, no XmppJid in between */
+    char *out = g_malloc(xmpp_jid_ascii_span_full_len(&sp) + 1);
+    if (xmpp_jid_ascii_span_write_full(&sp, out))
       return out;
     g_free(out);
   }
