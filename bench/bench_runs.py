@@ -37,7 +37,8 @@ class Client:
         if protocol == "prpl-lyre":
             args += ["--plugin-dir", bench.plugin_dir]
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, text=True, bufsize=1)
+                                     stderr=subprocess.DEVNULL, text=True, bufsize=1,
+                                     preexec_fn=bench.client_affinity)
         self.events = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
 
