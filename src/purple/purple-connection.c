@@ -412,10 +412,6 @@ xmpp_purple_connection_online(XmppPurpleConn *conn)
     purple_connection_set_state(conn->gc, PURPLE_CONNECTED);
 }
 
-/* RFC 5802 §5.1 key cache. It holds ClientKey/ServerKey, which sign in as well as the password
- * does, so it is kept only for accounts whose password accounts.xml already holds. */
-#define XMPP_PURPLE_OPT_SCRAM_CACHE "lyre_scram_cache"
-
 static void
 ev_scram_cache(gpointer data, const char *record)
 {

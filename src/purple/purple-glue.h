@@ -25,6 +25,9 @@ G_BEGIN_DECLS
 #define XMPP_PURPLE_OPT_CUSTOM_SMILEYS     "custom_smileys"
 #define XMPP_PURPLE_OPT_CA_FILE            "lyre_ca_file"
 #define XMPP_PURPLE_OPT_PINNED_CERT        "lyre_pinned_cert"
+/* RFC 5802 §5.1 key cache: ClientKey/ServerKey sign in as well as the password does, so the
+ * record is kept only for accounts whose password accounts.xml already holds. */
+#define XMPP_PURPLE_OPT_SCRAM_CACHE "lyre_scram_cache"
 
 #define XMPP_PURPLE_DEFAULT_PORT        5222 /* RFC 6120 §3.2.1 fallback */
 #define XMPP_PURPLE_DEFAULT_DIRECT_PORT 5223 /* prpl-jabber's old_ssl port */

@@ -9,6 +9,7 @@ answers "Accept" where Lyre must not ask at all.
 """
 
 import os
+import shutil
 import sys
 import unittest
 
@@ -107,6 +108,32 @@ class TestTls(ServerCase):
         self.assertEqual(d["reason"], 2)
         # Pidgin would not reconnect: the error is fatal.
         self.check(not r.has("would-reconnect"), r, "a wrong password must not reconnect")
+
+
+    def test_repeat_sign_in_reuses_scram_keys(self):
+        """RFC 5802 §5.1: a second sign-in with the same password does no PBKDF2."""
+        if not LYRE:
+            self.skipTest("Lyre's key cache")
+        settings = base_settings(self.server)
+        accounts = os.path.join(self.client.home, "accounts.xml")
+        used = "SCRAM keys from the cache"  # the core's log line (libpurple debug output)
+        r1 = self.client.run(settings, timeout=TIMEOUT, extra=["--debug"])
+        self.assert_signed_on(r1)
+        self.check(used not in r1.stdout + r1.stderr, r1, "no keys on a first sign-in")
+        with open(accounts) as f:
+            self.assertIn("lyre_scram_cache", f.read())
+        r2 = self.client.run(settings, timeout=TIMEOUT, extra=["--debug"])
+        self.assert_signed_on(r2)
+        self.check(used in r2.stdout + r2.stderr, r2, "the second sign-in ran PBKDF2")
+        # Twin: the stored keys never stand in for a wrong password, and are dropped after it.
+        wrong = Client(self.server, "alice", "wrong-password")
+        shutil.rmtree(wrong.home)
+        wrong.home = self.client.home
+        r3 = wrong.run(settings, wait_for="disconnected", timeout=TIMEOUT, extra=["--debug"])
+        self.assert_refused(r3, ["AUTHENTICATION_FAILED"])
+        self.check(used not in r3.stdout + r3.stderr, r3, "keys used for another password")
+        with open(accounts) as f:
+            self.assertNotIn("lyre_scram_cache", f.read())
 
 
 class TestTls12ChannelBinding(ServerCase):
