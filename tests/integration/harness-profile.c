@@ -26,31 +26,6 @@ harness_profile_fill_fields(PurpleRequestFields *fields)
   return TRUE;
 }
 
-static gboolean
-run_action(PurpleAccount *account, const char *prefix)
-{
-  PurpleConnection *gc = purple_account_get_connection(account);
-  PurplePlugin *prpl = gc ? purple_connection_get_prpl(gc) : NULL;
-  if (prpl == NULL || !PURPLE_PLUGIN_HAS_ACTIONS(prpl))
-    return FALSE;
-  gboolean found = FALSE;
-  GList *actions = PURPLE_PLUGIN_ACTIONS(prpl, gc);
-  for (GList *l = actions; l != NULL; l = l->next) {
-    PurplePluginAction *action = l->data;
-    if (action == NULL)
-      continue;
-    if (!found && g_str_has_prefix(action->label, prefix)) {
-      action->plugin = prpl;
-      action->context = gc;
-      action->callback(action);
-      found = TRUE;
-    }
-    purple_plugin_action_free(action);
-  }
-  g_list_free(actions);
-  return found;
-}
-
 /* set-vcard FIELD=VALUE|FIELD=VALUE... (field ids of the form: fn, nickname, email, ...). */
 static void
 set_vcard(PurpleAccount *account, const char *spec)
@@ -65,7 +40,7 @@ set_vcard(PurpleAccount *account, const char *spec)
       g_hash_table_insert(vcard_answers, g_strndup(*p, eq - *p), g_strdup(eq + 1));
   }
   g_strfreev(pairs);
-  if (!run_action(account, "Set User Info"))
+  if (!harness_run_account_action(account, "Set User Info"))
     emit("command-error", "line", S, "set-vcard: no Set User Info action", (char *)NULL);
 }
 

@@ -530,9 +530,8 @@ harness_register(PurpleAccount *account)
   purple_account_register(account);
 }
 
-/* Runs the account action whose label starts with prefix. */
-static gboolean
-run_account_action(PurpleAccount *account, const char *prefix)
+gboolean
+harness_run_account_action(PurpleAccount *account, const char *prefix)
 {
   PurpleConnection *gc = purple_account_get_connection(account);
   PurplePlugin *prpl = gc ? purple_connection_get_prpl(gc) : NULL;
@@ -571,12 +570,12 @@ harness_accountsvc_command(PurpleAccount *account, const char *line)
     emit("password", "password", S, pw ? pw : "", (char *)NULL);
   } else if (g_strcmp0(w[0], "adhoc-list") == 0) {
     accountsvc_answer = FALSE;
-    ok = run_account_action(account, "Server Commands");
+    ok = harness_run_account_action(account, "Server Commands");
   } else if (g_strcmp0(w[0], "adhoc-run") == 0 && w[1]) {
     accountsvc_answer = TRUE;
     g_free(accountsvc_pick);
     accountsvc_pick = g_strdup(w[1]);
-    ok = run_account_action(account, "Server Commands");
+    ok = harness_run_account_action(account, "Server Commands");
   } else {
     handled = FALSE;
   }

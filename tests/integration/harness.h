@@ -47,6 +47,9 @@ void *harness_accountsvc_fields(const char *title, const char *primary, const ch
                                 PurpleRequestFields *fields, GCallback ok_cb, GCallback cancel_cb,
                                 void *user_data);
 void harness_register(PurpleAccount *account);
+/* Runs the protocol's account action (the Accounts menu) whose label starts with prefix;
+ * FALSE when there is none. */
+gboolean harness_run_account_action(PurpleAccount *account, const char *prefix);
 gboolean harness_accountsvc_command(PurpleAccount *account, const char *line);
 
 /* Profile commands (harness-profile.c): set-vcard, set-icon, buddy-icon. fill_fields puts a
