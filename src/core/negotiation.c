@@ -136,9 +136,11 @@ start_sasl(XmppSession *session)
       .log_warning = sasl_warning,
       .log_user_data = session,
       .scram_cache = session->config.scram_cache,
+      .require_channel_binding = session->config.require_channel_binding,
   };
   g_autoptr(GError) error = NULL;
   g_clear_pointer(&session->sasl, xmpp_sasl_free);
+  session->channel_binding = XMPP_CB_NONE;
   session->sasl =
       xmpp_sasl_new(&config, (const char *const *)session->features->mechanisms, &error);
   if (session->sasl == NULL) {
@@ -178,8 +180,9 @@ sasl_failure(XmppSession *session, const XmppNode *element)
   if (text != NULL && !g_utf8_validate(text, -1, NULL))
     g_clear_pointer(&text, g_free);
   /* The condition name goes into the message for the log; T33 caps the server's text. */
-  xmpp_session_fail_with(session, XMPP_SASL_ERROR, xmpp_sasl_error_from_condition(name), "%s%s%s",
-                         name, text ? ": " : "", text ? text : "");
+  xmpp_session_fail_with(session, XMPP_SASL_ERROR,
+                         xmpp_sasl_failure_code(session->sasl, name, text), "%s%s%s", name,
+                         text ? ": " : "", text ? text : "");
 }
 
 void
@@ -209,6 +212,7 @@ xmpp_session_handle_sasl(XmppSession *session, const XmppNode *element)
       return;
     }
     session->authenticated = TRUE;
+    session->channel_binding = xmpp_sasl_get_channel_binding(session->sasl);
     /* RFC 5802 §5.1: keep the proven keys for the next transport and offer them to the glue. */
     if (xmpp_sasl_used_scram_cache(session->sasl))
       xmpp_host_log(&session->host, XMPP_LOG_INFO, "SCRAM keys from the cache (no PBKDF2)");

@@ -70,7 +70,8 @@ struct _XmppSession {
   char *stream_id;
   char *tls_description;
   char *sasl_mechanism;
-  char *bound_resource; /* the resource legacy auth asked for */
+  XmppChannelBinding channel_binding; /* what the last successful SASL bound to */
+  char *bound_resource;               /* the resource legacy auth asked for */
   gboolean tls_active;
   gboolean authenticated;
   guint cert_problems;

@@ -224,12 +224,23 @@ on_tls_done(gpointer data, XmppTlsVerifyResult verify)
   session->events.certificate(session->events_data, info);
 }
 
+/* Only an IQ result to our own request to our own account (the roster) may be larger than a
+ * relayed stanza can be; everything else ends the stream past 512 KiB (T9). */
+static gboolean
+on_allow_large(gpointer data, const XmppNode *start)
+{
+  XmppSession *session = data;
+  return session->state == XMPP_SESSION_STATE_READY &&
+         xmpp_router_expects_large_reply(session->router, start);
+}
+
 static const XmppStreamCallbacks stream_callbacks = {
     .stream_start = on_stream_start,
     .element = on_element,
     .stream_end = on_stream_end,
     .failed = on_stream_failed,
     .tls_done = on_tls_done,
+    .allow_large = on_allow_large,
 };
 
 /* ---- TLS ---- */
@@ -315,9 +326,11 @@ xmpp_session_become_ready(XmppSession *session, XmppJid *bound)
       session->config.ping_interval_s ? session->config.ping_interval_s : XMPP_PING_INTERVAL_S,
       session->config.ping_timeout_s ? session->config.ping_timeout_s : XMPP_PING_TIMEOUT_S,
       last_activity, connection_dead, session);
-  xmpp_host_log(&session->host, XMPP_LOG_INFO, "bound as %s (%s, %s)", xmpp_jid_get_full(bound),
+  const char *cb = xmpp_channel_binding_name(session->channel_binding);
+  xmpp_host_log(&session->host, XMPP_LOG_INFO, "bound as %s (%s, %s%s%s)", xmpp_jid_get_full(bound),
                 session->tls_description ? session->tls_description : "no TLS",
-                session->sasl_mechanism ? session->sasl_mechanism : "legacy auth");
+                session->sasl_mechanism ? session->sasl_mechanism : "legacy auth", cb ? " " : "",
+                cb ? cb : "");
   xmpp_session_progress(session, XMPP_SESSION_STEP_READY);
   if (session->events.ready != NULL)
     session->events.ready(session->events_data, bound);
@@ -579,6 +592,13 @@ xmpp_session_get_sasl_mechanism(const XmppSession *session)
 {
   g_return_val_if_fail(session != NULL, NULL);
   return session->sasl_mechanism;
+}
+
+XmppChannelBinding
+xmpp_session_get_channel_binding(const XmppSession *session)
+{
+  g_return_val_if_fail(session != NULL, XMPP_CB_NONE);
+  return session->channel_binding;
 }
 
 gboolean

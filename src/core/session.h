@@ -75,6 +75,9 @@ typedef struct _XmppSessionConfig {
   gboolean register_only;
   /* SCRAM key cache record (RFC 5802 §5.1) from an earlier scram_cache event, or NULL. */
   const char *scram_cache;
+  /* Refuse to authenticate without SCRAM channel binding (XmppSaslConfig's field of that name:
+   * set by the glue once the account has signed in with it). */
+  gboolean require_channel_binding;
 } XmppSessionConfig;
 
 typedef enum {
@@ -169,6 +172,9 @@ XmppExtras *xmpp_session_get_extras(XmppSession *session);
  * "SCRAM-SHA-256-PLUS". NULL before. */
 const char *xmpp_session_get_tls_description(const XmppSession *session);
 const char *xmpp_session_get_sasl_mechanism(const XmppSession *session);
+/* The channel binding type the last successful authentication bound to (SCRAM -PLUS), or
+ * XMPP_CB_NONE (no binding, legacy auth, or not authenticated yet). */
+XmppChannelBinding xmpp_session_get_channel_binding(const XmppSession *session);
 /* The server advertised roster versioning (RFC 6121 §2.6.1) on the current stream. */
 gboolean xmpp_session_server_has_roster_versioning(const XmppSession *session);
 

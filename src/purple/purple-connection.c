@@ -394,6 +394,15 @@ ev_ready(gpointer data, const XmppJid *bound_jid)
   purple_debug_info(XMPP_PURPLE_DEBUG, "signed in as %s (%s, %s)\n", xmpp_jid_get_full(bound_jid),
                     tls != NULL ? tls : "no TLS", mech != NULL ? mech : "?");
   purple_connection_set_display_name(conn->gc, xmpp_jid_get_full(bound_jid));
+  /* Trust on first use, as for a certificate: once this account has signed in with channel
+   * binding, a connection that cannot bind is refused (the core's require_channel_binding). */
+  XmppChannelBinding cb = xmpp_session_get_channel_binding(conn->session);
+  if (cb != XMPP_CB_NONE &&
+      !purple_account_get_bool(conn->account, XMPP_PURPLE_OPT_REQUIRE_CB, FALSE)) {
+    purple_debug_info(XMPP_PURPLE_DEBUG, "channel binding (%s) used: required from now on\n",
+                      xmpp_channel_binding_name(cb));
+    purple_account_set_bool(conn->account, XMPP_PURPLE_OPT_REQUIRE_CB, TRUE);
+  }
   /* Still "connecting" for purple: the account goes online with its whole buddy list, once
    * the roster is in and initial presence is out (xmpp_purple_connection_online). */
   xmpp_purple_presence_start(conn);
@@ -575,6 +584,8 @@ connect_account(PurpleAccount *account, gboolean register_only)
       .pinned_cert =
           nonempty(purple_account_get_string(account, XMPP_PURPLE_OPT_PINNED_CERT, NULL)),
       .register_only = register_only,
+      .require_channel_binding =
+          !register_only && purple_account_get_bool(account, XMPP_PURPLE_OPT_REQUIRE_CB, FALSE),
       .scram_cache =
           purple_account_get_remember_password(account)
               ? nonempty(purple_account_get_string(account, XMPP_PURPLE_OPT_SCRAM_CACHE, NULL))

@@ -169,6 +169,18 @@ from_sasl(int code, const char **what)
     case XMPP_SASL_ERROR_CHANNEL_BINDING:
       *what = _("Channel binding is not available on this connection");
       return PURPLE_CONNECTION_ERROR_AUTHENTICATION_IMPOSSIBLE;
+    /* Not the password: the server could not match our channel binding to its end of TLS. */
+    case XMPP_SASL_ERROR_CHANNEL_BINDING_REFUSED:
+      *what = _("The server refused the channel binding of this connection: either someone is "
+                "intercepting the encrypted connection, or the server computes channel binding "
+                "differently");
+      return PURPLE_CONNECTION_ERROR_AUTHENTICATION_IMPOSSIBLE;
+    case XMPP_SASL_ERROR_CHANNEL_BINDING_REQUIRED:
+      *what = _("This account signed in with channel binding before, and this connection "
+                "cannot use it: someone may be intercepting the connection. If the server "
+                "really changed, untick \"Require channel binding\" in the account's advanced "
+                "settings");
+      return PURPLE_CONNECTION_ERROR_AUTHENTICATION_IMPOSSIBLE;
     /* §6.5.12: temporary, try again later. */
     case XMPP_SASL_ERROR_TEMPORARY_AUTH_FAILURE:
       *what = _("Temporary authentication failure");

@@ -28,6 +28,9 @@ G_BEGIN_DECLS
 /* RFC 5802 §5.1 key cache: ClientKey/ServerKey sign in as well as the password does, so the
  * record is kept only for accounts whose password accounts.xml already holds. */
 #define XMPP_PURPLE_OPT_SCRAM_CACHE "lyre_scram_cache"
+/* Set by Lyre after the first sign-in with SCRAM channel binding (-PLUS); from then on a
+ * connection that cannot bind is refused as a possible downgrade. The user may untick it. */
+#define XMPP_PURPLE_OPT_REQUIRE_CB "lyre_require_channel_binding"
 
 #define XMPP_PURPLE_DEFAULT_PORT        5222 /* RFC 6120 §3.2.1 fallback */
 #define XMPP_PURPLE_DEFAULT_DIRECT_PORT 5223 /* prpl-jabber's old_ssl port */

@@ -160,6 +160,9 @@ init_plugin(PurplePlugin *plugin)
       purple_account_option_string_new(_("CA certificate file"), XMPP_PURPLE_OPT_CA_FILE, NULL));
   add_option(purple_account_option_string_new(_("Pinned certificate (SHA-256)"),
                                               XMPP_PURPLE_OPT_PINNED_CERT, NULL));
+  add_option(purple_account_option_bool_new(
+      _("Require channel binding (set after the first sign-in that uses it)"),
+      XMPP_PURPLE_OPT_REQUIRE_CB, FALSE));
 }
 
 PURPLE_INIT_PLUGIN(lyre, init_plugin, plugin_info)

@@ -60,6 +60,7 @@ run_scram(guint8 flags, const guint8 *first, gsize first_len, const guint8 *fina
       .authzid = (flags & 16) ? "admin" : NULL,
       .tls_active = plus || (flags & 8) != 0,
       .cb_available = XMPP_CB_TLS_EXPORTER,
+      .cb_server_advertised = XMPP_CB_TLS_EXPORTER, /* XEP-0440: -PLUS binds with it */
       .get_channel_binding = fixed_cb,
       .random = fixed_random,
       .random_user_data = &pos,

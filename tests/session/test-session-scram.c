@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* SCRAM logins end to end over TLS against an in-process server that checks the proof and the
- * channel binding (T31, T32): tls-exporter on TLS 1.3, tls-unique on TLS 1.2, 'y' when no
- * -PLUS is offered. The server side is computed here with GnuTLS primitives. */
+ * channel binding (T31, T32): tls-exporter on TLS 1.3 when XEP-0440 says so, no -PLUS on TLS 1.3
+ * when it does not (ejabberd 23.01), tls-unique on TLS 1.2, 'y' when no -PLUS is offered, and
+ * an account that requires channel binding. The server side is computed here with GnuTLS
+ * primitives. */
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 
@@ -57,7 +59,8 @@ hmac(gnutls_mac_algorithm_t mac, const guint8 *key, gsize klen, const char *msg,
 /* Runs the server side of SCRAM-SHA-256(-PLUS). Returns TRUE when the client's proof and
  * channel binding were right (and sends success), FALSE after sending failure. */
 static gboolean
-scram_server(ScriptServer *s, const char *expected_gs2, int gnutls_cb, gboolean corrupt_cb)
+scram_server_text(ScriptServer *s, const char *expected_gs2, int gnutls_cb, gboolean corrupt_cb,
+                  const char *failure_text)
 {
   g_autoptr(XmppNode) auth = script_expect(s, XMPP_NS_SASL, "auth");
   g_autofree char *first = b64_of_text(auth);
@@ -110,8 +113,11 @@ scram_server(ScriptServer *s, const char *expected_gs2, int gnutls_cb, gboolean 
   g_autofree char *proof64 = g_base64_encode(proof, 32);
   gboolean proof_ok = strcmp(proof_at + 3, proof64) == 0;
   if (!cb_ok || !proof_ok) {
-    script_send(s, "<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><not-authorized/>"
-                   "</failure>");
+    g_autofree char *failure = g_strdup_printf(
+        "<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><not-authorized/>%s%s%s</failure>",
+        failure_text ? "<text>" : "", failure_text ? failure_text : "",
+        failure_text ? "</text>" : "");
+    script_send(s, failure);
     return FALSE;
   }
   hmac(GNUTLS_MAC_SHA256, salted, 32, "Server Key", server_key);
@@ -125,8 +131,22 @@ scram_server(ScriptServer *s, const char *expected_gs2, int gnutls_cb, gboolean 
   return TRUE;
 }
 
+static gboolean
+scram_server(ScriptServer *s, const char *expected_gs2, int gnutls_cb, gboolean corrupt_cb)
+{
+  return scram_server_text(s, expected_gs2, gnutls_cb, corrupt_cb, NULL);
+}
+
+/* XEP-0440: the server names the binding types it computes. */
+#define CB_EXPORTER                                                                                \
+  "<sasl-channel-binding xmlns='urn:xmpp:sasl-cb:0'><channel-binding type='tls-exporter'/>"        \
+  "</sasl-channel-binding>"
+
+/* TLS up with `mechanisms` (plus `extra` features, may be ""); require_cb: the account bound
+ * before (XmppSessionConfig.require_channel_binding). */
 static ScriptServer *
-tls_up(Fixture *f, const char *priority, const char *mechanisms)
+tls_up_full(Fixture *f, const char *priority, const char *mechanisms, const char *extra,
+            gboolean require_cb)
 {
   XmppSessionConfig config = {
       .jid = "juliet@example.test",
@@ -134,6 +154,7 @@ tls_up(Fixture *f, const char *priority, const char *mechanisms)
       .tls_policy = XMPP_TLS_POLICY_REQUIRE,
       .ca_file = test_pki_get_ca_file(f->pki),
       .no_system_trust = TRUE,
+      .require_channel_binding = require_cb,
   };
   ScriptServer *s = script_new(&config);
   xmpp_session_connect_transport(s->session, XMPP_TRANSPORT_TCP);
@@ -143,12 +164,19 @@ tls_up(Fixture *f, const char *priority, const char *mechanisms)
   g_autoptr(XmppNode) starttls = script_expect(s, XMPP_NS_TLS, "starttls");
   script_start_tls(s, f->cert, f->key, priority);
   script_send(s, "<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
-  g_autofree char *features = g_strdup_printf(
-      SCRIPT_STREAM_HEADER "<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
-                           "%s</mechanisms></stream:features>",
-      mechanisms);
+  g_autofree char *features =
+      g_strdup_printf(SCRIPT_STREAM_HEADER
+                      "<stream:features>%s<mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
+                      "%s</mechanisms></stream:features>",
+                      extra, mechanisms);
   script_send(s, features);
   return s;
+}
+
+static ScriptServer *
+tls_up(Fixture *f, const char *priority, const char *mechanisms)
+{
+  return tls_up_full(f, priority, mechanisms, "", FALSE);
 }
 
 static void
@@ -171,10 +199,24 @@ finish_bind(ScriptServer *s)
 static void
 test_T31_exporter_on_tls13(Fixture *f, gconstpointer data)
 {
-  ScriptServer *s = tls_up(f, NULL, BOTH_MECHS);
+  ScriptServer *s = tls_up_full(f, NULL, BOTH_MECHS, CB_EXPORTER, FALSE);
   g_assert_true(scram_server(s, "p=tls-exporter,,", GNUTLS_CB_TLS_EXPORTER, FALSE));
   finish_bind(s);
   g_assert_cmpstr(xmpp_session_get_sasl_mechanism(s->session), ==, "SCRAM-SHA-256-PLUS");
+  g_assert_cmpint(xmpp_session_get_channel_binding(s->session), ==, XMPP_CB_TLS_EXPORTER);
+  script_free(s);
+}
+
+/* ejabberd 23.01 on TLS 1.3: -PLUS offered, no XEP-0440. Lyre sent tls-exporter and was refused
+ * ("Invalid channel binding"); now it signs in with SCRAM and 'n', and reports no binding. */
+static void
+test_T31_tls13_without_xep0440(Fixture *f, gconstpointer data)
+{
+  ScriptServer *s = tls_up(f, NULL, BOTH_MECHS);
+  g_assert_true(scram_server(s, "n,,", -1, FALSE));
+  finish_bind(s);
+  g_assert_cmpstr(xmpp_session_get_sasl_mechanism(s->session), ==, "SCRAM-SHA-256");
+  g_assert_cmpint(xmpp_session_get_channel_binding(s->session), ==, XMPP_CB_NONE);
   script_free(s);
 }
 
@@ -182,6 +224,24 @@ static void
 test_T31_unique_on_tls12(Fixture *f, gconstpointer data)
 {
   ScriptServer *s = tls_up(f, "NORMAL:-VERS-ALL:+VERS-TLS1.2", BOTH_MECHS);
+  g_assert_true(scram_server(s, "p=tls-unique,,", GNUTLS_CB_TLS_UNIQUE, FALSE));
+  finish_bind(s);
+  g_assert_cmpint(xmpp_session_get_channel_binding(s->session), ==, XMPP_CB_TLS_UNIQUE);
+  script_free(s);
+}
+
+/* An account that bound before meets a connection that cannot bind (XEP-0440 removed on TLS
+ * 1.3): no <auth/> goes out, the session fails with CHANNEL_BINDING_REQUIRED. Twin: the same
+ * account on TLS 1.2 binds with tls-unique and signs in. */
+static void
+test_T31_required_binding(Fixture *f, gconstpointer data)
+{
+  ScriptServer *s = tls_up_full(f, NULL, BOTH_MECHS, "", TRUE);
+  g_assert_error(s->closed_error, XMPP_SASL_ERROR, XMPP_SASL_ERROR_CHANNEL_BINDING_REQUIRED);
+  g_assert_false(xmpp_session_is_ready(s->session));
+  script_free(s);
+
+  s = tls_up_full(f, "NORMAL:-VERS-ALL:+VERS-TLS1.2", BOTH_MECHS, "", TRUE);
   g_assert_true(scram_server(s, "p=tls-unique,,", GNUTLS_CB_TLS_UNIQUE, FALSE));
   finish_bind(s);
   script_free(s);
@@ -203,10 +263,21 @@ test_T31_y_flag_without_plus(Fixture *f, gconstpointer data)
 static void
 test_T32_mitm_relay_detected(Fixture *f, gconstpointer data)
 {
-  ScriptServer *s = tls_up(f, NULL, BOTH_MECHS);
+  ScriptServer *s = tls_up_full(f, NULL, BOTH_MECHS, CB_EXPORTER, FALSE);
   g_assert_false(scram_server(s, "p=tls-exporter,,", GNUTLS_CB_TLS_EXPORTER, TRUE));
   g_assert_error(s->closed_error, XMPP_SASL_ERROR, XMPP_SASL_ERROR_NOT_AUTHORIZED);
   g_assert_false(xmpp_session_is_ready(s->session));
+  script_free(s);
+}
+
+/* The same refusal in ejabberd's words: reported as a refused binding, not a wrong password. */
+static void
+test_T32_refused_binding_named(Fixture *f, gconstpointer data)
+{
+  ScriptServer *s = tls_up_full(f, NULL, BOTH_MECHS, CB_EXPORTER, FALSE);
+  g_assert_false(scram_server_text(s, "p=tls-exporter,,", GNUTLS_CB_TLS_EXPORTER, TRUE,
+                                   "Invalid channel binding"));
+  g_assert_error(s->closed_error, XMPP_SASL_ERROR, XMPP_SASL_ERROR_CHANNEL_BINDING_REFUSED);
   script_free(s);
 }
 
@@ -240,7 +311,10 @@ main(int argc, char **argv)
   g_test_init(&argc, &argv, NULL);
 #define ADD(path, fn) g_test_add(path, Fixture, NULL, setup, fn, teardown)
   ADD("/session/scram/T31_exporter_on_tls13", test_T31_exporter_on_tls13);
+  ADD("/session/scram/T31_tls13_without_xep0440", test_T31_tls13_without_xep0440);
   ADD("/session/scram/T31_unique_on_tls12", test_T31_unique_on_tls12);
+  ADD("/session/scram/T31_required_binding", test_T31_required_binding);
+  ADD("/session/scram/T32_refused_binding_named", test_T32_refused_binding_named);
   ADD("/session/scram/T31_y_flag_without_plus", test_T31_y_flag_without_plus);
   ADD("/session/scram/T32_mitm_relay_detected", test_T32_mitm_relay_detected);
   ADD("/session/scram/T27_forged_server_signature", test_T27_forged_server_signature);

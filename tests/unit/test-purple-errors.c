@@ -59,6 +59,10 @@ static const Case cases[] = {
      PURPLE_CONNECTION_ERROR_AUTHENTICATION_IMPOSSIBLE},
     {"sasl/channel-binding", xmpp_sasl_error_quark, XMPP_SASL_ERROR_CHANNEL_BINDING,
      PURPLE_CONNECTION_ERROR_AUTHENTICATION_IMPOSSIBLE},
+    {"sasl/channel-binding-refused", xmpp_sasl_error_quark, XMPP_SASL_ERROR_CHANNEL_BINDING_REFUSED,
+     PURPLE_CONNECTION_ERROR_AUTHENTICATION_IMPOSSIBLE},
+    {"sasl/channel-binding-required", xmpp_sasl_error_quark,
+     XMPP_SASL_ERROR_CHANNEL_BINDING_REQUIRED, PURPLE_CONNECTION_ERROR_AUTHENTICATION_IMPOSSIBLE},
     {"sasl/temporary", xmpp_sasl_error_quark, XMPP_SASL_ERROR_TEMPORARY_AUTH_FAILURE,
      PURPLE_CONNECTION_ERROR_NETWORK_ERROR},
     {"sasl/aborted", xmpp_sasl_error_quark, XMPP_SASL_ERROR_ABORTED,
@@ -183,6 +187,27 @@ test_server_signature_text(void)
   g_free(text);
 }
 
+/* A refused channel binding is not a wrong password: the user must not be sent to retype it,
+ * and no reconnect loop may follow (fatal). Its twin: a plain refusal still says password. */
+static void
+test_channel_binding_text(void)
+{
+  char *text = NULL;
+  PurpleConnectionError r = map(XMPP_SASL_ERROR, XMPP_SASL_ERROR_CHANNEL_BINDING_REFUSED, 0, &text);
+  g_assert_true(purple_connection_error_is_fatal(r));
+  g_assert_nonnull(strstr(text, "channel binding"));
+  g_assert_null(strstr(text, "password"));
+  g_free(text);
+  r = map(XMPP_SASL_ERROR, XMPP_SASL_ERROR_CHANNEL_BINDING_REQUIRED, 0, &text);
+  g_assert_true(purple_connection_error_is_fatal(r));
+  g_assert_nonnull(strstr(text, "Require channel binding"));
+  g_assert_null(strstr(text, "password"));
+  g_free(text);
+  map(XMPP_SASL_ERROR, XMPP_SASL_ERROR_NOT_AUTHORIZED, 0, &text);
+  g_assert_nonnull(strstr(text, "password"));
+  g_free(text);
+}
+
 static void
 test_cert(void)
 {
@@ -263,6 +288,7 @@ main(int argc, char **argv)
   g_test_add_func("/purple/errors/wrong_password_is_fatal", test_wrong_password_is_fatal);
   g_test_add_func("/purple/errors/network_is_not_fatal", test_network_is_not_fatal);
   g_test_add_func("/purple/errors/server_signature_text", test_server_signature_text);
+  g_test_add_func("/purple/errors/channel_binding_text", test_channel_binding_text);
   g_test_add_func("/purple/errors/cert", test_cert);
   g_test_add_func("/purple/errors/unknown_domain", test_unknown_domain);
   g_test_add_func("/purple/errors/T12_sanitize_server_text", test_sanitize);

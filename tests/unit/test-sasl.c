@@ -83,7 +83,7 @@ test_preference_order(void)
 {
   Fixture f;
   fixture_init(&f, TRUE);
-  f.config.cb_available = XMPP_CB_TLS_EXPORTER;
+  f.config.cb_available = XMPP_CB_TLS_UNIQUE; /* TLS 1.2: binds without XEP-0440 */
   g_autofree char *m1 = choose(&f, all_mechs, NULL);
   g_assert_cmpstr(m1, ==, "SCRAM-SHA-512-PLUS");
   const char *no_plus[] = {"PLAIN", "SCRAM-SHA-1", "SCRAM-SHA-256", NULL};
@@ -263,14 +263,142 @@ check_plus(Fixture *f, const char *const *offered, const char *mech, XmppChannel
   g_assert_true(g_str_has_prefix(final_str, prefix));
 }
 
+/* TLS 1.3 with XEP-0440 saying tls-exporter: bind with it. */
 static void
 test_t31_tls13_exporter(void)
 {
   Fixture f;
   fixture_init(&f, TRUE);
   f.config.cb_available = XMPP_CB_TLS_EXPORTER; /* what the TLS layer reports on 1.3 */
+  f.config.cb_server_advertised = XMPP_CB_TLS_EXPORTER | XMPP_CB_TLS_UNIQUE;
   check_plus(&f, all_mechs, "SCRAM-SHA-512-PLUS", XMPP_CB_TLS_EXPORTER);
   g_assert_cmpuint(f.cb_requests, ==, XMPP_CB_TLS_EXPORTER); /* never asked for tls-unique */
+  fixture_clear(&f);
+}
+
+/* ejabberd 23.01 on TLS 1.3: -PLUS offered, no XEP-0440, and its binding is a tls-unique of
+ * its own. Lyre used to send tls-exporter and was refused ("Invalid channel binding"). Without
+ * XEP-0440 the type is unknown on TLS 1.3: SCRAM without -PLUS, flag 'n' ('y' would make a
+ * server that does bind fail us), and the binding data is not even computed. */
+static void
+test_t31_tls13_unadvertised_no_plus(void)
+{
+  Fixture f;
+  fixture_init(&f, TRUE);
+  f.config.cb_available = XMPP_CB_TLS_EXPORTER;
+  g_autofree char *mech = NULL;
+  g_autofree char *first = first_message(&f, all_mechs, &mech);
+  g_assert_cmpstr(mech, ==, "SCRAM-SHA-512");
+  g_assert_true(g_str_has_prefix(first, "n,,n=romeo,r="));
+  g_assert_cmpuint(f.cb_requests, ==, 0);
+  /* Prosody 0.12 on TLS 1.3 offers no -PLUS at all: 'y', since we could bind (T31). */
+  const char *no_plus[] = {"SCRAM-SHA-1", "SCRAM-SHA-256", NULL};
+  g_autofree char *mech2 = NULL;
+  g_autofree char *first2 = first_message(&f, no_plus, &mech2);
+  g_assert_cmpstr(mech2, ==, "SCRAM-SHA-256");
+  g_assert_true(g_str_has_prefix(first2, "y,,n=romeo,r="));
+  /* Twin on TLS 1.2, same server shape: tls-unique binds without being advertised. */
+  f.config.cb_available = XMPP_CB_TLS_UNIQUE | XMPP_CB_TLS_SERVER_END_POINT;
+  check_plus(&f, all_mechs, "SCRAM-SHA-512-PLUS", XMPP_CB_TLS_UNIQUE);
+  fixture_clear(&f);
+}
+
+/* Trust on first use: an account that bound before refuses a connection that cannot bind,
+ * whichever way the binding went missing (XEP-0440 removed on TLS 1.3, -PLUS removed, only
+ * PLAIN left). Each refusal has a twin that binds and passes. */
+static void
+test_t31_require_channel_binding(void)
+{
+  Fixture f;
+  fixture_init(&f, TRUE);
+  f.config.require_channel_binding = TRUE;
+  f.config.cb_available = XMPP_CB_TLS_EXPORTER;
+  g_autoptr(GError) error = NULL;
+  g_assert_null(choose(&f, all_mechs, &error));
+  g_assert_error(error, XMPP_SASL_ERROR, XMPP_SASL_ERROR_CHANNEL_BINDING_REQUIRED);
+  g_clear_error(&error);
+  f.config.cb_server_advertised = XMPP_CB_TLS_EXPORTER;
+  g_autofree char *m1 = choose(&f, all_mechs, &error);
+  g_assert_no_error(error);
+  g_assert_cmpstr(m1, ==, "SCRAM-SHA-512-PLUS");
+
+  const char *stripped[] = {"SCRAM-SHA-1", "SCRAM-SHA-256", "PLAIN", NULL};
+  g_assert_null(choose(&f, stripped, &error));
+  g_assert_error(error, XMPP_SASL_ERROR, XMPP_SASL_ERROR_CHANNEL_BINDING_REQUIRED);
+  g_clear_error(&error);
+  const char *plain[] = {"PLAIN", NULL};
+  g_assert_null(choose(&f, plain, &error));
+  g_assert_error(error, XMPP_SASL_ERROR, XMPP_SASL_ERROR_CHANNEL_BINDING_REQUIRED);
+  g_clear_error(&error);
+
+  /* TLS 1.2 without XEP-0440 still binds (tls-unique), so the requirement holds there. */
+  f.config.cb_server_advertised = 0;
+  f.config.cb_available = XMPP_CB_TLS_UNIQUE;
+  const char *sha1_plus[] = {"SCRAM-SHA-1", "SCRAM-SHA-1-PLUS", NULL};
+  g_autofree char *m2 = choose(&f, sha1_plus, &error);
+  g_assert_no_error(error);
+  g_assert_cmpstr(m2, ==, "SCRAM-SHA-1-PLUS");
+  /* The binding data failing is no excuse either. */
+  f.cb_return_null = TRUE;
+  g_assert_null(choose(&f, sha1_plus, &error));
+  g_assert_error(error, XMPP_SASL_ERROR, XMPP_SASL_ERROR_CHANNEL_BINDING_REQUIRED);
+  fixture_clear(&f);
+}
+
+/* Which binding an exchange reports (the glue pins the account on it). */
+static void
+test_t31_reported_binding(void)
+{
+  Fixture f;
+  fixture_init(&f, TRUE);
+  f.config.cb_available = XMPP_CB_TLS_UNIQUE;
+  const char *offered[] = {"SCRAM-SHA-256", "SCRAM-SHA-256-PLUS", NULL};
+  g_autoptr(XmppSasl) bound = xmpp_sasl_new(&f.config, offered, NULL);
+  g_assert_cmpint(xmpp_sasl_get_channel_binding(bound), ==, XMPP_CB_TLS_UNIQUE);
+  const char *no_plus[] = {"SCRAM-SHA-256", NULL};
+  g_autoptr(XmppSasl) unbound = xmpp_sasl_new(&f.config, no_plus, NULL); /* 'y' */
+  g_assert_cmpint(xmpp_sasl_get_channel_binding(unbound), ==, XMPP_CB_NONE);
+  fixture_clear(&f);
+}
+
+/* A refused binding is reported as such, never as a wrong password; a wrong password after
+ * binding stays a wrong password. */
+static void
+test_t31_failure_code(void)
+{
+  Fixture f;
+  fixture_init(&f, TRUE);
+  f.config.cb_available = XMPP_CB_TLS_UNIQUE;
+  const char *plus[] = {"SCRAM-SHA-1-PLUS", NULL};
+  const char *no_plus[] = {"SCRAM-SHA-1", NULL};
+  g_autoptr(XmppSasl) p = xmpp_sasl_new(&f.config, plus, NULL);    /* 'p' */
+  g_autoptr(XmppSasl) y = xmpp_sasl_new(&f.config, no_plus, NULL); /* 'y' */
+  f.config.cb_available = 0;
+  g_autoptr(XmppSasl) n = xmpp_sasl_new(&f.config, no_plus, NULL); /* 'n' */
+  /* ejabberd and Prosody words for a binding mismatch. */
+  g_assert_cmpint(xmpp_sasl_failure_code(p, "not-authorized", "Invalid channel binding"), ==,
+                  XMPP_SASL_ERROR_CHANNEL_BINDING_REFUSED);
+  g_assert_cmpint(xmpp_sasl_failure_code(p, "malformed-request", "Invalid channel binding value."),
+                  ==, XMPP_SASL_ERROR_CHANNEL_BINDING_REFUSED);
+  g_assert_cmpint(xmpp_sasl_failure_code(p, "not-authorized", "Invalid username or password"), ==,
+                  XMPP_SASL_ERROR_NOT_AUTHORIZED);
+  g_assert_cmpint(xmpp_sasl_failure_code(p, "not-authorized", NULL), ==,
+                  XMPP_SASL_ERROR_NOT_AUTHORIZED);
+  /* Conditions that mean something else keep their meaning. */
+  g_assert_cmpint(xmpp_sasl_failure_code(p, "account-disabled", "channel binding"), ==,
+                  XMPP_SASL_ERROR_ACCOUNT_DISABLED);
+  /* 'y' answered by a bare malformed-request: the server saw -PLUS removed on the way. */
+  g_assert_cmpint(xmpp_sasl_failure_code(y, "malformed-request", NULL), ==,
+                  XMPP_SASL_ERROR_CHANNEL_BINDING_REFUSED);
+  g_assert_cmpint(xmpp_sasl_failure_code(y, "not-authorized", NULL), ==,
+                  XMPP_SASL_ERROR_NOT_AUTHORIZED);
+  /* 'n': we did not bind, so the server's words cannot be about our binding. */
+  g_assert_cmpint(xmpp_sasl_failure_code(n, "not-authorized", "Invalid channel binding"), ==,
+                  XMPP_SASL_ERROR_NOT_AUTHORIZED);
+  g_assert_cmpint(xmpp_sasl_failure_code(n, "malformed-request", NULL), ==,
+                  XMPP_SASL_ERROR_MALFORMED_REQUEST);
+  g_assert_cmpint(xmpp_sasl_failure_code(NULL, "not-authorized", "channel binding"), ==,
+                  XMPP_SASL_ERROR_NOT_AUTHORIZED);
   fixture_clear(&f);
 }
 
@@ -311,6 +439,7 @@ test_t31_cb_hook_null_fallback(void)
   Fixture f;
   fixture_init(&f, TRUE);
   f.config.cb_available = XMPP_CB_TLS_EXPORTER;
+  f.config.cb_server_advertised = XMPP_CB_TLS_EXPORTER;
   f.cb_return_null = TRUE;
   g_autofree char *mech = NULL;
   g_autofree char *first = first_message(&f, all_mechs, &mech);
@@ -619,6 +748,7 @@ test_cache_plus_keeps_binding(void)
   Fixture f;
   fixture_init(&f, TRUE);
   f.config.cb_available = XMPP_CB_TLS_EXPORTER;
+  f.config.cb_server_advertised = XMPP_CB_TLS_EXPORTER;
   f.config.random = fixed_nonce;
   g_autofree char *record = make_record(GNUTLS_MAC_SHA256, 32);
   gboolean used_fresh = TRUE, used_cached = FALSE;
@@ -646,6 +776,10 @@ main(int argc, char **argv)
   g_test_add_func("/sasl/gs2/T31_flag_n_without_tls", test_t31_gs2_flag_n_without_tls);
   g_test_add_func("/sasl/gs2/T31_tls13_exporter", test_t31_tls13_exporter);
   g_test_add_func("/sasl/gs2/T31_tls12_unique", test_t31_tls12_unique);
+  g_test_add_func("/sasl/gs2/T31_tls13_unadvertised_no_plus", test_t31_tls13_unadvertised_no_plus);
+  g_test_add_func("/sasl/gs2/T31_require_channel_binding", test_t31_require_channel_binding);
+  g_test_add_func("/sasl/gs2/T31_reported_binding", test_t31_reported_binding);
+  g_test_add_func("/sasl/gs2/T31_failure_code", test_t31_failure_code);
   g_test_add_func("/sasl/gs2/T31_xep0440_advertised", test_t31_xep0440_advertised);
   g_test_add_func("/sasl/gs2/T31_cb_hook_null_fallback", test_t31_cb_hook_null_fallback);
   g_test_add_func("/sasl/condition/T33_unknown_condition", test_t33_conditions);

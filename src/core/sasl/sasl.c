@@ -85,26 +85,39 @@ warn(const XmppSasl *sasl, const char *message)
     sasl->config.log_warning(sasl->config.log_user_data, message);
 }
 
-/* Which channel binding type to use, or XMPP_CB_NONE. With XEP-0440 the server says what it
- * supports, and tls-server-end-point beats tls-unique (tls-unique is undefined on TLS 1.3 and
- * weak on 1.2 without extended master secret, RFC 9266 §1). Without XEP-0440 we follow the TLS
- * version: the TLS layer reports tls-exporter only on 1.3 and tls-unique only on 1.2, so the
- * order is exporter, unique, then end-point. */
+/* Which channel binding type -PLUS uses, or XMPP_CB_NONE (then no -PLUS). SCRAM does not tell
+ * the client which type the server computes, and a mismatch fails like a wrong password, so we
+ * bind only with a type the server is known to compute:
+ *
+ * - The server advertises its types (XEP-0440): the best one we can compute. tls-exporter
+ *   first (RFC 9266), then tls-server-end-point (RFC 5929 §4), then tls-unique, which is weak
+ *   on TLS 1.2 without extended master secret (RFC 9266 §1).
+ * - No XEP-0440, TLS 1.2: tls-unique, the default of RFC 5802 §6 and RFC 5929, computed alike by
+ *   every server that offers -PLUS without saying more (Prosody 0.12, ejabberd 23.01).
+ * - No XEP-0440, TLS 1.3: none. tls-unique is undefined there (GnuTLS refuses it), RFC 9266 makes
+ *   tls-exporter the default, but deployed servers differ: ejabberd before 24.02 offers -PLUS
+ *   on TLS 1.3 and checks a tls-unique of its own, and says nothing. A guess would lock users
+ *   out of those servers; retrying without -PLUS after a refused guess would be the silent
+ *   downgrade an attacker on the path wants (their refusal looks the same). So these servers
+ *   get SCRAM without -PLUS and the GS2 flag 'n'.
+ *
+ * What stops an attacker who terminates TLS from simply removing -PLUS or the XEP-0440 element:
+ * the 'y' flag whenever we could bind and -PLUS is not offered (RFC 5802 §6: a server that does
+ * support binding then fails us), and config->require_channel_binding, which the glue sets once
+ * an account has signed in with channel binding (trust on first use; see tests/catalogue.md,
+ * T31). The TLS layer reports tls-exporter on 1.3 and tls-unique on 1.2 only. */
 static XmppChannelBinding
 choose_cb_type(const XmppSaslConfig *config)
 {
   static const XmppChannelBinding advertised_order[] = {
       XMPP_CB_TLS_EXPORTER, XMPP_CB_TLS_SERVER_END_POINT, XMPP_CB_TLS_UNIQUE};
-  static const XmppChannelBinding default_order[] = {XMPP_CB_TLS_EXPORTER, XMPP_CB_TLS_UNIQUE,
-                                                     XMPP_CB_TLS_SERVER_END_POINT};
-  const XmppChannelBinding *order =
-      config->cb_server_advertised != 0 ? advertised_order : default_order;
   guint usable = config->cb_available;
-  if (config->cb_server_advertised != 0)
-    usable &= config->cb_server_advertised;
-  for (guint k = 0; k < 3; k++) {
-    if (usable & order[k])
-      return order[k];
+  if (config->cb_server_advertised == 0)
+    return (usable & XMPP_CB_TLS_UNIQUE) ? XMPP_CB_TLS_UNIQUE : XMPP_CB_NONE;
+  usable &= config->cb_server_advertised;
+  for (guint k = 0; k < G_N_ELEMENTS(advertised_order); k++) {
+    if (usable & advertised_order[k])
+      return advertised_order[k];
   }
   return XMPP_CB_NONE;
 }
@@ -132,6 +145,23 @@ fetch_cb_data(const XmppSaslConfig *config, XmppChannelBinding type)
   return data;
 }
 
+/* Whether this connection could bind at all (any type the TLS layer gives data for): the
+ * condition for the GS2 flag 'y' when the server offers no -PLUS. */
+static gboolean
+could_bind(const XmppSaslConfig *config)
+{
+  static const XmppChannelBinding types[] = {XMPP_CB_TLS_EXPORTER, XMPP_CB_TLS_UNIQUE,
+                                             XMPP_CB_TLS_SERVER_END_POINT};
+  for (guint k = 0; k < G_N_ELEMENTS(types); k++) {
+    if ((config->cb_available & types[k]) == 0)
+      continue;
+    g_autoptr(GBytes) data = fetch_cb_data(config, types[k]);
+    if (data != NULL)
+      return TRUE;
+  }
+  return FALSE;
+}
+
 static void
 choose(XmppSasl *sasl, const char *const *offered)
 {
@@ -150,15 +180,16 @@ choose(XmppSasl *sasl, const char *const *offered)
     if (!offered_has(offered, mechs[m].name))
       continue;
     if (mechs[m].plus && sasl->cb_data == NULL)
-      continue; /* -PLUS without binding data is impossible: fall back below */
+      continue; /* -PLUS without a binding we can compute: fall back below */
     if (m == MECH_PLAIN && !config->tls_active && !config->allow_plain_in_clear)
       continue; /* T13: never send the password in the clear unless the account says so */
     sasl->mech = m;
     /* RFC 5802 §6: 'p' when we bind; 'y' when we could bind but the server offered no -PLUS
-     * (lets the server detect a downgrade, T31); 'n' when we cannot bind (no TLS, no data). */
+     * (lets the server detect a downgrade, T31); 'n' otherwise: no TLS, no data, or -PLUS
+     * offered with a type we cannot know (then 'y' would make an honest server fail us). */
     if (mechs[m].plus)
       sasl->cb_flag = 'p';
-    else if (sasl->cb_data != NULL && !plus_offered)
+    else if (!plus_offered && (sasl->cb_data != NULL || could_bind(config)))
       sasl->cb_flag = 'y';
     else
       sasl->cb_flag = 'n';
@@ -211,6 +242,14 @@ xmpp_sasl_new(const XmppSaslConfig *config, const char *const *offered, GError *
                             ? "The server offers no authentication mechanism we accept"
                             : "The server offers no authentication mechanism that is safe "
                               "without encryption");
+    xmpp_sasl_free(sasl);
+    return NULL;
+  }
+  if (config->require_channel_binding && sasl->cb_flag != 'p') {
+    g_set_error(error, XMPP_SASL_ERROR, XMPP_SASL_ERROR_CHANNEL_BINDING_REQUIRED,
+                "This account signed in with channel binding before, and this connection cannot "
+                "bind (%s offered)",
+                mechs[sasl->mech].name);
     xmpp_sasl_free(sasl);
     return NULL;
   }
@@ -445,6 +484,36 @@ xmpp_sasl_error_from_condition(const char *condition)
   }
   /* T33: unknown conditions fail closed (RFC 6120 §6.5 lists them all; a new one is a failure). */
   return XMPP_SASL_ERROR_NOT_AUTHORIZED;
+}
+
+XmppSaslError
+xmpp_sasl_failure_code(const XmppSasl *sasl, const char *condition, const char *text)
+{
+  XmppSaslError code = xmpp_sasl_error_from_condition(condition);
+  if (sasl == NULL || (sasl->cb_flag != 'p' && sasl->cb_flag != 'y'))
+    return code;
+  /* Only these conditions can mean a binding problem; account-disabled and the like keep
+   * their own meaning whatever the text says. */
+  if (code != XMPP_SASL_ERROR_NOT_AUTHORIZED && code != XMPP_SASL_ERROR_MALFORMED_REQUEST)
+    return code;
+  /* ejabberd: "Invalid channel binding"; Prosody: "Invalid channel binding value." */
+  if (text != NULL) {
+    g_autofree char *lower = g_ascii_strdown(text, -1);
+    if (strstr(lower, "channel binding") != NULL || strstr(lower, "channel-binding") != NULL ||
+        strstr(lower, "cbind") != NULL)
+      return XMPP_SASL_ERROR_CHANNEL_BINDING_REFUSED;
+  }
+  if (sasl->cb_flag == 'y' && code == XMPP_SASL_ERROR_MALFORMED_REQUEST &&
+      (text == NULL || *text == '\0'))
+    return XMPP_SASL_ERROR_CHANNEL_BINDING_REFUSED;
+  return code;
+}
+
+XmppChannelBinding
+xmpp_sasl_get_channel_binding(const XmppSasl *sasl)
+{
+  g_return_val_if_fail(sasl != NULL, XMPP_CB_NONE);
+  return sasl->cb_flag == 'p' ? sasl->cb_type : XMPP_CB_NONE;
 }
 
 char *

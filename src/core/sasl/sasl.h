@@ -30,6 +30,12 @@ typedef enum {
   XMPP_SASL_ERROR_SERVER_SIGNATURE,   /* server signature missing or wrong (mutual auth failed) */
   XMPP_SASL_ERROR_ITERATIONS,         /* iteration count outside the allowed range */
   XMPP_SASL_ERROR_CHANNEL_BINDING,    /* channel binding data unavailable */
+  /* The server refused our channel binding ('p') or saw a stripped -PLUS offer ('y'): either
+   * the connection is intercepted or the server computes the binding another way. */
+  XMPP_SASL_ERROR_CHANNEL_BINDING_REFUSED,
+  /* config.require_channel_binding is set and this connection cannot bind (no -PLUS on offer,
+   * or no type the server is known to compute): a possible downgrade by someone on the path. */
+  XMPP_SASL_ERROR_CHANNEL_BINDING_REQUIRED,
 } XmppSaslError;
 
 /* Iteration count bounds (T28). Below MIN_WARN we log a warning but go on. */
@@ -78,13 +84,24 @@ typedef struct _XmppSaslConfig {
    * runs as usual. A malformed record is ignored (with a warning). Parsed by xmpp_sasl_new;
    * the string is not kept. */
   const char *scram_cache;
+  /* Refuse to authenticate without channel binding (XMPP_SASL_ERROR_CHANNEL_BINDING_REQUIRED).
+   * The glue sets it for an account once a sign-in used channel binding (trust on first use,
+   * the way a pinned certificate works), so that a later connection on which binding is
+   * impossible is treated as the downgrade it may be. */
+  gboolean require_channel_binding;
 } XmppSaslConfig;
 
 typedef struct _XmppSasl XmppSasl;
 
 /* Picks the best allowed mechanism from `offered` (NULL-terminated). Preference:
  * SCRAM-SHA-512-PLUS, -256-PLUS, -1-PLUS (when channel binding works), SCRAM-SHA-512, -256, -1,
- * PLAIN (only when TLS is active or allow_plain_in_clear). The config is copied. */
+ * PLAIN (only when TLS is active or allow_plain_in_clear). The config is copied.
+ *
+ * Channel binding (which type -PLUS uses) follows one rule, explained at choose_cb_type() in
+ * sasl.c: the best type the server advertises with XEP-0440; without XEP-0440, tls-unique on
+ * TLS 1.2 only; on TLS 1.3 without XEP-0440 no -PLUS at all, because servers disagree there
+ * (RFC 9266 says tls-exporter, ejabberd before 24.02 computes its own tls-unique) and a wrong
+ * guess cannot be told from a wrong password. */
 XmppSasl *xmpp_sasl_new(const XmppSaslConfig *config, const char *const *offered, GError **error);
 void xmpp_sasl_free(XmppSasl *sasl);
 const char *xmpp_sasl_get_mechanism(const XmppSasl *sasl);
@@ -113,6 +130,14 @@ char *xmpp_sasl_base64_encode(GBytes *data); /* empty gives "=" */
 
 /* Maps an RFC 6120 §6.5 condition element name to the error code (unknown: NOT_AUTHORIZED). */
 XmppSaslError xmpp_sasl_error_from_condition(const char *condition);
+/* The error code for a <failure/> to this exchange: the condition's, except that a failure
+ * whose text names channel binding after we bound ('p') or said we could ('y'), or a bare
+ * malformed-request after 'y' (RFC 5802 §6: how a server reports a stripped -PLUS offer), is
+ * XMPP_SASL_ERROR_CHANNEL_BINDING_REFUSED, so that the user is not told the password is wrong.
+ * sasl may be NULL (then only the condition counts); text may be NULL. */
+XmppSaslError xmpp_sasl_failure_code(const XmppSasl *sasl, const char *condition, const char *text);
+/* The channel binding type this exchange binds to (-PLUS), or XMPP_CB_NONE. */
+XmppChannelBinding xmpp_sasl_get_channel_binding(const XmppSasl *sasl);
 
 /* Legacy XEP-0078 digest: hex SHA-1 of stream id + password. */
 char *xmpp_sasl_legacy_digest(const char *stream_id, const char *password);

@@ -53,7 +53,10 @@ xmpp_stream_features_parse(const XmppNode *node)
   }
   g_ptr_array_add(mechanisms, NULL);
   features->mechanisms = (char **)g_ptr_array_free(mechanisms, FALSE);
+  /* XEP-0440 §2 puts it next to <mechanisms/>; some servers put it inside: accept both. */
   XmppNode *cb = xmpp_node_get_child(node, XMPP_NS_SASL_CB, "sasl-channel-binding");
+  if (cb == NULL && mechs != NULL)
+    cb = xmpp_node_get_child(mechs, XMPP_NS_SASL_CB, "sasl-channel-binding");
   for (XmppNode *c = cb ? xmpp_node_get_child(cb, XMPP_NS_SASL_CB, "channel-binding") : NULL;
        c != NULL; c = xmpp_node_next_child(cb, c, XMPP_NS_SASL_CB, "channel-binding"))
     features->cb_types |= channel_binding_bit(xmpp_node_get_attr(c, "type"));
