@@ -305,6 +305,55 @@ test_fail_pending_reentrant(Fixture *f, gconstpointer data)
   g_assert_cmpuint(xmpp_router_n_pending(f->router), ==, 0);
 }
 
+/* Whether `start_xml` (a start tag, parsed as an empty element) may grow past the normal limit. */
+static gboolean
+large_ok(Fixture *f, const char *start_xml)
+{
+  g_autoptr(XmppNode) start = parse_stanza(start_xml);
+  return xmpp_router_expects_large_reply(f->router, start);
+}
+
+/* T9: only the result of our request to our own account, from there, may be large. */
+static void
+test_T9_expects_large_reply(Fixture *f, gconstpointer data)
+{
+  g_autofree char *own = send_get(f, NULL);
+  g_autofree char *bare = send_get(f, "Juliet@example.test");
+  g_autofree char *server = send_get(f, "example.test");
+  g_autofree char *contact = send_get(f, "romeo@example.net");
+  g_autofree char *a = g_strdup_printf("<iq type='result' id='%s'/>", own);
+  g_autofree char *b =
+      g_strdup_printf("<iq type='result' id='%s' from='juliet@example.test'/>", own);
+  g_autofree char *c = g_strdup_printf("<iq type='result' id='%s'/>", bare);
+  g_assert_true(large_ok(f, a));
+  g_assert_true(large_ok(f, b));
+  g_assert_true(large_ok(f, c));
+  /* Twins that keep the normal limit. */
+  g_autofree char *spoof =
+      g_strdup_printf("<iq type='result' id='%s' from='romeo@example.net'/>", own);
+  g_autofree char *bad_from = g_strdup_printf("<iq type='result' id='%s' from='@@'/>", own);
+  g_autofree char *error = g_strdup_printf("<iq type='error' id='%s'/>", own);
+  g_autofree char *set = g_strdup_printf("<iq type='set' id='%s'/>", own);
+  g_autofree char *msg = g_strdup_printf("<message type='result' id='%s'/>", own);
+  g_autofree char *to_server = g_strdup_printf("<iq type='result' id='%s'/>", server);
+  g_autofree char *to_contact =
+      g_strdup_printf("<iq type='result' id='%s' from='romeo@example.net'/>", contact);
+  g_assert_false(large_ok(f, spoof));
+  g_assert_false(large_ok(f, bad_from));
+  g_assert_false(large_ok(f, error));
+  g_assert_false(large_ok(f, set));
+  g_assert_false(large_ok(f, msg));
+  g_assert_false(large_ok(f, to_server));
+  g_assert_false(large_ok(f, to_contact));
+  g_assert_false(large_ok(f, "<iq type='result' id='unknown'/>"));
+  g_assert_false(large_ok(f, "<iq type='result'/>"));
+  /* Asking changes nothing: the request is still pending and ends normally. */
+  g_assert_cmpuint(xmpp_router_n_pending(f->router), ==, 4);
+  dispatch(f, a);
+  g_assert_cmpuint(f->calls, ==, 1);
+  g_assert_false(large_ok(f, a)); /* answered: no longer expected */
+}
+
 int
 main(int argc, char **argv)
 {
@@ -320,5 +369,6 @@ main(int argc, char **argv)
   ADD("/router/handlers", test_handlers);
   ADD("/router/unhandled-requests", test_unhandled_requests);
   ADD("/router/T35_is_from_self", test_is_from_self);
+  ADD("/router/T9_expects_large_reply", test_T9_expects_large_reply);
   return g_test_run();
 }

@@ -23,6 +23,8 @@ typedef struct {
   const char *reset_on; /* stanza name that triggers xmpp_parser_reset() */
   const char *stop_on;  /* stanza name that triggers xmpp_parser_stop() */
   gboolean free_on_stanza;
+  const char *large_for; /* stanza name that allow_large vouches for */
+  guint n_allow_asked;
 } Rec;
 
 static void
@@ -61,7 +63,16 @@ on_end(gpointer ud)
   g_string_append(r->log, "END\n");
 }
 
-static const XmppParserCallbacks rec_cb = {on_start, on_stanza, on_end};
+static gboolean
+on_allow_large(gpointer ud, const XmppNode *start)
+{
+  Rec *r = ud;
+  r->n_allow_asked++;
+  g_assert_cmpuint(xmpp_node_n_children(start), ==, 0); /* only the start tag is known */
+  return r->large_for != NULL && strcmp(start->name, r->large_for) == 0;
+}
+
+static const XmppParserCallbacks rec_cb = {on_start, on_stanza, on_end, on_allow_large};
 
 static Rec *
 rec_new(const XmppParserLimits *limits)
@@ -635,6 +646,57 @@ test_custom_limits(void)
   }
 }
 
+/* The larger limit applies only to a stanza allow_large vouches for at its start tag, both at
+ * its end and while it is still arriving; the next stanza is back to the normal limit. */
+static void
+test_T9_large_stanza_callback(void)
+{
+  XmppParserLimits lim = {.max_stanza_bytes = 1000, .max_large_stanza_bytes = 5000};
+  for (int big_ok = 0; big_ok <= 1; big_ok++) {
+    Rec *r = rec_new(&lim);
+    r->large_for = big_ok ? "iq" : "nothing";
+    GString *st = g_string_new("<iq type='result'><q>");
+    while (st->len < 3000)
+      g_string_append_c(st, 'x');
+    g_string_append(st, "</q></iq>");
+    g_assert_cmpint(feed_after_header(r, st->str), ==,
+                    big_ok ? -1 : XMPP_XML_ERROR_POLICY_VIOLATION);
+    g_assert_cmpuint(r->n_allow_asked, ==, 1);
+    if (big_ok) {
+      /* The same size under another name: the normal limit again. */
+      GString *msg = g_string_new("<message><body>");
+      while (msg->len < 3000)
+        g_string_append_c(msg, 'x');
+      g_string_append(msg, "</body></message>");
+      g_assert_cmpint(feed(r, msg->str, -1), ==, XMPP_XML_ERROR_POLICY_VIOLATION);
+      g_assert_cmpuint(r->stanzas->len, ==, 1);
+      g_string_free(msg, TRUE);
+    }
+    g_string_free(st, TRUE);
+    rec_free(r);
+  }
+  /* Past the larger limit, even a vouched-for stanza is refused before it ends. */
+  Rec *r = rec_new(&lim);
+  r->large_for = "iq";
+  g_assert_cmpint(feed_after_header(r, "<iq type='result'>"), ==, -1);
+  int code = -1;
+  for (int i = 0; i < 100 && code == -1; i++) {
+    char chunk[101];
+    memset(chunk, 'y', 100);
+    chunk[100] = '\0';
+    code = feed(r, chunk, -1);
+  }
+  g_assert_cmpint(code, ==, XMPP_XML_ERROR_POLICY_VIOLATION);
+  rec_free(r);
+  /* Without max_large_stanza_bytes the callback is never asked. */
+  XmppParserLimits plain = {.max_stanza_bytes = 1000};
+  r = rec_new(&plain);
+  r->large_for = "iq";
+  g_assert_cmpint(feed_after_header(r, "<iq type='result'/>"), ==, -1);
+  g_assert_cmpuint(r->n_allow_asked, ==, 0);
+  rec_free(r);
+}
+
 /* ---- T10: split feeding ---- */
 
 static const char *transcript_client =
@@ -938,6 +1000,7 @@ main(int argc, char **argv)
   g_test_add_func("/xml/parser/T8_deep_nesting", test_T8_deep_nesting);
   g_test_add_func("/xml/parser/T9_stanza_size", test_T9_stanza_size);
   g_test_add_func("/xml/parser/custom_limits", test_custom_limits);
+  g_test_add_func("/xml/parser/T9_large_stanza_callback", test_T9_large_stanza_callback);
   g_test_add_func("/xml/parser/T10_split_feeding", test_T10_split_feeding);
   g_test_add_func("/xml/parser/T11_stream_namespace", test_T11_stream_namespace);
   g_test_add_func("/xml/parser/T12_after_close", test_T12_after_close);

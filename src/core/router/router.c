@@ -18,7 +18,8 @@ typedef struct {
 typedef struct {
   XmppRouter *router;
   char *id;
-  XmppJid *to; /* NULL: the request went to our own account or server */
+  XmppJid *to;         /* NULL: the request went to our own account or server */
+  gboolean to_account; /* no 'to', or our own bare JID: the server answers for our account */
   XmppIqCallback callback;
   gpointer user_data;
   GDestroyNotify destroy;
@@ -256,8 +257,12 @@ xmpp_router_send_iq(XmppRouter *router, XmppNode *iq, guint timeout_ms, XmppIqCa
   pending->router = router;
   pending->id = xmpp_host_random_id(router->host);
   const char *to = xmpp_node_get_attr(iq, "to");
+  pending->to_account = to == NULL;
   if (to != NULL) {
     pending->to = xmpp_jid_parse(to, NULL);
+    pending->to_account = pending->to != NULL && router->own_jid != NULL &&
+                          xmpp_jid_is_bare(pending->to) &&
+                          xmpp_jid_equal(pending->to, router->own_jid, XMPP_JID_MATCH_BARE);
     /* Requests to our own bare JID or domain are answered by our server: treat as "no to". */
     if (pending->to != NULL && router->own_jid != NULL &&
         ((xmpp_jid_is_bare(pending->to) &&
@@ -278,6 +283,29 @@ xmpp_router_send_iq(XmppRouter *router, XmppNode *iq, guint timeout_ms, XmppIqCa
                                              pending_timeout, pending);
   router->send(router->send_data, iq);
   xmpp_node_free(iq);
+}
+
+gboolean
+xmpp_router_expects_large_reply(const XmppRouter *router, const XmppNode *start)
+{
+  g_return_val_if_fail(router != NULL && start != NULL, FALSE);
+  if (!xmpp_node_is(start, XMPP_NS_JABBER_CLIENT, "iq") ||
+      g_strcmp0(xmpp_node_get_attr(start, "type"), "result") != 0)
+    return FALSE;
+  const char *id = xmpp_node_get_attr(start, "id");
+  const PendingIq *pending = id != NULL ? g_hash_table_lookup(router->pending, id) : NULL;
+  if (pending == NULL || !pending->to_account)
+    return FALSE;
+  /* The same origin check the reply itself will get (T38). */
+  const char *from = xmpp_node_get_attr(start, "from");
+  XmppStanza probe = {.kind = XMPP_STANZA_IQ};
+  if (from != NULL) {
+    probe.from = xmpp_jid_parse(from, NULL);
+    probe.from_invalid = probe.from == NULL;
+  }
+  gboolean ok = reply_origin_ok(router, pending, &probe);
+  xmpp_jid_free(probe.from);
+  return ok;
 }
 
 guint

@@ -57,6 +57,11 @@ void xmpp_router_send(XmppRouter *router, const XmppNode *node);
 /* Ends every pending IQ with SESSION_CLOSED (the session lost its stream for good). */
 void xmpp_router_fail_pending(XmppRouter *router);
 guint xmpp_router_n_pending(const XmppRouter *router);
+/* Whether a stanza that starts with `start` (its start tag: name, namespace and attributes,
+ * no children yet) is the result of one of our pending IQs to our own account (no 'to', or our
+ * bare JID; e.g. the roster) coming from there: the only stanza a client stream lets grow past
+ * the normal size limit (XMPP_XML_MAX_CLIENT_STANZA_BYTES in xml/parser.h). */
+gboolean xmpp_router_expects_large_reply(const XmppRouter *router, const XmppNode *start);
 
 /* Does this stanza come from our own account (RFC 6121 §2.1.6, XEP-0280 §11): no from at all,
  * or a from whose bare JID is ours (xmpp_jid_equal, so case variants match: T35). An invalid

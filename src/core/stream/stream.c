@@ -41,10 +41,19 @@ on_stream_end(gpointer data)
   stream->callbacks.stream_end(stream->data);
 }
 
+static gboolean
+on_allow_large(gpointer data, const XmppNode *start)
+{
+  XmppStream *stream = data;
+  return stream->callbacks.allow_large != NULL &&
+         stream->callbacks.allow_large(stream->data, start);
+}
+
 static const XmppParserCallbacks parser_callbacks = {
     .stream_start = on_stream_start,
     .stanza = on_stanza,
     .stream_end = on_stream_end,
+    .allow_large = on_allow_large,
 };
 
 XmppStream *

@@ -21,6 +21,10 @@ typedef struct _XmppStreamCallbacks {
   void (*failed)(gpointer data, const GError *error);
   /* TLS handshake finished; ASK means the certificate needs the user's decision. */
   void (*tls_done)(gpointer data, XmppTlsVerifyResult verify);
+  /* Optional: may the stanza that starts with `start` (borrowed, no children yet) grow past
+   * XMPP_XML_MAX_STANZA_BYTES, up to XMPP_XML_MAX_CLIENT_STANZA_BYTES? Without it, no stanza
+   * may. Must not call back into the stream. */
+  gboolean (*allow_large)(gpointer data, const XmppNode *start);
 } XmppStreamCallbacks;
 
 typedef struct _XmppStream XmppStream;

@@ -20,6 +20,7 @@ struct _XmppParser {
   XmppNode *current;    /* innermost open element inside stanza */
   GString *text;        /* character data not yet attached to current */
   gsize since_boundary; /* bytes fed since the last stanza boundary */
+  gboolean large;       /* the stanza being built may grow to limits.max_large_stanza_bytes */
 
   GError *error;         /* first violation; sticky until reset */
   gboolean in_feed;      /* inside xmlParseChunk: libxml2 is on the C stack */

@@ -107,6 +107,25 @@ copy_decoded(char *dst, const char *src, gsize len)
   return dst;
 }
 
+/* The byte limit of what is being parsed now. */
+static gsize
+current_limit(const XmppParser *p)
+{
+  return p->large ? p->limits.max_large_stanza_bytes : p->limits.max_stanza_bytes;
+}
+
+/* Fails the parser when `size` bytes exceed the current limit. */
+static gboolean
+within_limit(XmppParser *p, gsize size)
+{
+  gsize limit = current_limit(p);
+  if (size <= limit)
+    return TRUE;
+  xmpp_parser_fail(p, XMPP_XML_ERROR_POLICY_VIOLATION,
+                   "stanza larger than %" G_GSIZE_FORMAT " bytes", limit);
+  return FALSE;
+}
+
 /* At the end of a stanza (or the header): its exact size is known here, whatever the chunking,
  * so a stanza over the limit is refused even when it completed inside one slice. */
 static gboolean
@@ -114,12 +133,10 @@ check_boundary(XmppParser *p)
 {
   gsize after = buffered_after_current(p);
   gsize size = p->since_boundary > after ? p->since_boundary - after : 0;
-  if (size > p->limits.max_stanza_bytes) {
-    xmpp_parser_fail(p, XMPP_XML_ERROR_POLICY_VIOLATION,
-                     "stanza larger than %" G_GSIZE_FORMAT " bytes", p->limits.max_stanza_bytes);
+  if (!within_limit(p, size))
     return FALSE;
-  }
   p->since_boundary = after;
+  p->large = FALSE;
   return TRUE;
 }
 
@@ -265,6 +282,10 @@ sax_start_element(void *ud, const xmlChar *localname, const xmlChar *prefix, con
   XmppNode *node = build_element(p, localname, uri, nb_attributes, attributes);
   if (p->level == 1) {
     p->stanza = node;
+    /* Only the start tag is known here: the callback decides from name and attributes. */
+    p->large = p->cb.allow_large != NULL &&
+               p->limits.max_large_stanza_bytes > p->limits.max_stanza_bytes &&
+               p->cb.allow_large(p->user_data, node);
   } else {
     flush_text(p);
     xmpp_node_add_child(p->current, node);
@@ -359,6 +380,7 @@ xmpp_parser_new(const XmppParserCallbacks *callbacks, gpointer user_data,
       p->limits.max_depth = limits->max_depth;
     if (limits->max_attrs > 0)
       p->limits.max_attrs = limits->max_attrs;
+    p->limits.max_large_stanza_bytes = limits->max_large_stanza_bytes;
   }
   p->text = g_string_sized_new(256);
 
@@ -412,6 +434,7 @@ reset_state(XmppParser *p)
   g_string_truncate(p->text, 0);
   p->level = 0;
   p->since_boundary = 0;
+  p->large = FALSE;
   g_clear_error(&p->error);
   p->halted = p->stopped = p->closed = FALSE;
   p->reset_pending = FALSE;
@@ -496,12 +519,9 @@ parse_slice(XmppParser *p, const char *data, gsize len)
   p->in_feed = FALSE;
   if (p->free_pending || p->reset_pending || p->stopped || p->closed || p->error != NULL)
     return;
-  if (p->since_boundary > p->limits.max_stanza_bytes) {
-    /* Checked on partial data: a stanza that never ends is stopped at limit + one slice. */
-    xmpp_parser_fail(p, XMPP_XML_ERROR_POLICY_VIOLATION,
-                     "stanza larger than %" G_GSIZE_FORMAT " bytes", p->limits.max_stanza_bytes);
+  /* Checked on partial data: a stanza that never ends is stopped at limit + one slice. */
+  if (!within_limit(p, p->since_boundary))
     return;
-  }
   if ((p->halted || rc != 0) && p->error == NULL) /* libxml2 gave up without a report */
     xmpp_parser_fail(p, XMPP_XML_ERROR_NOT_WELL_FORMED, "not well-formed");
 }

@@ -16,22 +16,30 @@ G_BEGIN_DECLS
 #define XMPP_XML_MAX_ATTRS        64           /* attributes on one element */
 #define XMPP_XML_MAX_NAME_BYTES   1024         /* element or attribute name */
 
-/* The stanza limit of a client's stream. The roster result is a single stanza of about 110
- * bytes a contact: 10,000 contacts are 1.1 MB. 8 MiB holds about 70,000; RFC 6120 §13.12
- * sets only a minimum (10,000 bytes). */
+/* The larger limit a client's stream allows only for a stanza the allow_large callback vouches
+ * for: an IQ result to our own request to our own account (the roster). The roster result is a
+ * single stanza of about 110 bytes a contact: 10,000 contacts are 1.1 MB; 8 MiB holds about
+ * 70,000. RFC 6120 §13.12 sets only a minimum (10,000 bytes). Everything else keeps
+ * XMPP_XML_MAX_STANZA_BYTES: servers relay far less (Prosody: 256 KiB from clients, 512 KiB
+ * between servers; ejabberd: 64-128 KiB), so a larger <message/> or <presence/> is not
+ * legitimate, and nobody may make us buffer megabytes of a stanza that never ends. */
 #define XMPP_XML_MAX_CLIENT_STANZA_BYTES (8 * 1024 * 1024)
 
 typedef struct _XmppParserLimits {
   gsize max_stanza_bytes;
   guint max_depth;
   guint max_attrs;
+  /* A stanza for which callbacks.allow_large says yes (at its start tag) may grow to this;
+   * 0 or anything not above max_stanza_bytes: no such stanza. */
+  gsize max_large_stanza_bytes;
 } XmppParserLimits;
 
-/* The defaults with the client stream's stanza limit (the stream, and the stored roster). */
+/* A client's stream: the defaults, and 8 MiB for a stanza allow_large vouches for. */
 #define XMPP_XML_CLIENT_LIMITS                                                                     \
-  ((XmppParserLimits){.max_stanza_bytes = XMPP_XML_MAX_CLIENT_STANZA_BYTES,                        \
+  ((XmppParserLimits){.max_stanza_bytes = XMPP_XML_MAX_STANZA_BYTES,                               \
                       .max_depth = XMPP_XML_MAX_DEPTH,                                             \
-                      .max_attrs = XMPP_XML_MAX_ATTRS})
+                      .max_attrs = XMPP_XML_MAX_ATTRS,                                             \
+                      .max_large_stanza_bytes = XMPP_XML_MAX_CLIENT_STANZA_BYTES})
 
 #define XMPP_XML_ERROR (xmpp_xml_error_quark())
 GQuark xmpp_xml_error_quark(void);
@@ -58,7 +66,9 @@ typedef enum {
  *   are RESTRICTED_XML (§11.1); CDATA sections are plain text. Nothing is ever loaded.
  * - Anything but UTF-8 is UNSUPPORTED_ENCODING (§11.6); invalid UTF-8 is NOT_WELL_FORMED.
  * - Limits give POLICY_VIOLATION. The byte limit counts everything fed since the end of the
- *   previous stanza (or header, or whitespace keepalive) and is checked on partial input too.
+ *   previous stanza (or header, or whitespace keepalive) and is checked on partial input too,
+ *   at most FEED_SLICE (16 KiB) after it is crossed. It is max_stanza_bytes until a stanza's
+ *   start tag is complete; then max_large_stanza_bytes if allow_large says so.
  * - After </stream:stream> nothing more is delivered until reset.
  * - From inside a callback: xmpp_parser_reset() makes the bytes after the element that fired
  *   the callback the start of a new document (a new stream header may arrive in the same read
@@ -71,6 +81,10 @@ typedef struct _XmppParserCallbacks {
   void (*stanza)(gpointer user_data, XmppNode *stanza);
   /* </stream:stream> */
   void (*stream_end)(gpointer user_data);
+  /* Optional: a stanza's start tag (name, namespace and attributes, no children yet;
+   * borrowed). TRUE lets this stanza grow to limits.max_large_stanza_bytes. Must not call
+   * back into the parser. */
+  gboolean (*allow_large)(gpointer user_data, const XmppNode *start);
 } XmppParserCallbacks;
 
 typedef struct _XmppParser XmppParser;
