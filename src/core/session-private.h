@@ -42,7 +42,7 @@ struct _XmppSession {
   XmppSessionEvents events;
   gpointer events_data;
   XmppSessionConfig config; /* strings point at the owned copies below */
-  char *password, *resource, *lang, *ca_file, *pinned_cert, *tls_priority;
+  char *password, *resource, *lang, *ca_file, *pinned_cert, *accepted_cert, *tls_priority;
   XmppJid *account; /* bare */
   char *domain;
   XmppJid *bound;

@@ -253,6 +253,9 @@ xmpp_session_begin_tls(XmppSession *session)
       .ca_file = session->config.ca_file,
       .no_system_trust = session->config.no_system_trust,
       .pinned_sha256 = session->config.pinned_cert,
+      .accepted_sha256 = session->config.accepted_cert,
+      .more_anchors = session->events.trust_anchors,
+      .more_anchors_data = session->events_data,
       .priority = session->config.tls_priority,
   };
   g_autoptr(GError) error = NULL;
@@ -375,6 +378,7 @@ xmpp_session_new(const XmppSessionConfig *config, const XmppHost *host,
   session->config.lang = session->lang = dup_nonempty(config->lang);
   session->config.ca_file = session->ca_file = dup_nonempty(config->ca_file);
   session->config.pinned_cert = session->pinned_cert = dup_nonempty(config->pinned_cert);
+  session->config.accepted_cert = session->accepted_cert = dup_nonempty(config->accepted_cert);
   session->config.tls_priority = session->tls_priority = dup_nonempty(config->tls_priority);
   session->config.scram_cache = dup_nonempty(config->scram_cache); /* owned; freed below */
   session->account = xmpp_jid_dup_bare(parsed);
@@ -434,6 +438,7 @@ session_destroy(XmppSession *session)
   g_free(session->lang);
   g_free(session->ca_file);
   g_free(session->pinned_cert);
+  g_free(session->accepted_cert);
   g_free(session->tls_priority);
   g_free((char *)session->config.scram_cache);
   g_free(session->domain);

@@ -64,8 +64,11 @@ typedef struct _XmppSessionConfig {
   const char *lang; /* xml:lang of our stream, e.g. "en"; NULL: none */
   XmppTlsPolicy tls_policy;
   gboolean allow_plain_in_clear;
-  const char *ca_file;      /* extra trust anchors */
-  const char *pinned_cert;  /* SHA-256 fingerprint the user accepted for always */
+  const char *ca_file;     /* extra trust anchors */
+  const char *pinned_cert; /* SHA-256 fingerprint the account pins (set by the user) */
+  /* SHA-256 fingerprint of the certificate the user chose to always accept, as the glue keeps
+   * it (libpurple's tls_peers store, where the user can see and delete it); NULL: none. */
+  const char *accepted_cert;
   gboolean no_system_trust; /* tests only */
   const char *tls_priority; /* tests only; NULL default */
   guint ping_interval_s;    /* 0: XMPP_PING_INTERVAL_S */
@@ -111,6 +114,11 @@ typedef struct _XmppSessionEvents {
    * in: store it only where the password is stored. Informational (do not close the session
    * from it). Optional. */
   void (*scram_cache)(gpointer data, const char *record);
+  /* More trust anchors (PEM certificates, concatenated; transfer full), asked for only when the
+   * CA file and the system store do not vouch for the server, in rounds 0, 1, ... (cheapest
+   * first) until they vouch or a round returns NULL (libpurple's: the purple home's CA folder,
+   * then the CA pool). Runs inside xmpp_session_feed(): no session calls from it. Optional. */
+  GBytes *(*trust_anchors)(gpointer data, guint round);
 } XmppSessionEvents;
 
 typedef struct _XmppSession XmppSession;

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The question about an untrusted server certificate: accept once, always (pin), or reject. */
+/* The question about an untrusted server certificate: accept once, always, or reject. "Always"
+ * keeps the certificate in libpurple's tls_peers pool (purple-trust.c), where Tools ->
+ * Certificates shows it and the user can delete it. */
 #include "purple-glue.h"
 #include "purple-i18n.h"
 
@@ -30,8 +32,14 @@ apply_answer(gpointer data)
     return G_SOURCE_REMOVE;
   }
   if (action == ACTION_ALWAYS && info != NULL && info->sha256 != NULL) {
-    /* The core compares against this on the next login (XmppSessionConfig.pinned_cert). */
-    purple_account_set_string(conn->account, XMPP_PURPLE_OPT_PINNED_CERT, info->sha256);
+    /* The next sign-in reads it back as XmppSessionConfig.accepted_cert. Only if libpurple
+     * cannot keep it (no SSL plugin) does it go into the account's own pin. */
+    const char *name = xmpp_session_get_domain(conn->session);
+    if (info->der == NULL || !xmpp_purple_trust_accept_always(name, info->der)) {
+      purple_debug_warning(XMPP_PURPLE_DEBUG, "cannot keep the certificate in libpurple's "
+                                              "store: pinned in the account instead\n");
+      purple_account_set_string(conn->account, XMPP_PURPLE_OPT_PINNED_CERT, info->sha256);
+    }
   }
   purple_debug_info(XMPP_PURPLE_DEBUG, "certificate %s by the user\n",
                     action == ACTION_REJECT ? "rejected" : "accepted");

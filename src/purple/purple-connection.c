@@ -457,6 +457,12 @@ ev_closed(gpointer data, const GError *error)
   g_free(text);
 }
 
+static GBytes *
+ev_trust_anchors(gpointer data, guint round)
+{
+  return xmpp_purple_trust_ca_pem(round);
+}
+
 static void
 ev_certificate(gpointer data, const XmppCertInfo *info)
 {
@@ -493,6 +499,7 @@ static const XmppSessionEvents session_events = {
     .redirect = ev_redirect,
     .registration_ready = ev_registration_ready,
     .scram_cache = ev_scram_cache,
+    .trust_anchors = ev_trust_anchors,
 };
 
 /* ---- login / close ----------------------------------------------------------------------- */
@@ -545,6 +552,27 @@ xmpp_purple_connection_register(PurpleAccount *account)
   connect_account(account, TRUE);
 }
 
+/* What "Always accept" kept in libpurple's tls_peers pool for this account: under the JID's
+ * domain (Lyre, and prpl-jabber without a connect server), or under the connect server (what
+ * prpl-jabber used when one is set), so a migrated account keeps its decision. */
+static char *
+accepted_fingerprint(PurpleAccount *account, const char *jid)
+{
+  g_autoptr(XmppJid) parsed = xmpp_jid_parse(jid, NULL);
+  g_autofree char *domain = parsed != NULL ? xmpp_jid_dup_domain_ascii(parsed) : NULL;
+  const char *names[] = {
+      domain,
+      parsed != NULL ? xmpp_jid_get_domain(parsed) : NULL,
+      purple_account_get_string(account, XMPP_PURPLE_OPT_CONNECT_SERVER, NULL),
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
+    char *fingerprint = xmpp_purple_trust_accepted_fingerprint(names[i]);
+    if (fingerprint != NULL)
+      return fingerprint;
+  }
+  return NULL;
+}
+
 static void
 connect_account(PurpleAccount *account, gboolean register_only)
 {
@@ -572,6 +600,7 @@ connect_account(PurpleAccount *account, gboolean register_only)
   const char *slash = username != NULL ? strchr(username, '/') : NULL;
   char *jid = slash != NULL ? g_strndup(username, (gsize)(slash - username)) : g_strdup(username);
   char *xml_lang = xml_lang_from_locale();
+  char *accepted = accepted_fingerprint(account, jid);
   XmppSessionConfig config = {
       .jid = jid,
       .resource = slash != NULL ? nonempty(slash + 1) : NULL,
@@ -583,6 +612,7 @@ connect_account(PurpleAccount *account, gboolean register_only)
       .ca_file = nonempty(purple_account_get_string(account, XMPP_PURPLE_OPT_CA_FILE, NULL)),
       .pinned_cert =
           nonempty(purple_account_get_string(account, XMPP_PURPLE_OPT_PINNED_CERT, NULL)),
+      .accepted_cert = accepted,
       .register_only = register_only,
       .require_channel_binding =
           !register_only && purple_account_get_bool(account, XMPP_PURPLE_OPT_REQUIRE_CB, FALSE),
@@ -594,6 +624,7 @@ connect_account(PurpleAccount *account, gboolean register_only)
   GError *error = NULL;
   conn->session = xmpp_session_new(&config, &conn->host, &session_events, conn, &error);
   g_free(xml_lang);
+  g_free(accepted);
   g_free(jid);
   if (conn->session == NULL) {
     char *text = NULL;

@@ -119,6 +119,16 @@ char *xmpp_purple_error_sanitize(const char *text);
 void xmpp_purple_cert_ask(XmppPurpleConn *conn, const XmppCertInfo *info);
 void xmpp_purple_cert_cancel(XmppPurpleConn *conn);
 
+/* purple-trust.c: libpurple's certificate stores. */
+/* SHA-256 fingerprint ("AB:CD:...") of the certificate kept for `name` in the tls_peers pool
+ * (what "Always accept" stored, here or in prpl-jabber), or NULL. */
+char *xmpp_purple_trust_accepted_fingerprint(const char *name);
+/* Keeps `der` in the tls_peers pool under `name`, where Tools -> Certificates shows it. */
+gboolean xmpp_purple_trust_accept_always(const char *name, GBytes *der);
+/* libpurple's CA certificates as a PEM bundle, cheapest first: round 0 the pool's folder in the
+ * purple home, round 1 the pool itself (the system's folders); NULL after that. */
+GBytes *xmpp_purple_trust_ca_pem(guint round);
+
 /* purple-presence.c */
 GList *xmpp_purple_presence_status_types(PurpleAccount *account);
 void xmpp_purple_presence_set_status(PurpleAccount *account, PurpleStatus *status);

@@ -18,6 +18,9 @@ typedef struct {
   const char *cert_name;   /* NULL = NAME */
   const char *server_name; /* NULL = NAME */
   const char *pin;
+  const char *accepted; /* XmppTlsConfig.accepted_sha256 */
+  GBytes *(*more_anchors)(gpointer data, guint round);
+  gpointer more_anchors_data;
   const char *peer_priority;
   const char *client_priority;
   const char *cert_file; /* use this certificate instead of issuing one */
@@ -42,6 +45,9 @@ pair_new(const PairSpec *spec)
   config.ca_file = test_pki_get_ca_file(pki);
   config.no_system_trust = TRUE;
   config.pinned_sha256 = spec->pin;
+  config.accepted_sha256 = spec->accepted;
+  config.more_anchors = spec->more_anchors;
+  config.more_anchors_data = spec->more_anchors_data;
   config.priority = spec->client_priority;
   p = test_tls_pair_new(spec->cert_file != NULL ? spec->cert_file : cert,
                         spec->key_file != NULL ? spec->key_file : key, spec->peer_priority, &config,
@@ -193,6 +199,92 @@ test_T24_pin_changed(void)
   spec.pin = fp1;
   g_assert_cmpuint(run_verify(&spec, XMPP_TLS_VERIFY_ASK), ==,
                    XMPP_CERT_UNTRUSTED | XMPP_CERT_PIN_MISMATCH);
+}
+
+/* The certificate the user chose to always accept (libpurple's tls_peers store) is a pin like
+ * the account's own; a different one asks again, saying the certificate changed. */
+static void
+test_T24_accepted_store_pin(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cert1 = NULL, *key1 = NULL, *cert2 = NULL, *key2 = NULL, *fp1 = NULL;
+  g_assert_true(test_pki_issue(pki, TEST_CERT_SELF_SIGNED, NAME, &cert1, &key1, &error));
+  g_assert_true(test_pki_issue(pki, TEST_CERT_SELF_SIGNED, NAME, &cert2, &key2, &error));
+  fp1 = fingerprint_of(cert1, key1);
+  PairSpec same = {.cert_file = cert1, .key_file = key1, .accepted = fp1};
+  g_assert_cmpuint(run_verify(&same, XMPP_TLS_VERIFY_ACCEPT), ==, XMPP_CERT_UNTRUSTED);
+  PairSpec other = {.cert_file = cert2, .key_file = key2, .accepted = fp1};
+  g_assert_cmpuint(run_verify(&other, XMPP_TLS_VERIFY_ASK), ==,
+                   XMPP_CERT_UNTRUSTED | XMPP_CERT_PIN_MISMATCH);
+  /* A store entry that is not a fingerprint is no pin (and no error). */
+  PairSpec junk = {.cert_file = cert1, .key_file = key1, .accepted = "zz"};
+  g_assert_cmpuint(run_verify(&junk, XMPP_TLS_VERIFY_ASK), ==, XMPP_CERT_UNTRUSTED);
+}
+
+typedef struct {
+  const char *pem_file; /* what to hand out in the last round, or NULL: junk */
+  guint rounds;         /* rounds before it: empty */
+  guint calls;
+} Anchors;
+
+static GBytes *
+give_anchors(gpointer data, guint round)
+{
+  Anchors *a = data;
+  a->calls++;
+  g_assert_cmpuint(round, ==, a->calls - 1);
+  if (round < a->rounds)
+    return g_bytes_new_static("", 0);
+  if (round > a->rounds)
+    return NULL; /* no more */
+  if (a->pem_file == NULL)
+    return g_bytes_new_static("not a certificate", 17);
+  gchar *text = NULL;
+  gsize len = 0;
+  g_assert_true(g_file_get_contents(a->pem_file, &text, &len, NULL));
+  return g_bytes_new_take(text, len);
+}
+
+/* libpurple's CA pool (the host's extra anchors) vouches for a server whose CA is neither the
+ * account's CA file nor the system's; it is asked for only when those do not vouch. */
+static void
+test_T19_host_anchors(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TestPki) org = test_pki_new(&error);
+  g_assert_no_error(error);
+  Anchors a = {.pem_file = test_pki_get_ca_file(org)};
+  PairSpec spec = {
+      .pki = org, .kind = TEST_CERT_GOOD, .more_anchors = give_anchors, .more_anchors_data = &a};
+  g_assert_cmpuint(run_verify(&spec, XMPP_TLS_VERIFY_ACCEPT), ==, 0);
+  g_assert_cmpuint(a.calls, ==, 1); /* vouched: no second round */
+  Anchors later = {.pem_file = test_pki_get_ca_file(org), .rounds = 2};
+  spec.more_anchors_data = &later;
+  g_assert_cmpuint(run_verify(&spec, XMPP_TLS_VERIFY_ACCEPT), ==, 0);
+  g_assert_cmpuint(later.calls, ==, 3);
+  /* Twins: anchors from another CA, or unreadable ones, do not vouch. */
+  g_autoptr(TestPki) other = test_pki_new(&error);
+  Anchors wrong = {.pem_file = test_pki_get_ca_file(other)};
+  spec.more_anchors_data = &wrong;
+  g_assert_cmpuint(run_verify(&spec, XMPP_TLS_VERIFY_ASK), ==, XMPP_CERT_UNTRUSTED);
+  g_assert_cmpuint(wrong.calls, ==, 2); /* until the host said it has no more */
+  Anchors junk = {.pem_file = NULL};
+  spec.more_anchors_data = &junk;
+  g_assert_cmpuint(run_verify(&spec, XMPP_TLS_VERIFY_ASK), ==, XMPP_CERT_UNTRUSTED);
+  /* The CA file already vouches: the host is never asked. */
+  Anchors unused = {.pem_file = test_pki_get_ca_file(org)};
+  PairSpec trusted = {
+      .kind = TEST_CERT_GOOD, .more_anchors = give_anchors, .more_anchors_data = &unused};
+  g_assert_cmpuint(run_verify(&trusted, XMPP_TLS_VERIFY_ACCEPT), ==, 0);
+  g_assert_cmpuint(unused.calls, ==, 0);
+  /* The anchors never beat the name check. */
+  Anchors named = {.pem_file = test_pki_get_ca_file(org)};
+  PairSpec wrong_name = {.pki = org,
+                         .kind = TEST_CERT_GOOD,
+                         .cert_name = "other.test",
+                         .more_anchors = give_anchors,
+                         .more_anchors_data = &named};
+  g_assert_cmpuint(run_verify(&wrong_name, XMPP_TLS_VERIFY_ASK), ==, XMPP_CERT_HOSTNAME_MISMATCH);
 }
 
 static void
@@ -482,6 +574,8 @@ main(int argc, char **argv)
   g_test_add_func("/cert/verify/T19_unknown_ca", test_T19_unknown_ca);
   g_test_add_func("/cert/verify/T19_pin_accepts", test_T19_pin_accepts);
   g_test_add_func("/cert/verify/T24_pin_changed", test_T24_pin_changed);
+  g_test_add_func("/cert/verify/T24_accepted_store_pin", test_T24_accepted_store_pin);
+  g_test_add_func("/cert/verify/T19_host_anchors", test_T19_host_anchors);
   g_test_add_func("/cert/verify/T24_pin_ignored_when_trusted", test_T24_pin_ignored_when_trusted);
   g_test_add_func("/cert/verify/T21_wildcard", test_T21_wildcard);
   g_test_add_func("/cert/verify/T21_cn_only", test_T21_cn_only);

@@ -30,7 +30,11 @@ struct _XmppTls {
   gnutls_session_t session;
   gnutls_certificate_credentials_t cred;
   char *server_name;
-  char *pin; /* normalised, or NULL */
+  char *pin;      /* normalised, or NULL */
+  char *accepted; /* normalised second pin (the user's "always accept"), or NULL */
+  GBytes *(*more_anchors)(gpointer data, guint round);
+  gpointer more_anchors_data;
+  guint more_anchors_round; /* the next round to ask for */
   /* With a CA file the system store (~140 certificates, a fifth of a warm sign-in's CPU) is
    * parsed only if the CA file does not already vouch for the server. */
   gboolean system_trust_pending, system_trust_loaded;
@@ -57,6 +61,7 @@ tls_destroy(XmppTls *tls)
     gnutls_certificate_free_credentials(tls->cred);
   g_free(tls->server_name);
   g_free(tls->pin);
+  g_free(tls->accepted);
   g_byte_array_unref(tls->in);
   g_byte_array_unref(tls->pending);
   xmpp_cert_info_free(tls->peer_info);
@@ -180,6 +185,10 @@ xmpp_tls_new(const XmppTlsConfig *config, const XmppTlsCallbacks *callbacks, gpo
       return NULL;
     }
   }
+  /* The host's store gave it: one we cannot read is no pin at all (never an error). */
+  tls->accepted = xmpp_tls_normalize_fingerprint(config->accepted_sha256);
+  tls->more_anchors = config->more_anchors;
+  tls->more_anchors_data = config->more_anchors_data;
   if (!tls_setup(tls, config, error)) {
     tls_destroy(tls);
     return NULL;
@@ -226,6 +235,28 @@ xmpp_tls_start(XmppTls *tls, GError **error)
   return TRUE;
 }
 
+/* The host's next round of extra anchors (libpurple's): TRUE when one was added, FALSE when
+ * the host has no more. A bundle GnuTLS cannot read adds nothing (the peer is then asked
+ * about, never trusted by mistake). At most 8 rounds. */
+static gboolean
+add_more_anchors(XmppTls *tls)
+{
+  while (tls->more_anchors != NULL && tls->more_anchors_round < 8) {
+    g_autoptr(GBytes) pem = tls->more_anchors(tls->more_anchors_data, tls->more_anchors_round++);
+    if (pem == NULL)
+      break;
+    gsize len = 0;
+    const guint8 *data = g_bytes_get_data(pem, &len);
+    if (data == NULL || len == 0 || len > G_MAXUINT)
+      continue;
+    gnutls_datum_t datum = {(unsigned char *)data, (unsigned int)len};
+    if (gnutls_certificate_set_x509_trust_mem(tls->cred, &datum, GNUTLS_X509_FMT_PEM) > 0)
+      return TRUE;
+  }
+  tls->more_anchors = NULL;
+  return FALSE;
+}
+
 /* RFC 6125 / RFC 6120 §13.7.2: chain, validity, basicConstraints (T16) and the JID domain as DNS
  * identity (T17, T21) are all checked by GnuTLS. We verify after the handshake, not with
  * gnutls_session_set_verify_cert(), so that an untrusted certificate can be shown to the user. */
@@ -256,14 +287,19 @@ verify_peer(XmppTls *tls, XmppTlsVerifyResult *result, GError **error)
       return FALSE;
     ret = gnutls_certificate_verify_peers(tls->session, vdata, G_N_ELEMENTS(vdata), &status);
   }
+  while ((ret < 0 || status != 0) && add_more_anchors(tls))
+    ret = gnutls_certificate_verify_peers(tls->session, vdata, G_N_ELEMENTS(vdata), &status);
   /* If the check cannot even run, never "trusted"; the user may still look at the cert. */
   tls->peer_info->problems = ret < 0 ? XMPP_CERT_INVALID : xmpp_cert_problems_from_gnutls(status);
+  gboolean pinned =
+      (tls->pin != NULL && g_strcmp0(tls->pin, tls->peer_info->sha256) == 0) ||
+      (tls->accepted != NULL && g_strcmp0(tls->accepted, tls->peer_info->sha256) == 0);
   if (tls->peer_info->problems == 0) {
     *result = XMPP_TLS_VERIFY_ACCEPT;
-  } else if (tls->pin != NULL && g_strcmp0(tls->pin, tls->peer_info->sha256) == 0) {
+  } else if (pinned) {
     *result = XMPP_TLS_VERIFY_ACCEPT; /* T19: only an explicit pin overrides */
   } else {
-    if (tls->pin != NULL)
+    if (tls->pin != NULL || tls->accepted != NULL)
       tls->peer_info->problems |= XMPP_CERT_PIN_MISMATCH; /* T24: re-prompt */
     *result = XMPP_TLS_VERIFY_ASK;
   }

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* XmppTls: a GnuTLS client session running over memory buffers (no sockets): ciphertext comes in
  * through xmpp_tls_feed() and goes out through a callback; plaintext likewise. Verifies the peer
- * against the system trust store (plus an optional CA file) for the JID's domain, and supports
- * a pinned SHA-256 fingerprint. */
+ * for the JID's domain. Trusted: a certificate whose SHA-256 fingerprint is pinned (the account's
+ * pin, or the one the user chose to always accept), or one that chains to the host's extra
+ * anchors (libpurple's CA pool), the system store or the account's CA file. The outcome does not
+ * depend on the order; they are consulted cheapest first: CA file, system, extra anchors. */
 #pragma once
 
 #include <glib.h>
@@ -61,6 +63,15 @@ typedef struct _XmppTlsConfig {
   const char *ca_file;       /* optional extra trust anchors (PEM) */
   gboolean no_system_trust;  /* tests: only ca_file */
   const char *pinned_sha256; /* "AB:CD:..." (case and separators ignored), or NULL */
+  /* A second pin in the same form: the certificate the user chose to always accept, as the
+   * host keeps it (libpurple's tls_peers store). NULL: none. */
+  const char *accepted_sha256;
+  /* Optional: more trust anchors (PEM certificates, concatenated), asked for only when the CA
+   * file and the system store do not vouch for the peer, in rounds (0, 1, ...: cheapest first)
+   * until they vouch or a round returns NULL. Empty: none this round. Called from inside
+   * xmpp_tls_feed(); must not call back into this XmppTls. */
+  GBytes *(*more_anchors)(gpointer data, guint round);
+  gpointer more_anchors_data;
   /* GnuTLS priority string; NULL = "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2" */
   const char *priority;
 } XmppTlsConfig;
