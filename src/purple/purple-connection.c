@@ -593,6 +593,8 @@ connect_account(PurpleAccount *account, gboolean register_only)
       .data = conn,
   };
   purple_connection_set_protocol_data(gc, conn);
+  /* XHTML-IM both ways (purple-im.c); no images or custom smileys. */
+  gc->flags |= PURPLE_CONNECTION_HTML | PURPLE_CONNECTION_NO_IMAGES;
 
   /* The username is "localpart@domain/resource" (the user splits); the resource may be empty:
    * then the server picks one (RFC 6120 §7.6). */

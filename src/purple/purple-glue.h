@@ -153,6 +153,10 @@ void xmpp_purple_presence_start(XmppPurpleConn *conn);
 void xmpp_purple_presence_stop(XmppPurpleConn *conn);
 /* purple-im.c */
 void xmpp_purple_im_register(PurplePluginProtocolInfo *info);
+/* An outgoing message in purple markup (what Pidgin's entry and purple_conv_im_send give) to
+ * the plain body (*plain, never NULL) and the XHTML-IM element (*html, NULL when the body says
+ * it all) to send. Pure. */
+void xmpp_purple_im_prepare(const char *message, char **plain, XmppNode **html);
 void xmpp_purple_im_start(XmppPurpleConn *conn);
 void xmpp_purple_im_stop(XmppPurpleConn *conn);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "im/message.h"
+#include "im/xhtml.h"
 #include "router/stanza-error.h"
 
 /* The user's language as a language tag (RFC 5646) from the locale: "fr_FR.UTF-8" gives
@@ -37,20 +38,36 @@ messages_of(PurpleConnection *gc)
 
 /* ---- outgoing --------------------------------------------------------------------------- */
 
+void
+xmpp_purple_im_prepare(const char *message, char **plain, XmppNode **html)
+{
+  char *xhtml = NULL, *purple_plain = NULL;
+  /* purple's own conversion first (b, u, font... become XHTML spans, entities stay), then the
+   * core's: the XEP-0071 profile, and the plain body made from the same sanitised content
+   * (XEP-0071 §7), so it says what the XHTML says and holds no markup or entity. */
+  purple_markup_html_to_xhtml(message != NULL ? message : "", &xhtml, &purple_plain);
+  if (!xmpp_xhtml_build(xhtml, html, plain)) {
+    /* Not well-formed XML (an HTML entity such as &nbsp;, a comment): no XHTML, purple's
+     * plain text. */
+    *plain = purple_plain;
+    purple_plain = NULL;
+  }
+  g_free(xhtml);
+  g_free(purple_plain);
+}
+
 static int
 im_send(PurpleConnection *gc, const char *who, const char *message, PurpleMessageFlags flags)
 {
   XmppMessages *messages = messages_of(gc);
   if (messages == NULL)
     return -ENOTCONN;
-  char *xhtml = NULL, *plain = NULL;
-  /* XEP-0071 §7: the plain body always; the XHTML only when it adds markup (the core parses it
-   * and drops it when it is not well-formed). */
-  purple_markup_html_to_xhtml(message, &xhtml, &plain);
-  char *id = xmpp_messages_send_chat(messages, who, plain != NULL ? plain : "",
-                                     xhtml != NULL && g_strcmp0(xhtml, plain) != 0 ? xhtml : NULL);
-  g_free(xhtml);
+  char *plain = NULL;
+  XmppNode *html = NULL;
+  xmpp_purple_im_prepare(message, &plain, &html);
+  char *id = xmpp_messages_send_chat(messages, who, plain, html);
   g_free(plain);
+  xmpp_node_free(html);
   if (id == NULL)
     return -EINVAL;
   g_free(id);

@@ -43,7 +43,10 @@ normalize(const PurpleAccount *account, const char *who)
 
 static PurplePluginProtocolInfo prpl_info = {
     .struct_size = sizeof(PurplePluginProtocolInfo),
-    .options = 0, /* password required; no chat features yet */
+    /* Password required; no chat features yet. Not OPT_PROTO_SLASH_COMMANDS_NATIVE: XMPP has no
+     * commands on the wire, and with it Pidgin would answer "Unknown command." to a typed
+     * "/shrug" instead of sending it as text. */
+    .options = 0,
     .icon_spec = NO_BUDDY_ICONS,
     .list_icon = list_icon,
     .status_types = xmpp_purple_presence_status_types,

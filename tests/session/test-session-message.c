@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "im/message.h"
+#include "im/xhtml.h"
 #include "router/namespaces.h"
 #include "router/stanza-error.h"
 #include "script-server.h"
@@ -94,7 +95,10 @@ static void
 test_send_and_typing(Fixture *f, gconstpointer unused)
 {
   XmppMessages *m = xmpp_session_get_messages(f->s->session);
-  g_autofree char *id = xmpp_messages_send_chat(m, "romeo@example.test", "hello", "<em>hello</em>");
+  g_autoptr(XmppNode) html = NULL;
+  g_autofree char *plain = NULL;
+  g_assert_true(xmpp_xhtml_build("<em>hello</em>", &html, &plain));
+  g_autofree char *id = xmpp_messages_send_chat(m, "romeo@example.test", plain, html);
   g_autoptr(XmppNode) sent = script_expect(f->s, XMPP_NS_JABBER_CLIENT, "message");
   g_assert_cmpstr(xmpp_node_get_attr(sent, "id"), ==, id);
   g_assert_cmpstr(xmpp_node_get_attr(sent, "type"), ==, "chat");
@@ -121,6 +125,7 @@ test_send_and_typing(Fixture *f, gconstpointer unused)
   g_assert_nonnull(xmpp_node_get_child(typing, XMPP_NS_CHATSTATES, "composing"));
   g_assert_null(xmpp_node_get_child(typing, XMPP_NS_JABBER_CLIENT, "body"));
   g_autofree char *id2 = xmpp_messages_send_chat(m, "romeo@example.test", "again", NULL);
+  g_assert_nonnull(id2);
   g_autoptr(XmppNode) again = script_expect(f->s, XMPP_NS_JABBER_CLIENT, "message");
   g_autofree char *thread = xmpp_node_dup_child_text(again, XMPP_NS_JABBER_CLIENT, "thread");
   g_assert_cmpstr(thread, ==, "th-1");

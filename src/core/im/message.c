@@ -360,7 +360,7 @@ xmpp_messages_set_language(XmppMessages *m, const char *lang)
 }
 
 char *
-xmpp_messages_send_chat(XmppMessages *m, const char *to, const char *body, const char *xhtml)
+xmpp_messages_send_chat(XmppMessages *m, const char *to, const char *body, const XmppNode *html)
 {
   g_return_val_if_fail(m != NULL && to != NULL && body != NULL, NULL);
   g_autoptr(XmppJid) jid = xmpp_jid_parse(to, NULL);
@@ -376,9 +376,8 @@ xmpp_messages_send_chat(XmppMessages *m, const char *to, const char *body, const
   const char *thread = g_hash_table_lookup(m->threads, bare);
   if (thread != NULL)
     xmpp_node_new_text_child(message, NULL, "thread", thread);
-  XmppNode *html = xmpp_xhtml_build(xhtml);
   if (html != NULL)
-    xmpp_node_add_child(message, html);
+    xmpp_node_add_child(message, xmpp_node_copy(html));
   xmpp_chatstates_decorate_message(m->chatstates, bare, message);
   xmpp_router_send(m->router, message);
   xmpp_node_free(message);

@@ -84,11 +84,11 @@ void xmpp_messages_set_events(XmppMessages *messages, const XmppMessagesEvents *
 /* The user's language tag (e.g. "fr-CA"), or NULL for none. */
 void xmpp_messages_set_language(XmppMessages *messages, const char *lang);
 
-/* Sends a chat message. xhtml: an XHTML fragment (inside of <body/>) or NULL; sent only when
- * it is well-formed and carries markup. The thread the peer last used is echoed (RFC 6121
- * §5.2.5). Returns the message id (free it), NULL if to is not a valid JID. */
+/* Sends a chat message. html: the <html xmlns=XEP-0071/> element to send with the body (see
+ * xmpp_xhtml_build, which makes both), or NULL; it is copied. The thread the peer last used is
+ * echoed (RFC 6121 §5.2.5). Returns the message id (free it), NULL if to is not a valid JID. */
 char *xmpp_messages_send_chat(XmppMessages *messages, const char *to, const char *body,
-                              const char *xhtml);
+                              const XmppNode *html);
 /* Our typing state towards a peer: sent only when the peer uses chat states (or asked for
  * XEP-0022 events). */
 void xmpp_messages_send_typing(XmppMessages *messages, const char *to, XmppChatState state);
