@@ -111,6 +111,6 @@ answer_ping(XmppStanza *stanza, gpointer user_data)
 guint
 xmpp_ping_add_responder(XmppRouter *router)
 {
-  return xmpp_router_add_handler(router, XMPP_STANZA_IQ, XMPP_NS_PING, "ping", answer_ping, router,
+  return xmpp_router_add_owner(router, XMPP_STANZA_IQ, XMPP_NS_PING, "ping", answer_ping, router,
                                  NULL);
 }

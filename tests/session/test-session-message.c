@@ -43,6 +43,22 @@ on_error(gpointer data, const XmppMessageInfo *info)
 static const XmppMessagesEvents events = {on_received, on_typing, on_error};
 
 static void
+on_buzz(gpointer data, const XmppJid *from)
+{
+  Fixture *f = data;
+  g_string_append_printf(f->log, "buzz[%s]", xmpp_jid_get_full(from));
+}
+
+static void
+on_mood(gpointer data, const char *bare, const XmppMood *mood)
+{
+  Fixture *f = data;
+  g_string_append_printf(f->log, "mood[%s|%s]", bare, mood->name ? mood->name : "-");
+}
+
+static const XmppExtrasEvents extras_events = {.attention = on_buzz, .mood = on_mood};
+
+static void
 setup(Fixture *f, gconstpointer unused)
 {
   XmppSessionConfig config = {
@@ -55,6 +71,7 @@ setup(Fixture *f, gconstpointer unused)
   script_login_plain(f->s);
   f->log = g_string_new(NULL);
   xmpp_messages_set_events(xmpp_session_get_messages(f->s->session), &events, f);
+  xmpp_extras_set_events(xmpp_session_get_extras(f->s->session), &extras_events, f);
 }
 
 static void
@@ -172,6 +189,41 @@ test_error_and_drops(Fixture *f, gconstpointer unused)
 
 #define ADD(path, fn) g_test_add(path, Fixture, NULL, setup, fn, teardown)
 
+/* A buzz (XEP-0224) that also carries text: the text is shown and the window buzzes. Before
+ * the dispatch model, the chat owner consumed it and the buzz never happened. */
+static void
+test_buzz_with_body(Fixture *f, gconstpointer unused)
+{
+  script_send(f->s, "<message from='romeo@example.test/orchard' type='chat'><body>Wake up</body>"
+                    "<attention xmlns='urn:xmpp:attention:0'/></message>");
+  g_assert_cmpstr(
+      f->log->str, ==,
+      "buzz[romeo@example.test/orchard]msg[romeo@example.test/orchard|chat|Wake up|-|-1]");
+  /* Twins: a buzz alone buzzes; a message alone is only shown. */
+  g_string_truncate(f->log, 0);
+  script_send(f->s, "<message from='romeo@example.test/orchard' type='headline'>"
+                    "<attention xmlns='urn:xmpp:attention:0'/></message>");
+  g_assert_cmpstr(f->log->str, ==, "buzz[romeo@example.test/orchard]");
+  g_string_truncate(f->log, 0);
+  script_send(f->s, "<message from='romeo@example.test/orchard' type='chat'><body>hi</body>"
+                    "</message>");
+  g_assert_cmpstr(f->log->str, ==, "msg[romeo@example.test/orchard|chat|hi|-|-1]");
+}
+
+/* A PEP notification with a body (servers may add one for clients without PEP) is a PEP event
+ * only: the mood changes, no chat line appears. */
+static void
+test_pep_event_with_body(Fixture *f, gconstpointer unused)
+{
+  script_send(f->s, "<message from='romeo@example.test' type='headline'>"
+                    "<body>Romeo is happy</body>"
+                    "<event xmlns='http://jabber.org/protocol/pubsub#event'>"
+                    "<items node='http://jabber.org/protocol/mood'><item id='current'>"
+                    "<mood xmlns='http://jabber.org/protocol/mood'><happy/></mood></item></items>"
+                    "</event></message>");
+  g_assert_cmpstr(f->log->str, ==, "mood[romeo@example.test|happy]");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -181,5 +233,7 @@ main(int argc, char **argv)
   ADD("/session/message/send-and-typing", test_send_and_typing);
   ADD("/session/message/legacy-events", test_legacy_events);
   ADD("/session/message/error-and-drops", test_error_and_drops);
+  ADD("/session/message/buzz-with-body", test_buzz_with_body);
+  ADD("/session/message/pep-event-with-body", test_pep_event_with_body);
   return g_test_run();
 }

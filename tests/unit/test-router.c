@@ -218,26 +218,120 @@ static void
 test_handlers(Fixture *f, gconstpointer data)
 {
   guint version = 0, any_message = 0, body = 0, passes = 0;
-  xmpp_router_add_handler(f->router, XMPP_STANZA_IQ, "jabber:iq:version", "query", count_handler,
-                          &version, NULL);
-  xmpp_router_add_handler(f->router, XMPP_STANZA_MESSAGE, NULL, NULL, pass_handler, &passes, NULL);
-  guint h = xmpp_router_add_handler(f->router, XMPP_STANZA_MESSAGE, XMPP_NS_JABBER_CLIENT, "body",
-                                    count_handler, &body, NULL);
-  xmpp_router_add_handler(f->router, XMPP_STANZA_MESSAGE, NULL, NULL, count_handler, &any_message,
-                          NULL);
+  xmpp_router_add_owner(f->router, XMPP_STANZA_IQ, "jabber:iq:version", "query", count_handler,
+                        &version, NULL);
+  xmpp_router_add_owner(f->router, XMPP_STANZA_MESSAGE, NULL, NULL, pass_handler, &passes, NULL);
+  guint h = xmpp_router_add_owner(f->router, XMPP_STANZA_MESSAGE, XMPP_NS_JABBER_CLIENT, "body",
+                                  count_handler, &body, NULL);
+  xmpp_router_add_owner(f->router, XMPP_STANZA_MESSAGE, NULL, NULL, count_handler, &any_message,
+                        NULL);
   dispatch(f, "<iq type='get' id='1' from='a@b/c'><query xmlns='jabber:iq:version'/></iq>");
   g_assert_cmpuint(version, ==, 1);
   g_assert_cmpuint(f->sent->len, ==, 0); /* consumed: no error reply */
+  /* The keyed owner runs first although it was added after a catch-all, and consumes. */
   dispatch(f, "<message from='a@b/c'><body>hi</body></message>");
-  g_assert_cmpuint(passes, ==, 1);
   g_assert_cmpuint(body, ==, 1);
+  g_assert_cmpuint(passes, ==, 0);
   g_assert_cmpuint(any_message, ==, 0);
+  /* No key matches: the catch-all owners in the order they were added. */
   dispatch(f, "<message from='a@b/c'><subject>x</subject></message>");
+  g_assert_cmpuint(passes, ==, 1);
   g_assert_cmpuint(any_message, ==, 1);
   xmpp_router_remove_handler(f->router, h);
   dispatch(f, "<message from='a@b/c'><body>hi</body></message>");
   g_assert_cmpuint(body, ==, 1);
   g_assert_cmpuint(any_message, ==, 2);
+}
+
+typedef struct {
+  Fixture *f;
+  GString *log;
+  guint added; /* a handler the observer added during a dispatch */
+} Order;
+
+static XmppHandlerResult
+log_owner(XmppStanza *stanza, gpointer data)
+{
+  Order *o = data;
+  g_string_append(o->log, "owner ");
+  return XMPP_HANDLER_CONSUMED;
+}
+
+static XmppHandlerResult
+log_catch_all(XmppStanza *stanza, gpointer data)
+{
+  Order *o = data;
+  g_string_append(o->log, "catch-all ");
+  return XMPP_HANDLER_CONSUMED;
+}
+
+static void
+log_observer(const XmppStanza *stanza, gpointer data)
+{
+  Order *o = data;
+  g_string_append(o->log, "observer ");
+}
+
+static void
+adding_observer(const XmppStanza *stanza, gpointer data)
+{
+  Order *o = data;
+  g_string_append(o->log, "adder ");
+  if (o->added == 0)
+    o->added = xmpp_router_add_observer(o->f->router, XMPP_STANZA_MESSAGE, NULL, NULL, log_observer,
+                                        o, NULL);
+}
+
+/* The order is the model's (observers, keyed owners, catch-all owners) whatever order the
+ * modules registered in; an observer sees a stanza an owner consumes. */
+static void
+test_dispatch_order(Fixture *f, gconstpointer data)
+{
+  for (int variant = 0; variant < 3; variant++) {
+    xmpp_router_free(f->router);
+    f->router = xmpp_router_new(&f->fake->host, capture_send, f);
+    Order o = {.f = f, .log = g_string_new(NULL)};
+    for (int k = 0; k < 3; k++) {
+      switch ((k + variant) % 3) {
+        case 0:
+          xmpp_router_add_owner(f->router, XMPP_STANZA_MESSAGE, NULL, NULL, log_catch_all, &o,
+                                NULL);
+          break;
+        case 1:
+          xmpp_router_add_owner(f->router, XMPP_STANZA_MESSAGE, "urn:xmpp:attention:0", "attention",
+                                log_owner, &o, NULL);
+          break;
+        default:
+          xmpp_router_add_observer(f->router, XMPP_STANZA_MESSAGE, NULL, "body", log_observer, &o,
+                                   NULL);
+          break;
+      }
+    }
+    dispatch(f, "<message from='a@b/c'><body>hi</body>"
+                "<attention xmlns='urn:xmpp:attention:0'/></message>");
+    g_assert_cmpstr(o.log->str, ==, "observer owner ");
+    g_string_truncate(o.log, 0);
+    dispatch(f, "<message from='a@b/c'><body>hi</body></message>");
+    g_assert_cmpstr(o.log->str, ==, "observer catch-all ");
+    g_string_truncate(o.log, 0);
+    dispatch(f, "<message from='a@b/c'><subject>no body</subject></message>");
+    g_assert_cmpstr(o.log->str, ==, "catch-all ");
+    g_string_free(o.log, TRUE);
+  }
+}
+
+/* A handler added during a dispatch does not see the stanza being dispatched, only the next. */
+static void
+test_added_during_dispatch(Fixture *f, gconstpointer data)
+{
+  Order o = {.f = f, .log = g_string_new(NULL)};
+  xmpp_router_add_observer(f->router, XMPP_STANZA_MESSAGE, NULL, NULL, adding_observer, &o, NULL);
+  dispatch(f, "<message from='a@b/c'><body>1</body></message>");
+  g_assert_cmpstr(o.log->str, ==, "adder ");
+  g_assert_cmpuint(o.added, !=, 0);
+  dispatch(f, "<message from='a@b/c'><body>2</body></message>");
+  g_assert_cmpstr(o.log->str, ==, "adder adder observer ");
+  g_string_free(o.log, TRUE);
 }
 
 static void
@@ -367,6 +461,8 @@ main(int argc, char **argv)
   ADD("/router/fail-pending", test_fail_pending);
   ADD("/router/fail-pending-reentrant", test_fail_pending_reentrant);
   ADD("/router/handlers", test_handlers);
+  ADD("/router/dispatch_order", test_dispatch_order);
+  ADD("/router/added_during_dispatch", test_added_during_dispatch);
   ADD("/router/unhandled-requests", test_unhandled_requests);
   ADD("/router/T35_is_from_self", test_is_from_self);
   ADD("/router/T9_expects_large_reply", test_T9_expects_large_reply);

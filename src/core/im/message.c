@@ -323,7 +323,7 @@ xmpp_messages_new(XmppRouter *router, const XmppHost *host)
   m->threads = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   m->chatstates = xmpp_chatstates_new();
   m->handler =
-      xmpp_router_add_handler(router, XMPP_STANZA_MESSAGE, NULL, NULL, on_message, m, NULL);
+      xmpp_router_add_owner(router, XMPP_STANZA_MESSAGE, NULL, NULL, on_message, m, NULL);
   return m;
 }
 

@@ -392,7 +392,7 @@ xmpp_presence_new(XmppRouter *router, const XmppHost *host, XmppRoster *roster)
   p->pending_in = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   p->approved = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   p->handler =
-      xmpp_router_add_handler(router, XMPP_STANZA_PRESENCE, NULL, NULL, on_presence, p, NULL);
+      xmpp_router_add_owner(router, XMPP_STANZA_PRESENCE, NULL, NULL, on_presence, p, NULL);
   return p;
 }
 

@@ -9,7 +9,8 @@ typedef struct {
   guint handle;
   char *ns;
   char *name;
-  XmppStanzaHandler handler;
+  XmppStanzaHandler handler;   /* an owner's, or NULL */
+  XmppStanzaObserver observer; /* an observer's, or NULL */
   gpointer user_data;
   GDestroyNotify destroy;
   gboolean removed;
@@ -137,21 +138,39 @@ xmpp_router_get_own_jid(const XmppRouter *router)
   return router->own_jid;
 }
 
-guint
-xmpp_router_add_handler(XmppRouter *router, XmppStanzaKind kind, const char *ns, const char *name,
-                        XmppStanzaHandler handler, gpointer user_data, GDestroyNotify destroy)
+static guint
+add(XmppRouter *router, XmppStanzaKind kind, const char *ns, const char *name,
+    XmppStanzaHandler handler, XmppStanzaObserver observer, gpointer user_data,
+    GDestroyNotify destroy)
 {
-  g_return_val_if_fail(router != NULL && handler != NULL, 0);
-  g_return_val_if_fail((guint)kind < G_N_ELEMENTS(router->handlers), 0);
   Handler *h = g_new0(Handler, 1);
   h->handle = router->next_handle++;
   h->ns = g_strdup(ns);
   h->name = g_strdup(name);
   h->handler = handler;
+  h->observer = observer;
   h->user_data = user_data;
   h->destroy = destroy;
   g_ptr_array_add(router->handlers[kind], h);
   return h->handle;
+}
+
+guint
+xmpp_router_add_owner(XmppRouter *router, XmppStanzaKind kind, const char *ns, const char *name,
+                      XmppStanzaHandler handler, gpointer user_data, GDestroyNotify destroy)
+{
+  g_return_val_if_fail(router != NULL && handler != NULL, 0);
+  g_return_val_if_fail((guint)kind < G_N_ELEMENTS(router->handlers), 0);
+  return add(router, kind, ns, name, handler, NULL, user_data, destroy);
+}
+
+guint
+xmpp_router_add_observer(XmppRouter *router, XmppStanzaKind kind, const char *ns, const char *name,
+                         XmppStanzaObserver observer, gpointer user_data, GDestroyNotify destroy)
+{
+  g_return_val_if_fail(router != NULL && observer != NULL, 0);
+  g_return_val_if_fail((guint)kind < G_N_ELEMENTS(router->handlers), 0);
+  return add(router, kind, ns, name, NULL, observer, user_data, destroy);
 }
 
 static void
@@ -330,18 +349,34 @@ handler_matches(const Handler *h, const XmppStanza *stanza, const XmppNode *payl
   return xmpp_node_get_child(stanza->node, h->ns, h->name) != NULL;
 }
 
+static gboolean
+is_keyed(const Handler *h)
+{
+  return h->ns != NULL || h->name != NULL;
+}
+
+/* The order of the model (router.h): observers, keyed owners, catch-all owners. */
 static XmppHandlerResult
 run_handlers(XmppRouter *router, XmppStanza *stanza)
 {
   GPtrArray *list = router->handlers[stanza->kind];
   XmppNode *payload = stanza->kind == XMPP_STANZA_IQ ? xmpp_stanza_get_payload(stanza) : NULL;
   XmppHandlerResult result = XMPP_HANDLER_PASS;
+  /* Handlers added meanwhile are appended after n and do not see this stanza; removal during
+   * a dispatch only marks, so the indices below n stay valid (the array may still move). */
+  const guint n = list->len;
   router->dispatch_depth++;
-  /* New handlers added meanwhile are appended: index-based iteration sees them safely. */
-  for (guint i = 0; i < list->len && result == XMPP_HANDLER_PASS; i++) {
+  for (guint i = 0; i < n; i++) {
     Handler *h = list->pdata[i];
-    if (handler_matches(h, stanza, payload))
-      result = h->handler(stanza, h->user_data);
+    if (h->observer != NULL && handler_matches(h, stanza, payload))
+      h->observer(stanza, h->user_data);
+  }
+  for (int keyed = 1; keyed >= 0 && result == XMPP_HANDLER_PASS; keyed--) {
+    for (guint i = 0; i < n && result == XMPP_HANDLER_PASS; i++) {
+      Handler *h = list->pdata[i];
+      if (h->handler != NULL && is_keyed(h) == (keyed == 1) && handler_matches(h, stanza, payload))
+        result = h->handler(stanza, h->user_data);
+    }
   }
   router->dispatch_depth--;
   if (router->dispatch_depth == 0 && router->needs_compaction)

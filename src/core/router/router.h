@@ -1,7 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* XmppRouter: per-session stanza dispatch. Handlers are keyed by (stanza kind, payload
  * namespace, payload name); pending IQs end exactly once (result, error, timeout or close), and
- * a reply is accepted only from the JID the request went to (RFC 6120 §8.1.2.1, T38). */
+ * a reply is accepted only from the JID the request went to (RFC 6120 §8.1.2.1, T38).
+ *
+ * The dispatch order is a property of the model, not of the order modules were created in:
+ *   1. observers: every observer whose key matches sees the stanza (caps, avatars, attention);
+ *      they cannot stop it;
+ *   2. keyed owners (ns and/or name given), in the order they were added; the first that
+ *      returns CONSUMED owns the stanza (a PEP event, later a carbon, a MAM result, groupchat);
+ *   3. catch-all owners (no key): the chat message, the presence of a contact.
+ * Exactly one owner decides what a stanza is. Handlers added while a stanza is being dispatched
+ * do not see that stanza; handlers removed meanwhile are not called again. */
 #pragma once
 
 #include "host.h"
@@ -14,7 +23,10 @@ typedef enum {
   XMPP_HANDLER_CONSUMED, /* handled (for IQs: a reply was sent or will be) */
 } XmppHandlerResult;
 
+/* An owner: CONSUMED ends the dispatch (the stanza is this owner's), PASS lets the next try. */
 typedef XmppHandlerResult (*XmppStanzaHandler)(XmppStanza *stanza, gpointer user_data);
+/* An observer: sees every matching stanza before its owner, and cannot stop it. */
+typedef void (*XmppStanzaObserver)(const XmppStanza *stanza, gpointer user_data);
 
 /* Exactly one call per request: reply is the result or error stanza (borrowed), or NULL on
  * timeout or close; error is set when the reply is an error or there is no reply. */
@@ -36,11 +48,14 @@ void xmpp_router_set_own_jid(XmppRouter *router, const XmppJid *jid);
 const XmppJid *xmpp_router_get_own_jid(const XmppRouter *router);
 
 /* ns/name NULL means any. For IQs, the key matches the payload (first child element); for
- * messages and presences, a handler with a key runs when a child element matches it; handlers
- * with no key see every stanza of the kind. Returns a handle for removal. */
-guint xmpp_router_add_handler(XmppRouter *router, XmppStanzaKind kind, const char *ns,
-                              const char *name, XmppStanzaHandler handler, gpointer user_data,
-                              GDestroyNotify destroy);
+ * messages and presences, a key matches when a child element matches it; no key at all matches
+ * every stanza of the kind. Both return a handle for xmpp_router_remove_handler(). */
+guint xmpp_router_add_owner(XmppRouter *router, XmppStanzaKind kind, const char *ns,
+                            const char *name, XmppStanzaHandler handler, gpointer user_data,
+                            GDestroyNotify destroy);
+guint xmpp_router_add_observer(XmppRouter *router, XmppStanzaKind kind, const char *ns,
+                               const char *name, XmppStanzaObserver observer, gpointer user_data,
+                               GDestroyNotify destroy);
 void xmpp_router_remove_handler(XmppRouter *router, guint handle);
 
 /* Dispatches a received stanza (takes node). Results/errors go to pending IQs after the origin

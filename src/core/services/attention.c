@@ -36,16 +36,15 @@ xmpp_attention_is_request(const XmppNode *message)
   return xmpp_node_get_child(message, XMPP_NS_ATTENTION, "attention") != NULL;
 }
 
-static XmppHandlerResult
-on_attention(XmppStanza *stanza, gpointer user_data)
+/* An observer: a buzz with a body is also a chat message, which its owner (message.c) shows. */
+static void
+on_attention(const XmppStanza *stanza, gpointer user_data)
 {
   XmppExtras *self = user_data;
   if (stanza->from == NULL || !xmpp_attention_is_request(stanza->node))
-    return XMPP_HANDLER_PASS;
+    return;
   if (self->events.attention != NULL)
     self->events.attention(self->events_data, stanza->from);
-  /* A body, if any, was already shown by the message module (which consumes such messages). */
-  return XMPP_HANDLER_CONSUMED;
 }
 
 void
@@ -96,8 +95,8 @@ xmpp_extras_new(XmppRouter *router, const XmppHost *host, XmppDisco *disco, Xmpp
   self->router = router;
   self->host = host;
   self->pep = pep;
-  self->attention_handler = xmpp_router_add_handler(router, XMPP_STANZA_MESSAGE, XMPP_NS_ATTENTION,
-                                                    "attention", on_attention, self, NULL);
+  self->attention_handler = xmpp_router_add_observer(router, XMPP_STANZA_MESSAGE, XMPP_NS_ATTENTION,
+                                                     "attention", on_attention, self, NULL);
   if (disco != NULL)
     xmpp_disco_add_feature(disco, XMPP_NS_ATTENTION);
   /* XEP-0163 §4: interest in a node (+notify in our caps) is how we receive its items. */

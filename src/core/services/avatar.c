@@ -313,21 +313,20 @@ on_metadata(const XmppJid *from, const char *node, const XmppNode *items, gpoint
 }
 
 /* XEP-0153 §3.2: <x xmlns='vcard-temp:x:update'><photo>hash</photo></x> in a contact's presence. */
-static XmppHandlerResult
-on_presence(XmppStanza *stanza, gpointer data)
+static void
+on_presence(const XmppStanza *stanza, gpointer data)
 {
   XmppAvatars *self = data;
   if (stanza->type != NULL || stanza->from == NULL ||
       xmpp_router_is_from_self(self->router, stanza) ||
       xmpp_node_get_child(stanza->node, XMPP_NS_MUC_USER_X, "x") != NULL)
-    return XMPP_HANDLER_PASS; /* only available presence of contacts, never ours or occupants' */
+    return; /* only available presence of contacts, never ours or occupants' */
   const XmppNode *x = xmpp_node_get_child(stanza->node, XMPP_NS_VCARD_UPDATE, "x");
   g_autofree char *photo = x ? xmpp_node_dup_child_text(x, XMPP_NS_VCARD_UPDATE, "photo") : NULL;
   /* No <photo/>: not ready to advertise; empty: no vCard avatar, but a PEP one may exist, so
    * only a real hash changes anything. */
   if (photo != NULL && xmpp_avatar_hash_is_valid(g_strstrip(photo)))
     want(self, xmpp_jid_get_bare(stanza->from), photo, FETCH_VCARD);
-  return XMPP_HANDLER_PASS; /* presence.c and caps read this stanza too */
 }
 
 /* ---- our own avatar ----------------------------------------------------------------------------
@@ -535,7 +534,7 @@ xmpp_avatars_new(XmppRouter *router, const XmppHost *host, XmppDisco *disco, Xmp
   self->inflight = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, wanted_free);
   /* XEP-0084 §4.3 (+notify through pep) and XEP-0153 §3.2 (the presence element). */
   xmpp_pep_add_handler(pep, XMPP_NS_AVATAR_METADATA, on_metadata, self);
-  self->presence_handler = xmpp_router_add_handler(
+  self->presence_handler = xmpp_router_add_observer(
       router, XMPP_STANZA_PRESENCE, XMPP_NS_VCARD_UPDATE, "x", on_presence, self, NULL);
   (void)disco;
   return self;

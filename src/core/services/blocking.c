@@ -167,7 +167,7 @@ xmpp_blocking_new(XmppRouter *router, const XmppHost *host, XmppDisco *disco)
   self->token->self = self;
   self->token->refs = 1;
   self->push_handler =
-      xmpp_router_add_handler(router, XMPP_STANZA_IQ, XMPP_NS_BLOCKING, NULL, on_push, self, NULL);
+      xmpp_router_add_owner(router, XMPP_STANZA_IQ, XMPP_NS_BLOCKING, NULL, on_push, self, NULL);
   return self;
 }
 

@@ -268,8 +268,8 @@ xmpp_caps_handle_presence(XmppCaps *caps, const XmppNode *presence)
   xmpp_disco_query_info(caps->disco, full, node_ver, on_caps_info, q, caps_query_free);
 }
 
-static XmppHandlerResult
-on_presence(XmppStanza *stanza, gpointer data)
+static void
+on_presence(const XmppStanza *stanza, gpointer data)
 {
   XmppCaps *caps = data;
   const XmppJid *me = xmpp_router_get_own_jid(caps->router);
@@ -277,7 +277,6 @@ on_presence(XmppStanza *stanza, gpointer data)
   if (stanza->from != NULL &&
       (me == NULL || !xmpp_jid_equal(stanza->from, me, XMPP_JID_MATCH_FULL)))
     xmpp_caps_handle_presence(caps, stanza->node);
-  return XMPP_HANDLER_PASS;
 }
 
 /* ---- the object ---- */
@@ -297,7 +296,7 @@ xmpp_caps_new(XmppRouter *router, const XmppHost *host, XmppDisco *disco, XmppPr
   caps->jids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, jid_caps_free);
   xmpp_disco_add_feature(disco, XMPP_NS_CAPS);
   caps->handler =
-      xmpp_router_add_handler(router, XMPP_STANZA_PRESENCE, NULL, NULL, on_presence, caps, NULL);
+      xmpp_router_add_observer(router, XMPP_STANZA_PRESENCE, NULL, NULL, on_presence, caps, NULL);
   if (presence != NULL)
     xmpp_presence_set_own_extension(presence, build_extension, caps);
   return caps;
