@@ -8,7 +8,12 @@
 #include "session-private.h"
 #include "stream/stream-error.h"
 
-G_DEFINE_QUARK(xmpp - session - error - quark, xmpp_session_error)
+/* Not G_DEFINE_QUARK: clang-format spaces its unquoted name ("xmpp - ... - quark"). */
+GQuark
+xmpp_session_error_quark(void)
+{
+  return g_quark_from_static_string("xmpp-session-error-quark");
+}
 
 /* ---- lifetime: public entry points hold the session so a callback may free it ---- */
 

@@ -5,6 +5,7 @@
 #include "purple-glue.h"
 
 #include "jid/jid.h"
+#include "router/stanza-error.h"
 #include "sasl/sasl.h"
 #include "stream/stream-error.h"
 #include "stream/tls.h"
@@ -187,6 +188,27 @@ test_server_signature_text(void)
   g_free(text);
 }
 
+/* Every error domain has the name it was meant to have (a clang-formatted G_DEFINE_QUARK gave
+ * "xmpp - sasl - error - quark"): debug output and GError matching by name rely on them. */
+static void
+test_domain_names(void)
+{
+  const struct {
+    GQuark domain;
+    const char *name;
+  } domains[] = {
+      {XMPP_SESSION_ERROR, "xmpp-session-error-quark"},
+      {XMPP_SASL_ERROR, "xmpp-sasl-error-quark"},
+      {XMPP_STREAM_ERROR, "xmpp-stream-error-quark"},
+      {XMPP_STANZA_ERROR, "xmpp-stanza-error-quark"},
+      {XMPP_TLS_ERROR, "xmpp-tls-error-quark"},
+      {XMPP_XML_ERROR, "xmpp-xml-error-quark"},
+      {XMPP_JID_ERROR, "xmpp-jid-error-quark"},
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(domains); i++)
+    g_assert_cmpstr(g_quark_to_string(domains[i].domain), ==, domains[i].name);
+}
+
 /* A refused channel binding is not a wrong password: the user must not be sent to retype it,
  * and no reconnect loop may follow (fatal). Its twin: a plain refusal still says password. */
 static void
@@ -289,6 +311,7 @@ main(int argc, char **argv)
   g_test_add_func("/purple/errors/network_is_not_fatal", test_network_is_not_fatal);
   g_test_add_func("/purple/errors/server_signature_text", test_server_signature_text);
   g_test_add_func("/purple/errors/channel_binding_text", test_channel_binding_text);
+  g_test_add_func("/purple/errors/domain_names", test_domain_names);
   g_test_add_func("/purple/errors/cert", test_cert);
   g_test_add_func("/purple/errors/unknown_domain", test_unknown_domain);
   g_test_add_func("/purple/errors/T12_sanitize_server_text", test_sanitize);

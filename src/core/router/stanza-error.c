@@ -4,7 +4,12 @@
 
 #include "router/namespaces.h"
 
-G_DEFINE_QUARK(xmpp - stanza - error - quark, xmpp_stanza_error)
+/* Not G_DEFINE_QUARK: clang-format spaces its unquoted name ("xmpp - ... - quark"). */
+GQuark
+xmpp_stanza_error_quark(void)
+{
+  return g_quark_from_static_string("xmpp-stanza-error-quark");
+}
 
 static const struct {
   const char *name;

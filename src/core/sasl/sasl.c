@@ -9,7 +9,12 @@
 #include "sasl/sasl-cache.h"
 #include "sasl/sasl-scram.h"
 
-G_DEFINE_QUARK(xmpp - sasl - error - quark, xmpp_sasl_error)
+/* Not G_DEFINE_QUARK: clang-format spaces its unquoted name ("xmpp - ... - quark"). */
+GQuark
+xmpp_sasl_error_quark(void)
+{
+  return g_quark_from_static_string("xmpp-sasl-error-quark");
+}
 
 typedef enum {
   MECH_SCRAM_SHA_512_PLUS,

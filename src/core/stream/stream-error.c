@@ -7,7 +7,12 @@
 #include "router/namespaces.h"
 #include "xml/parser.h"
 
-G_DEFINE_QUARK(xmpp - stream - error - quark, xmpp_stream_error)
+/* Not G_DEFINE_QUARK: clang-format spaces its unquoted name ("xmpp - ... - quark"). */
+GQuark
+xmpp_stream_error_quark(void)
+{
+  return g_quark_from_static_string("xmpp-stream-error-quark");
+}
 
 static const char *const names[] = {
     [XMPP_STREAM_ERROR_BAD_FORMAT] = "bad-format",

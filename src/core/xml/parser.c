@@ -11,7 +11,12 @@
  * checked after each slice: libxml2 never buffers more than limit + SLICE bytes for us. */
 #define FEED_SLICE (16 * 1024)
 
-G_DEFINE_QUARK(xmpp - xml - error - quark, xmpp_xml_error)
+/* Not G_DEFINE_QUARK: clang-format spaces its unquoted name ("xmpp - ... - quark"). */
+GQuark
+xmpp_xml_error_quark(void)
+{
+  return g_quark_from_static_string("xmpp-xml-error-quark");
+}
 
 static void
 halt(XmppParser *p)
