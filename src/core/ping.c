@@ -41,8 +41,7 @@ ping_done(const XmppStanza *reply, const GError *error, gpointer user_data)
   ping->outstanding = FALSE;
   /* Any answer, even an error such as service-unavailable, proves the link is alive. Only the
    * lack of an answer is fatal; a closing session is not our business. */
-  if (error != NULL && error->domain == XMPP_STANZA_ERROR &&
-      error->code == XMPP_STANZA_ERROR_TIMEOUT) {
+  if (g_error_matches(error, XMPP_IQ_ERROR, XMPP_IQ_ERROR_TIMEOUT)) {
     xmpp_host_log(ping->host, XMPP_LOG_WARNING, "keepalive ping unanswered: connection is dead");
     ping->dead(ping->data);
   }
@@ -112,5 +111,5 @@ guint
 xmpp_ping_add_responder(XmppRouter *router)
 {
   return xmpp_router_add_owner(router, XMPP_STANZA_IQ, XMPP_NS_PING, "ping", answer_ping, router,
-                                 NULL);
+                               NULL);
 }

@@ -46,12 +46,12 @@ error_text(const GError *error)
       case XMPP_STANZA_ERROR_SERVICE_UNAVAILABLE:
       case XMPP_STANZA_ERROR_FEATURE_NOT_IMPLEMENTED:
         return g_strdup(_("The server does not offer this service."));
-      case XMPP_STANZA_ERROR_TIMEOUT:
-        return g_strdup(_("The server did not answer in time."));
       default:
         break;
     }
   }
+  if (g_error_matches(error, XMPP_IQ_ERROR, XMPP_IQ_ERROR_TIMEOUT))
+    return g_strdup(_("The server did not answer in time."));
   char *clean = xmpp_purple_error_sanitize(error->message);
   char *text = g_strdup_printf(_("The server refused: %s"), clean);
   g_free(clean);

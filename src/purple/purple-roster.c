@@ -358,7 +358,7 @@ static void
 ev_fetch_failed(gpointer data, const GError *error)
 {
   RosterState *state = state_of(data);
-  if (error->code == XMPP_STANZA_ERROR_SESSION_CLOSED)
+  if (g_error_matches(error, XMPP_IQ_ERROR, XMPP_IQ_ERROR_SESSION_CLOSED))
     return;
   purple_debug_warning(XMPP_PURPLE_DEBUG, "roster: fetch failed: %s\n", error->message);
   send_initial_presence(state); /* online anyway, with the buddy list as it is */
@@ -417,15 +417,17 @@ request_done(const GError *error, gpointer data)
 {
   RequestData *rd = data;
   RosterState *state = state_of(rd->conn);
-  if (error == NULL || error->code == XMPP_STANZA_ERROR_SESSION_CLOSED ||
-      (rd->removal && error->code == XMPP_STANZA_ERROR_ITEM_NOT_FOUND) || state == NULL)
+  if (error == NULL || g_error_matches(error, XMPP_IQ_ERROR, XMPP_IQ_ERROR_SESSION_CLOSED) ||
+      (rd->removal &&
+       g_error_matches(error, XMPP_STANZA_ERROR, XMPP_STANZA_ERROR_ITEM_NOT_FOUND)) ||
+      state == NULL)
     return;
   /* Errors from the server are shown, not swallowed. */
   char *reason = xmpp_purple_error_sanitize(error->message);
   char *primary = g_strdup_printf(_("Unable to change %s on the server's buddy list"), rd->jid);
   /* A contact the server refused to add is not on the buddy list either: kept only locally,
    * it would be offered to the server, and refused, at every sign-in. */
-  if (!rd->removal && error->code != XMPP_STANZA_ERROR_TIMEOUT &&
+  if (!rd->removal && !g_error_matches(error, XMPP_IQ_ERROR, XMPP_IQ_ERROR_TIMEOUT) &&
       xmpp_roster_lookup_str(roster_of(rd->conn), rd->jid) == NULL) {
     state->applying = TRUE;
     remove_buddies(rd->conn->account, rd->jid);

@@ -329,7 +329,7 @@ test_set_remove_and_errors(void)
   xmpp_roster_request_remove(roster, jid, on_request, &r, NULL);
   script_free(s);
   g_assert_cmpuint(r.calls, ==, 3);
-  g_assert_cmpint(r.code, ==, XMPP_STANZA_ERROR_SESSION_CLOSED);
+  g_assert_cmpint(r.code, ==, XMPP_IQ_ERROR_SESSION_CLOSED);
   g_free(r.message);
   g_string_free(r.events, TRUE);
 }

@@ -204,6 +204,7 @@ test_domain_names(void)
       {XMPP_TLS_ERROR, "xmpp-tls-error-quark"},
       {XMPP_XML_ERROR, "xmpp-xml-error-quark"},
       {XMPP_JID_ERROR, "xmpp-jid-error-quark"},
+      {XMPP_IQ_ERROR, "xmpp-iq-error-quark"},
   };
   for (gsize i = 0; i < G_N_ELEMENTS(domains); i++)
     g_assert_cmpstr(g_quark_to_string(domains[i].domain), ==, domains[i].name);

@@ -545,7 +545,7 @@ test_free_with_pending(void)
   xmpp_roster_free(roster);
   test_router_free(t); /* frees the router first */
   g_assert_cmpuint(f.request_calls, ==, 1);
-  g_assert_cmpint(f.request_code, ==, XMPP_STANZA_ERROR_SESSION_CLOSED);
+  g_assert_cmpint(f.request_code, ==, XMPP_IQ_ERROR_SESSION_CLOSED);
   g_assert_cmpuint(f.destroyed, ==, 1);
 }
 

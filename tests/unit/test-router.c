@@ -14,6 +14,7 @@ typedef struct {
   guint calls;
   char *last_reply_from;
   int last_error_code;
+  GQuark last_error_domain;
 } Fixture;
 
 static void
@@ -80,6 +81,7 @@ on_reply(const XmppStanza *reply, const GError *error, gpointer data)
   f->last_reply_from =
       reply ? g_strdup(xmpp_node_get_attr(reply->node, "from")) : g_strdup("(none)");
   f->last_error_code = error ? error->code : -1;
+  f->last_error_domain = error ? error->domain : 0;
 }
 
 /* Sends an IQ get to `to` and returns its id. */
@@ -170,7 +172,8 @@ test_timeout(Fixture *f, gconstpointer data)
   g_assert_cmpuint(f->calls, ==, 0);
   fake_host_advance(f->fake, 2);
   g_assert_cmpuint(f->calls, ==, 1);
-  g_assert_cmpint(f->last_error_code, ==, XMPP_STANZA_ERROR_TIMEOUT);
+  g_assert_cmpint(f->last_error_code, ==, XMPP_IQ_ERROR_TIMEOUT);
+  g_assert_true(f->last_error_domain == XMPP_IQ_ERROR);
   dispatch_result(f, "alice@example.test/r", id); /* too late: ignored */
   g_assert_cmpuint(f->calls, ==, 1);
   g_assert_cmpuint(fake_host_n_timers(f->fake), ==, 0);
@@ -187,6 +190,7 @@ test_error_reply(Fixture *f, gconstpointer data)
   dispatch(f, xml);
   g_assert_cmpuint(f->calls, ==, 1);
   g_assert_cmpint(f->last_error_code, ==, XMPP_STANZA_ERROR_ITEM_NOT_FOUND);
+  g_assert_true(f->last_error_domain == XMPP_STANZA_ERROR);
 }
 
 static void
@@ -196,7 +200,8 @@ test_fail_pending(Fixture *f, gconstpointer data)
   g_autofree char *b = send_get(f, NULL);
   xmpp_router_fail_pending(f->router);
   g_assert_cmpuint(f->calls, ==, 2);
-  g_assert_cmpint(f->last_error_code, ==, XMPP_STANZA_ERROR_SESSION_CLOSED);
+  g_assert_cmpint(f->last_error_code, ==, XMPP_IQ_ERROR_SESSION_CLOSED);
+  g_assert_true(f->last_error_domain == XMPP_IQ_ERROR);
   g_assert_cmpuint(fake_host_n_timers(f->fake), ==, 0);
 }
 

@@ -5,6 +5,12 @@
 #include "router/namespaces.h"
 #include "router/stanza-error.h"
 
+GQuark
+xmpp_iq_error_quark(void)
+{
+  return g_quark_from_static_string("xmpp-iq-error-quark");
+}
+
 typedef struct {
   guint handle;
   char *ns;
@@ -96,7 +102,7 @@ xmpp_router_fail_pending(XmppRouter *router)
 {
   g_return_if_fail(router != NULL);
   g_autoptr(GError) error =
-      g_error_new_literal(XMPP_STANZA_ERROR, XMPP_STANZA_ERROR_SESSION_CLOSED, "session closed");
+      g_error_new_literal(XMPP_IQ_ERROR, XMPP_IQ_ERROR_SESSION_CLOSED, "session closed");
   /* Callbacks may add new requests; loop until the table stays empty (bounded by the cap). */
   for (guint rounds = 0; rounds < XMPP_ROUTER_MAX_PENDING_IQ && g_hash_table_size(router->pending);
        rounds++) {
@@ -253,7 +259,7 @@ pending_timeout(gpointer data)
   PendingIq *pending = data;
   pending->timer = 0; /* the source ends with this return */
   g_autoptr(GError) error =
-      g_error_new_literal(XMPP_STANZA_ERROR, XMPP_STANZA_ERROR_TIMEOUT, "no reply in time");
+      g_error_new_literal(XMPP_IQ_ERROR, XMPP_IQ_ERROR_TIMEOUT, "no reply in time");
   pending_finish(pending, NULL, error);
   return G_SOURCE_REMOVE;
 }

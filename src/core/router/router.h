@@ -28,8 +28,17 @@ typedef XmppHandlerResult (*XmppStanzaHandler)(XmppStanza *stanza, gpointer user
 /* An observer: sees every matching stanza before its owner, and cannot stop it. */
 typedef void (*XmppStanzaObserver)(const XmppStanza *stanza, gpointer user_data);
 
+/* An IQ that ended without any reply (not RFC 6120 conditions: nothing came on the wire). */
+#define XMPP_IQ_ERROR (xmpp_iq_error_quark())
+GQuark xmpp_iq_error_quark(void);
+typedef enum {
+  XMPP_IQ_ERROR_TIMEOUT,        /* no reply in time */
+  XMPP_IQ_ERROR_SESSION_CLOSED, /* the session ended before a reply */
+} XmppIqError;
+
 /* Exactly one call per request: reply is the result or error stanza (borrowed), or NULL on
- * timeout or close; error is set when the reply is an error or there is no reply. */
+ * timeout or close; error is set when the reply is an error (XMPP_STANZA_ERROR) or there is no
+ * reply (XMPP_IQ_ERROR). */
 typedef void (*XmppIqCallback)(const XmppStanza *reply, const GError *error, gpointer user_data);
 
 #define XMPP_ROUTER_IQ_TIMEOUT_MS  60000 /* default reply timeout */

@@ -37,8 +37,6 @@ static const struct {
     [XMPP_STANZA_ERROR_SUBSCRIPTION_REQUIRED] = {"subscription-required", "auth"},
     [XMPP_STANZA_ERROR_UNDEFINED_CONDITION] = {"undefined-condition", "cancel"},
     [XMPP_STANZA_ERROR_UNEXPECTED_REQUEST] = {"unexpected-request", "wait"},
-    [XMPP_STANZA_ERROR_TIMEOUT] = {"remote-server-timeout", "wait"},
-    [XMPP_STANZA_ERROR_SESSION_CLOSED] = {"undefined-condition", "cancel"},
 };
 
 const char *

@@ -33,9 +33,6 @@ typedef enum {
   XMPP_STANZA_ERROR_SUBSCRIPTION_REQUIRED,
   XMPP_STANZA_ERROR_UNDEFINED_CONDITION,
   XMPP_STANZA_ERROR_UNEXPECTED_REQUEST,
-  /* Client side, not on the wire: */
-  XMPP_STANZA_ERROR_TIMEOUT,        /* no reply in time */
-  XMPP_STANZA_ERROR_SESSION_CLOSED, /* the session ended before a reply */
 } XmppStanzaErrorCondition;
 
 #define XMPP_STANZA_ERROR_MAX_TEXT 1024 /* bytes of <text> kept from a received error */
