@@ -4,6 +4,7 @@
 
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
+#include <string.h>
 
 void
 xmpp_host_log(const XmppHost *host, XmppLogLevel level, const char *format, ...)
@@ -22,18 +23,17 @@ xmpp_host_log(const XmppHost *host, XmppLogLevel level, const char *format, ...)
   g_free(message);
 }
 
-void
+gboolean
 xmpp_host_random(const XmppHost *host, guint8 *buf, gsize len)
 {
-  if (host != NULL && host->random != NULL) {
-    host->random(host->data, buf, len);
-    return;
+  gboolean ok = host != NULL && host->random != NULL ? host->random(host->data, buf, len)
+                                                     : gnutls_rnd(GNUTLS_RND_NONCE, buf, len) >= 0;
+  if (!ok) {
+    /* A broken installation (or a failed FIPS self-test): ids and nonces would be guessable. */
+    memset(buf, 0, len);
+    xmpp_host_log(host, XMPP_LOG_ERROR, "no random data: refusing to go on");
   }
-  if (gnutls_rnd(GNUTLS_RND_NONCE, buf, len) < 0) {
-    /* GnuTLS cannot fail here short of a broken installation; never hand out zeros. */
-    for (gsize i = 0; i < len; i++)
-      buf[i] = (guint8)g_random_int();
-  }
+  return ok;
 }
 
 gint64
@@ -49,7 +49,8 @@ xmpp_host_random_id(const XmppHost *host)
 {
   static const char hex[] = "0123456789abcdef";
   guint8 bytes[16];
-  xmpp_host_random(host, bytes, sizeof bytes);
+  if (!xmpp_host_random(host, bytes, sizeof bytes))
+    return NULL;
   /* Every sent stanza takes one: a table, not printf (which cost ~19,000 instructions). */
   char *id = g_malloc(2 * sizeof bytes + 1);
   for (gsize i = 0; i < sizeof bytes; i++) {

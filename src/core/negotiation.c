@@ -86,10 +86,10 @@ channel_binding(gpointer data, XmppChannelBinding type)
   return tls != NULL ? xmpp_tls_get_channel_binding(tls, type) : NULL;
 }
 
-static void
+static gboolean
 random_bytes(gpointer data, guint8 *buf, gsize len)
 {
-  xmpp_host_random(&((XmppSession *)data)->host, buf, len);
+  return xmpp_host_random(&((XmppSession *)data)->host, buf, len);
 }
 
 static void
@@ -375,6 +375,11 @@ xmpp_session_start_legacy(XmppSession *session)
     session->bound_resource = g_strdup(session->resource);
   } else {
     g_autofree char *id = xmpp_host_random_id(&session->host);
+    if (id == NULL) {
+      xmpp_session_fail_with(session, XMPP_SESSION_ERROR, XMPP_SESSION_ERROR_RANDOM,
+                             "no random data for a resource name");
+      return;
+    }
     session->bound_resource = g_strdup_printf("lyre-%.8s", id);
   }
   XmppNode *iq = xmpp_stanza_new_iq("get", session->domain, NULL);

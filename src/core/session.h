@@ -40,6 +40,7 @@ typedef enum {
   XMPP_SESSION_ERROR_PING_TIMEOUT,   /* the server did not answer a keepalive in time */
   XMPP_SESSION_ERROR_REDIRECT_LIMIT, /* see-other-host followed too often */
   XMPP_SESSION_ERROR_PROTOCOL,       /* the server broke the protocol (unexpected element) */
+  XMPP_SESSION_ERROR_RANDOM,         /* no random data (broken GnuTLS): nothing safe to send */
 } XmppSessionError;
 
 typedef enum {

@@ -50,11 +50,15 @@ fake_now(gpointer data)
   return ((FakeHost *)data)->now_us;
 }
 
-static void
+static gboolean
 fake_random(gpointer data, guint8 *buf, gsize len)
 {
+  FakeHost *fake = data;
+  if (fake->random_fails)
+    return FALSE;
   for (gsize i = 0; i < len; i++)
     buf[i] = (guint8)g_random_int();
+  return TRUE;
 }
 
 static void

@@ -10,7 +10,8 @@ typedef struct _FakeHost {
   gint64 now_us;
   GPtrArray *timers; /* FakeTimer* */
   guint next_timer;
-  GString *log; /* every log line, one per line */
+  GString *log;          /* every log line, one per line */
+  gboolean random_fails; /* the host has no random data: random() returns FALSE */
 } FakeHost;
 
 FakeHost *fake_host_new(void);

@@ -21,12 +21,13 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void
+static gboolean
 fixed_random(gpointer user_data, guint8 *buf, gsize len)
 {
   gsize *pos = user_data;
   for (gsize k = 0; k < len; k++)
     buf[k] = (guint8)FUZZ_NONCE[(*pos)++ % (sizeof FUZZ_NONCE - 1)];
+  return TRUE;
 }
 
 static GBytes *

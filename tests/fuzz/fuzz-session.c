@@ -11,10 +11,11 @@ int LLVMFuzzerTestOneInput(const guint8 *data, size_t size);
   "<?xml version='1.0'?><stream:stream xmlns='jabber:client' "                                     \
   "xmlns:stream='http://etherx.jabber.org/streams' id='f' from='example.test' version='1.0'>"
 
-static void
+static gboolean
 zero_random(gpointer data, guint8 *buf, gsize len)
 {
   memset(buf, 0, len); /* deterministic ids: the bind reply below can match */
+  return TRUE;
 }
 
 static void

@@ -208,7 +208,7 @@ test_register_opportunistic_plain(Fixture *f, gconstpointer data)
   /* The session closing ends the pending request exactly once. */
   xmpp_session_close(s->session);
   g_assert_cmpuint(r.calls, ==, 1);
-  g_assert_error(r.error, XMPP_STANZA_ERROR, XMPP_STANZA_ERROR_SESSION_CLOSED);
+  g_assert_error(r.error, XMPP_IQ_ERROR, XMPP_IQ_ERROR_SESSION_CLOSED);
   g_error_free(r.error);
   script_free(s);
 }

@@ -19,6 +19,7 @@
 typedef struct {
   TestPki *pki;
   char *cert, *key;
+  gboolean random_fails; /* the host loses its randomness before the SASL mechanisms arrive */
 } Fixture;
 
 static void
@@ -169,6 +170,7 @@ tls_up_full(Fixture *f, const char *priority, const char *mechanisms, const char
                       "<stream:features>%s<mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
                       "%s</mechanisms></stream:features>",
                       extra, mechanisms);
+  s->fake->random_fails = f->random_fails;
   script_send(s, features);
   return s;
 }
@@ -305,6 +307,19 @@ test_T27_forged_server_signature(Fixture *f, gconstpointer data)
   script_free(s);
 }
 
+/* No random data for the SCRAM nonce: the sign-in fails, and no <auth/> with a guessable nonce
+ * goes out. */
+static void
+test_no_random_nonce(Fixture *f, gconstpointer data)
+{
+  f->random_fails = TRUE;
+  ScriptServer *s = tls_up(f, NULL, "<mechanism>SCRAM-SHA-256</mechanism>");
+  g_assert_nonnull(s->closed_error);
+  g_assert_false(xmpp_session_is_ready(s->session));
+  g_assert_false(script_output_contains(s, "<auth"));
+  script_free(s);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -318,5 +333,6 @@ main(int argc, char **argv)
   ADD("/session/scram/T31_y_flag_without_plus", test_T31_y_flag_without_plus);
   ADD("/session/scram/T32_mitm_relay_detected", test_T32_mitm_relay_detected);
   ADD("/session/scram/T27_forged_server_signature", test_T27_forged_server_signature);
+  ADD("/session/scram/no_random_nonce", test_no_random_nonce);
   return g_test_run();
 }

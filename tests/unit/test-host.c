@@ -4,12 +4,13 @@
 
 #include <string.h>
 
-static void
+static gboolean
 counting_random(gpointer data, guint8 *buf, gsize len)
 {
   guint8 *next = data;
   for (gsize i = 0; i < len; i++)
     buf[i] = (*next)++;
+  return TRUE;
 }
 
 /* Every bit of the 16 random bytes shows in the id, as lower-case hex, in order. */
@@ -36,11 +37,31 @@ test_random_id_default_source(void)
   g_assert_cmpstr(a, !=, b);
 }
 
+static gboolean
+no_random(gpointer data, guint8 *buf, gsize len)
+{
+  memset(buf, 0xab, len); /* whatever a broken source leaves behind must not be used */
+  return FALSE;
+}
+
+/* No random data is an error, never a weaker source: no bytes, no id. */
+static void
+test_no_random_data(void)
+{
+  XmppHost host = {.random = no_random};
+  guint8 buf[8];
+  g_assert_false(xmpp_host_random(&host, buf, sizeof buf));
+  for (gsize i = 0; i < sizeof buf; i++)
+    g_assert_cmpuint(buf[i], ==, 0);
+  g_assert_null(xmpp_host_random_id(&host));
+}
+
 int
 main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/host/random_id/bytes_in_hex", test_random_id_is_the_bytes_in_hex);
   g_test_add_func("/host/random_id/T39_default_source", test_random_id_default_source);
+  g_test_add_func("/host/no_random_data", test_no_random_data);
   return g_test_run();
 }

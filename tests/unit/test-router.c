@@ -453,6 +453,25 @@ test_T9_expects_large_reply(Fixture *f, gconstpointer data)
   g_assert_false(large_ok(f, a)); /* answered: no longer expected */
 }
 
+/* Without random data a request is not sent at all (its id would be guessable, T39): the
+ * callback says why, once. Its twin: the next request, with random data, goes out. */
+static void
+test_no_random_no_request(Fixture *f, gconstpointer data)
+{
+  f->fake->random_fails = TRUE;
+  XmppNode *iq = xmpp_stanza_new_iq("get", "romeo@example.net/orchard", NULL);
+  xmpp_node_new_child(iq, "jabber:iq:version", "query");
+  xmpp_router_send_iq(f->router, iq, 0, on_reply, f, NULL);
+  g_assert_cmpuint(f->calls, ==, 1);
+  g_assert_true(f->last_error_domain == XMPP_IQ_ERROR);
+  g_assert_cmpint(f->last_error_code, ==, XMPP_IQ_ERROR_RANDOM);
+  g_assert_cmpuint(f->sent->len, ==, 0);
+  g_assert_cmpuint(xmpp_router_n_pending(f->router), ==, 0);
+  f->fake->random_fails = FALSE;
+  g_autofree char *id = send_get(f, "romeo@example.net/orchard");
+  g_assert_cmpuint(f->sent->len, ==, 1);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -471,5 +490,6 @@ main(int argc, char **argv)
   ADD("/router/unhandled-requests", test_unhandled_requests);
   ADD("/router/T35_is_from_self", test_is_from_self);
   ADD("/router/T9_expects_large_reply", test_T9_expects_large_reply);
+  ADD("/router/no_random_no_request", test_no_random_no_request);
   return g_test_run();
 }

@@ -15,13 +15,14 @@ typedef struct {
   gsize pos;
 } FixedRandom;
 
-static void
+static gboolean
 fixed_random(gpointer user_data, guint8 *buf, gsize len)
 {
   FixedRandom *r = user_data;
   gsize n = strlen(r->text);
   for (gsize k = 0; k < len; k++)
     buf[k] = (guint8)r->text[r->pos++ % n];
+  return TRUE;
 }
 
 typedef struct {

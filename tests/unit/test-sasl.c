@@ -720,10 +720,11 @@ test_cache_plain_ignores(void)
   fixture_clear(&f);
 }
 
-static void
+static gboolean
 fixed_nonce(gpointer user_data, guint8 *buf, gsize len)
 {
   memset(buf, 'N', len);
+  return TRUE;
 }
 
 static char *

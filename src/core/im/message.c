@@ -322,8 +322,7 @@ xmpp_messages_new(XmppRouter *router, const XmppHost *host)
   m->host = host;
   m->threads = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   m->chatstates = xmpp_chatstates_new();
-  m->handler =
-      xmpp_router_add_owner(router, XMPP_STANZA_MESSAGE, NULL, NULL, on_message, m, NULL);
+  m->handler = xmpp_router_add_owner(router, XMPP_STANZA_MESSAGE, NULL, NULL, on_message, m, NULL);
   return m;
 }
 
@@ -368,6 +367,8 @@ xmpp_messages_send_chat(XmppMessages *m, const char *to, const char *body, const
     return NULL;
   const char *bare = xmpp_jid_get_bare(jid);
   char *id = xmpp_host_random_id(m->host);
+  if (id == NULL)
+    return NULL; /* not sent: the caller reports it (a message needs an unpredictable id) */
   XmppNode *message = xmpp_node_new(XMPP_NS_JABBER_CLIENT, "message");
   xmpp_node_set_attr(message, "to", xmpp_jid_get_full(jid));
   xmpp_node_set_attr(message, "type", "chat");

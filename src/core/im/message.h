@@ -86,7 +86,8 @@ void xmpp_messages_set_language(XmppMessages *messages, const char *lang);
 
 /* Sends a chat message. html: the <html xmlns=XEP-0071/> element to send with the body (see
  * xmpp_xhtml_build, which makes both), or NULL; it is copied. The thread the peer last used is
- * echoed (RFC 6121 §5.2.5). Returns the message id (free it), NULL if to is not a valid JID. */
+ * echoed (RFC 6121 §5.2.5). Returns the message id (free it); NULL (nothing sent) if to is not a
+ * valid JID or there is no random data for the id. */
 char *xmpp_messages_send_chat(XmppMessages *messages, const char *to, const char *body,
                               const XmppNode *html);
 /* Our typing state towards a peer: sent only when the peer uses chat states (or asked for

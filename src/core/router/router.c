@@ -278,9 +278,19 @@ xmpp_router_send_iq(XmppRouter *router, XmppNode *iq, guint timeout_ms, XmppIqCa
       destroy(user_data);
     return;
   }
+  char *id = xmpp_host_random_id(router->host);
+  if (id == NULL) {
+    g_autoptr(GError) error = g_error_new_literal(XMPP_IQ_ERROR, XMPP_IQ_ERROR_RANDOM,
+                                                  "no random data for the request's id");
+    xmpp_node_free(iq);
+    cb(NULL, error, user_data);
+    if (destroy != NULL)
+      destroy(user_data);
+    return;
+  }
   PendingIq *pending = g_new0(PendingIq, 1);
   pending->router = router;
-  pending->id = xmpp_host_random_id(router->host);
+  pending->id = id;
   const char *to = xmpp_node_get_attr(iq, "to");
   pending->to_account = to == NULL;
   if (to != NULL) {

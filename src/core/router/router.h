@@ -34,6 +34,7 @@ GQuark xmpp_iq_error_quark(void);
 typedef enum {
   XMPP_IQ_ERROR_TIMEOUT,        /* no reply in time */
   XMPP_IQ_ERROR_SESSION_CLOSED, /* the session ended before a reply */
+  XMPP_IQ_ERROR_RANDOM,         /* not sent: no random data for an unpredictable id */
 } XmppIqError;
 
 /* Exactly one call per request: reply is the result or error stanza (borrowed), or NULL on

@@ -322,11 +322,9 @@ make_nonce(XmppSasl *sasl, GError **error)
    * source, not bad luck. */
   for (guint round = 0; round < 64 && have < want; round++) {
     gsize ask = MIN(sizeof buf, want - have);
-    if (config->random != NULL) {
-      config->random(config->random_user_data, buf, ask);
-    } else if (gnutls_rnd(GNUTLS_RND_NONCE, buf, ask) < 0) {
+    if (config->random != NULL ? !config->random(config->random_user_data, buf, ask)
+                               : gnutls_rnd(GNUTLS_RND_NONCE, buf, ask) < 0)
       break;
-    }
     for (gsize k = 0; k < ask && have < want; k++) {
       if (buf[k] >= 0x21 && buf[k] <= 0x7e && buf[k] != ',')
         nonce[have++] = (char)buf[k];

@@ -64,8 +64,9 @@ typedef struct _XmppSaslConfig {
   gpointer cb_user_data;
   /* Channel binding types the server advertised (XEP-0440), 0 if it said nothing. */
   guint cb_server_advertised;
-  /* Random bytes for nonces; NULL means gnutls_rnd. Deterministic in tests. */
-  void (*random)(gpointer user_data, guint8 *buf, gsize len);
+  /* Random bytes for nonces (FALSE: none to be had); NULL means gnutls_rnd. Deterministic in
+   * tests. */
+  gboolean (*random)(gpointer user_data, guint8 *buf, gsize len);
   gpointer random_user_data;
   /* Log hook for warnings (e.g. low iteration count); may be NULL. */
   void (*log_warning)(gpointer user_data, const char *message);
