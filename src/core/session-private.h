@@ -77,6 +77,7 @@ struct _XmppSession {
   guint cert_problems;
   guint redirects;
   gint64 last_rx;
+  guint negotiation_timer; /* one sign-in step's deadline; 0 when READY, CLOSED or asking */
   guint64 stanzas_in;
 
   guint in_use;
@@ -85,6 +86,9 @@ struct _XmppSession {
 
 /* session.c */
 void xmpp_session_enter(XmppSession *session);
+/* A sign-in step begins: (re)starts its XMPP_NEGOTIATION_STEP_TIMEOUT_S deadline, or clears it
+ * when the session is not signing in (or the user is deciding about a certificate). */
+void xmpp_session_step_begins(XmppSession *session);
 gboolean xmpp_session_leave(XmppSession *session);
 void xmpp_session_progress(XmppSession *session, XmppSessionStep step);
 void xmpp_session_fail(XmppSession *session, const GError *error);

@@ -37,6 +37,62 @@ xmpp_session_leave(XmppSession *session)
 
 /* ---- small helpers ---- */
 
+static const char *
+step_name(XmppSessionState state)
+{
+  switch (state) {
+    case XMPP_SESSION_STATE_WAIT_HEADER:
+      return "waiting for the stream header";
+    case XMPP_SESSION_STATE_WAIT_FEATURES:
+      return "waiting for the stream features";
+    case XMPP_SESSION_STATE_STARTTLS:
+      return "starting TLS";
+    case XMPP_SESSION_STATE_TLS_HANDSHAKE:
+      return "in the TLS handshake";
+    case XMPP_SESSION_STATE_SASL:
+    case XMPP_SESSION_STATE_LEGACY_AUTH:
+      return "authenticating";
+    case XMPP_SESSION_STATE_BIND:
+      return "binding a resource";
+    default:
+      return "signing in";
+  }
+}
+
+static gboolean
+negotiation_timeout(gpointer data)
+{
+  XmppSession *session = data;
+  session->negotiation_timer = 0;
+  xmpp_session_enter(session);
+  xmpp_session_fail_with(session, XMPP_SESSION_ERROR, XMPP_SESSION_ERROR_NEGOTIATION_TIMEOUT,
+                         "no answer from the server for %d s while %s",
+                         XMPP_NEGOTIATION_STEP_TIMEOUT_S, step_name(session->state));
+  xmpp_session_leave(session);
+  return G_SOURCE_REMOVE;
+}
+
+/* A sign-in step begins (or made progress): its deadline starts now. Outside a sign-in, and
+ * while the user decides about a certificate, there is none. */
+void
+xmpp_session_step_begins(XmppSession *session)
+{
+  if (session->negotiation_timer != 0) {
+    session->host.timeout_remove(session->host.data, session->negotiation_timer);
+    session->negotiation_timer = 0;
+  }
+  switch (session->state) {
+    case XMPP_SESSION_STATE_IDLE:
+    case XMPP_SESSION_STATE_CERT_DECISION:
+    case XMPP_SESSION_STATE_READY:
+    case XMPP_SESSION_STATE_CLOSED:
+      return;
+    default:
+      session->negotiation_timer = session->host.timeout_add(
+          session->host.data, XMPP_NEGOTIATION_STEP_TIMEOUT_S * 1000, negotiation_timeout, session);
+  }
+}
+
 void
 xmpp_session_progress(XmppSession *session, XmppSessionStep step)
 {
@@ -52,6 +108,7 @@ xmpp_session_fail(XmppSession *session, const GError *error)
   xmpp_host_log(&session->host, XMPP_LOG_INFO, "session failed: %s",
                 error ? error->message : "closed");
   session->state = XMPP_SESSION_STATE_CLOSED;
+  xmpp_session_step_begins(session); /* no deadline any more */
   if (session->stream != NULL)
     xmpp_stream_close(session->stream);
   xmpp_router_fail_pending(session->router);
@@ -106,6 +163,7 @@ xmpp_session_open_stream(XmppSession *session)
   xmpp_stream_open(session->stream, xmpp_jid_get_domain(session->account),
                    session->tls_active ? xmpp_jid_get_bare(session->account) : NULL,
                    session->config.lang);
+  xmpp_session_step_begins(session);
 }
 
 /* ---- stream callbacks ---- */
@@ -125,9 +183,10 @@ on_stream_start(gpointer data, const XmppNode *header)
   if (version == NULL || g_ascii_strtod(version, NULL) < 1.0) {
     /* A pre-RFC 3920 server sends no features: only legacy auth (XEP-0078) is possible. */
     xmpp_session_start_legacy(session);
-    return;
+  } else {
+    session->state = XMPP_SESSION_STATE_WAIT_FEATURES;
   }
-  session->state = XMPP_SESSION_STATE_WAIT_FEATURES;
+  xmpp_session_step_begins(session);
 }
 
 static void
@@ -150,6 +209,7 @@ handle_stream_error(XmppSession *session, const XmppNode *element)
       /* RFC 6120 §4.9.3.19: same policies, and the TLS identity stays the JID's domain. */
       xmpp_stream_close(session->stream);
       session->state = XMPP_SESSION_STATE_IDLE;
+      xmpp_session_step_begins(session); /* the next transport starts its own */
       session->events.redirect(session->events_data, host, port);
       return;
     }
@@ -157,6 +217,8 @@ handle_stream_error(XmppSession *session, const XmppNode *element)
   g_autoptr(GError) error = xmpp_stream_error_info_to_gerror(info);
   xmpp_session_fail(session, error);
 }
+
+static void handle_negotiation_element(XmppSession *session, XmppNode *element);
 
 static void
 on_element(gpointer data, XmppNode *element)
@@ -167,6 +229,20 @@ on_element(gpointer data, XmppNode *element)
     handle_stream_error(session, element);
     return;
   }
+  if (session->state != XMPP_SESSION_STATE_READY) {
+    /* Signing in: each answer starts the next step's deadline (or ends it). */
+    handle_negotiation_element(session, g_steal_pointer(&owned));
+    xmpp_session_step_begins(session);
+    return;
+  }
+  session->stanzas_in++;
+  xmpp_router_dispatch(session->router, g_steal_pointer(&owned));
+}
+
+static void
+handle_negotiation_element(XmppSession *session, XmppNode *element)
+{
+  g_autoptr(XmppNode) owned = element;
   switch (session->state) {
     case XMPP_SESSION_STATE_WAIT_FEATURES:
       if (!xmpp_node_is(element, XMPP_NS_STREAM, "features")) {
@@ -184,7 +260,6 @@ on_element(gpointer data, XmppNode *element)
       return;
     case XMPP_SESSION_STATE_LEGACY_AUTH:
     case XMPP_SESSION_STATE_BIND:
-    case XMPP_SESSION_STATE_READY:
       session->stanzas_in++;
       xmpp_router_dispatch(session->router, g_steal_pointer(&owned));
       return;
@@ -226,6 +301,7 @@ on_tls_done(gpointer data, XmppTlsVerifyResult verify)
     return;
   }
   session->state = XMPP_SESSION_STATE_CERT_DECISION;
+  xmpp_session_step_begins(session); /* the user takes the time they need */
   session->events.certificate(session->events_data, info);
 }
 
@@ -265,6 +341,7 @@ xmpp_session_begin_tls(XmppSession *session)
   };
   g_autoptr(GError) error = NULL;
   session->state = XMPP_SESSION_STATE_TLS_HANDSHAKE;
+  xmpp_session_step_begins(session);
   xmpp_session_progress(session, XMPP_SESSION_STEP_ENCRYPTING);
   if (!xmpp_stream_start_tls(session->stream, &tls, &error)) {
     xmpp_session_fail(session, error);
@@ -324,6 +401,7 @@ xmpp_session_become_ready(XmppSession *session, XmppJid *bound)
   session->bound = bound;
   xmpp_router_set_own_jid(session->router, bound);
   session->state = XMPP_SESSION_STATE_READY;
+  xmpp_session_step_begins(session); /* signed in: no deadline */
   session->redirects = 0;
   /* RFC 6121 §3.4: pre-approval only where the server advertises it. */
   xmpp_presence_set_pre_approval(session->presence,
@@ -413,6 +491,8 @@ xmpp_session_new(const XmppSessionConfig *config, const XmppHost *host,
 static void
 session_destroy(XmppSession *session)
 {
+  if (session->negotiation_timer != 0)
+    session->host.timeout_remove(session->host.data, session->negotiation_timer);
   /* Features first: their pending IQs end while they still exist. */
   xmpp_router_fail_pending(session->router);
   xmpp_extras_free(session->extras);

@@ -30,17 +30,18 @@ GQuark xmpp_session_error_quark(void);
 /* Failures of the session itself (others come with XMPP_STREAM_ERROR, XMPP_SASL_ERROR,
  * XMPP_TLS_ERROR or XMPP_XML_ERROR). */
 typedef enum {
-  XMPP_SESSION_ERROR_NETWORK,        /* the transport closed or failed */
-  XMPP_SESSION_ERROR_ENCRYPTION,     /* TLS required but not offered, or STARTTLS failed */
-  XMPP_SESSION_ERROR_INVALID_JID,    /* the account's JID or resource is not valid */
-  XMPP_SESSION_ERROR_BIND,           /* resource binding or session establishment failed */
-  XMPP_SESSION_ERROR_CONFLICT,       /* resource conflict at bind time */
-  XMPP_SESSION_ERROR_AUTH,           /* legacy auth refused (XEP-0078) */
-  XMPP_SESSION_ERROR_NO_AUTH,        /* no usable authentication method */
-  XMPP_SESSION_ERROR_PING_TIMEOUT,   /* the server did not answer a keepalive in time */
-  XMPP_SESSION_ERROR_REDIRECT_LIMIT, /* see-other-host followed too often */
-  XMPP_SESSION_ERROR_PROTOCOL,       /* the server broke the protocol (unexpected element) */
-  XMPP_SESSION_ERROR_RANDOM,         /* no random data (broken GnuTLS): nothing safe to send */
+  XMPP_SESSION_ERROR_NETWORK,             /* the transport closed or failed */
+  XMPP_SESSION_ERROR_ENCRYPTION,          /* TLS required but not offered, or STARTTLS failed */
+  XMPP_SESSION_ERROR_INVALID_JID,         /* the account's JID or resource is not valid */
+  XMPP_SESSION_ERROR_BIND,                /* resource binding or session establishment failed */
+  XMPP_SESSION_ERROR_CONFLICT,            /* resource conflict at bind time */
+  XMPP_SESSION_ERROR_AUTH,                /* legacy auth refused (XEP-0078) */
+  XMPP_SESSION_ERROR_NO_AUTH,             /* no usable authentication method */
+  XMPP_SESSION_ERROR_PING_TIMEOUT,        /* the server did not answer a keepalive in time */
+  XMPP_SESSION_ERROR_REDIRECT_LIMIT,      /* see-other-host followed too often */
+  XMPP_SESSION_ERROR_PROTOCOL,            /* the server broke the protocol (unexpected element) */
+  XMPP_SESSION_ERROR_RANDOM,              /* no random data (broken GnuTLS): nothing safe to send */
+  XMPP_SESSION_ERROR_NEGOTIATION_TIMEOUT, /* a sign-in step got no answer in time */
 } XmppSessionError;
 
 typedef enum {
@@ -54,9 +55,14 @@ typedef enum {
   XMPP_TRANSPORT_DIRECT_TLS, /* TLS from the first byte (XEP-0368) */
 } XmppTransportKind;
 
-#define XMPP_SESSION_MAX_REDIRECTS 3  /* see-other-host, RFC 6120 §4.9.3.19 */
-#define XMPP_PING_INTERVAL_S       50 /* keepalive after this much silence */
-#define XMPP_PING_TIMEOUT_S        25 /* dead if no answer: noticed within 50+5+25 = 80 s */
+#define XMPP_SESSION_MAX_REDIRECTS 3 /* see-other-host, RFC 6120 §4.9.3.19 */
+/* Each step of a sign-in (stream header, features, STARTTLS, the TLS handshake, each SASL
+ * step, bind) must be answered within this, or the session fails with NEGOTIATION_TIMEOUT:
+ * a server that accepts the connection and says nothing is noticed in 30 s. Waiting for the
+ * user's certificate decision does not count. */
+#define XMPP_NEGOTIATION_STEP_TIMEOUT_S 30
+#define XMPP_PING_INTERVAL_S            50 /* keepalive after this much silence */
+#define XMPP_PING_TIMEOUT_S             25 /* dead if no answer: noticed within 50+5+25 = 80 s */
 
 typedef struct _XmppSessionConfig {
   const char *jid;      /* the account: localpart@domain (a resource here is ignored) */

@@ -125,6 +125,9 @@ from_session(int code, const char **what)
     case XMPP_SESSION_ERROR_PROTOCOL:
       *what = _("The server broke the XMPP protocol");
       return PURPLE_CONNECTION_ERROR_NETWORK_ERROR;
+    case XMPP_SESSION_ERROR_NEGOTIATION_TIMEOUT:
+      *what = _("The server stopped answering while signing in");
+      return PURPLE_CONNECTION_ERROR_NETWORK_ERROR;
     case XMPP_SESSION_ERROR_RANDOM:
       *what = _("No random numbers are available (is GnuTLS working?)");
       return PURPLE_CONNECTION_ERROR_OTHER_ERROR;

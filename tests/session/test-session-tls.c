@@ -269,6 +269,23 @@ test_certificate_decision_later(Fixture *f, gconstpointer data)
   script_free(s);
 }
 
+/* The user may take longer than a sign-in step's deadline to decide; the deadline starts
+ * again with the decision. */
+static void
+test_certificate_decision_has_no_deadline(Fixture *f, gconstpointer data)
+{
+  XmppSessionConfig config = tls_config(f);
+  ScriptServer *s = script_new(&config);
+  starttls_until_handshake(s, f, NULL);
+  fake_host_advance(s->fake, 5 * XMPP_NEGOTIATION_STEP_TIMEOUT_S * 1000);
+  g_assert_false(s->closed);
+  xmpp_session_certificate_decision(s->session, TRUE);
+  fake_host_advance(s->fake, XMPP_NEGOTIATION_STEP_TIMEOUT_S * 1000);
+  g_assert_true(s->closed); /* the server never sent its header after the decision */
+  g_assert_error(s->closed_error, XMPP_SESSION_ERROR, XMPP_SESSION_ERROR_NEGOTIATION_TIMEOUT);
+  script_free(s);
+}
+
 /* T18: see-other-host keeps the JID's domain as the TLS identity. After the redirect, a server
  * with a certificate valid only for its own name is not trusted. */
 static void
@@ -323,6 +340,8 @@ main(int argc, char **argv)
       test_untrusted_certificate_accepted);
   ADD("/session/tls/certificate-decision-later", TEST_CERT_EXPIRED,
       test_certificate_decision_later);
+  ADD("/session/tls/certificate-decision-has-no-deadline", TEST_CERT_EXPIRED,
+      test_certificate_decision_has_no_deadline);
   ADD("/session/tls/T18_redirect_keeps_identity", TEST_CERT_GOOD, test_T18_redirect_keeps_identity);
   return g_test_run();
 }
