@@ -275,7 +275,7 @@ xmpp_roster_new(XmppRouter *router, const XmppHost *host)
   roster->items = items_table_new();
   roster->requests = g_ptr_array_new();
   roster->push_handler = xmpp_router_add_owner(router, XMPP_STANZA_IQ, XMPP_NS_ROSTER, "query",
-                                                 handle_push, roster, NULL);
+                                               handle_push, roster, NULL);
   return roster;
 }
 

@@ -265,9 +265,9 @@ xmpp_disco_new(XmppRouter *router, const XmppHost *host)
   /* Answered by ping.c's responder, which the session always registers. */
   xmpp_disco_add_feature(disco, XMPP_NS_PING);
   disco->info_handler = xmpp_router_add_owner(router, XMPP_STANZA_IQ, XMPP_NS_DISCO_INFO, "query",
-                                                on_info_request, disco, NULL);
-  disco->items_handler = xmpp_router_add_owner(router, XMPP_STANZA_IQ, XMPP_NS_DISCO_ITEMS,
-                                                 "query", on_items_request, disco, NULL);
+                                              on_info_request, disco, NULL);
+  disco->items_handler = xmpp_router_add_owner(router, XMPP_STANZA_IQ, XMPP_NS_DISCO_ITEMS, "query",
+                                               on_items_request, disco, NULL);
   return disco;
 }
 

@@ -139,7 +139,7 @@ xmpp_pep_new(XmppRouter *router, const XmppHost *host, XmppDisco *disco)
   pep->handlers =
       g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_array_unref);
   pep->message_handler = xmpp_router_add_owner(router, XMPP_STANZA_MESSAGE, XMPP_NS_PUBSUB_EVENT,
-                                                 "event", on_message, pep, NULL);
+                                               "event", on_message, pep, NULL);
   return pep;
 }
 

@@ -245,11 +245,11 @@ xmpp_entity_info_new(XmppRouter *router, const XmppHost *host, XmppDisco *disco)
   info->router = router;
   info->host = host;
   info->handlers[0] = xmpp_router_add_owner(router, XMPP_STANZA_IQ, XMPP_NS_VERSION, "query",
-                                              on_version, info, NULL);
+                                            on_version, info, NULL);
   info->handlers[1] =
       xmpp_router_add_owner(router, XMPP_STANZA_IQ, XMPP_NS_TIME, "time", on_time, info, NULL);
-  info->handlers[2] = xmpp_router_add_owner(router, XMPP_STANZA_IQ, XMPP_NS_LAST_ACTIVITY,
-                                              "query", on_last, info, NULL);
+  info->handlers[2] = xmpp_router_add_owner(router, XMPP_STANZA_IQ, XMPP_NS_LAST_ACTIVITY, "query",
+                                            on_last, info, NULL);
   xmpp_disco_add_feature(disco, XMPP_NS_VERSION);
   xmpp_disco_add_feature(disco, XMPP_NS_TIME);
   xmpp_disco_add_feature(disco, XMPP_NS_LAST_ACTIVITY);
