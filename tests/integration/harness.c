@@ -21,7 +21,10 @@
  *                         dump-buddies [tag] (one "buddy" event each, then "buddies-end")
  *                         presence: dump-presence <jid> [tag] ("presence" and "tooltip" events) |
  *                         buddy-menu <jid> <label prefix> | status-priority <id> <prio> [message]
- *                         messages: typing <jid> typing|typed|stopped | close-conv <jid>
+ *                         messages: typing <jid> typing|typed|stopped | close-conv <jid> |
+ *                         type <jid> <text> (a line typed and sent as in Pidgin: "/command"s
+ *                         run, unknown ones sent as text unless the protocol's are native;
+ *                         a "typed" event with the outcome)
  *                         (events: "conv-write" for every line written in a conversation, with
  *                         flags, delayed/error/system and the message time; "typing")
  *                         privacy: block <jid> | unblock <jid> | deny-list | attention <jid> |
@@ -183,7 +186,45 @@ typing_changed(PurpleAccount *account, const char *name, gpointer state)
   emit("typing", "from", S, name, "state", S, (const char *)state, (char *)NULL);
 }
 
-/* typing <jid> typing|typed|stopped | close-conv <jid>: TRUE when line was one of them. */
+/* type <jid> <text>: what Pidgin does with a line typed in a conversation and sent (gtkconv.c,
+ * check_for_and_do_command and send_cb): the text as IMHTML gives it (escaped); a "/command"
+ * goes to purple's commands first, and one nobody registered is sent as text, unless the
+ * protocol has OPT_PROTO_SLASH_COMMANDS_NATIVE and the first word holds no '/': then it is
+ * refused with "Unknown command.". The "typed" event says which. */
+static void
+type_line(const char *who, const char *text)
+{
+  PurpleConversation *conv = purple_conversation_new(PURPLE_CONV_TYPE_IM, h.acct, who);
+  const char *outcome = "message";
+  gboolean send = TRUE;
+  if (text[0] == '/') {
+    char *error = NULL, *cmd_markup = g_markup_escape_text(text + 1, -1);
+    PurpleCmdStatus st = purple_cmd_do_command(conv, text + 1, cmd_markup, &error);
+    g_free(cmd_markup);
+    g_free(error);
+    outcome = st == PURPLE_CMD_STATUS_OK ? "command" : "command-failed";
+    send = FALSE;
+    if (st == PURPLE_CMD_STATUS_NOT_FOUND) {
+      PurplePlugin *prpl = purple_find_prpl(purple_account_get_protocol_id(h.acct));
+      gboolean native = prpl != NULL && (PURPLE_PLUGIN_PROTOCOL_INFO(prpl)->options &
+                                         OPT_PROTO_SLASH_COMMANDS_NATIVE) != 0;
+      send = !native || text[1 + strcspn(text + 1, " /")] == '/';
+      outcome = send ? "unknown-command-sent" : "unknown-command-refused";
+      if (!send)
+        purple_conversation_write(conv, "", "Unknown command.", PURPLE_MESSAGE_NO_LOG, time(NULL));
+    }
+  }
+  if (send) {
+    char *markup = g_markup_escape_text(text, -1);
+    purple_conv_im_send(PURPLE_CONV_IM(conv), markup);
+    g_free(markup);
+  }
+  emit("typed", "to", S, who, "text", S, text, "outcome", S, outcome, "sent", I, send,
+       (char *)NULL);
+}
+
+/* typing <jid> typing|typed|stopped | close-conv <jid> | type <jid> <text>: TRUE when line
+ * was one of them. */
 static gboolean
 im_command(const char *line)
 {
@@ -196,6 +237,8 @@ im_command(const char *line)
                                                            : PURPLE_NOT_TYPING;
     serv_send_typing(gc, w[1], st);
     emit("typing-sent", "to", S, w[1], "state", S, w[2], (char *)NULL);
+  } else if (g_strcmp0(w[0], "type") == 0 && w[1] && w[2]) {
+    type_line(w[1], w[2]);
   } else if (g_strcmp0(w[0], "close-conv") == 0 && w[1]) {
     PurpleConversation *conv =
         purple_find_conversation_with_account(PURPLE_CONV_TYPE_IM, w[1], h.acct);

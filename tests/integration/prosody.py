@@ -11,11 +11,14 @@ own data dir, pid file and logs under a temporary directory, on ports chosen at 
 """
 
 import os
+import re
 import shutil
 import socket
 import subprocess
 import tempfile
 import time
+
+from server_log import LogQueries
 
 PROSODY = "/usr/bin/prosody"
 PROSODYCTL = "/usr/bin/prosodyctl"
@@ -93,7 +96,14 @@ def cert_sha256(cert_file):
     return ":".join(digest[i:i + 2] for i in range(0, len(digest), 2))
 
 
-class Prosody:
+# Prosody 0.12's mod_auth_internal_hashed stores one SCRAM hash (password_hash) and its SASL
+# library has SHA-1 and SHA-256 only; these are every mechanism it may offer.
+SCRAM_HASHES = ("SHA-1", "SHA-256")
+SASL_MECHANISMS = ["PLAIN", "LOGIN", "DIGEST-MD5", "ANONYMOUS", "EXTERNAL", "OAUTHBEARER",
+                   "SCRAM-SHA-1", "SCRAM-SHA-1-PLUS", "SCRAM-SHA-256", "SCRAM-SHA-256-PLUS"]
+
+
+class Prosody(LogQueries):
     """A private Prosody. Options:
 
     host: the virtual host (default example.test)
@@ -101,18 +111,35 @@ class Prosody:
          c2s_require_encryption = false, allow_unencrypted_plain_auth = true)
     require_encryption: c2s_require_encryption (ignored when tls is False)
     cert_name: the name the server certificate is issued for (default: host)
-    tls_protocol: e.g. "tlsv1_2" to force the protocol (channel binding tests)
+    tls_protocol: e.g. "tlsv1_2" or "tlsv1_3" to force the protocol (channel binding tests)
+    scram_hash: "SHA-1" (default) or "SHA-256": the SCRAM hash stored and offered (password_hash)
+    sasl_mechanisms: the SASL mechanisms offered, at most (the rest are disabled)
     extra_modules: more modules_enabled; extra_config: raw Lua appended to the global section
     workdir: where to put everything (default: a new temporary directory, removed on stop)
     """
 
+    kind = "prosody"
+    SCRAM_HASHES = SCRAM_HASHES
+    # Log lines (server_log.LogQueries): "Authenticated as alice@example.test" (info),
+    # "Resource bound: alice@example.test/harness", every stanza's start tag at debug level.
+    AUTH_RE = r"^\S+ \S+ \S+ (?P<session>\S+)\s+info\s+Authenticated as {jid}$"
+    BOUND_RE = r"Resource bound: {jid}$"
+    DELIVERED_RE = r"Sending\[c2s\]: <[^>\n]*\bid='{id}'"
+    CLIENT_SENT_RE = r"Received\[c2s[^\]]*\]: [^\n]*{fragment}"
+
     def __init__(self, host="example.test", tls=True, require_encryption=True, cert_name=None,
-                 tls_protocol=None, extra_modules=(), extra_config="", workdir=None):
+                 tls_protocol=None, scram_hash=None, sasl_mechanisms=None, extra_modules=(),
+                 extra_config="", workdir=None):
+        if scram_hash is not None and scram_hash not in SCRAM_HASHES:
+            raise ValueError("Prosody 0.12 has no SCRAM-%s (only %s)"
+                             % (scram_hash, ", ".join(SCRAM_HASHES)))
         self.host = host
         self.tls = tls
         self.require_encryption = require_encryption
         self.cert_name = cert_name or host
         self.tls_protocol = tls_protocol
+        self.scram_hash = scram_hash
+        self.sasl_mechanisms = list(sasl_mechanisms) if sasl_mechanisms is not None else None
         self.extra_modules = list(extra_modules)
         self.extra_config = extra_config
         self._own_workdir = workdir is None
@@ -160,6 +187,11 @@ class Prosody:
             "smacks_hibernation_time = 60",
             "certificates = %s" % lua_str(os.path.join(self.workdir, "no-certs")),
         ]
+        if self.scram_hash:
+            lines.append("password_hash = %s" % lua_str(self.scram_hash))
+        if self.sasl_mechanisms is not None:
+            lines.append("disable_sasl_mechanisms = { %s }" % ", ".join(
+                lua_str(m) for m in SASL_MECHANISMS if m not in self.sasl_mechanisms))
         ssl = ""
         if self.tls:
             self.ca_file, self.cert_file, self.key_file = make_certificates(self.workdir,
@@ -282,6 +314,14 @@ class Prosody:
         self.write_roster(user_b, [("%s@%s" % (user_a, self.host), user_a.capitalize(), "both")])
 
     # -- debugging ---------------------------------------------------------------------------
+    def _mechanism_of(self, match, since):
+        """Prosody names the mechanism only in the <auth/> it received, on the same session."""
+        auth = re.compile(r"^\S+ \S+ \S+ %s\s+debug\s+Received\[c2s_unauthed\]: <auth "
+                          r"[^>\n]*mechanism='(?P<mech>[^']+)'" % re.escape(match.group("session")),
+                          re.MULTILINE)
+        found = list(auth.finditer(match.string, 0, match.start()))
+        return found[-1].group("mech") if found else None
+
     def log_offset(self):
         """A mark for log_text(since=...): the current size of the server log."""
         try:

@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The info area against a real private Prosody: Get Info with version/time/last answers between
-# two Lyre accounts, /ping, disco#info of our client matching our caps hash (asked by slixmpp),
-# and caps of a slixmpp peer learnt and verified by Lyre (XEP-0030/0115/0092/0202/0012/0199).
+# The info area against a real private server (servers.py: Prosody, or ejabberd): Get Info with
+# version/time/last answers between two Lyre accounts, /ping, disco#info of our client matching
+# our caps hash (asked by slixmpp), and caps of a slixmpp peer learnt and verified by Lyre
+# (XEP-0030/0115/0092/0202/0012/0199).
 """Run alone: LYRE_HARNESS=build/tests/integration/lyre-harness \
 LYRE_PLUGIN_DIR=build/src/purple /usr/bin/python3 tests/integration/test_info.py -v
+(LYRE_TEST_SERVER=ejabberd for ejabberd.)
 """
 
 import base64
@@ -20,7 +22,7 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from harness_client import Client, harness_path, protocol  # noqa: E402
-from prosody import Prosody  # noqa: E402
+from servers import make_server  # noqa: E402
 
 LYRE = protocol() == "prpl-lyre"
 SLOW = 6 if os.environ.get("LYRE_HARNESS_WRAP") else 1  # valgrind runs are slower
@@ -140,7 +142,8 @@ class Peer:
 class InfoCase(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = Prosody()
+        cls.server = make_server()
+        cls.addClassCleanup(cls.server.cleanup)
         cls.server.start()
         for user in ("alice", "bob"):
             cls.server.add_user(user, user + "-secret")
@@ -173,7 +176,8 @@ class InfoCase(unittest.TestCase):
         if not cond:
             details = "\n".join(x.describe() for x in others)
             log = self.server.log_text(since=self.mark)
-            self.fail("%s\n%s\n--- prosody log tail ---\n%s" % (what, details, log[-3000:]))
+            self.fail("%s\n%s\n--- %s log tail ---\n%s" % (what, details, self.server.kind,
+                                                          log[-3000:]))
 
     def test_get_info_version_time_last(self):
         alice = self.live("alice")

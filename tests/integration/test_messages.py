@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Messages (RFC 6121 §5) against a real private Prosody: message types, languages, offline
-# (delayed) delivery, error bounces, chat states, XHTML-IM and the sanitiser, end to end.
+# Messages (RFC 6121 §5) against a real private server (servers.py: Prosody, or ejabberd):
+# message types, languages, offline (delayed) delivery, error bounces, chat states, XHTML-IM and
+# the sanitiser, end to end.
 """Run alone: LYRE_HARNESS=build/tests/integration/lyre-harness \
 LYRE_PLUGIN_DIR=build/src/purple /usr/bin/python3 tests/integration/test_messages.py -v
+(LYRE_TEST_SERVER=ejabberd for ejabberd.)
 
 alice (and bob) are Lyre accounts in the headless harness; carol is an independent slixmpp
 client (xmpp_peer.py) that sends hand-written stanzas and witnesses what Lyre sends.
@@ -16,11 +18,12 @@ import sys
 import threading
 import time
 import unittest
+import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from harness_client import Client, protocol  # noqa: E402
-from prosody import Prosody  # noqa: E402
+from servers import make_server  # noqa: E402
 
 LYRE = protocol() == "prpl-lyre"
 SLOW = 6 if os.environ.get("LYRE_HARNESS_WRAP") else 1  # valgrind runs are slower
@@ -92,7 +95,8 @@ class MessagesCase(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         # mod_offline stores messages for offline users and adds <delay/> (XEP-0203).
-        cls.server = Prosody(extra_modules=["offline"])
+        cls.server = make_server(extra_modules=["offline"])
+        cls.addClassCleanup(cls.server.cleanup)
         cls.server.start()
         cls.server.add_user("alice", "alice-secret")
         cls.server.add_user("bob", "bob-secret")
@@ -119,15 +123,12 @@ class MessagesCase(unittest.TestCase):
             details = "\n".join(r.describe() if hasattr(r, "describe") else
                                 "peer stdout:\n%s\nstderr:\n%s" % (r.stdout, r.stderr[-2000:])
                                 for r in results)
-            self.fail("%s\n%s\n--- prosody log tail ---\n%s" % (what, details, self.log()[-3000:]))
+            self.fail("%s\n%s\n--- %s log tail ---\n%s" % (what, details, self.server.kind,
+                                                          self.log()[-3000:]))
 
     def wait_bound(self, jid, timeout=30):
-        deadline = time.time() + timeout * SLOW
-        while time.time() < deadline:
-            if "Resource bound: %s" % jid in self.log():
-                return
-            time.sleep(0.2)
-        self.fail("%s never bound a resource\n%s" % (jid, self.log()[-3000:]))
+        if not self.server.bound(jid, self.mark, timeout=timeout * SLOW):
+            self.fail("%s never bound a resource\n%s" % (jid, self.log()[-3000:]))
 
     def alice_with_peer(self, stanzas, alice_commands=None, stay=8, env=None):
         """Runs alice (Lyre), then carol once alice is online; returns both results."""
@@ -212,7 +213,8 @@ class MessagesCase(unittest.TestCase):
         self.check("could not be delivered" in errs[0]["text"], "unreadable error", res)
 
     def test_offline_delayed(self):
-        # bob sends while alice is offline; Prosody stores it (mod_offline) with a <delay/>.
+        # bob sends while alice is offline; the server stores it (offline storage) and adds a
+        # <delay/> when it delivers it.
         sent_at = time.time()
         bob = self.bob.run(settings=settings(self.server), timeout=30 * SLOW,
                            stdin_text="im %s sent while you were out\nwait 1\n" % ALICE)
@@ -270,6 +272,35 @@ class MessagesCase(unittest.TestCase):
         self.check(re.search(r"font-weight: ?bold|<b>|<strong>", text) is not None,
                    "bold lost: %r" % text, bob.result)
         self.check('href="https://example.com/"' in text, "link lost: %r" % text, bob.result)
+
+    def test_unknown_slash_command_sent_as_text(self):
+        # A line typed as in Pidgin: "/frobnicate ..." is nobody's command, so it reaches carol
+        # as text (Lyre does not claim OPT_PROTO_SLASH_COMMANDS_NATIVE, with which Pidgin
+        # answers "Unknown command." and sends nothing). Twin: /ping is Lyre's own command and
+        # runs; it is never sent as a message.
+        typed = "/frobnicate the <widget> & more"
+        res, peer = self.alice_with_peer(
+            [], alice_commands=["wait %d" % (3 * SLOW), "type %s %s" % (CAROL_FULL, typed),
+                                "type %s /ping" % CAROL_FULL, "wait %d" % (3 * SLOW)],
+            stay=9)
+        outcomes = {e["text"]: e for e in res.of("typed")}
+        self.check(outcomes.get(typed, {}).get("outcome") == "unknown-command-sent",
+                   "unknown command not sent: %s" % outcomes, res)
+        self.check(outcomes.get("/ping", {}).get("outcome") == "command",
+                   "/ping did not run as a command: %s" % outcomes, res)
+        self.check(not any("Unknown command" in e["text"] for e in res.of("conv-write")),
+                   "Unknown command. shown", res)
+        bodies = []
+        for xml in peer.xml_received():
+            # slixmpp prints the stanza without its default namespace: match local names.
+            for child in ET.fromstring(xml):
+                if child.tag.rsplit("}", 1)[-1] == "body":
+                    bodies.append((child.text, xml))
+        self.check([b for b, _ in bodies] == [typed],
+                   "carol's bodies: %s" % [b for b, _ in bodies], res, peer)
+        # Plain text typed: the body alone, no XHTML-IM.
+        self.check("xhtml-im" not in bodies[0][1], "XHTML sent for plain text: %s" % bodies[0][1],
+                   res, peer)
 
     def test_sanitiser_end_to_end(self):
         xhtml = ("<message xmlns='jabber:client' to='%s' type='chat'><body>fallback</body>"

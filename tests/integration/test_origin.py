@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Origin checks against a real second account on Prosody: a third party's roster push and
-# block-list push reach Lyre through the server and change nothing (T34); the positive twins
-# (pushes from our own account) are in test_roster.py and test_privacy.py.
+# Origin checks against a real second account on the private server (servers.py: Prosody, or
+# ejabberd): a third party's roster push and block-list push reach Lyre through the server and
+# change nothing (T34); the positive twins (pushes from our own account) are in test_roster.py
+# and test_privacy.py.
 """Run alone: LYRE_HARNESS=build/tests/integration/lyre-harness \
-LYRE_PLUGIN_DIR=build/src/purple /usr/bin/python3 tests/integration/test_origin.py -v"""
+LYRE_PLUGIN_DIR=build/src/purple /usr/bin/python3 tests/integration/test_origin.py -v
+(LYRE_TEST_SERVER=ejabberd for ejabberd.)"""
 
 import os
 import subprocess
@@ -14,7 +16,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness_client import Client, protocol  # noqa: E402
-from prosody import Prosody  # noqa: E402
+from servers import make_server  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LYRE = protocol() == "prpl-lyre"
@@ -25,7 +27,8 @@ SCALE = 6 if SLOW else 1
 @unittest.skipUnless(LYRE, "Lyre's harness commands")
 class OriginCase(unittest.TestCase):
     def setUp(self):
-        self.server = Prosody(extra_modules=["blocklist"])
+        self.server = make_server(extra_modules=["blocklist"])
+        self.addCleanup(self.server.cleanup)
         self.server.start()
         for user in ("alice", "bob", "mallory"):
             self.server.add_user(user, user + "-secret")
@@ -47,9 +50,8 @@ class OriginCase(unittest.TestCase):
 
     def assert_delivered(self, stanza_id):
         """The spoof really reached alice's session through the server (so the test can fail)."""
-        sent = [line for line in self.server.log_text().splitlines()
-                if "Sending[c2s]" in line and "id='%s'" % stanza_id in line]
-        self.assertTrue(sent, "the server never delivered %s to alice" % stanza_id)
+        self.assertTrue(self.server.delivered(stanza_id),
+                        "the server never delivered %s to alice" % stanza_id)
 
     def run_alice(self, commands, spoof):
         settings = {"connect_server": "127.0.0.1", "port": self.server.c2s_port,

@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Blocking (XEP-0191 on purple's privacy), attention (XEP-0224) and user mood (XEP-0107 via PEP)
-# against a real private Prosody (mod_blocklist, mod_pep).
+# against a real private server (servers.py: Prosody with mod_blocklist and mod_pep, or ejabberd
+# with mod_blocking and mod_pubsub's PEP).
 """Run alone: LYRE_HARNESS=build/tests/integration/lyre-harness \
 LYRE_PLUGIN_DIR=build/src/purple /usr/bin/python3 tests/integration/test_privacy.py -v
+(LYRE_TEST_SERVER=ejabberd for ejabberd.)
 
 alice and bob are Lyre accounts in the headless harness, driven command by command while they
 run (Live); bob, carol and dave also appear as independent slixmpp clients (xmpp_peer.py).
@@ -20,7 +22,7 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from harness_client import Client, harness_path, protocol  # noqa: E402
-from prosody import Prosody  # noqa: E402
+from servers import make_server  # noqa: E402
 
 LYRE = protocol() == "prpl-lyre"
 SLOW = 6 if os.environ.get("LYRE_HARNESS_WRAP") else 1  # valgrind runs are slower
@@ -151,7 +153,8 @@ class Peer:
 class PrivacyCase(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = Prosody()  # blocklist and pep are among the base modules
+        cls.server = make_server()  # blocking and PEP are among the base modules of both
+        cls.addClassCleanup(cls.server.cleanup)
         cls.server.start()
         for user in ("alice", "bob", "carol", "dave"):
             cls.server.add_user(user, user + "-secret")
@@ -191,7 +194,8 @@ class PrivacyCase(unittest.TestCase):
                                 "peer events: %s\nstderr: %s" % (x.events, x.stderr[-2000:])
                                 for x in lives)
             log = self.server.log_text(since=self.mark)
-            self.fail("%s\n%s\n--- prosody log tail ---\n%s" % (what, details, log[-3000:]))
+            self.fail("%s\n%s\n--- %s log tail ---\n%s" % (what, details, self.server.kind,
+                                                          log[-3000:]))
 
     def deny_list(self, live):
         event = live.run("deny-list", "deny-list")

@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The roster (RFC 6121 §2) against a real private Prosody: buddy-list operations become roster
-# sets (checked with an independent slixmpp client), pushes reach a second Lyre session, and
-# roster versioning makes a second sign-in with an unchanged 1,000-item roster transfer nothing.
+# The roster (RFC 6121 §2) against a real private server (servers.py: Prosody, or ejabberd):
+# buddy-list operations become roster sets (checked with an independent slixmpp client), pushes
+# reach a second Lyre session, and roster versioning makes a second sign-in with an unchanged
+# 1,000-item roster transfer nothing.
 """Run alone: LYRE_HARNESS=build/tests/integration/lyre-harness \
 LYRE_PLUGIN_DIR=build/src/purple /usr/bin/python3 tests/integration/test_roster.py -v
+(LYRE_TEST_SERVER=ejabberd for ejabberd.)
 """
 
 import json
@@ -16,7 +18,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness_client import Client, harness_path, protocol  # noqa: E402
-from prosody import Prosody  # noqa: E402
+from servers import make_server  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LYRE = protocol() == "prpl-lyre"
@@ -59,9 +61,11 @@ def received_counts(result):
 class RosterCase(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = Prosody()
+        cls.server = make_server(ejabberd={"roster_readonly": ["judy"]})
+        cls.addClassCleanup(cls.server.cleanup)
         cls.server.start()
-        for user in ("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan"):
+        for user in ("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan",
+                     "judy"):
             cls.server.add_user(user, user + "-secret")
         cls.host = cls.server.host
         cls.clients = []
@@ -148,18 +152,25 @@ class RosterCase(unittest.TestCase):
         self.assertEqual(roster[bob]["groups"], ["Friends", "Office"])
         self.assertNotIn(carol, roster)
 
+    # Who adds whom so that the server refuses the roster set (not-allowed). Prosody refuses an
+    # item for the account's own JID; ejabberd accepts that one, but refuses every change from
+    # an account its mod_roster access rule denies (the fixture's roster_readonly).
+    REFUSED_ADD = {"prosody": ("bob", "bob"), "ejabberd": ("judy", "carol")}
+
     def test_server_error_is_shown(self):
-        """Prosody refuses a roster item for our own JID (not-allowed): the user is told."""
-        bob = self.client("bob")
-        r = self.run_commands(bob, [wait(2), "add-buddy %s Friends" % self.jid("bob"), wait(2),
-                                    "dump-buddies after"])
+        """The server refuses a roster set: the user is told, and the buddy is not kept."""
+        user, contact = self.REFUSED_ADD[self.server.kind]
+        refused = self.client(user)
+        r = self.run_commands(refused, [wait(2), "add-buddy %s Friends" % self.jid(contact),
+                                        wait(2), "dump-buddies after"])
         errors = [e for e in r.of("notify") if e["kind"] == "error"]
         self.check(len(errors) == 1, r, "expected one error notification")
-        self.assertIn(self.jid("bob"), errors[0]["primary"])
+        self.assertIn(self.jid(contact), errors[0]["primary"])
         self.assertTrue(errors[0]["secondary"], "the server's reason is missing")
         # Refused, so not kept locally either (else every sign-in would offer it again).
-        self.check(self.jid("bob") not in buddies(r, "after"), r, "the refused buddy stayed")
+        self.check(self.jid(contact) not in buddies(r, "after"), r, "the refused buddy stayed")
         # Positive twin: a valid contact raises no error.
+        bob = self.client("bob")
         r = self.run_commands(bob, [wait(2), "add-buddy %s Friends" % self.jid("carol"),
                                     wait(2)])
         self.check(not [e for e in r.of("notify") if e["kind"] == "error"], r, "unexpected error")

@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Sign-in against a real private Prosody: STARTTLS, Direct TLS, bad password, certificates, no TLS.
+# Sign-in against a real private server (Prosody, or ejabberd with LYRE_TEST_SERVER=ejabberd):
+# STARTTLS, Direct TLS, TLS 1.2 and 1.3, each SCRAM hash with and without channel binding, bad
+# password, certificates, no TLS.
 """Run alone: LYRE_HARNESS=build/tests/integration/lyre-harness \
 LYRE_PLUGIN_DIR=build/src/purple /usr/bin/python3 tests/integration/test_signin.py -v
+(LYRE_TEST_SERVER=ejabberd for ejabberd.)
 
 LYRE_PROTOCOL=prpl-jabber runs the same cases against Pidgin's built-in XMPP plugin, which has
 no CA-file or pin option: it always asks about our test certificate, so there the harness
@@ -10,14 +13,17 @@ answers "Accept" where Lyre must not ask at all.
 
 import os
 import shutil
+import ssl
 import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness_client import Client, protocol  # noqa: E402
-from prosody import Prosody, cert_sha256  # noqa: E402
+from prosody import cert_sha256  # noqa: E402
+from servers import make_server, negotiated_tls, server_class  # noqa: E402
 
 LYRE = protocol() == "prpl-lyre"
+ALICE = "alice@example.test"
 TIMEOUT = 20 if not os.environ.get("LYRE_HARNESS_WRAP") else 120
 
 
@@ -38,9 +44,13 @@ class ServerCase(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.server = Prosody(**cls.server_options)
-        cls.server.start()
-        cls.server.add_user("alice", "alice-secret")
+        cls.server = make_server(**cls.server_options)
+        try:
+            cls.server.start()
+            cls.server.add_user("alice", "alice-secret")
+        except BaseException:
+            cls.server.cleanup()
+            raise
 
     @classmethod
     def tearDownClass(cls):
@@ -59,8 +69,8 @@ class ServerCase(unittest.TestCase):
 
     def check(self, cond, result, msg):
         if not cond:
-            self.fail("%s\n%s\n--- prosody log tail ---\n%s"
-                      % (msg, result.describe(), self.log()[-3000:]))
+            self.fail("%s\n%s\n--- %s log tail ---\n%s"
+                      % (msg, result.describe(), self.server.kind, self.log()[-3000:]))
 
     def assert_signed_on(self, result, no_prompt=LYRE):
         self.check(result.returncode == 0 and result.has("signed-on"), result, "not signed on")
@@ -85,17 +95,16 @@ class TestTls(ServerCase):
         r = self.client.run(base_settings(self.server), cert_answer=GOOD_CERT_ANSWER,
                             timeout=TIMEOUT)
         self.assert_signed_on(r)
-        log = self.log()
         # The session really is authenticated with SCRAM and bound on the server side.
-        self.assertRegex(log, r"<auth [^>]*mechanism='SCRAM-SHA-(1|256)(-PLUS)?'")
-        self.assertIn("Authenticated as alice@example.test", log)
-        self.assertIn("Resource bound: alice@example.test/harness", log)
+        self.assertRegex(self.server.auth_mechanism(ALICE, self.mark) or "",
+                         r"^SCRAM-SHA-(1|256|512)(-PLUS)?$")
+        self.assertTrue(self.server.bound(ALICE + "/harness", self.mark))
 
     def test_direct_tls(self):
         r = self.client.run(base_settings(self.server, "old_ssl", self.server.direct_tls_port),
                             cert_answer=GOOD_CERT_ANSWER, resource="direct", timeout=TIMEOUT)
         self.assert_signed_on(r)
-        self.assertIn("Resource bound: alice@example.test/direct", self.log())
+        self.assertTrue(self.server.bound(ALICE + "/direct", self.mark))
 
     def test_wrong_password_is_fatal(self):
         client = Client(self.server, "alice", "wrong-password")
@@ -108,7 +117,7 @@ class TestTls(ServerCase):
         self.assertEqual(d["reason"], 2)
         # Pidgin would not reconnect: the error is fatal.
         self.check(not r.has("would-reconnect"), r, "a wrong password must not reconnect")
-
+        self.assertFalse(self.server.authenticated(ALICE, self.mark, timeout=0))
 
     def test_repeat_sign_in_reuses_scram_keys(self):
         """RFC 5802 §5.1: a second sign-in with the same password does no PBKDF2."""
@@ -136,19 +145,123 @@ class TestTls(ServerCase):
             self.assertNotIn("lyre_scram_cache", f.read())
 
 
-class TestTls12ChannelBinding(ServerCase):
-    """Prosody 0.12 binds channels only with tls-unique, which exists on TLS 1.2 only."""
-    server_options = {"tls_protocol": "tlsv1_2"}
+# Python's ssl names for the versions, and the server option that forces each.
+TLS12, TLS13 = "TLSv1.2", "TLSv1.3"
+TLS_PROTOCOL = {TLS12: "tlsv1_2", TLS13: "tlsv1_3"}
+TLS_VERSION = {TLS12: ssl.TLSVersion.TLSv1_2, TLS13: ssl.TLSVersion.TLSv1_3}
 
-    def test_scram_plus_tls_unique(self):
-        if not LYRE:
-            self.skipTest("prpl-jabber has no SCRAM -PLUS")
-        r = self.client.run(base_settings(self.server), cert_answer=GOOD_CERT_ANSWER,
+
+class ScramCase:
+    """Mixed into ServerCase: one SCRAM hash stored (so SCRAM-SHA-x, SCRAM-SHA-x-PLUS and PLAIN
+    offered), one TLS version forced on both listeners. Which mechanism Lyre must use follows
+    from the version:
+
+    TLS 1.2: tls-unique is defined and both servers compute it; they offer -PLUS, Lyre binds.
+    TLS 1.3: neither server advertises XEP-0440 (which binding it computes). Prosody 0.12
+    offers no -PLUS there; ejabberd 23.01 offers it but computes its own tls-unique, where
+    RFC 9266 says tls-exporter. A wrong guess fails like a wrong password, so without XEP-0440
+    Lyre does not bind on TLS 1.3 and uses the same hash without -PLUS.
+    """
+    scram_hash = "SHA-1"
+    tls_version = TLS12
+    sasl_mechanisms = None  # all the server can offer
+    skip_on = {}  # server kind -> why this case cannot run there
+
+    @classmethod
+    def setUpClass(cls):
+        hashes = server_class().SCRAM_HASHES
+        if cls.scram_hash not in hashes:
+            raise unittest.SkipTest("%s has no SCRAM-%s (it implements %s)" % (
+                server_class().kind, cls.scram_hash, ", ".join("SCRAM-" + h for h in hashes)))
+        if cls.skip_on.get(server_class().kind):
+            raise unittest.SkipTest(cls.skip_on[server_class().kind])
+        cls.server_options = {"scram_hash": cls.scram_hash,
+                              "tls_protocol": TLS_PROTOCOL[cls.tls_version]}
+        if cls.sasl_mechanisms is not None:
+            cls.server_options["sasl_mechanisms"] = cls.sasl_mechanisms
+        super().setUpClass()
+
+    def expected_mechanism(self):
+        plus = self.tls_version == TLS12 and (self.sasl_mechanisms is None or any(
+            m.endswith("-PLUS") for m in self.sasl_mechanisms))
+        return "SCRAM-%s%s" % (self.scram_hash, "-PLUS" if plus else "")
+
+    def sign_in(self, direct):
+        if direct:
+            settings = base_settings(self.server, "old_ssl", self.server.direct_tls_port)
+        else:
+            settings = base_settings(self.server)
+        resource = "direct" if direct else "starttls"
+        r = self.client.run(settings, cert_answer=GOOD_CERT_ANSWER, resource=resource,
                             timeout=TIMEOUT)
         self.assert_signed_on(r)
-        log = self.log()
-        self.assertRegex(log, r"<auth [^>]*mechanism='SCRAM-SHA-(1|256|512)-PLUS'")
-        self.assertIn("Authenticated as alice@example.test", log)
+        self.check(self.server.bound("%s/%s" % (ALICE, resource), self.mark), r,
+                   "no session bound on the server")
+        mechanism = self.server.auth_mechanism(ALICE, self.mark)
+        if LYRE:  # prpl-jabber has no -PLUS and its own preferences
+            self.check(mechanism == self.expected_mechanism(), r, "authenticated with %s, not %s"
+                       % (mechanism, self.expected_mechanism()))
+
+    def test_server_speaks_only_this_version(self):
+        """The fixture check: both listeners negotiate this version and refuse the other."""
+        other = TLS13 if self.tls_version == TLS12 else TLS12
+        for starttls in (True, False):
+            self.assertEqual(negotiated_tls(self.server, starttls), self.tls_version)
+            self.assertIsNone(negotiated_tls(self.server, starttls, TLS_VERSION[other],
+                                             TLS_VERSION[other]))
+
+    def test_starttls(self):
+        self.sign_in(direct=False)
+
+    def test_direct_tls(self):
+        self.sign_in(direct=True)
+
+    def test_wrong_password_is_fatal(self):
+        """Also with channel binding: a refused password is not a refused binding."""
+        client = Client(self.server, "alice", "wrong-password")
+        try:
+            r = client.run(base_settings(self.server), cert_answer=GOOD_CERT_ANSWER,
+                           wait_for="disconnected", timeout=TIMEOUT)
+        finally:
+            client.cleanup()
+        d = self.assert_refused(r, ["AUTHENTICATION_FAILED"])
+        self.assertEqual(d["reason"], 2)
+        self.check(not r.has("would-reconnect"), r, "a wrong password must not reconnect")
+        self.assertFalse(self.server.authenticated(ALICE, self.mark, timeout=0))
+
+
+class TestScramSha1Tls12(ScramCase, ServerCase):
+    scram_hash, tls_version = "SHA-1", TLS12
+
+
+class TestScramSha1Tls13(ScramCase, ServerCase):
+    scram_hash, tls_version = "SHA-1", TLS13
+
+
+class TestScramSha256Tls12(ScramCase, ServerCase):
+    scram_hash, tls_version = "SHA-256", TLS12
+
+
+class TestScramSha256Tls13(ScramCase, ServerCase):
+    scram_hash, tls_version = "SHA-256", TLS13
+
+
+class TestScramSha512Tls12(ScramCase, ServerCase):
+    scram_hash, tls_version = "SHA-512", TLS12
+
+
+class TestScramSha512Tls13(ScramCase, ServerCase):
+    scram_hash, tls_version = "SHA-512", TLS13
+
+
+class TestPlusNotOffered(ScramCase, ServerCase):
+    """TLS 1.2 could bind, but the server offers no -PLUS: SCRAM with the 'y' flag (RFC 5802
+    §6: "I could bind, you did not offer it"), which the server accepts since it offered none."""
+    scram_hash, tls_version = "SHA-256", TLS12
+    sasl_mechanisms = ["SCRAM-SHA-256", "PLAIN"]
+    skip_on = {"prosody": "Prosody 0.12 refuses the 'y' flag whenever the connection could "
+                          "bind (util/sasl/scram.lua), even with every -PLUS disabled: there "
+                          "this configuration admits no client that supports channel binding"}
 
 
 class TestOtherName(ServerCase):
@@ -161,7 +274,7 @@ class TestOtherName(ServerCase):
                             wait_for="disconnected", timeout=TIMEOUT)
         self.check(len(r.of("request")) == 1, r, "expected exactly one certificate question")
         self.assert_refused(r, ["CERT_", "ENCRYPTION_ERROR"])
-        self.assertNotIn("Authenticated as alice", self.log())
+        self.assertFalse(self.server.authenticated(ALICE, self.mark, timeout=0))
 
     def test_always_accept_is_remembered(self):
         r = self.client.run(base_settings(self.server), cert_answer="always", timeout=TIMEOUT)
@@ -199,14 +312,14 @@ class TestNoTls(ServerCase):
                             timeout=TIMEOUT)
         d = self.assert_refused(r, ["ENCRYPTION_ERROR"])
         self.assertEqual(d["reason"], 5)
-        self.assertNotIn("Authenticated as alice", self.log())
+        self.assertFalse(self.server.authenticated(ALICE, self.mark, timeout=0))
 
     def test_accepted_opportunistic_with_plain_in_clear(self):
         settings = base_settings(self.server, "opportunistic_tls")
         settings["auth_plain_in_clear"] = "true"
         r = self.client.run(settings, timeout=TIMEOUT)
         self.assert_signed_on(r, no_prompt=True)
-        self.assertIn("Resource bound: alice@example.test/harness", self.log())
+        self.assertTrue(self.server.bound(ALICE + "/harness", self.mark))
 
 
 if __name__ == "__main__":
