@@ -67,22 +67,6 @@ struct _XmppSasl {
   gboolean succeeded;   /* xmpp_sasl_finish returned TRUE */
 };
 
-const char *
-xmpp_channel_binding_name(XmppChannelBinding type)
-{
-  switch (type) {
-    case XMPP_CB_TLS_UNIQUE:
-      return "tls-unique"; /* RFC 5929 §3 */
-    case XMPP_CB_TLS_SERVER_END_POINT:
-      return "tls-server-end-point"; /* RFC 5929 §4 */
-    case XMPP_CB_TLS_EXPORTER:
-      return "tls-exporter"; /* RFC 9266 */
-    case XMPP_CB_NONE:
-    default:
-      return NULL;
-  }
-}
-
 static void
 warn(const XmppSasl *sasl, const char *message)
 {

@@ -6,6 +6,8 @@
 
 #include <glib.h>
 
+#include "stream/channel-binding.h"
+
 G_BEGIN_DECLS
 
 #define XMPP_SASL_ERROR (xmpp_sasl_error_quark())
@@ -41,15 +43,6 @@ typedef enum {
 /* Iteration count bounds (T28). Below MIN_WARN we log a warning but go on. */
 #define XMPP_SCRAM_MAX_ITERATIONS      1000000
 #define XMPP_SCRAM_MIN_WARN_ITERATIONS 4096
-
-typedef enum {
-  XMPP_CB_NONE = 0,
-  XMPP_CB_TLS_UNIQUE = 1 << 0,
-  XMPP_CB_TLS_SERVER_END_POINT = 1 << 1,
-  XMPP_CB_TLS_EXPORTER = 1 << 2,
-} XmppChannelBinding;
-
-const char *xmpp_channel_binding_name(XmppChannelBinding type); /* "tls-unique", ... */
 
 typedef struct _XmppSaslConfig {
   const char *authcid;  /* username (JID localpart), UTF-8 */

@@ -3,7 +3,7 @@
 #include "stream/features.h"
 
 #include "router/namespaces.h"
-#include "sasl/sasl.h"
+#include "stream/channel-binding.h"
 
 /* RFC 4422 §3.1: mechanism names are 1..20 characters of [A-Z0-9-_]. */
 static gboolean

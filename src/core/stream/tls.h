@@ -8,7 +8,7 @@
 #pragma once
 
 #include <glib.h>
-#include "sasl/sasl.h" /* XmppChannelBinding */
+#include "stream/channel-binding.h"
 
 G_BEGIN_DECLS
 
