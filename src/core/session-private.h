@@ -5,7 +5,7 @@
 #include "im/message.h"
 #include "im/presence.h"
 #include "im/roster.h"
-#include "ping.h"
+#include "services/ping.h"
 #include "services/disco.h"
 #include "services/caps.h"
 #include "services/version.h"

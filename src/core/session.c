@@ -3,7 +3,7 @@
  * negotiation (RFC 6120 §4-§7: STARTTLS, SASL, bind) and reports to the host. */
 #include "session.h"
 
-#include "ping.h"
+#include "services/ping.h"
 #include "router/namespaces.h"
 #include "session-private.h"
 #include "stream/stream-error.h"

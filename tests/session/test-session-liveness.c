@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Transcript tests of liveness: XEP-0199 keepalive, answering the server's pings, and the
  * deadline of every sign-in step (a server that accepts and then says nothing). */
-#include "ping.h"
+#include "services/ping.h"
 #include "router/namespaces.h"
 #include "script-server.h"
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for ping.c (XEP-0199): the responder, and the keepalive that pings after silence
  * and declares the link dead only when a ping goes unanswered. */
-#include "ping.h"
+#include "services/ping.h"
 #include "router-fixture.h"
 #include "router/namespaces.h"
 

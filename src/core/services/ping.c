@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* XEP-0199 ping: responder and keepalive. */
-#include "ping.h"
+#include "services/ping.h"
 
 #include "router/namespaces.h"
 #include "router/stanza-error.h"
