@@ -6,7 +6,7 @@
 
 #include "purple-i18n.h"
 
-#include "xml/parser.h" /* XMPP_NS_CLIENT */
+#include "xml/parser.h" /* XMPP_NS_JABBER_CLIENT */
 
 /* Status ids are prpl-jabber's, so saved statuses of a migrated account still apply. */
 #define STATUS_AVAILABLE "available"

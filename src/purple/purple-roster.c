@@ -518,7 +518,7 @@ add_buddy(PurpleConnection *gc, PurpleBuddy *buddy, PurpleGroup *group)
   const XmppRosterItem *item = xmpp_roster_lookup(roster_of(conn), bare);
   if (item == NULL || (item->subscription != XMPP_ROSTER_SUBSCRIPTION_TO &&
                        item->subscription != XMPP_ROSTER_SUBSCRIPTION_BOTH)) {
-    g_autoptr(XmppNode) presence = xmpp_node_new(XMPP_NS_CLIENT, "presence");
+    g_autoptr(XmppNode) presence = xmpp_node_new(XMPP_NS_JABBER_CLIENT, "presence");
     xmpp_node_set_attr(presence, "to", xmpp_jid_get_bare(bare));
     xmpp_node_set_attr(presence, "type", "subscribe");
     xmpp_session_send(conn->session, presence);

@@ -40,7 +40,7 @@ check_round_trip(const XmppNode *stanza)
   XmppParser *p = xmpp_parser_new(&cb, &o, &roomy);
   GString *s = g_string_new("<stream:stream xmlns='jabber:client' "
                             "xmlns:stream='http://etherx.jabber.org/streams'>");
-  xmpp_xml_write_node(s, stanza, XMPP_NS_CLIENT);
+  xmpp_xml_write_node(s, stanza, XMPP_NS_JABBER_CLIENT);
   GError *error = NULL;
   if (!xmpp_parser_feed(p, s->str, s->len, &error) || o.n != 1 ||
       !xmpp_node_equal(stanza, o.stanza)) {
@@ -66,7 +66,7 @@ on_stanza(gpointer ud, XmppNode *stanza)
 {
   Run *r = ud;
   g_string_append(r->log, "T:");
-  xmpp_xml_write_node(r->log, stanza, XMPP_NS_CLIENT);
+  xmpp_xml_write_node(r->log, stanza, XMPP_NS_JABBER_CLIENT);
   g_string_append_c(r->log, '\n');
   if (r->round_trip)
     check_round_trip(stanza);

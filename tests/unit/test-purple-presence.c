@@ -12,12 +12,12 @@ static void
 check_show(const char *status_id, const char *show)
 {
   XmppNode *p = xmpp_purple_presence_build(status_id, NULL, 5);
-  g_assert_true(xmpp_node_is(p, XMPP_NS_CLIENT, "presence"));
+  g_assert_true(xmpp_node_is(p, XMPP_NS_JABBER_CLIENT, "presence"));
   g_assert_null(xmpp_node_get_attr(p, "type"));
-  char *got = xmpp_node_dup_child_text(p, XMPP_NS_CLIENT, "show");
+  char *got = xmpp_node_dup_child_text(p, XMPP_NS_JABBER_CLIENT, "show");
   g_assert_cmpstr(got, ==, show);
   g_free(got);
-  char *prio = xmpp_node_dup_child_text(p, XMPP_NS_CLIENT, "priority");
+  char *prio = xmpp_node_dup_child_text(p, XMPP_NS_JABBER_CLIENT, "priority");
   g_assert_cmpstr(prio, ==, "5");
   g_free(prio);
   xmpp_node_free(p);
@@ -49,7 +49,7 @@ static void
 test_status_markup_stripped(void)
 {
   XmppNode *p = xmpp_purple_presence_build("away", "<b>out</b> for &amp; lunch", 0);
-  char *status = xmpp_node_dup_child_text(p, XMPP_NS_CLIENT, "status");
+  char *status = xmpp_node_dup_child_text(p, XMPP_NS_JABBER_CLIENT, "status");
   g_assert_cmpstr(status, ==, "out for & lunch");
   g_free(status);
   xmpp_node_free(p);
@@ -69,7 +69,7 @@ test_priority_clamped(void)
   } cases[] = {{1000, "127"}, {-1000, "-128"}, {127, "127"}, {-128, "-128"}, {0, "0"}};
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
     XmppNode *p = xmpp_purple_presence_build("available", NULL, cases[i].in);
-    char *prio = xmpp_node_dup_child_text(p, XMPP_NS_CLIENT, "priority");
+    char *prio = xmpp_node_dup_child_text(p, XMPP_NS_JABBER_CLIENT, "priority");
     g_assert_cmpstr(prio, ==, cases[i].out);
     g_free(prio);
     xmpp_node_free(p);
@@ -108,7 +108,7 @@ test_status_id_from_show(void)
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
     g_assert_cmpstr(xmpp_purple_presence_status_id(cases[i].show), ==, cases[i].id);
     XmppNode *p = xmpp_purple_presence_build(cases[i].id, NULL, 0);
-    char *show = xmpp_node_dup_child_text(p, XMPP_NS_CLIENT, "show");
+    char *show = xmpp_node_dup_child_text(p, XMPP_NS_JABBER_CLIENT, "show");
     g_assert_cmpstr(show, ==, xmpp_presence_show_name(cases[i].show));
     g_free(show);
     xmpp_node_free(p);

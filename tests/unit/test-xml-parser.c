@@ -42,7 +42,7 @@ on_stanza(gpointer ud, XmppNode *stanza)
 {
   Rec *r = ud;
   g_string_append(r->log, "STANZA:");
-  xmpp_xml_write_node(r->log, stanza, XMPP_NS_CLIENT);
+  xmpp_xml_write_node(r->log, stanza, XMPP_NS_JABBER_CLIENT);
   g_string_append_c(r->log, '\n');
   g_ptr_array_add(r->stanzas, stanza);
   if (r->reset_on != NULL && strcmp(stanza->name, r->reset_on) == 0)
@@ -190,7 +190,7 @@ test_transcript(void)
   g_assert_cmpint(feed(r, transcript_server, -1), ==, -1);
   g_assert_cmpuint(r->headers->len, ==, 1);
   const XmppNode *h = g_ptr_array_index(r->headers, 0);
-  g_assert_true(xmpp_node_is(h, XMPP_NS_STREAMS, "stream"));
+  g_assert_true(xmpp_node_is(h, XMPP_NS_STREAM, "stream"));
   g_assert_cmpstr(xmpp_node_get_attr(h, "version"), ==, "1.0");
   g_assert_cmpstr(xmpp_node_get_attr(h, "id"), ==, "s1");
   g_assert_cmpstr(xmpp_node_get_attr_ns(h, XMPP_NS_XML, "lang"), ==, "en");
@@ -199,24 +199,24 @@ test_transcript(void)
 
   g_assert_cmpuint(r->stanzas->len, ==, 4);
   XmppNode *f = g_ptr_array_index(r->stanzas, 0);
-  g_assert_true(xmpp_node_is(f, XMPP_NS_STREAMS, "features"));
+  g_assert_true(xmpp_node_is(f, XMPP_NS_STREAM, "features"));
   XmppNode *mechs = xmpp_node_get_child(f, "urn:ietf:params:xml:ns:xmpp-sasl", "mechanisms");
   g_assert_nonnull(mechs);
   g_autofree char *m = xmpp_node_dup_child_text(mechs, NULL, "mechanism");
   g_assert_cmpstr(m, ==, "SCRAM-SHA-256");
 
   XmppNode *iq = g_ptr_array_index(r->stanzas, 1);
-  g_assert_true(xmpp_node_is(iq, XMPP_NS_CLIENT, "iq"));
+  g_assert_true(xmpp_node_is(iq, XMPP_NS_JABBER_CLIENT, "iq"));
   XmppNode *item = xmpp_node_get_child(xmpp_node_get_child(iq, "jabber:iq:roster", "query"),
                                        "jabber:iq:roster", "item");
   g_assert_cmpstr(xmpp_node_get_attr(item, "name"), ==, "R&J");
 
   XmppNode *msg = g_ptr_array_index(r->stanzas, 2);
   g_assert_cmpstr(xmpp_node_get_attr_ns(msg, XMPP_NS_XML, "lang"), ==, "de");
-  XmppNode *b1 = xmpp_node_get_child(msg, XMPP_NS_CLIENT, "body");
+  XmppNode *b1 = xmpp_node_get_child(msg, XMPP_NS_JABBER_CLIENT, "body");
   g_autofree char *t1 = xmpp_node_dup_text(b1);
   g_assert_cmpstr(t1, ==, "Hallo <Julia> \xe2\x99\xa5 caf\xc3\xa9");
-  XmppNode *b2 = xmpp_node_next_child(msg, b1, XMPP_NS_CLIENT, "body");
+  XmppNode *b2 = xmpp_node_next_child(msg, b1, XMPP_NS_JABBER_CLIENT, "body");
   g_assert_cmpstr(xmpp_node_get_attr_ns(b2, XMPP_NS_XML, "lang"), ==, "en");
   g_autofree char *t2 = xmpp_node_dup_text(b2);
   g_assert_cmpstr(t2, ==, "Hi <b>raw</b> & there"); /* CDATA is text; one text node */
@@ -858,7 +858,7 @@ test_reset_in_callback(void)
     g_assert_cmpuint(r->headers->len, ==, 2);
     g_assert_cmpstr(xmpp_node_get_attr(g_ptr_array_index(r->headers, 1), "id"), ==, "s2");
     g_assert_cmpuint(r->stanzas->len, ==, 2);
-    g_assert_true(xmpp_node_is(g_ptr_array_index(r->stanzas, 1), XMPP_NS_STREAMS, "features"));
+    g_assert_true(xmpp_node_is(g_ptr_array_index(r->stanzas, 1), XMPP_NS_STREAM, "features"));
     rec_free(r);
   }
   /* Negative twin: without the reset, the second XML declaration is an error. */

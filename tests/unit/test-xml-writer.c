@@ -61,7 +61,7 @@ test_sanitise(void)
 static void
 test_namespaces(void)
 {
-  g_autoptr(XmppNode) iq = xmpp_node_new(XMPP_NS_CLIENT, "iq");
+  g_autoptr(XmppNode) iq = xmpp_node_new(XMPP_NS_JABBER_CLIENT, "iq");
   xmpp_node_set_attr(iq, "type", "get");
   XmppNode *q = xmpp_node_new_child(iq, "jabber:iq:roster", "query");
   xmpp_node_new_child(q, NULL, "item");
@@ -71,7 +71,7 @@ test_namespaces(void)
                   "<iq type='get'><query xmlns='jabber:iq:roster'><item/></query>"
                   "<plain xmlns=''/></iq>");
 
-  g_autoptr(XmppNode) m = xmpp_node_new(XMPP_NS_CLIENT, "message");
+  g_autoptr(XmppNode) m = xmpp_node_new(XMPP_NS_JABBER_CLIENT, "message");
   xmpp_node_set_attr_ns(m, XMPP_NS_XML, "lang", "de");
   xmpp_node_set_attr_ns(m, "urn:a", "x", "1");
   xmpp_node_set_attr_ns(m, "urn:b", "x", "2");
@@ -81,7 +81,7 @@ test_namespaces(void)
                   "<message xml:lang='de' xmlns:ns0='urn:a' ns0:x='1' xmlns:ns1='urn:b' "
                   "ns1:x='2' ns0:y='3'/>");
 
-  g_autoptr(XmppNode) err = xmpp_node_new(XMPP_NS_STREAMS, "error");
+  g_autoptr(XmppNode) err = xmpp_node_new(XMPP_NS_STREAM, "error");
   xmpp_node_new_child(err, "urn:ietf:params:xml:ns:xmpp-streams", "conflict");
   g_autofree char *u = xmpp_xml_node_to_string(err);
   g_assert_cmpstr(u, ==,
@@ -141,7 +141,7 @@ round_trip(const XmppNode *node)
   g_autoptr(XmppParser) p = xmpp_parser_new(&got_cb, &g, NULL);
   g_autofree char *hdr = xmpp_xml_stream_header("example.test", "me@example.test", "en");
   GString *s = g_string_new(hdr);
-  xmpp_xml_write_node(s, node, XMPP_NS_CLIENT);
+  xmpp_xml_write_node(s, node, XMPP_NS_JABBER_CLIENT);
   GError *error = NULL;
   g_assert_true(xmpp_parser_feed(p, s->str, s->len, &error));
   g_assert_no_error(error);
@@ -159,7 +159,7 @@ round_trip(const XmppNode *node)
 static void
 test_round_trip(void)
 {
-  g_autoptr(XmppNode) m = xmpp_node_new(XMPP_NS_CLIENT, "message");
+  g_autoptr(XmppNode) m = xmpp_node_new(XMPP_NS_JABBER_CLIENT, "message");
   xmpp_node_set_attr(m, "to", "r@example.test/o'r\"chard");
   xmpp_node_set_attr(m, "ws", " a\tb\nc\rd  ");
   xmpp_node_set_attr(m, "amp", "&#38;&amp;<>");
@@ -173,12 +173,12 @@ test_round_trip(void)
   xmpp_node_new_text_child(p, NULL, "em", "y");
   xmpp_node_add_text(p, " z", -1);
   xmpp_node_new_child(p, "", "nons");
-  xmpp_node_new_child(m, XMPP_NS_CLIENT, "thread");
+  xmpp_node_new_child(m, XMPP_NS_JABBER_CLIENT, "thread");
   g_autoptr(XmppNode) back = round_trip(m);
   g_assert_true(xmpp_node_equal(m, back));
 
   /* Sanitised text comes back as U+FFFD, never as a parse error. */
-  g_autoptr(XmppNode) bad = xmpp_node_new(XMPP_NS_CLIENT, "message");
+  g_autoptr(XmppNode) bad = xmpp_node_new(XMPP_NS_JABBER_CLIENT, "message");
   xmpp_node_new_text_child(bad, NULL, "body",
                            "a\x01"
                            "b\xff");
@@ -191,7 +191,7 @@ test_round_trip(void)
   g_assert_cmpstr(xmpp_node_get_attr(back2, "id"), ==, "\xEF\xBF\xBD");
 
   /* Stream-namespace stanzas. */
-  g_autoptr(XmppNode) f = xmpp_node_new(XMPP_NS_STREAMS, "features");
+  g_autoptr(XmppNode) f = xmpp_node_new(XMPP_NS_STREAM, "features");
   xmpp_node_new_child(f, "urn:ietf:params:xml:ns:xmpp-bind", "bind");
   xmpp_node_new_text_child(f, "urn:ietf:params:xml:ns:xmpp-sasl", "mechanisms", "x");
   g_autoptr(XmppNode) back3 = round_trip(f);
@@ -202,7 +202,7 @@ static void
 test_deep_write(void)
 {
   const guint depth = 200000;
-  g_autoptr(XmppNode) root = xmpp_node_new(XMPP_NS_CLIENT, "a");
+  g_autoptr(XmppNode) root = xmpp_node_new(XMPP_NS_JABBER_CLIENT, "a");
   XmppNode *cur = root;
   for (guint i = 0; i < depth; i++)
     cur = xmpp_node_new_child(cur, NULL, "a");

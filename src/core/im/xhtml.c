@@ -574,7 +574,7 @@ parse_fragment(const char *fragment)
   XmppParserCallbacks callbacks = {.stanza = take_first};
   XmppParser *parser = xmpp_parser_new(&callbacks, &parsed, NULL);
   GString *doc = g_string_new(
-      "<stream:stream xmlns='" XMPP_NS_CLIENT "' xmlns:stream='" XMPP_NS_STREAMS
+      "<stream:stream xmlns='" XMPP_NS_JABBER_CLIENT "' xmlns:stream='" XMPP_NS_STREAM
       "' version='1.0'><html xmlns='" XMPP_NS_XHTML_IM "'><body xmlns='" XMPP_NS_XHTML "'>");
   g_string_append(doc, fragment);
   g_string_append(doc, "</body></html>");

@@ -2,7 +2,7 @@
 /* Parsing <stream:features/> into XmppStreamFeatures. */
 #include "stream/features.h"
 
-#include "router/namespaces.h"
+#include "stream/namespaces.h"
 #include "stream/channel-binding.h"
 
 /* RFC 4422 §3.1: mechanism names are 1..20 characters of [A-Z0-9-_]. */

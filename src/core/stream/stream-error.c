@@ -4,7 +4,7 @@
 
 #include <stdlib.h>
 
-#include "router/namespaces.h"
+#include "stream/namespaces.h"
 #include "xml/parser.h"
 
 /* Not G_DEFINE_QUARK: clang-format spaces its unquoted name ("xmpp - ... - quark"). */

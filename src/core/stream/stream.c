@@ -2,7 +2,7 @@
 /* XmppStream: one transport's byte pipeline (TLS filter, XML parser, writer). */
 #include "stream/stream.h"
 
-#include "router/namespaces.h"
+#include "stream/namespaces.h"
 #include "stream/stream-error.h"
 #include "xml/parser.h"
 #include "xml/writer.h"

@@ -7,7 +7,7 @@
 G_BEGIN_DECLS
 
 /* The XML namespace (for xml:lang). */
-#define XMPP_NS_XML "http://www.w3.org/XML/1998/namespace"
+#include "xml/namespaces.h"
 
 typedef struct _XmppAttr {
   char *ns;    /* namespace URI, or NULL for an unprefixed attribute */

@@ -202,10 +202,10 @@ static gboolean
 check_stream_header(XmppParser *p, const xmlChar *localname, const xmlChar *prefix,
                     const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces)
 {
-  if (uri == NULL || strcmp((const char *)uri, XMPP_NS_STREAMS) != 0 ||
+  if (uri == NULL || strcmp((const char *)uri, XMPP_NS_STREAM) != 0 ||
       strcmp((const char *)localname, "stream") != 0) {
     xmpp_parser_fail(p, XMPP_XML_ERROR_INVALID_NAMESPACE,
-                     "stream root is not {%s}stream (RFC 6120 §4.8.1)", XMPP_NS_STREAMS);
+                     "stream root is not {%s}stream (RFC 6120 §4.8.1)", XMPP_NS_STREAM);
     return FALSE;
   }
   /* §4.8.5: an implementation MAY accept only the 'stream:' prefix; the example in §4.9.3.2
@@ -221,9 +221,9 @@ check_stream_header(XmppParser *p, const xmlChar *localname, const xmlChar *pref
       content_ns = (const char *)namespaces[2 * i + 1];
   }
   /* §4.8.2: we are a client; jabber:server or jabber:component streams are not ours. */
-  if (content_ns == NULL || strcmp(content_ns, XMPP_NS_CLIENT) != 0) {
+  if (content_ns == NULL || strcmp(content_ns, XMPP_NS_JABBER_CLIENT) != 0) {
     xmpp_parser_fail(p, XMPP_XML_ERROR_INVALID_NAMESPACE,
-                     "content namespace is not %s (RFC 6120 §4.8.2)", XMPP_NS_CLIENT);
+                     "content namespace is not %s (RFC 6120 §4.8.2)", XMPP_NS_JABBER_CLIENT);
     return FALSE;
   }
   return TRUE;

@@ -3,12 +3,10 @@
  * and hard limits. It turns bytes into stream-open, stanza and stream-close events. */
 #pragma once
 
+#include "xml/namespaces.h"
 #include "xml/node.h"
 
 G_BEGIN_DECLS
-
-#define XMPP_NS_STREAMS "http://etherx.jabber.org/streams"
-#define XMPP_NS_CLIENT  "jabber:client"
 
 /* Hard limits, as named constants (tests use them). */
 #define XMPP_XML_MAX_STANZA_BYTES (512 * 1024) /* RFC 6120 §13.12; servers use 256 KiB */

@@ -103,7 +103,7 @@ xmpp_xml_escape_attr(GString *out, const char *text, gssize len)
 static gboolean
 uses_stream_prefix(const XmppNode *node)
 {
-  return strcmp(node->ns, XMPP_NS_STREAMS) == 0;
+  return strcmp(node->ns, XMPP_NS_STREAM) == 0;
 }
 
 static void
@@ -215,15 +215,15 @@ xmpp_xml_node_to_string(const XmppNode *node)
 {
   g_return_val_if_fail(node != NULL, NULL);
   GString *out = g_string_new(NULL);
-  xmpp_xml_write_node(out, node, XMPP_NS_CLIENT);
+  xmpp_xml_write_node(out, node, XMPP_NS_JABBER_CLIENT);
   return g_string_free(out, FALSE);
 }
 
 char *
 xmpp_xml_stream_header(const char *to, const char *from, const char *lang)
 {
-  GString *out = g_string_new("<?xml version='1.0'?><stream:stream xmlns='" XMPP_NS_CLIENT
-                              "' xmlns:stream='" XMPP_NS_STREAMS "'");
+  GString *out = g_string_new("<?xml version='1.0'?><stream:stream xmlns='" XMPP_NS_JABBER_CLIENT
+                              "' xmlns:stream='" XMPP_NS_STREAM "'");
   if (to != NULL) {
     g_string_append(out, " to='");
     xmpp_xml_escape_attr(out, to, -1);
