@@ -82,23 +82,27 @@ xmpp_stream_free(XmppStream *stream)
 }
 
 static void
-transport_send(XmppStream *stream, const char *text, gsize len)
-{
-  if (stream->tls != NULL) {
-    g_autoptr(GError) error = NULL;
-    if (!xmpp_tls_write(stream->tls, (const guint8 *)text, len, &error))
-      xmpp_host_log(stream->host, XMPP_LOG_WARNING, "TLS write failed: %s", error->message);
-    return;
-  }
-  stream->host->send(stream->host->data, (const guint8 *)text, len);
-}
-
-static void
 fail(XmppStream *stream, const GError *error)
 {
   stream->closed = TRUE;
   xmpp_parser_stop(stream->parser);
   stream->callbacks.failed(stream->data, error);
+}
+
+static void
+transport_send(XmppStream *stream, const char *text, gsize len)
+{
+  if (stream->tls != NULL) {
+    g_autoptr(GError) error = NULL;
+    /* A write TLS cannot make ends the stream, for the owner to hear of it at once; it is
+     * marked closed first, so the owner's close does not try to write again. */
+    if (!xmpp_tls_write(stream->tls, (const guint8 *)text, len, &error) && !stream->closed) {
+      xmpp_host_log(stream->host, XMPP_LOG_WARNING, "TLS write failed: %s", error->message);
+      fail(stream, error);
+    }
+    return;
+  }
+  stream->host->send(stream->host->data, (const guint8 *)text, len);
 }
 
 /* Plaintext for the parser: from the socket directly, or decrypted by TLS. */
