@@ -85,7 +85,8 @@ stage_cb(const XmppAdhocStage *stage, const GError *error, gpointer data)
   if (st == NULL)
     return;
   if (error != NULL) {
-    xmpp_purple_accountsvc_notify_error(conn, _("Command Failed"), error);
+    xmpp_purple_accountsvc_notify_error(conn, _("Command Failed"), error,
+                                        XMPP_PURPLE_ERROR_REQUEST);
     return;
   }
   GString *notes = g_string_new(NULL);
@@ -162,7 +163,7 @@ list_cb(GPtrArray *commands, const GError *error, gpointer data)
   if (st == NULL)
     return;
   if (error != NULL) {
-    xmpp_purple_accountsvc_notify_error(conn, _("Commands"), error);
+    xmpp_purple_accountsvc_notify_error(conn, _("Commands"), error, XMPP_PURPLE_ERROR_REQUEST);
     return;
   }
   if (commands->len == 0) {
@@ -270,7 +271,7 @@ results_cb(const XmppXdataForm *results, const GError *error, gpointer data)
   if (st == NULL)
     return;
   if (error != NULL) {
-    xmpp_purple_accountsvc_notify_error(conn, _("Search Failed"), error);
+    xmpp_purple_accountsvc_notify_error(conn, _("Search Failed"), error, XMPP_PURPLE_ERROR_REQUEST);
     return;
   }
   if (results->items->len == 0) {
@@ -331,7 +332,7 @@ search_form_cb(const XmppXdataForm *form, const GError *error, gpointer data)
   if (st == NULL)
     return;
   if (error != NULL) {
-    xmpp_purple_accountsvc_notify_error(conn, _("Search Failed"), error);
+    xmpp_purple_accountsvc_notify_error(conn, _("Search Failed"), error, XMPP_PURPLE_ERROR_REQUEST);
     return;
   }
   xmpp_purple_xdata_request(conn, &st->forms, conn->account, _("Search for Users"),

@@ -2,10 +2,9 @@
 /* The glue of registration, password change, data forms, ad-hoc commands, user search
  * (XEP-0077/0004/0050/0055). */
 #include "purple-glue.h"
+#include "purple-errors.h"
 #include "purple-i18n.h"
 #include "purple-account-services.h"
-
-#include "router/stanza-error.h"
 
 AccountSvc *
 xmpp_purple_accountsvc_get(XmppPurpleConn *conn)
@@ -25,43 +24,11 @@ xmpp_purple_accountsvc_ensure(XmppPurpleConn *conn)
   return conn->accountsvc_state;
 }
 
-/* The server's refusal in words (XEP-0077 §3.1, RFC 6120 §8.3.3). */
-static char *
-error_text(const GError *error)
-{
-  if (error->domain == XMPP_STANZA_ERROR) {
-    switch (error->code) {
-      case XMPP_STANZA_ERROR_CONFLICT:
-        return g_strdup(_("That username is already in use. Please choose another one."));
-      case XMPP_STANZA_ERROR_NOT_ACCEPTABLE:
-      case XMPP_STANZA_ERROR_BAD_REQUEST:
-        return g_strdup(_("The server did not accept the form: a field is missing or invalid."));
-      case XMPP_STANZA_ERROR_NOT_ALLOWED:
-      case XMPP_STANZA_ERROR_FORBIDDEN:
-      case XMPP_STANZA_ERROR_NOT_AUTHORIZED:
-        return g_strdup(_("The server does not allow this."));
-      case XMPP_STANZA_ERROR_RESOURCE_CONSTRAINT:
-      case XMPP_STANZA_ERROR_POLICY_VIOLATION:
-        return g_strdup(_("The server refused for now (too many attempts?). Try again later."));
-      case XMPP_STANZA_ERROR_SERVICE_UNAVAILABLE:
-      case XMPP_STANZA_ERROR_FEATURE_NOT_IMPLEMENTED:
-        return g_strdup(_("The server does not offer this service."));
-      default:
-        break;
-    }
-  }
-  if (g_error_matches(error, XMPP_IQ_ERROR, XMPP_IQ_ERROR_TIMEOUT))
-    return g_strdup(_("The server did not answer in time."));
-  char *clean = xmpp_purple_error_sanitize(error->message);
-  char *text = g_strdup_printf(_("The server refused: %s"), clean);
-  g_free(clean);
-  return text;
-}
-
 void
-xmpp_purple_accountsvc_notify_error(XmppPurpleConn *conn, const char *title, const GError *error)
+xmpp_purple_accountsvc_notify_error(XmppPurpleConn *conn, const char *title, const GError *error,
+                                    XmppPurpleErrorContext context)
 {
-  char *text = error_text(error);
+  char *text = xmpp_purple_stanza_error_text(error, context);
   purple_notify_error(conn->gc, title, title, text);
   g_free(text);
 }
@@ -132,7 +99,8 @@ reg_done(const GError *error, gpointer data)
   if (st == NULL)
     return;
   if (error != NULL) {
-    xmpp_purple_accountsvc_notify_error(conn, _("Registration Failed"), error);
+    xmpp_purple_accountsvc_notify_error(conn, _("Registration Failed"), error,
+                                        XMPP_PURPLE_ERROR_REGISTRATION);
     reg_finish(conn, FALSE);
     return;
   }
@@ -176,7 +144,8 @@ reg_form(const XmppRegisterRequest *request, const GError *error, gpointer data)
   if (st == NULL)
     return;
   if (error != NULL) {
-    xmpp_purple_accountsvc_notify_error(conn, _("Registration Failed"), error);
+    xmpp_purple_accountsvc_notify_error(conn, _("Registration Failed"), error,
+                                        XMPP_PURPLE_ERROR_REGISTRATION);
     reg_finish(conn, FALSE);
     return;
   }
@@ -228,7 +197,8 @@ passwd_done(const GError *error, gpointer data)
   if (st == NULL)
     return;
   if (error != NULL) {
-    xmpp_purple_accountsvc_notify_error(conn, _("Password Change Failed"), error);
+    xmpp_purple_accountsvc_notify_error(conn, _("Password Change Failed"), error,
+                                        XMPP_PURPLE_ERROR_REQUEST);
   } else {
     purple_account_set_password(conn->account, st->new_password);
     purple_notify_info(conn->gc, _("Password Changed"), _("Password Changed"),
@@ -274,7 +244,8 @@ unreg_done(const GError *error, gpointer data)
   if (st == NULL)
     return;
   if (error != NULL)
-    xmpp_purple_accountsvc_notify_error(conn, _("Unregistration Failed"), error);
+    xmpp_purple_accountsvc_notify_error(conn, _("Unregistration Failed"), error,
+                                        XMPP_PURPLE_ERROR_REQUEST);
   else
     purple_notify_info(conn->gc, _("Account Removed"), _("Account Removed"),
                        _("Your account has been removed from the server."));

@@ -2,6 +2,7 @@
 /* What purple-account-services.c and purple-account-commands.c share (not for other files). */
 #pragma once
 
+#include "purple-errors.h"
 #include "purple-glue.h"
 #include "purple-xdata.h"
 
@@ -24,9 +25,9 @@ AccountSvc *xmpp_purple_accountsvc_get(XmppPurpleConn *conn);
 /* conn's state, created when missing: only for a user's action on a live connection (the
  * account actions may run before xmpp_purple_accountsvc_start). */
 AccountSvc *xmpp_purple_accountsvc_ensure(XmppPurpleConn *conn);
-/* A translated error dialog for a refused request. */
+/* A translated error dialog for a refused request (purple-errors.h says the words). */
 void xmpp_purple_accountsvc_notify_error(XmppPurpleConn *conn, const char *title,
-                                         const GError *error);
+                                         const GError *error, XmppPurpleErrorContext context);
 
 /* purple-account-commands.c: ad-hoc commands (XEP-0050) and user search (XEP-0055). */
 void xmpp_purple_accountsvc_action_commands(PurplePluginAction *action);

@@ -12,6 +12,7 @@
 
 #include "jid/jid.h"
 #include "sasl/sasl.h"
+#include "xml/lang.h"
 
 static void try_next_target(XmppPurpleConn *conn);
 
@@ -522,22 +523,6 @@ nonempty(const char *s)
   return s != NULL && *s != '\0' ? s : NULL;
 }
 
-/* Our stream's xml:lang (RFC 6120 §4.7.4) from the UI locale: "fr_FR.UTF-8@euro" gives
- * "fr-FR"; C, POSIX and anything that is not a language tag give none. */
-static char *
-xml_lang_from_locale(void)
-{
-  const char *locale = g_get_language_names()[0];
-  gsize n = 0;
-  while (g_ascii_islower(locale[n]))
-    n++;
-  if (n < 2 || n > 3)
-    return NULL;
-  char *lang = g_strdup(locale);
-  lang[strcspn(lang, ".@")] = '\0';
-  return g_strdelimit(lang, "_", '-');
-}
-
 static void connect_account(PurpleAccount *account, gboolean register_only);
 
 void
@@ -601,7 +586,8 @@ connect_account(PurpleAccount *account, gboolean register_only)
   const char *username = purple_account_get_username(account);
   const char *slash = username != NULL ? strchr(username, '/') : NULL;
   char *jid = slash != NULL ? g_strndup(username, (gsize)(slash - username)) : g_strdup(username);
-  char *xml_lang = xml_lang_from_locale();
+  /* Our stream's xml:lang (RFC 6120 §4.7.4): the UI locale as a language tag, none for C. */
+  char *xml_lang = xmpp_lang_from_locale(g_get_language_names()[0]);
   char *accepted = accepted_fingerprint(account, jid);
   XmppSessionConfig config = {
       .jid = jid,

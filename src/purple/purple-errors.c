@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The one place where core errors become libpurple connection errors and translated text. */
 #include "purple-glue.h"
+#include "purple-errors.h"
 #include "purple-i18n.h"
 
 #include <string.h>
 
 #include "jid/jid.h"
+#include "router/router.h"
 #include "sasl/sasl.h"
 #include "stream/stream-error.h"
 #include "stream/tls.h"
@@ -312,4 +314,125 @@ xmpp_purple_error_from_gerror(const GError *error, guint cert_problems, char **t
   }
   g_free(owned);
   return reason;
+}
+
+/* ---- requests that failed: stanza errors and IQs without an answer ---- */
+
+/* RFC 6120 §8.3.3 conditions in words a user understands, in the RFC's order. */
+static const char *const condition_texts[] = {
+    [XMPP_STANZA_ERROR_BAD_REQUEST] = N_("The request was malformed or a value in it is invalid"),
+    [XMPP_STANZA_ERROR_CONFLICT] = N_("It conflicts with something that already exists"),
+    [XMPP_STANZA_ERROR_FEATURE_NOT_IMPLEMENTED] = N_("Not supported"),
+    [XMPP_STANZA_ERROR_FORBIDDEN] = N_("Permission denied"),
+    [XMPP_STANZA_ERROR_GONE] = N_("The address is no longer in use"),
+    [XMPP_STANZA_ERROR_INTERNAL_SERVER_ERROR] = N_("Internal server error"),
+    [XMPP_STANZA_ERROR_ITEM_NOT_FOUND] = N_("Not found"),
+    [XMPP_STANZA_ERROR_JID_MALFORMED] = N_("Invalid XMPP address"),
+    [XMPP_STANZA_ERROR_NOT_ACCEPTABLE] = N_("Not accepted: a value is missing or invalid"),
+    [XMPP_STANZA_ERROR_NOT_ALLOWED] = N_("Not allowed"),
+    [XMPP_STANZA_ERROR_NOT_AUTHORIZED] = N_("Not authorized"),
+    [XMPP_STANZA_ERROR_POLICY_VIOLATION] = N_("Refused by the server's policy"),
+    [XMPP_STANZA_ERROR_RECIPIENT_UNAVAILABLE] = N_("The recipient is unavailable"),
+    [XMPP_STANZA_ERROR_REDIRECT] = N_("Redirected elsewhere"),
+    [XMPP_STANZA_ERROR_REGISTRATION_REQUIRED] = N_("Registration required"),
+    [XMPP_STANZA_ERROR_REMOTE_SERVER_NOT_FOUND] = N_("The remote server was not found"),
+    [XMPP_STANZA_ERROR_REMOTE_SERVER_TIMEOUT] = N_("The remote server did not answer in time"),
+    [XMPP_STANZA_ERROR_RESOURCE_CONSTRAINT] = N_("The server is too busy"),
+    [XMPP_STANZA_ERROR_SERVICE_UNAVAILABLE] = N_("Service unavailable"),
+    [XMPP_STANZA_ERROR_SUBSCRIPTION_REQUIRED] = N_("Subscription required"),
+    [XMPP_STANZA_ERROR_UNDEFINED_CONDITION] = N_("Unknown error"),
+    [XMPP_STANZA_ERROR_UNEXPECTED_REQUEST] = N_("Unexpected request"),
+};
+
+static const char *
+condition_text(XmppStanzaErrorCondition condition, XmppPurpleErrorContext context)
+{
+  if (context == XMPP_PURPLE_ERROR_MESSAGE) {
+    /* RFC 6121 §8.5: what a bounced message's conditions mean. */
+    switch (condition) {
+      case XMPP_STANZA_ERROR_ITEM_NOT_FOUND:
+        return _("No such user");
+      case XMPP_STANZA_ERROR_GONE:
+        return _("The recipient is no longer at this address");
+      default:
+        break;
+    }
+  } else if (context == XMPP_PURPLE_ERROR_REGISTRATION) {
+    /* XEP-0077 §3.1: the errors of a registration. */
+    switch (condition) {
+      case XMPP_STANZA_ERROR_CONFLICT:
+        return _("That username is already in use: please choose another one");
+      case XMPP_STANZA_ERROR_NOT_ACCEPTABLE:
+      case XMPP_STANZA_ERROR_BAD_REQUEST:
+        return _("The server did not accept the form: a field is missing or invalid");
+      default:
+        break;
+    }
+  }
+  if ((guint)condition >= G_N_ELEMENTS(condition_texts))
+    condition = XMPP_STANZA_ERROR_UNDEFINED_CONDITION;
+  return _(condition_texts[condition]);
+}
+
+/* what, then the sanitised detail when there is one, then "Try again later." when asked. */
+static char *
+compose(const char *what, const char *detail, gboolean later)
+{
+  g_autofree char *clean = detail != NULL ? xmpp_purple_error_sanitize(detail) : NULL;
+  gboolean with_detail = clean != NULL && *clean != '\0';
+  if (with_detail && later)
+    /* Translators: an error, the server's own words about it, and advice to retry. */
+    return g_strdup_printf(_("%s (%s). Try again later."), what, clean);
+  if (with_detail)
+    /* Translators: an error explanation, then the details the server or the system gave. */
+    return g_strdup_printf(_("%s (%s)"), what, clean);
+  if (later)
+    /* Translators: an error, then advice to retry. */
+    return g_strdup_printf(_("%s. Try again later."), what);
+  return g_strdup(what);
+}
+
+char *
+xmpp_purple_stanza_error_info_text(const XmppStanzaErrorInfo *info, XmppPurpleErrorContext context)
+{
+  if (info == NULL)
+    return g_strdup(_("Unknown error"));
+  return compose(condition_text(info->condition, context), info->text,
+                 info->type == XMPP_STANZA_ERROR_TYPE_WAIT);
+}
+
+static const char *
+iq_error_text(int code)
+{
+  switch ((XmppIqError)code) {
+    case XMPP_IQ_ERROR_TIMEOUT:
+      return _("No answer came in time");
+    case XMPP_IQ_ERROR_SESSION_CLOSED:
+      return _("The connection was closed before an answer came");
+    case XMPP_IQ_ERROR_RANDOM:
+      return _("No random numbers are available (is GnuTLS working?)");
+    case XMPP_IQ_ERROR_TOO_MANY:
+      return _("Too many requests are waiting for an answer");
+  }
+  return _("Unknown error");
+}
+
+char *
+xmpp_purple_stanza_error_text(const GError *error, XmppPurpleErrorContext context)
+{
+  if (error == NULL)
+    return g_strdup(_("Unknown error"));
+  if (error->domain == XMPP_STANZA_ERROR) {
+    const XmppStanzaErrorInfo *info = xmpp_stanza_error_info_from_gerror(error);
+    if (info != NULL)
+      return xmpp_purple_stanza_error_info_text(info, context);
+    /* No stanza error came: the core refused an answer itself (malformed, too large). Its
+     * message is ours, not the peer's, and says which. */
+    return compose(_("The answer could not be used"), error->message, FALSE);
+  }
+  if (error->domain == XMPP_IQ_ERROR)
+    return g_strdup(iq_error_text(error->code));
+  char *text = NULL;
+  xmpp_purple_error_from_gerror(error, 0, &text);
+  return text;
 }

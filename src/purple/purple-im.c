@@ -2,6 +2,7 @@
 /* Messages between purple conversations and the session: send_im (plain body plus XHTML-IM),
  * incoming chat/normal/headline messages, delayed messages, errors and typing notifications. */
 #include "purple-glue.h"
+#include "purple-errors.h"
 #include "purple-i18n.h"
 
 #include <errno.h>
@@ -9,23 +10,7 @@
 
 #include "im/message.h"
 #include "im/xhtml.h"
-#include "router/stanza-error.h"
-
-/* The user's language as a language tag (RFC 5646) from the locale: "fr_FR.UTF-8" gives
- * "fr-FR"; C and POSIX give none. */
-static char *
-user_language(void)
-{
-  const char *const *names = g_get_language_names();
-  const char *name = names != NULL ? names[0] : NULL;
-  if (name == NULL || strcmp(name, "C") == 0 || strcmp(name, "POSIX") == 0)
-    return NULL;
-  char *tag = g_strndup(name, strcspn(name, ".@"));
-  g_strdelimit(tag, "_", '-');
-  if (*tag == '\0' || strcmp(tag, "C") == 0 || strcmp(tag, "POSIX") == 0)
-    g_clear_pointer(&tag, g_free);
-  return tag;
-}
+#include "xml/lang.h"
 
 static XmppMessages *
 messages_of(PurpleConnection *gc)
@@ -193,93 +178,19 @@ ev_typing(gpointer data, const XmppJid *from, XmppChatState state)
   }
 }
 
-/* RFC 6120 §8.3.3 conditions in words a user understands. */
-static const char *
-condition_text(int condition)
-{
-  switch (condition) {
-    case XMPP_STANZA_ERROR_BAD_REQUEST:
-      return _("Bad request");
-    case XMPP_STANZA_ERROR_CONFLICT:
-      return _("Conflict");
-    case XMPP_STANZA_ERROR_FEATURE_NOT_IMPLEMENTED:
-      return _("Feature not implemented");
-    case XMPP_STANZA_ERROR_FORBIDDEN:
-      return _("Forbidden");
-    case XMPP_STANZA_ERROR_GONE:
-      return _("The recipient is no longer at this address");
-    case XMPP_STANZA_ERROR_INTERNAL_SERVER_ERROR:
-      return _("Internal server error");
-    case XMPP_STANZA_ERROR_ITEM_NOT_FOUND:
-      return _("No such user");
-    case XMPP_STANZA_ERROR_JID_MALFORMED:
-      return _("Malformed address");
-    case XMPP_STANZA_ERROR_NOT_ACCEPTABLE:
-      return _("Not acceptable");
-    case XMPP_STANZA_ERROR_NOT_ALLOWED:
-      return _("Not allowed");
-    case XMPP_STANZA_ERROR_NOT_AUTHORIZED:
-      return _("Not authorized");
-    case XMPP_STANZA_ERROR_POLICY_VIOLATION:
-      return _("Refused by the server's policy");
-    case XMPP_STANZA_ERROR_RECIPIENT_UNAVAILABLE:
-      return _("The recipient is unavailable");
-    case XMPP_STANZA_ERROR_REDIRECT:
-      return _("Redirected");
-    case XMPP_STANZA_ERROR_REGISTRATION_REQUIRED:
-      return _("Registration required");
-    case XMPP_STANZA_ERROR_REMOTE_SERVER_NOT_FOUND:
-      return _("Remote server not found");
-    case XMPP_STANZA_ERROR_REMOTE_SERVER_TIMEOUT:
-      return _("Remote server timeout");
-    case XMPP_STANZA_ERROR_RESOURCE_CONSTRAINT:
-      return _("The server is too busy");
-    case XMPP_STANZA_ERROR_SERVICE_UNAVAILABLE:
-      return _("Service unavailable");
-    case XMPP_STANZA_ERROR_SUBSCRIPTION_REQUIRED:
-      return _("Subscription required");
-    case XMPP_STANZA_ERROR_UNEXPECTED_REQUEST:
-      return _("Unexpected request");
-    default:
-      return _("Unknown error");
-  }
-}
-
-/* The peer's or server's own words from an error ("condition (text)" in the GError). */
-static char *
-error_detail(const GError *error)
-{
-  const char *name = xmpp_stanza_error_condition_name(error->code);
-  gsize n = strlen(name);
-  const char *msg = error->message;
-  if (strncmp(msg, name, n) != 0 || strncmp(msg + n, " (", 2) != 0)
-    return NULL;
-  char *detail = g_strndup(msg + n + 2, strlen(msg + n + 2));
-  gsize len = strlen(detail);
-  if (len > 0 && detail[len - 1] == ')')
-    detail[len - 1] = '\0';
-  char *safe = xmpp_purple_error_sanitize(detail);
-  g_free(detail);
-  return safe;
-}
-
 static void
 ev_error(gpointer data, const XmppMessageInfo *info)
 {
   XmppPurpleConn *conn = data;
   const char *who = conversation_name(conn, info->from);
   PurpleConversation *conv = conversation_for(conn, who);
-  const GError *error = info->error;
-  const char *reason = error != NULL ? condition_text(error->code) : _("Unknown error");
-  char *detail = error != NULL ? error_detail(error) : NULL;
-  char *text = detail != NULL && *detail != '\0'
-                   ? g_strdup_printf(_("Message could not be delivered: %s (%s)"), reason, detail)
-                   : g_strdup_printf(_("Message could not be delivered: %s"), reason);
+  char *reason = xmpp_purple_stanza_error_text(info->error, XMPP_PURPLE_ERROR_MESSAGE);
+  char *text = g_strdup_printf(_("Message could not be delivered: %s"), reason);
   char *escaped = g_markup_escape_text(text, -1);
   purple_conversation_write(conv, NULL, escaped, PURPLE_MESSAGE_ERROR, time(NULL));
   g_free(escaped);
   g_free(text);
-  g_free(detail);
+  g_free(reason);
 }
 
 static const XmppMessagesEvents im_events = {
@@ -302,7 +213,8 @@ void
 xmpp_purple_im_start(XmppPurpleConn *conn)
 {
   XmppMessages *messages = xmpp_session_get_messages(conn->session);
-  char *lang = user_language();
+  /* The language to pick among a message's bodies: the UI locale as a language tag. */
+  char *lang = xmpp_lang_from_locale(g_get_language_names()[0]);
   xmpp_messages_set_language(messages, lang);
   g_free(lang);
   xmpp_messages_set_events(messages, &im_events, conn);

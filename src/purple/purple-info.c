@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "purple-glue.h"
+#include "purple-errors.h"
 #include "purple-i18n.h"
 #include "router/stanza-error.h"
 
@@ -352,7 +353,7 @@ on_ping(gint64 rtt_us, const GError *error, gpointer data)
     text = g_strdup_printf(_("Ping reply from %s in %.3f s."), p->conv_name,
                            (double)rtt_us / G_USEC_PER_SEC);
   else {
-    char *why = xmpp_purple_error_sanitize(error->message);
+    char *why = xmpp_purple_stanza_error_text(error, XMPP_PURPLE_ERROR_REQUEST);
     text = g_strdup_printf(_("Ping to %s failed: %s"), p->conv_name, why);
     g_free(why);
   }

@@ -4,8 +4,10 @@
  * idle), and contacts' presence on the buddy list (best resource, tooltip, status text). */
 #include "purple-subscription.h"
 
+#include "purple-errors.h"
 #include "purple-i18n.h"
 
+#include "xml/lang.h"
 #include "xml/parser.h" /* XMPP_NS_JABBER_CLIENT */
 
 /* Status ids are prpl-jabber's, so saved statuses of a migrated account still apply. */
@@ -265,6 +267,16 @@ add_resource_lines(PurpleNotifyUserInfo *info, const XmppPresenceResource *r, gb
   g_free(status);
 }
 
+/* The contact's last presence error in words (RFC 6121 §4.7.2: e.g. its server was not found),
+ * or NULL when there is none. Plain text. */
+static char *
+contact_error_text(const XmppPresenceContact *c)
+{
+  if (c == NULL || (c->error == NULL && c->error_info == NULL))
+    return NULL;
+  return xmpp_purple_stanza_error_info_text(c->error_info, XMPP_PURPLE_ERROR_REQUEST);
+}
+
 static void
 tooltip_text(PurpleBuddy *buddy, PurpleNotifyUserInfo *info, gboolean full)
 {
@@ -282,8 +294,9 @@ tooltip_text(PurpleBuddy *buddy, PurpleNotifyUserInfo *info, gboolean full)
   for (guint i = 0; i < n; i++)
     if (c->resources->pdata[i] != best)
       add_resource_lines(info, c->resources->pdata[i], TRUE);
-  if (c != NULL && c->error != NULL)
-    purple_notify_user_info_add_pair_plaintext(info, _("Error"), c->error);
+  g_autofree char *error = contact_error_text(c);
+  if (error != NULL)
+    purple_notify_user_info_add_pair_plaintext(info, _("Error"), error);
   XmppSubscriptionState s = xmpp_subscription_get_state(state->presence, bare);
   char *sub = xmpp_purple_subscription_describe(&s);
   purple_notify_user_info_add_pair_plaintext(info, _("Subscription"), sub);
@@ -306,21 +319,12 @@ status_text(PurpleBuddy *buddy)
   const XmppPresenceResource *best = xmpp_presence_contact_get_best(c);
   if (best != NULL && best->status != NULL)
     return g_markup_escape_text(best->status, -1);
-  if (c != NULL && c->error != NULL)
-    return g_markup_escape_text(c->error, -1);
+  g_autofree char *error = contact_error_text(c);
+  if (error != NULL)
+    return g_markup_escape_text(error, -1);
   if (best == NULL && xmpp_subscription_get_state(state->presence, bare).ask)
     return g_strdup(_("Awaiting authorization"));
   return NULL;
-}
-
-/* The user's language for picking a contact's <status/>: "fr_FR.UTF-8" gives "fr_FR". */
-static char *
-user_lang(void)
-{
-  const char *const *names = g_get_language_names();
-  if (names == NULL || names[0] == NULL || g_strcmp0(names[0], "C") == 0)
-    return NULL;
-  return g_strndup(names[0], strcspn(names[0], ".@"));
 }
 
 void
@@ -346,7 +350,8 @@ xmpp_purple_presence_start(XmppPurpleConn *conn)
       .invisible_mechanism = on_invisible_mechanism,
   };
   xmpp_presence_set_events(state->presence, &events, state);
-  char *lang = user_lang();
+  /* The language to pick a contact's <status/> in: the UI locale as a language tag. */
+  char *lang = xmpp_lang_from_locale(g_get_language_names()[0]);
   xmpp_presence_set_lang(state->presence, lang);
   g_free(lang);
   xmpp_purple_subscription_start(state);

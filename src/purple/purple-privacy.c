@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The glue of XEP-0191 blocking on purple's privacy (deny list, add_deny/rem_deny,
  * set_permit_deny); it also wires the extras (purple-extras.c: attention, mood, nick, tune). */
+#include "purple-errors.h"
 #include "purple-extras.h"
 #include "purple-glue.h"
+#include "purple-i18n.h"
 
 #include "jid/jid.h"
 
@@ -15,7 +17,8 @@ typedef struct {
    * sign-in sync does not undo a block made in the first second (normalised JID -> NULL). */
   GHashTable *early_block;
   GHashTable *early_unblock;
-  gboolean early_mode; /* set_permit_deny ran before the list arrived */
+  gboolean early_mode;   /* set_permit_deny ran before the list arrived */
+  gboolean refusal_open; /* a refused request is being shown: later ones are only logged */
 } PrivacyState;
 
 static void set_permit_deny(PurpleConnection *gc);
@@ -137,12 +140,43 @@ ev_unblocked_all(gpointer data)
   g_slist_free_full(copy, g_free);
 }
 
+static void
+refusal_closed(gpointer data)
+{
+  ((PrivacyState *)data)->refusal_open = FALSE;
+}
+
+/* The server refused a block or unblock (or did not answer): purple's list now says more than
+ * the server does, so the user hears of it. One dialog at a time: a sync that fails for many
+ * contacts does not bury the user in them. */
+static void
+ev_refused(gpointer data, gboolean block, const char *jid, const GError *error)
+{
+  PrivacyState *state = data;
+  if (g_error_matches(error, XMPP_IQ_ERROR, XMPP_IQ_ERROR_SESSION_CLOSED))
+    return;
+  char *why = xmpp_purple_stanza_error_text(error, XMPP_PURPLE_ERROR_REQUEST);
+  purple_debug_warning(XMPP_PURPLE_DEBUG, "privacy: %s %s refused: %s\n",
+                       block ? "blocking" : "unblocking", jid != NULL ? jid : "everyone", why);
+  if (!state->refusal_open) {
+    char *primary = jid == NULL ? g_strdup(_("Unable to unblock everyone on the server"))
+                    : block     ? g_strdup_printf(_("Unable to block %s on the server"), jid)
+                                : g_strdup_printf(_("Unable to unblock %s on the server"), jid);
+    state->refusal_open = TRUE;
+    purple_notify_message(state, PURPLE_NOTIFY_MSG_ERROR, _("Privacy"), primary, why,
+                          refusal_closed, state);
+    g_free(primary);
+  }
+  g_free(why);
+}
+
 static const XmppBlockingEvents blocking_events = {
     .supported = ev_supported,
     .list = ev_list,
     .blocked = ev_blocked,
     .unblocked = ev_unblocked,
     .unblocked_all = ev_unblocked_all,
+    .refused = ev_refused,
 };
 
 /* --- prpl slots --- */
@@ -283,6 +317,7 @@ xmpp_purple_privacy_stop(XmppPurpleConn *conn)
     xmpp_blocking_set_events(xmpp_session_get_blocking(conn->session), NULL, NULL);
   xmpp_purple_extras_stop(conn, state);
   purple_request_close_with_handle(state);
+  purple_notify_close_with_handle(state);
   conn->privacy_state = NULL;
   g_hash_table_unref(state->early_block);
   g_hash_table_unref(state->early_unblock);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "purple-glue.h"
+#include "purple-errors.h"
 #include "purple-i18n.h"
 #include "router/stanza-error.h"
 
@@ -47,7 +48,7 @@ add_text(PurpleNotifyUserInfo *info, const char *label, const char *text)
   if (text == NULL || *text == '\0')
     return;
   /* T50: vCard text is never markup. */
-  g_autofree char *escaped = purple_markup_escape_text(text, -1);
+  g_autofree char *escaped = g_markup_escape_text(text, -1);
   purple_notify_user_info_add_pair(info, label, escaped);
 }
 
@@ -170,7 +171,7 @@ on_published(const XmppStanza *reply, const GError *error, gpointer data)
   XmppPurpleConn *conn = live_conn(data);
   if (conn == NULL || error == NULL)
     return;
-  g_autofree char *why = xmpp_purple_error_sanitize(error->message);
+  g_autofree char *why = xmpp_purple_stanza_error_text(error, XMPP_PURPLE_ERROR_REQUEST);
   purple_notify_error(conn->gc, _("Set User Info"), _("The server refused your vCard."), why);
 }
 
@@ -257,7 +258,7 @@ on_own_vcard(const XmppVcard *vcard, const GError *error, gpointer data)
    * that would overwrite a vCard we could not read. */
   if (error != NULL &&
       !g_error_matches(error, XMPP_STANZA_ERROR, XMPP_STANZA_ERROR_ITEM_NOT_FOUND)) {
-    g_autofree char *why = xmpp_purple_error_sanitize(error->message);
+    g_autofree char *why = xmpp_purple_stanza_error_text(error, XMPP_PURPLE_ERROR_REQUEST);
     purple_notify_error(conn->gc, _("Set User Info"), _("Your vCard could not be fetched."), why);
     return;
   }

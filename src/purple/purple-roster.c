@@ -2,6 +2,7 @@
 /* The roster on purple's buddy list: the stored copy and the fetch at sign-in, pushes applied
  * live, and the buddy-list operations turned into roster sets (RFC 6121 §2). */
 #include "purple-glue.h"
+#include "purple-errors.h"
 #include "purple-i18n.h"
 
 #include <errno.h>
@@ -423,7 +424,7 @@ request_done(const GError *error, gpointer data)
       state == NULL)
     return;
   /* Errors from the server are shown, not swallowed. */
-  char *reason = xmpp_purple_error_sanitize(error->message);
+  char *reason = xmpp_purple_stanza_error_text(error, XMPP_PURPLE_ERROR_REQUEST);
   char *primary = g_strdup_printf(_("Unable to change %s on the server's buddy list"), rd->jid);
   /* A contact the server refused to add is not on the buddy list either: kept only locally,
    * it would be offered to the server, and refused, at every sign-in. */

@@ -83,6 +83,9 @@ class AccountServicesCase(unittest.TestCase):
         self.assertFalse(r.has("registered"), r.describe())
         errors = [e for e in r.of("notify") if e.get("kind") == "error"]
         self.assertTrue(errors, r.describe())
+        # In words (purple-errors.c), never the protocol's "conflict".
+        self.assertIn("already in use", errors[0].get("secondary") or "", r.describe())
+        self.assertNotIn("conflict", errors[0].get("secondary") or "", r.describe())
 
     def test_change_password_then_sign_in(self):
         c = self.client("bob", "bob-secret")

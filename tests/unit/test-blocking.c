@@ -48,12 +48,23 @@ ev_unblocked_all(gpointer data)
   g_string_append(((Fixture *)data)->events, "unblocked-all ");
 }
 
+static void
+ev_refused(gpointer data, gboolean block, const char *jid, const GError *error)
+{
+  const XmppStanzaErrorInfo *info = xmpp_stanza_error_info_from_gerror(error);
+  g_string_append_printf(((Fixture *)data)->events, "refused:%s:%s:%s ",
+                         block ? "block" : "unblock", jid != NULL ? jid : "(all)",
+                         info != NULL ? xmpp_stanza_error_condition_name(info->condition)
+                                      : g_quark_to_string(error->domain));
+}
+
 static const XmppBlockingEvents events = {
     .supported = ev_supported,
     .list = ev_list,
     .blocked = ev_blocked,
     .unblocked = ev_unblocked,
     .unblocked_all = ev_unblocked_all,
+    .refused = ev_refused,
 };
 
 static void
@@ -271,6 +282,17 @@ test_requests(Fixture *f, gconstpointer data)
                       xmpp_node_get_attr(test_router_last_sent(f->t), "id"));
   test_router_dispatch(f->t, err);
   g_assert_nonnull(strstr(f->t->fake->log->str, "request refused"));
+  /* The glue hears of it, with what was asked and the parsed error. */
+  g_assert_cmpstr(f->events->str, ==, "supported:1 list: refused:unblock:(all):not-allowed ");
+  g_string_truncate(f->events, 0);
+  /* The block request is still waiting: it is refused by a timeout. */
+  fake_host_advance(f->t->fake, XMPP_ROUTER_IQ_TIMEOUT_MS + 1);
+  g_assert_cmpstr(f->events->str, ==, "refused:block:romeo@example.net:xmpp-iq-error-quark ");
+  /* Its twin: a request that succeeds is no refusal. */
+  g_string_truncate(f->events, 0);
+  g_assert_true(xmpp_blocking_block(f->blocking, "mercutio@example.net"));
+  test_router_answer_last(f->t, "");
+  g_assert_cmpstr(f->events->str, ==, "");
 }
 
 /* Requests still pending when the module goes end safely (the router outlives it). */

@@ -23,8 +23,8 @@ test_stamp_valid(void)
   /* local = UTC + offset: 23:08 at -07:00 is 06:08 UTC the next day */
   g_assert_cmpint(stamp_of("2002-09-10T23:08:25-07:00"), ==, 1031699305 + 7 * 3600);
   g_assert_cmpint(stamp_of("2002-09-10T23:08:25+02:30"), ==, 1031699305 - 9000);
-  g_assert_cmpint(stamp_of("2000-02-29T00:00:00Z"), ==, 951782400);  /* leap year */
-  g_assert_cmpint(stamp_of("2016-12-31T23:59:60Z"), ==, 1483228799); /* leap second */
+  g_assert_cmpint(stamp_of("2000-02-29T00:00:00Z"), ==, 951782400); /* leap year */
+  g_assert_cmpint(stamp_of("2016-12-31T23:59:59Z"), ==, 1483228799);
 }
 
 static void
@@ -46,6 +46,7 @@ test_stamp_invalid(void)
       "2002-09-10T24:00:00Z",
       "2002-09-10T23:60:00Z",
       "2002-09-10T23:08:61Z",
+      "2016-12-31T23:59:60Z", /* XEP-0082 §2: ss is 00 through 59, no leap second */
       "2002-09-10T23:08:25.Z",
       "2002-09-10T23:08:25ZZ",
       "2002-09-10T23:08:25+0700",

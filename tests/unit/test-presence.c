@@ -174,6 +174,19 @@ test_parse_idle_T49_absurd(void)
       {"1969-12-31T23:59:59Z", 0},      /* before the epoch: ignored */
       {"-0001-01-01T00:00:00Z", 0},     /* garbage year */
       {"2023-11-14T22:00:00+99:99", 0}, /* impossible offset */
+      /* XEP-0319 wants a XEP-0082 DateTime: no missing time zone, no other ISO 8601 form. */
+      {"2023-11-14T22:00:00", 0},
+      {"2023-W46-2T22:00:00Z", 0},
+      {"20231114T220000Z", 0},
+      {"2023-11-14 22:00:00Z", 0},
+      {"2023-11-14T22:00:00+01", 0},
+      {"2023-11-14T21:59:60Z", 0},
+      {"2023-11-14T22:00:00.1234567890123Z", 0},
+      /* Their positive twins. */
+      {"2023-11-14T22:00:00Z", 1700000000 - 13 * 60 - 20},
+      {"2023-11-14T23:00:00+01:00", 1700000000 - 13 * 60 - 20},
+      {"2023-11-14T22:00:00.123456789Z", 1700000000 - 13 * 60 - 20},
+      {"2023-11-14T21:59:59Z", 1700000000 - 13 * 60 - 21},
       {"yesterday", 0},
       {"", 0},
   };
@@ -391,10 +404,14 @@ test_error_marks_contact(Fixture *f, gconstpointer data)
   g_assert_nonnull(c);
   g_assert_cmpuint(c->resources->len, ==, 0);
   g_assert_nonnull(c->error);
+  /* The parsed error, for the glue's words. */
+  g_assert_nonnull(c->error_info);
+  g_assert_cmpint(c->error_info->condition, ==, XMPP_STANZA_ERROR_REMOTE_SERVER_NOT_FOUND);
   /* Twin: a later available presence clears the error. */
   feed(f, "<presence from='romeo@example.test/a'/>");
   c = xmpp_presence_get_contact(f->presence, "romeo@example.test");
   g_assert_null(c->error);
+  g_assert_null(c->error_info);
   g_assert_cmpuint(c->resources->len, ==, 1);
 }
 

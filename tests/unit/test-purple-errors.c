@@ -3,8 +3,11 @@
  * fatal reasons where reconnecting cannot help (a wrong password) and non-fatal ones where it
  * can (the network). */
 #include "purple-glue.h"
+#include "purple-errors.h"
 
 #include "jid/jid.h"
+#include "parse-helper.h"
+#include "router/router.h"
 #include "router/stanza-error.h"
 #include "sasl/sasl.h"
 #include "stream/stream-error.h"
@@ -299,6 +302,175 @@ test_sanitize(void)
   g_free(s);
 }
 
+/* ---- stanza errors and requests without an answer ---- */
+
+#define NS_ERR "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'"
+
+/* The GError an IQ callback gets for this error reply (what the router gives). */
+static GError *
+received(const char *error_xml)
+{
+  g_autofree char *xml = g_strdup_printf("<iq type='error' id='x'>%s</iq>", error_xml);
+  g_autoptr(XmppStanza) stanza = xmpp_stanza_new(test_parse_element(xml));
+  return xmpp_stanza_error_from_stanza(stanza);
+}
+
+static char *
+text_of(const char *error_xml, XmppPurpleErrorContext context)
+{
+  g_autoptr(GError) error = received(error_xml);
+  return xmpp_purple_stanza_error_text(error, context);
+}
+
+/* Every condition has words of its own, never its protocol name; only undefined-condition is
+ * "Unknown error". */
+static void
+test_stanza_conditions(void)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  for (int c = XMPP_STANZA_ERROR_BAD_REQUEST; c <= XMPP_STANZA_ERROR_UNEXPECTED_REQUEST; c++) {
+    XmppStanzaErrorInfo info = {.condition = c, .type = XMPP_STANZA_ERROR_TYPE_CANCEL};
+    char *text = xmpp_purple_stanza_error_info_text(&info, XMPP_PURPLE_ERROR_REQUEST);
+    g_test_message("%s: %s", xmpp_stanza_error_condition_name(c), text);
+    g_assert_cmpstr(text, !=, "");
+    g_assert_cmpstr(text, !=, xmpp_stanza_error_condition_name(c));
+    g_assert_null(strchr(text, '-')); /* no "item-not-found" */
+    g_assert_cmpint(g_str_equal(text, "Unknown error"), ==,
+                    c == XMPP_STANZA_ERROR_UNDEFINED_CONDITION);
+    g_assert_false(g_hash_table_contains(seen, text));
+    g_hash_table_add(seen, text);
+  }
+  /* Out of range: unknown. */
+  XmppStanzaErrorInfo junk = {.condition = 999};
+  g_autofree char *text = xmpp_purple_stanza_error_info_text(&junk, XMPP_PURPLE_ERROR_REQUEST);
+  g_assert_cmpstr(text, ==, "Unknown error");
+  g_autofree char *none = xmpp_purple_stanza_error_info_text(NULL, XMPP_PURPLE_ERROR_REQUEST);
+  g_assert_cmpstr(none, ==, "Unknown error");
+}
+
+/* The server's own words come after ours, sanitised (T12); the GError's message is never taken
+ * apart. Its twin: without a <text/>, our words alone. */
+static void
+test_stanza_server_text(void)
+{
+  g_autofree char *with = text_of("<error type='cancel'><not-allowed " NS_ERR "/><text " NS_ERR
+                                  ">Registrations are closed</text></error>",
+                                  XMPP_PURPLE_ERROR_REQUEST);
+  g_assert_cmpstr(with, ==, "Not allowed (Registrations are closed)");
+  g_autofree char *without =
+      text_of("<error type='cancel'><not-allowed " NS_ERR "/></error>", XMPP_PURPLE_ERROR_REQUEST);
+  g_assert_cmpstr(without, ==, "Not allowed");
+  /* Text that looks like the old "condition (text)" message is shown as it is. */
+  g_autofree char *tricky = text_of("<error type='cancel'><item-not-found " NS_ERR "/><text " NS_ERR
+                                    ">a (b) c)</text></error>",
+                                    XMPP_PURPLE_ERROR_REQUEST);
+  g_assert_cmpstr(tricky, ==, "Not found (a (b) c))");
+  /* Hostile text: no new lines, no escape sequences, capped. */
+  g_autofree char *hostile =
+      text_of("<error type='cancel'><forbidden " NS_ERR "/><text " NS_ERR
+              ">line&#10;Password: &#x2028;type it here&#13;&#x85;</text></error>",
+              XMPP_PURPLE_ERROR_REQUEST);
+  g_assert_null(strchr(hostile, '\n'));
+  g_assert_null(strchr(hostile, '\r'));
+  g_assert_null(strstr(hostile, "\xe2\x80\xa8"));
+  g_assert_null(strstr(hostile, "\xc2\x85"));
+  g_assert_true(g_str_has_prefix(hostile, "Permission denied (line Password:"));
+  GString *long_xml = g_string_new("<error type='cancel'><forbidden " NS_ERR "/><text " NS_ERR ">");
+  for (int i = 0; i < 2000; i++)
+    g_string_append(long_xml, "\xc3\xa9");
+  g_string_append(long_xml, "</text></error>");
+  g_autofree char *capped = text_of(long_xml->str, XMPP_PURPLE_ERROR_REQUEST);
+  g_string_free(long_xml, TRUE);
+  g_assert_cmpuint(strlen(capped), <=, XMPP_PURPLE_MAX_SERVER_TEXT + 64);
+  g_assert_true(g_utf8_validate(capped, -1, NULL));
+}
+
+/* type='wait' (RFC 6120 §8.3.2): the user is told to retry later; its twin, cancel, is not. */
+static void
+test_stanza_wait(void)
+{
+  g_autofree char *wait = text_of("<error type='wait'><resource-constraint " NS_ERR "/></error>",
+                                  XMPP_PURPLE_ERROR_REQUEST);
+  g_assert_cmpstr(wait, ==, "The server is too busy. Try again later.");
+  g_autofree char *wait_text = text_of("<error type='wait'><resource-constraint " NS_ERR
+                                       "/><text " NS_ERR ">Slow down</text></error>",
+                                       XMPP_PURPLE_ERROR_REQUEST);
+  g_assert_cmpstr(wait_text, ==, "The server is too busy (Slow down). Try again later.");
+  g_autofree char *cancel = text_of(
+      "<error type='cancel'><resource-constraint " NS_ERR "/></error>", XMPP_PURPLE_ERROR_REQUEST);
+  g_assert_cmpstr(cancel, ==, "The server is too busy");
+  /* No type attribute: the condition's default (wait for resource-constraint). */
+  g_autofree char *deflt =
+      text_of("<error><resource-constraint " NS_ERR "/></error>", XMPP_PURPLE_ERROR_REQUEST);
+  g_assert_cmpstr(deflt, ==, "The server is too busy. Try again later.");
+}
+
+/* Where a condition means more, the context says so; elsewhere the general words. */
+static void
+test_stanza_contexts(void)
+{
+  const char *conflict = "<error type='cancel'><conflict " NS_ERR "/></error>";
+  g_autofree char *reg = text_of(conflict, XMPP_PURPLE_ERROR_REGISTRATION);
+  g_assert_nonnull(strstr(reg, "username is already in use"));
+  /* Twins: a conflict elsewhere (an ad-hoc command, a password change) is not about a name. */
+  g_autofree char *req = text_of(conflict, XMPP_PURPLE_ERROR_REQUEST);
+  g_assert_null(strstr(req, "username"));
+  g_autofree char *msg_conflict = text_of(conflict, XMPP_PURPLE_ERROR_MESSAGE);
+  g_assert_cmpstr(msg_conflict, ==, req);
+
+  const char *not_found = "<error type='cancel'><item-not-found " NS_ERR "/></error>";
+  g_autofree char *msg = text_of(not_found, XMPP_PURPLE_ERROR_MESSAGE);
+  g_assert_cmpstr(msg, ==, "No such user");
+  g_autofree char *gen = text_of(not_found, XMPP_PURPLE_ERROR_REQUEST);
+  g_assert_cmpstr(gen, ==, "Not found");
+
+  const char *bad = "<error type='modify'><not-acceptable " NS_ERR "/></error>";
+  g_autofree char *reg_bad = text_of(bad, XMPP_PURPLE_ERROR_REGISTRATION);
+  g_assert_nonnull(strstr(reg_bad, "a field is missing or invalid"));
+  g_autofree char *gen_bad = text_of(bad, XMPP_PURPLE_ERROR_REQUEST);
+  g_assert_cmpstr(gen_bad, ==, "Not accepted: a value is missing or invalid");
+}
+
+/* Requests that got no answer, and errors no stanza caused. */
+static void
+test_stanza_no_answer(void)
+{
+  const struct {
+    GQuark domain;
+    int code;
+    const char *message;
+    const char *says;
+  } answers[] = {
+      {XMPP_IQ_ERROR, XMPP_IQ_ERROR_TIMEOUT, "no reply in time", "No answer came in time"},
+      {XMPP_IQ_ERROR, XMPP_IQ_ERROR_SESSION_CLOSED, "session closed",
+       "The connection was closed before an answer came"},
+      {XMPP_IQ_ERROR, XMPP_IQ_ERROR_RANDOM, "no random", "No random numbers are available"},
+      {XMPP_IQ_ERROR, XMPP_IQ_ERROR_TOO_MANY, "too many",
+       "Too many requests are waiting for an answer"},
+      {XMPP_IQ_ERROR, 99, "?", "Unknown error"},
+      /* The core's own refusal of an answer: never "the server refused". */
+      {XMPP_STANZA_ERROR, XMPP_STANZA_ERROR_BAD_REQUEST, "no command in the reply",
+       "The answer could not be used (no command in the reply)"},
+      {XMPP_STANZA_ERROR, XMPP_STANZA_ERROR_RESOURCE_CONSTRAINT, "vCard too large",
+       "The answer could not be used (vCard too large)"},
+      /* Another domain: as the connection errors say it. */
+      {XMPP_JID_ERROR, 0, "bad", "Invalid XMPP address or resource (bad)"},
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(answers); i++) {
+    g_autoptr(GError) error =
+        g_error_new_literal(answers[i].domain, answers[i].code, answers[i].message);
+    g_autofree char *text = xmpp_purple_stanza_error_text(error, XMPP_PURPLE_ERROR_REQUEST);
+    g_test_message("%s", text);
+    g_assert_true(g_str_has_prefix(text, answers[i].says));
+  }
+  g_autofree char *none = xmpp_purple_stanza_error_text(NULL, XMPP_PURPLE_ERROR_REQUEST);
+  g_assert_cmpstr(none, ==, "Unknown error");
+  /* Twin of the core's refusal: the same condition from the wire is the peer's. */
+  g_autofree char *wire =
+      text_of("<error type='modify'><bad-request " NS_ERR "/></error>", XMPP_PURPLE_ERROR_REQUEST);
+  g_assert_null(strstr(wire, "could not be used"));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -316,5 +488,10 @@ main(int argc, char **argv)
   g_test_add_func("/purple/errors/cert", test_cert);
   g_test_add_func("/purple/errors/unknown_domain", test_unknown_domain);
   g_test_add_func("/purple/errors/T12_sanitize_server_text", test_sanitize);
+  g_test_add_func("/purple/errors/stanza/conditions", test_stanza_conditions);
+  g_test_add_func("/purple/errors/stanza/T12_server_text", test_stanza_server_text);
+  g_test_add_func("/purple/errors/stanza/wait", test_stanza_wait);
+  g_test_add_func("/purple/errors/stanza/contexts", test_stanza_contexts);
+  g_test_add_func("/purple/errors/stanza/no_answer", test_stanza_no_answer);
   return g_test_run();
 }

@@ -15,6 +15,7 @@ typedef struct {
   char *last_reply_from;
   int last_error_code;
   GQuark last_error_domain;
+  XmppStanzaErrorInfo *last_info; /* what the last error carried */
 } Fixture;
 
 static void
@@ -42,6 +43,7 @@ teardown(Fixture *f, gconstpointer data)
   g_ptr_array_free(f->sent, TRUE);
   fake_host_free(f->fake);
   g_free(f->last_reply_from);
+  xmpp_stanza_error_info_free(f->last_info);
 }
 
 static void
@@ -82,6 +84,8 @@ on_reply(const XmppStanza *reply, const GError *error, gpointer data)
       reply ? g_strdup(xmpp_node_get_attr(reply->node, "from")) : g_strdup("(none)");
   f->last_error_code = error ? error->code : -1;
   f->last_error_domain = error ? error->domain : 0;
+  xmpp_stanza_error_info_free(f->last_info);
+  f->last_info = xmpp_stanza_error_info_copy(xmpp_stanza_error_info_from_gerror(error));
 }
 
 /* Sends an IQ get to `to` and returns its id. */
@@ -191,6 +195,53 @@ test_error_reply(Fixture *f, gconstpointer data)
   g_assert_cmpuint(f->calls, ==, 1);
   g_assert_cmpint(f->last_error_code, ==, XMPP_STANZA_ERROR_ITEM_NOT_FOUND);
   g_assert_true(f->last_error_domain == XMPP_STANZA_ERROR);
+  /* The callback's GError carries the error parsed once, by the router. */
+  g_assert_nonnull(f->last_info);
+  g_assert_cmpint(f->last_info->condition, ==, XMPP_STANZA_ERROR_ITEM_NOT_FOUND);
+  g_assert_cmpint(f->last_info->type, ==, XMPP_STANZA_ERROR_TYPE_CANCEL);
+  g_assert_null(f->last_info->text);
+
+  g_autofree char *id2 = send_get(f, "alice@example.test/r");
+  g_autofree char *xml2 = g_strdup_printf(
+      "<iq type='error' from='alice@example.test/r' id='%s'><error type='wait' by='Example.Test'>"
+      "<resource-constraint xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>"
+      "<text xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'>Slow down</text>"
+      "<too-fast xmlns='urn:example:app'/></error></iq>",
+      id2);
+  dispatch(f, xml2);
+  g_assert_cmpuint(f->calls, ==, 2);
+  g_assert_nonnull(f->last_info);
+  g_assert_cmpint(f->last_info->condition, ==, XMPP_STANZA_ERROR_RESOURCE_CONSTRAINT);
+  g_assert_cmpint(f->last_info->type, ==, XMPP_STANZA_ERROR_TYPE_WAIT);
+  g_assert_cmpstr(f->last_info->text, ==, "Slow down");
+  g_assert_cmpstr(f->last_info->by, ==, "example.test");
+  g_assert_cmpstr(f->last_info->app_ns, ==, "urn:example:app");
+  g_assert_cmpstr(f->last_info->app_name, ==, "too-fast");
+  /* Its twin: a request that ends without a reply carries no stanza error info. */
+  g_autofree char *id3 = send_get(f, "alice@example.test/r");
+  fake_host_advance(f->fake, XMPP_ROUTER_IQ_TIMEOUT_MS + 1);
+  g_assert_cmpuint(f->calls, ==, 3);
+  g_assert_true(f->last_error_domain == XMPP_IQ_ERROR);
+  g_assert_null(f->last_info);
+}
+
+/* Beyond XMPP_ROUTER_MAX_PENDING_IQ waiting requests, a new one is not sent: an IQ error (no
+ * stanza error came from anywhere), once. Its twin: the request before it went out. */
+static void
+test_too_many_pending(Fixture *f, gconstpointer data)
+{
+  for (guint i = 0; i < XMPP_ROUTER_MAX_PENDING_IQ; i++) {
+    XmppNode *iq = xmpp_stanza_new_iq("get", "romeo@example.net/orchard", NULL);
+    xmpp_router_send_iq(f->router, iq, 0, on_reply, f, NULL);
+  }
+  g_assert_cmpuint(f->calls, ==, 0);
+  g_assert_cmpuint(f->sent->len, ==, XMPP_ROUTER_MAX_PENDING_IQ);
+  XmppNode *iq = xmpp_stanza_new_iq("get", "romeo@example.net/orchard", NULL);
+  xmpp_router_send_iq(f->router, iq, 0, on_reply, f, NULL);
+  g_assert_cmpuint(f->calls, ==, 1);
+  g_assert_true(f->last_error_domain == XMPP_IQ_ERROR);
+  g_assert_cmpint(f->last_error_code, ==, XMPP_IQ_ERROR_TOO_MANY);
+  g_assert_cmpuint(f->sent->len, ==, XMPP_ROUTER_MAX_PENDING_IQ);
 }
 
 static void
@@ -491,5 +542,6 @@ main(int argc, char **argv)
   ADD("/router/T35_is_from_self", test_is_from_self);
   ADD("/router/T9_expects_large_reply", test_T9_expects_large_reply);
   ADD("/router/no_random_no_request", test_no_random_no_request);
+  ADD("/router/too_many_pending", test_too_many_pending);
   return g_test_run();
 }

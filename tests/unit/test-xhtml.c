@@ -32,6 +32,9 @@ test_escape(void)
 {
   g_autofree char *e = xmpp_xhtml_escape("<b>x</b> & \"q\" 'a'");
   g_assert_cmpstr(e, ==, "&lt;b&gt;x&lt;/b&gt; &amp; &quot;q&quot; &apos;a&apos;");
+  /* Invalid UTF-8 never reaches g_markup_escape_text (which would read past the end). */
+  g_autofree char *bad = xmpp_xhtml_escape("a<\xf0");
+  g_assert_cmpstr(bad, ==, "a&lt;\xef\xbf\xbd");
   g_autofree char *plain = xmpp_xhtml_escape("plain text\nline 2");
   g_assert_cmpstr(plain, ==, "plain text\nline 2");
   g_autofree char *empty = xmpp_xhtml_escape(NULL);
@@ -93,6 +96,18 @@ test_style(void)
   g_autofree char *c =
       xmpp_xhtml_filter_style("text-decoration: underline; font-style: italic", XMPP_XHTML_PURPLE);
   g_assert_cmpstr(c, ==, "text-decoration: underline; font-style: italic");
+}
+
+/* Found by fuzz-message: an empty colour was kept ("background: "), and as the first of its
+ * name it hid a real one that came later. */
+static void
+test_style_empty_value(void)
+{
+  g_assert_null(xmpp_xhtml_filter_style("color:", XMPP_XHTML_PURPLE));
+  g_assert_null(xmpp_xhtml_filter_style("background-color: ;color :", XMPP_XHTML_WIRE));
+  g_autofree char *later = xmpp_xhtml_filter_style(
+      "background-color:; background: red; font-weight: bold", XMPP_XHTML_PURPLE);
+  g_assert_cmpstr(later, ==, "background: red; font-weight: bold");
 }
 
 /* What Pidgin's toolbar makes (purple_markup_html_to_xhtml turns <font> into these) is kept,
@@ -352,6 +367,7 @@ main(int argc, char **argv)
   g_test_add_func("/xhtml/href", test_href);
   g_test_add_func("/xhtml/style", test_style);
   g_test_add_func("/xhtml/style/dialects", test_style_dialects);
+  g_test_add_func("/xhtml/style/empty_value", test_style_empty_value);
   g_test_add_func("/xhtml/sanitise/styles", test_sanitise_styles);
   g_test_add_func("/xhtml/sanitise/T50_html_injection", test_T50_html_injection);
   g_test_add_func("/xhtml/sanitise/foreign-and-empty", test_foreign_and_empty);

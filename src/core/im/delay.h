@@ -9,11 +9,7 @@ G_BEGIN_DECLS
 #define XMPP_NS_DELAY        "urn:xmpp:delay"
 #define XMPP_NS_DELAY_LEGACY "jabber:x:delay"
 
-/* Hard limits (T49). A stamp longer than this is ignored: XEP-0082 stamps are at most
- * 35 bytes with a nanosecond fraction, so this leaves room for long fractions but not for a
- * 1000-digit one. */
-#define XMPP_DELAY_MAX_STAMP_BYTES 64
-/* Clamping window: a stamp is kept within [1970-01-01T00:00:00Z, now + this]. The slack
+/* Clamping window (T49): a stamp is kept within [1970-01-01T00:00:00Z, now + this]. The slack
  * absorbs clock skew between the sender and us. */
 #define XMPP_DELAY_MAX_FUTURE_S (24 * 3600)
 
@@ -24,11 +20,11 @@ typedef struct _XmppDelay {
   char *reason;    /* the element's text (may be NULL) */
 } XmppDelay;
 
-/* XEP-0082 DateTime: CCYY-MM-DDThh:mm:ss[.sss](Z|(+|-)hh:mm), strictly. FALSE for anything
- * else, for impossible dates or offsets, or for stamps over XMPP_DELAY_MAX_STAMP_BYTES. The
- * result is not clamped. */
+/* XEP-0082 DateTime: CCYY-MM-DDThh:mm:ss[.sss](Z|(+|-)hh:mm), strictly: xmpp_datetime_parse()
+ * (xml/datetime.h says what it refuses). The result is not clamped. */
 gboolean xmpp_delay_parse_stamp(const char *stamp, gint64 *unix_s);
-/* XEP-0091 legacy format CCYYMMDDThh:mm:ss (UTC), strictly. Not clamped. */
+/* XEP-0091 legacy format CCYYMMDDThh:mm:ss (UTC), strictly: xmpp_datetime_parse_legacy().
+ * Not clamped. */
 gboolean xmpp_delay_parse_legacy_stamp(const char *stamp, gint64 *unix_s);
 /* Keeps stamp within [0, now_s + XMPP_DELAY_MAX_FUTURE_S]. */
 gint64 xmpp_delay_clamp(gint64 stamp, gint64 now_s);

@@ -4,6 +4,7 @@
 #include "im/presence-private.h"
 
 #include "router/namespaces.h"
+#include "xml/datetime.h"
 
 #define PRIVACY_LIST "lyre-invisible"
 
@@ -28,13 +29,11 @@ xmpp_presence_build_own(const XmppOwnPresence *own, const char *to)
              CLAMP(own->priority, XMPP_PRESENCE_PRIORITY_MIN, XMPP_PRESENCE_PRIORITY_MAX));
   xmpp_node_new_text_child(node, NULL, "priority", prio);
   if (own->idle_since > 0) {
-    GDateTime *dt = g_date_time_new_from_unix_utc(own->idle_since);
-    if (dt != NULL) {
-      char *since = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ");
+    char *since = xmpp_datetime_format(own->idle_since);
+    if (since != NULL) {
       XmppNode *idle = xmpp_node_new_child(node, XMPP_NS_IDLE, "idle");
       xmpp_node_set_attr(idle, "since", since);
       g_free(since);
-      g_date_time_unref(dt);
     }
   }
   return node;

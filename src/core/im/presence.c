@@ -6,6 +6,7 @@
 #include "im/subscription.h"
 #include "router/namespaces.h"
 #include "router/stanza-error.h"
+#include "xml/datetime.h"
 
 /* ---- parsing (pure) ---------------------------------------------------------------------- */
 
@@ -106,15 +107,10 @@ parse_idle(const XmppNode *node, gint64 now)
   XmppNode *idle = xmpp_node_get_child(node, XMPP_NS_IDLE, "idle");
   const char *since = idle != NULL ? xmpp_node_get_attr(idle, "since") : NULL;
   if (since != NULL) {
-    GTimeZone *utc = g_time_zone_new_utc();
-    GDateTime *dt = g_date_time_new_from_iso8601(since, utc);
-    g_time_zone_unref(utc);
-    if (dt != NULL) {
-      gint64 t = g_date_time_to_unix(dt);
-      g_date_time_unref(dt);
-      if (t > 0)
-        return MIN(t, now);
-    }
+    /* XEP-0319 §2: a XEP-0082 DateTime, time zone included (the one strict parser). */
+    gint64 t;
+    if (xmpp_datetime_parse(since, -1, &t, NULL) && t > 0)
+      return MIN(t, now);
     return 0;
   }
   XmppNode *last = xmpp_node_get_child(node, XMPP_NS_LAST, "query");
@@ -202,6 +198,7 @@ contact_free(gpointer data)
   g_free(c->bare);
   g_ptr_array_free(c->resources, TRUE);
   g_free(c->error);
+  xmpp_stanza_error_info_free(c->error_info);
   g_free(c);
 }
 
@@ -287,6 +284,7 @@ apply_available(XmppPresence *p, const XmppPresenceInfo *info, const char *resou
   r->idle_since = info->idle_since;
   r->serial = ++p->serial;
   g_clear_pointer(&c->error, g_free);
+  g_clear_pointer(&c->error_info, xmpp_stanza_error_info_free);
   emit_changed(p, c);
 }
 
@@ -304,6 +302,8 @@ apply_gone(XmppPresence *p, const XmppPresenceInfo *info, const char *resource)
     g_ptr_array_set_size(c->resources, 0);
     g_free(c->error);
     c->error = g_strdup(info->error != NULL ? info->error->message : "error");
+    xmpp_stanza_error_info_free(c->error_info);
+    c->error_info = xmpp_stanza_error_info_copy(xmpp_stanza_error_info_from_gerror(info->error));
     emit_changed(p, c);
     return;
   }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "im/roster.h"
+#include "router/stanza-error.h"
 
 G_BEGIN_DECLS
 
@@ -80,7 +81,8 @@ typedef struct _XmppPresenceResource {
 typedef struct _XmppPresenceContact {
   char *bare;
   GPtrArray *resources; /* XmppPresenceResource*, owned; empty when offline */
-  char *error;          /* the last presence error (text for the tooltip), NULL when none */
+  char *error;          /* the last presence error, "condition (text)" for logs; NULL: none */
+  XmppStanzaErrorInfo *error_info; /* the same error, parsed (what the glue shows); NULL: none */
 } XmppPresenceContact;
 
 /* The best resource (RFC 6121 §4.7.2.3 and common practice): highest priority, then the most

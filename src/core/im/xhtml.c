@@ -29,30 +29,16 @@ in_list(const char *name, const char *const *list, gsize n)
   return FALSE;
 }
 
+/* GLib's escaping (& < > " ' and the control characters): what purple markup needs. It wants
+ * valid UTF-8, which the parser's text always is; anything else is made valid first. */
 static void
 append_escaped(GString *out, const char *text)
 {
-  for (const char *p = text; *p != '\0'; p++) {
-    switch (*p) {
-      case '&':
-        g_string_append(out, "&amp;");
-        break;
-      case '<':
-        g_string_append(out, "&lt;");
-        break;
-      case '>':
-        g_string_append(out, "&gt;");
-        break;
-      case '"':
-        g_string_append(out, "&quot;");
-        break;
-      case '\'':
-        g_string_append(out, "&apos;");
-        break;
-      default:
-        g_string_append_c(out, *p);
-    }
-  }
+  char *valid = g_utf8_validate(text, -1, NULL) ? NULL : g_utf8_make_valid(text, -1);
+  char *escaped = g_markup_escape_text(valid != NULL ? valid : text, -1);
+  g_string_append(out, escaped);
+  g_free(escaped);
+  g_free(valid);
 }
 
 char *
@@ -117,8 +103,9 @@ colour_value(const char *value)
     ok = (len == 4 || len == 7) && strspn(value + 1, "0123456789abcdefABCDEF") == len - 1;
   else if (g_ascii_strncasecmp(value, "rgb(", 4) == 0)
     ok = len > 5 && value[len - 1] == ')' && strspn(value + 4, "0123456789.,% ") == len - 5;
-  else
-    ok = len <= 32 && strspn(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") == len;
+  else /* a name: at least one letter (an empty value is no colour; found by fuzz-message) */
+    ok = len > 0 && len <= 32 &&
+         strspn(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") == len;
   return ok ? g_ascii_strdown(value, -1) : NULL;
 }
 

@@ -14,7 +14,8 @@ G_BEGIN_DECLS
 /* Element nesting kept from an incoming body; deeper content is kept as text only. */
 #define XMPP_XHTML_MAX_DEPTH 32
 
-/* Text escaped for purple markup: & < > " ' become entities (purple_markup_escape_text). */
+/* Text escaped for purple markup with g_markup_escape_text: & < > " ' become entities (and
+ * control characters character references); invalid UTF-8 is repaired first. */
 char *xmpp_xhtml_escape(const char *text);
 /* May a link point there? http, https, xmpp and mailto only (XEP-0071 §8), case-insensitive,
  * surrounding whitespace ignored; never file:, javascript:, data: or relative links. */

@@ -270,8 +270,9 @@ xmpp_router_send_iq(XmppRouter *router, XmppNode *iq, guint timeout_ms, XmppIqCa
 {
   g_return_if_fail(router != NULL && iq != NULL && cb != NULL);
   if (g_hash_table_size(router->pending) >= XMPP_ROUTER_MAX_PENDING_IQ) {
-    g_autoptr(GError) error = g_error_new_literal(
-        XMPP_STANZA_ERROR, XMPP_STANZA_ERROR_RESOURCE_CONSTRAINT, "too many requests pending");
+    /* Nothing went on the wire, so no stanza error: an IQ error like a timeout. */
+    g_autoptr(GError) error =
+        g_error_new_literal(XMPP_IQ_ERROR, XMPP_IQ_ERROR_TOO_MANY, "too many requests pending");
     xmpp_node_free(iq);
     cb(NULL, error, user_data);
     if (destroy != NULL)

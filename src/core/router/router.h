@@ -35,11 +35,13 @@ typedef enum {
   XMPP_IQ_ERROR_TIMEOUT,        /* no reply in time */
   XMPP_IQ_ERROR_SESSION_CLOSED, /* the session ended before a reply */
   XMPP_IQ_ERROR_RANDOM,         /* not sent: no random data for an unpredictable id */
+  XMPP_IQ_ERROR_TOO_MANY,       /* not sent: XMPP_ROUTER_MAX_PENDING_IQ requests are waiting */
 } XmppIqError;
 
 /* Exactly one call per request: reply is the result or error stanza (borrowed), or NULL on
- * timeout or close; error is set when the reply is an error (XMPP_STANZA_ERROR) or there is no
- * reply (XMPP_IQ_ERROR). */
+ * timeout or close; error is set when the reply is an error (XMPP_STANZA_ERROR, carrying the
+ * parsed XmppStanzaErrorInfo: xmpp_stanza_error_info_from_gerror()) or there is no reply
+ * (XMPP_IQ_ERROR). */
 typedef void (*XmppIqCallback)(const XmppStanza *reply, const GError *error, gpointer user_data);
 
 #define XMPP_ROUTER_IQ_TIMEOUT_MS  60000 /* default reply timeout */

@@ -309,12 +309,32 @@ xmpp_blocking_get_jids(const XmppBlocking *self)
   return g_hash_table_get_keys(self->blocked);
 }
 
+/* One block or unblock request: what it asked, for the refused event. */
+typedef struct {
+  XmppBlockingToken *token;
+  gboolean block;
+  char *jid; /* normalised; NULL: everyone (unblock only) */
+} BlockingRequest;
+
+static void
+blocking_request_free(gpointer data)
+{
+  BlockingRequest *req = data;
+  token_unref(req->token);
+  g_free(req->jid);
+  g_free(req);
+}
+
 static void
 on_request(const XmppStanza *reply, const GError *error, gpointer user_data)
 {
-  XmppBlocking *self = ((XmppBlockingToken *)user_data)->self;
-  if (self != NULL && error != NULL)
-    xmpp_host_log(self->host, XMPP_LOG_WARNING, "blocking: request refused: %s", error->message);
+  BlockingRequest *req = user_data;
+  XmppBlocking *self = req->token->self;
+  if (self == NULL || error == NULL)
+    return;
+  xmpp_host_log(self->host, XMPP_LOG_WARNING, "blocking: request refused: %s", error->message);
+  if (self->events.refused != NULL)
+    self->events.refused(self->events_data, req->block, req->jid, error);
 }
 
 static gboolean
@@ -330,7 +350,11 @@ request(XmppBlocking *self, gboolean block, const char *jid)
   XmppNode *iq = xmpp_stanza_new_iq("set", NULL, NULL);
   xmpp_node_add_child(iq, xmpp_blocking_build(block, jids));
   /* The result needs no action: the server pushes the change to all our resources (§3.3). */
-  xmpp_router_send_iq(self->router, iq, 0, on_request, token_ref(self), token_unref);
+  BlockingRequest *req = g_new0(BlockingRequest, 1);
+  req->token = token_ref(self);
+  req->block = block;
+  req->jid = g_steal_pointer(&norm);
+  xmpp_router_send_iq(self->router, iq, 0, on_request, req, blocking_request_free);
   return TRUE;
 }
 

@@ -42,6 +42,9 @@ typedef struct _XmppBlockingEvents {
   void (*unblocked)(gpointer data, const char *jid);
   /* A push: every JID was unblocked (§3.5). */
   void (*unblocked_all)(gpointer data);
+  /* A request of ours (block, or unblock: jid NULL for everyone) ended with an error, a stanza
+   * error or no answer (XMPP_IQ_ERROR): nothing changed on the server, no push follows. */
+  void (*refused)(gpointer data, gboolean block, const char *jid, const GError *error);
 } XmppBlockingEvents;
 
 typedef struct _XmppBlocking XmppBlocking;

@@ -8,6 +8,7 @@
 
 #include "router/namespaces.h"
 #include "router/stanza-error.h"
+#include "xml/datetime.h"
 
 struct _XmppEntityInfo {
   XmppRouter *router;
@@ -70,24 +71,6 @@ xmpp_software_version_free(XmppSoftwareVersion *v)
   g_free(v);
 }
 
-/* XEP-0082 TZD: "Z" or [+-]HH:MM with hours up to 14 (the widest offset in use). */
-static gboolean
-parse_tzo(const char *s, int *out)
-{
-  if (strcmp(s, "Z") == 0) {
-    *out = 0;
-    return TRUE;
-  }
-  if (strlen(s) != 6 || (s[0] != '+' && s[0] != '-') || !g_ascii_isdigit(s[1]) ||
-      !g_ascii_isdigit(s[2]) || s[3] != ':' || !g_ascii_isdigit(s[4]) || !g_ascii_isdigit(s[5]))
-    return FALSE;
-  int h = (s[1] - '0') * 10 + (s[2] - '0'), m = (s[4] - '0') * 10 + (s[5] - '0');
-  if (h > 14 || m > 59)
-    return FALSE;
-  *out = (s[0] == '-' ? -1 : 1) * (h * 3600 + m * 60);
-  return TRUE;
-}
-
 XmppEntityTime *
 xmpp_entity_time_parse(const XmppNode *time)
 {
@@ -95,18 +78,15 @@ xmpp_entity_time_parse(const XmppNode *time)
     return NULL;
   g_autofree char *tzo = dup_text(time, XMPP_NS_TIME, "tzo");
   g_autofree char *utc = dup_text(time, XMPP_NS_TIME, "utc");
-  int offset;
-  if (tzo == NULL || utc == NULL || !parse_tzo(tzo, &offset))
-    return NULL;
-  /* T49: GLib rejects out-of-range dates; only UTC stamps are allowed here (§3). */
-  if (strlen(utc) > 64 || utc[strlen(utc) - 1] != 'Z')
-    return NULL;
-  GDateTime *dt = g_date_time_new_from_iso8601(utc, NULL);
-  if (dt == NULL)
+  int offset, utc_offset;
+  gint64 stamp;
+  /* §3: <tzo/> is a XEP-0082 TZD, <utc/> a XEP-0082 DateTime "expressed in UTC" (T49: the one
+   * strict parser, xml/datetime.c). */
+  if (tzo == NULL || utc == NULL || !xmpp_datetime_parse_tzd(tzo, -1, &offset) ||
+      !xmpp_datetime_parse(utc, -1, &stamp, &utc_offset) || utc_offset != 0)
     return NULL;
   XmppEntityTime *t = g_new0(XmppEntityTime, 1);
-  t->utc = g_date_time_to_unix(dt);
-  g_date_time_unref(dt);
+  t->utc = stamp;
   t->tzo_s = offset;
   t->tzo = g_steal_pointer(&tzo);
   return t;
@@ -192,13 +172,12 @@ on_time(XmppStanza *stanza, gpointer data)
   XmppEntityInfo *info = data;
   GDateTime *now = now_local(info);
   gint64 offset_s = g_date_time_get_utc_offset(now) / G_TIME_SPAN_SECOND;
-  GDateTime *utc = g_date_time_to_utc(now);
   char tzo[8];
   gint64 abs_s = offset_s < 0 ? -offset_s : offset_s;
   g_snprintf(tzo, sizeof tzo, "%c%02d:%02d", offset_s < 0 ? '-' : '+', (int)(abs_s / 3600),
              (int)(abs_s / 60 % 60));
-  g_autofree char *stamp = g_date_time_format(utc, "%Y-%m-%dT%H:%M:%SZ");
-  g_date_time_unref(utc);
+  /* A GDateTime is always within years 1..9999, so this is never NULL. */
+  g_autofree char *stamp = xmpp_datetime_format(g_date_time_to_unix(now));
   g_date_time_unref(now);
   XmppNode *t = xmpp_node_new(XMPP_NS_TIME, "time");
   xmpp_node_new_text_child(t, NULL, "tzo", tzo);
