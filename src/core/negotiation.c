@@ -281,7 +281,7 @@ bound(const XmppStanza *reply, const GError *error, gpointer data)
     session->bound = g_steal_pointer(&jid);
     XmppNode *iq = xmpp_stanza_new_iq("set", NULL, NULL);
     xmpp_node_new_child(iq, XMPP_NS_SESSION, "session");
-    xmpp_router_send_iq(session->router, iq, 0, session_established, session, NULL);
+    xmpp_router_send_iq(session->router, session, iq, 0, session_established, session, NULL);
     return;
   }
   xmpp_session_become_ready(session, g_steal_pointer(&jid));
@@ -296,7 +296,7 @@ start_bind(XmppSession *session)
   XmppNode *bind = xmpp_node_new_child(iq, XMPP_NS_BIND, "bind");
   if (session->resource != NULL)
     xmpp_node_new_text_child(bind, XMPP_NS_BIND, "resource", session->resource);
-  xmpp_router_send_iq(session->router, iq, 0, bound, session, NULL);
+  xmpp_router_send_iq(session->router, session, iq, 0, bound, session, NULL);
 }
 
 /* ---- legacy authentication (XEP-0078), for servers without SASL ---- */
@@ -353,7 +353,7 @@ legacy_fields(const XmppStanza *reply, const GError *error, gpointer data)
     xmpp_node_new_text_child(set, XMPP_NS_IQ_AUTH, "password", session->password);
   }
   xmpp_node_new_text_child(set, XMPP_NS_IQ_AUTH, "resource", session->bound_resource);
-  xmpp_router_send_iq(session->router, iq, 0, legacy_done, session, NULL);
+  xmpp_router_send_iq(session->router, session, iq, 0, legacy_done, session, NULL);
 }
 
 void
@@ -386,5 +386,5 @@ xmpp_session_start_legacy(XmppSession *session)
   XmppNode *query = xmpp_node_new_child(iq, XMPP_NS_IQ_AUTH, "query");
   xmpp_node_new_text_child(query, XMPP_NS_IQ_AUTH, "username",
                            xmpp_jid_get_local(session->account));
-  xmpp_router_send_iq(session->router, iq, 0, legacy_fields, session, NULL);
+  xmpp_router_send_iq(session->router, session, iq, 0, legacy_fields, session, NULL);
 }

@@ -509,8 +509,8 @@ session_destroy(XmppSession *session)
   xmpp_messages_free(session->messages);
   xmpp_presence_free(session->presence);
   xmpp_roster_free(session->roster);
-  xmpp_router_free(session->router);
   xmpp_ping_free(session->ping);
+  xmpp_router_free(session->router); /* last: every module above uses it until it is freed */
   xmpp_stream_free(session->stream);
   xmpp_sasl_free(session->sasl);
   xmpp_stream_features_free(session->features);
@@ -667,7 +667,7 @@ xmpp_session_send_iq(XmppSession *session, XmppNode *iq, XmppIqCallback cb, gpoi
                      GDestroyNotify destroy)
 {
   g_return_if_fail(session != NULL);
-  xmpp_router_send_iq(session->router, iq, 0, cb, user_data, destroy);
+  xmpp_router_send_iq(session->router, session, iq, 0, cb, user_data, destroy);
 }
 
 const char *

@@ -413,6 +413,8 @@ iq_error_text(int code)
       return _("No random numbers are available (is GnuTLS working?)");
     case XMPP_IQ_ERROR_TOO_MANY:
       return _("Too many requests are waiting for an answer");
+    case XMPP_IQ_ERROR_CANCELLED:
+      return _("The request was cancelled");
   }
   return _("Unknown error");
 }

@@ -342,7 +342,7 @@ static void
 on_ping(gint64 rtt_us, const GError *error, gpointer data)
 {
   PingRequest *p = data;
-  if (error != NULL && g_error_matches(error, XMPP_IQ_ERROR, XMPP_IQ_ERROR_SESSION_CLOSED))
+  if (xmpp_iq_error_is_ended(error))
     return;
   PurpleConversation *conv =
       purple_find_conversation_with_account(PURPLE_CONV_TYPE_IM, p->conv_name, p->account);

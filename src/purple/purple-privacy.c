@@ -153,7 +153,7 @@ static void
 ev_refused(gpointer data, gboolean block, const char *jid, const GError *error)
 {
   PrivacyState *state = data;
-  if (g_error_matches(error, XMPP_IQ_ERROR, XMPP_IQ_ERROR_SESSION_CLOSED))
+  if (xmpp_iq_error_is_ended(error))
     return;
   char *why = xmpp_purple_stanza_error_text(error, XMPP_PURPLE_ERROR_REQUEST);
   purple_debug_warning(XMPP_PURPLE_DEBUG, "privacy: %s %s refused: %s\n",

@@ -359,7 +359,7 @@ static void
 ev_fetch_failed(gpointer data, const GError *error)
 {
   RosterState *state = state_of(data);
-  if (g_error_matches(error, XMPP_IQ_ERROR, XMPP_IQ_ERROR_SESSION_CLOSED))
+  if (xmpp_iq_error_is_ended(error))
     return;
   purple_debug_warning(XMPP_PURPLE_DEBUG, "roster: fetch failed: %s\n", error->message);
   send_initial_presence(state); /* online anyway, with the buddy list as it is */
@@ -418,7 +418,7 @@ request_done(const GError *error, gpointer data)
 {
   RequestData *rd = data;
   RosterState *state = state_of(rd->conn);
-  if (error == NULL || g_error_matches(error, XMPP_IQ_ERROR, XMPP_IQ_ERROR_SESSION_CLOSED) ||
+  if (error == NULL || xmpp_iq_error_is_ended(error) ||
       (rd->removal &&
        g_error_matches(error, XMPP_STANZA_ERROR, XMPP_STANZA_ERROR_ITEM_NOT_FOUND)) ||
       state == NULL)

@@ -94,7 +94,7 @@ send_get(Fixture *f, const char *to)
 {
   XmppNode *iq = xmpp_stanza_new_iq("get", to, NULL);
   xmpp_node_new_child(iq, "jabber:iq:version", "query");
-  xmpp_router_send_iq(f->router, iq, 0, on_reply, f, NULL);
+  xmpp_router_send_iq(f->router, NULL, iq, 0, on_reply, f, NULL);
   const char *sent = f->sent->pdata[f->sent->len - 1];
   const char *id = strstr(sent, "id='");
   g_assert_nonnull(id);
@@ -232,12 +232,12 @@ test_too_many_pending(Fixture *f, gconstpointer data)
 {
   for (guint i = 0; i < XMPP_ROUTER_MAX_PENDING_IQ; i++) {
     XmppNode *iq = xmpp_stanza_new_iq("get", "romeo@example.net/orchard", NULL);
-    xmpp_router_send_iq(f->router, iq, 0, on_reply, f, NULL);
+    xmpp_router_send_iq(f->router, NULL, iq, 0, on_reply, f, NULL);
   }
   g_assert_cmpuint(f->calls, ==, 0);
   g_assert_cmpuint(f->sent->len, ==, XMPP_ROUTER_MAX_PENDING_IQ);
   XmppNode *iq = xmpp_stanza_new_iq("get", "romeo@example.net/orchard", NULL);
-  xmpp_router_send_iq(f->router, iq, 0, on_reply, f, NULL);
+  xmpp_router_send_iq(f->router, NULL, iq, 0, on_reply, f, NULL);
   g_assert_cmpuint(f->calls, ==, 1);
   g_assert_true(f->last_error_domain == XMPP_IQ_ERROR);
   g_assert_cmpint(f->last_error_code, ==, XMPP_IQ_ERROR_TOO_MANY);
@@ -439,7 +439,7 @@ on_reply_sends_again(const XmppStanza *reply, const GError *error, gpointer data
   if (f->calls < 3) {
     XmppNode *iq = xmpp_stanza_new_iq("get", NULL, NULL);
     xmpp_node_new_child(iq, XMPP_NS_PING, "ping");
-    xmpp_router_send_iq(f->router, iq, 0, on_reply_sends_again, f, NULL);
+    xmpp_router_send_iq(f->router, NULL, iq, 0, on_reply_sends_again, f, NULL);
   }
 }
 
@@ -449,7 +449,7 @@ test_fail_pending_reentrant(Fixture *f, gconstpointer data)
 {
   XmppNode *iq = xmpp_stanza_new_iq("get", NULL, NULL);
   xmpp_node_new_child(iq, XMPP_NS_PING, "ping");
-  xmpp_router_send_iq(f->router, iq, 0, on_reply_sends_again, f, NULL);
+  xmpp_router_send_iq(f->router, NULL, iq, 0, on_reply_sends_again, f, NULL);
   xmpp_router_fail_pending(f->router);
   g_assert_cmpuint(f->calls, ==, 3);
   g_assert_cmpuint(xmpp_router_n_pending(f->router), ==, 0);
@@ -512,7 +512,7 @@ test_no_random_no_request(Fixture *f, gconstpointer data)
   f->fake->random_fails = TRUE;
   XmppNode *iq = xmpp_stanza_new_iq("get", "romeo@example.net/orchard", NULL);
   xmpp_node_new_child(iq, "jabber:iq:version", "query");
-  xmpp_router_send_iq(f->router, iq, 0, on_reply, f, NULL);
+  xmpp_router_send_iq(f->router, NULL, iq, 0, on_reply, f, NULL);
   g_assert_cmpuint(f->calls, ==, 1);
   g_assert_true(f->last_error_domain == XMPP_IQ_ERROR);
   g_assert_cmpint(f->last_error_code, ==, XMPP_IQ_ERROR_RANDOM);
@@ -521,6 +521,65 @@ test_no_random_no_request(Fixture *f, gconstpointer data)
   f->fake->random_fails = FALSE;
   g_autofree char *id = send_get(f, "romeo@example.net/orchard");
   g_assert_cmpuint(f->sent->len, ==, 1);
+}
+
+typedef struct {
+  Fixture *f;
+  GString *log;
+  gboolean send_again; /* the first callback sends another request for the same owner */
+} OwnerLog;
+
+static int owner_a, owner_b; /* two modules' identities */
+
+static void
+on_owned_reply(const XmppStanza *reply, const GError *error, gpointer data)
+{
+  OwnerLog *o = data;
+  g_string_append_printf(o->log, "%s ",
+                         g_error_matches(error, XMPP_IQ_ERROR, XMPP_IQ_ERROR_CANCELLED)
+                             ? "cancelled"
+                         : error != NULL ? error->message
+                                         : "result");
+  if (o->send_again) {
+    o->send_again = FALSE;
+    XmppNode *iq = xmpp_stanza_new_iq("get", "romeo@example.net/orchard", NULL);
+    xmpp_node_new_child(iq, "jabber:iq:version", "query");
+    xmpp_router_send_iq(o->f->router, &owner_a, iq, 0, on_owned_reply, o, NULL);
+  }
+}
+
+static void
+send_owned(Fixture *f, gconstpointer owner, OwnerLog *o)
+{
+  XmppNode *iq = xmpp_stanza_new_iq("get", "romeo@example.net/orchard", NULL);
+  xmpp_node_new_child(iq, "jabber:iq:version", "query");
+  xmpp_router_send_iq(f->router, owner, iq, 0, on_owned_reply, o, NULL);
+}
+
+/* A module's free ends exactly its own requests: each callback once, with CANCELLED, while the
+ * module is whole, including one a callback sends meanwhile; another module's stay pending. */
+static void
+test_cancel_owner(Fixture *f, gconstpointer data)
+{
+  OwnerLog a = {.f = f, .log = g_string_new(NULL), .send_again = TRUE};
+  OwnerLog b = {.f = f, .log = g_string_new(NULL)};
+  send_owned(f, &owner_a, &a);
+  send_owned(f, &owner_b, &b);
+  send_owned(f, &owner_a, &a);
+  g_assert_cmpuint(xmpp_router_n_pending(f->router), ==, 3);
+  xmpp_router_cancel_owner(f->router, &owner_a);
+  g_assert_cmpstr(a.log->str, ==, "cancelled cancelled cancelled ");
+  g_assert_cmpstr(b.log->str, ==, "");
+  g_assert_cmpuint(xmpp_router_n_pending(f->router), ==, 1);
+  /* Twin: owner b's request still ends normally with its reply. */
+  const char *sent = f->sent->pdata[1];
+  const char *id = strstr(sent, "id='") + 4;
+  g_autofree char *bid = g_strndup(id, strchr(id, '\'') - id);
+  dispatch_result(f, "romeo@example.net/orchard", bid);
+  g_assert_cmpstr(b.log->str, ==, "result ");
+  g_assert_cmpuint(xmpp_router_n_pending(f->router), ==, 0);
+  g_string_free(a.log, TRUE);
+  g_string_free(b.log, TRUE);
 }
 
 int
@@ -542,6 +601,7 @@ main(int argc, char **argv)
   ADD("/router/T35_is_from_self", test_is_from_self);
   ADD("/router/T9_expects_large_reply", test_T9_expects_large_reply);
   ADD("/router/no_random_no_request", test_no_random_no_request);
+  ADD("/router/cancel_owner", test_cancel_owner);
   ADD("/router/too_many_pending", test_too_many_pending);
   return g_test_run();
 }

@@ -138,8 +138,8 @@ fall_back_to_legacy(XmppPresence *p, const char *why)
 static void
 on_invisible_reply(const XmppStanza *reply, const GError *error, gpointer data)
 {
-  XmppPresence *p = *(XmppPresence **)data;
-  if (p == NULL)
+  XmppPresence *p = data;
+  if (xmpp_iq_error_is_ended(error))
     return;
   if (error != NULL) {
     fall_back_to_legacy(p, error->message);
@@ -153,16 +153,16 @@ on_invisible_reply(const XmppStanza *reply, const GError *error, gpointer data)
 static void
 on_privacy_list_reply(const XmppStanza *reply, const GError *error, gpointer data)
 {
-  XmppPresence *p = *(XmppPresence **)data;
-  if (p != NULL && error != NULL)
+  XmppPresence *p = data;
+  if (error != NULL && !xmpp_iq_error_is_ended(error))
     xmpp_host_log(p->host, XMPP_LOG_WARNING, "presence: privacy list refused: %s", error->message);
 }
 
 static void
 send_iq(XmppPresence *p, XmppNode *iq, XmppIqCallback cb)
 {
-  xmpp_router_send_iq(p->router, iq, 0, cb, g_rc_box_acquire(p->self),
-                      (GDestroyNotify)g_rc_box_release);
+  /* p stays whole while the request is pending: xmpp_presence_free cancels it first. */
+  xmpp_router_send_iq(p->router, p, iq, 0, cb, p, NULL);
 }
 
 static XmppNode *
@@ -262,8 +262,8 @@ xmpp_presence_send_directed(XmppPresence *p, const char *jid, gboolean available
 static void
 on_disco_reply(const XmppStanza *reply, const GError *error, gpointer data)
 {
-  XmppPresence *p = *(XmppPresence **)data;
-  if (p == NULL)
+  XmppPresence *p = data;
+  if (xmpp_iq_error_is_ended(error))
     return;
   p->discovering = FALSE;
   XmppInvisibleMechanism m = XMPP_INVISIBLE_LEGACY;

@@ -14,7 +14,6 @@ struct _XmppPresence {
   gpointer events_data;
   char *lang;
   guint handler;
-  XmppPresence **self;    /* g_rc_box shared with pending IQs: NULL once freed */
   GHashTable *contacts;   /* bare -> XmppPresenceContact* */
   GHashTable *pending_in; /* bare -> message (subscription requests waiting for the user) */
   GHashTable *approved;   /* bare -> NULL: pre-approved or approved this session */

@@ -386,8 +386,6 @@ xmpp_presence_new(XmppRouter *router, const XmppHost *host, XmppRoster *roster)
   p->router = router;
   p->host = host;
   p->roster = roster;
-  p->self = g_rc_box_new(XmppPresence *);
-  *p->self = p;
   p->contacts = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, contact_free);
   p->pending_in = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   p->approved = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -401,9 +399,8 @@ xmpp_presence_free(XmppPresence *p)
 {
   if (p == NULL)
     return;
+  xmpp_router_cancel_owner(p->router, p); /* our IQs end while we are whole */
   xmpp_router_remove_handler(p->router, p->handler);
-  *p->self = NULL; /* IQ callbacks still pending see that we are gone */
-  g_rc_box_release(p->self);
   g_hash_table_destroy(p->contacts);
   g_hash_table_destroy(p->pending_in);
   g_hash_table_destroy(p->approved);

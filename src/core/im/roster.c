@@ -3,6 +3,8 @@
  * pushes (§2.1.6) and set/remove requests (§2.3-§2.5). */
 #include "im/roster.h"
 
+#include "router/closure.h"
+
 #include <string.h>
 
 #include "router/namespaces.h"
@@ -17,7 +19,6 @@ struct _XmppRoster {
   char *ver;
   gboolean loaded;
   guint push_handler;
-  GPtrArray *requests; /* RosterRequest* in flight: orphaned when the roster is freed first */
 };
 
 /* ---- the model ---------------------------------------------------------------------------- */
@@ -273,19 +274,16 @@ xmpp_roster_new(XmppRouter *router, const XmppHost *host)
   roster->router = router;
   roster->host = host;
   roster->items = items_table_new();
-  roster->requests = g_ptr_array_new();
   roster->push_handler = xmpp_router_add_owner(router, XMPP_STANZA_IQ, XMPP_NS_ROSTER, "query",
                                                handle_push, roster, NULL);
   return roster;
 }
 
 typedef struct {
-  XmppRoster *roster; /* NULL once the roster is gone */
+  XmppRoster *roster; /* whole while the request is pending: xmpp_roster_free cancels them */
   gboolean is_fetch;
   gboolean sent_ver;
-  XmppRosterRequestCallback cb;
-  gpointer user_data;
-  GDestroyNotify destroy;
+  XmppClosure closure; /* the caller's XmppRosterRequestCallback, if any */
 } RosterRequest;
 
 void
@@ -293,11 +291,8 @@ xmpp_roster_free(XmppRoster *roster)
 {
   if (roster == NULL)
     return;
+  xmpp_router_cancel_owner(roster->router, roster);
   xmpp_router_remove_handler(roster->router, roster->push_handler);
-  /* Replies that come later (or the router's close) must not touch the freed roster. */
-  for (guint i = 0; i < roster->requests->len; i++)
-    ((RosterRequest *)roster->requests->pdata[i])->roster = NULL;
-  g_ptr_array_unref(roster->requests);
   g_hash_table_unref(roster->items);
   g_free(roster->ver);
   g_free(roster);
@@ -386,10 +381,7 @@ request_new(XmppRoster *roster, XmppRosterRequestCallback cb, gpointer user_data
 {
   RosterRequest *req = g_new0(RosterRequest, 1);
   req->roster = roster;
-  req->cb = cb;
-  req->user_data = user_data;
-  req->destroy = destroy;
-  g_ptr_array_add(roster->requests, req);
+  xmpp_closure_init(&req->closure, cb, user_data, destroy);
   return req;
 }
 
@@ -397,10 +389,7 @@ static void
 request_free(gpointer data)
 {
   RosterRequest *req = data;
-  if (req->roster != NULL)
-    g_ptr_array_remove_fast(req->roster->requests, req);
-  if (req->destroy != NULL)
-    req->destroy(req->user_data);
+  xmpp_closure_clear(&req->closure);
   g_free(req);
 }
 
@@ -436,8 +425,8 @@ fetch_done(const XmppStanza *reply, const GError *error, gpointer user_data)
 {
   RosterRequest *req = user_data;
   XmppRoster *roster = req->roster;
-  if (roster == NULL)
-    return;
+  if (xmpp_iq_error_is_ended(error))
+    return; /* the session or the roster is going away: no fetch to report */
   if (error != NULL) {
     xmpp_host_log(roster->host, XMPP_LOG_WARNING, "roster: fetch failed: %s", error->message);
     if (roster->events != NULL && roster->events->fetch_failed != NULL)
@@ -481,18 +470,18 @@ xmpp_roster_fetch(XmppRoster *roster, gboolean versioning)
     xmpp_node_set_attr(query, "ver", roster->ver != NULL ? roster->ver : "");
     req->sent_ver = TRUE;
   }
-  xmpp_router_send_iq(roster->router, iq, 0, fetch_done, req, request_free);
+  xmpp_router_send_iq(roster->router, roster, iq, 0, fetch_done, req, request_free);
 }
 
 static void
 request_done(const XmppStanza *reply, const GError *error, gpointer user_data)
 {
   RosterRequest *req = user_data;
-  if (error != NULL && req->roster != NULL)
+  if (error != NULL && !xmpp_iq_error_is_ended(error))
     xmpp_host_log(req->roster->host, XMPP_LOG_WARNING, "roster: request failed: %s",
                   error->message);
-  if (req->cb != NULL)
-    req->cb(error, req->user_data);
+  if (req->closure.callback != NULL)
+    ((XmppRosterRequestCallback)req->closure.callback)(error, req->closure.user_data);
 }
 
 static void
@@ -503,7 +492,7 @@ send_set(XmppRoster *roster, const XmppRosterItem *item, XmppRosterRequestCallba
   XmppNode *query = xmpp_node_new_child(iq, XMPP_NS_ROSTER, "query");
   xmpp_node_add_child(query, xmpp_roster_item_to_node(item, FALSE));
   RosterRequest *req = request_new(roster, cb, user_data, destroy);
-  xmpp_router_send_iq(roster->router, iq, 0, request_done, req, request_free);
+  xmpp_router_send_iq(roster->router, roster, iq, 0, request_done, req, request_free);
 }
 
 void

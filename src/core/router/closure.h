@@ -16,5 +16,10 @@ typedef struct _XmppClosure {
 XmppClosure *xmpp_closure_new(gpointer callback, gpointer user_data, GDestroyNotify destroy);
 /* Runs destroy on the user data. A GDestroyNotify, for xmpp_router_send_iq. */
 void xmpp_closure_free(gpointer closure);
+/* For a closure inside a module's own request record: sets it. */
+void xmpp_closure_init(XmppClosure *closure, gpointer callback, gpointer user_data,
+                       GDestroyNotify destroy);
+/* Runs destroy on the user data (once) and empties the closure; the record stays the caller's. */
+void xmpp_closure_clear(XmppClosure *closure);
 
 G_END_DECLS

@@ -11,6 +11,13 @@ xmpp_iq_error_quark(void)
   return g_quark_from_static_string("xmpp-iq-error-quark");
 }
 
+gboolean
+xmpp_iq_error_is_ended(const GError *error)
+{
+  return g_error_matches(error, XMPP_IQ_ERROR, XMPP_IQ_ERROR_SESSION_CLOSED) ||
+         g_error_matches(error, XMPP_IQ_ERROR, XMPP_IQ_ERROR_CANCELLED);
+}
+
 typedef struct {
   guint handle;
   char *ns;
@@ -27,6 +34,8 @@ typedef struct {
   char *id;
   XmppJid *to;         /* NULL: the request went to our own account or server */
   gboolean to_account; /* no 'to', or our own bare JID: the server answers for our account */
+  gconstpointer owner; /* the module that sent it, or NULL */
+  guint64 serial;      /* send order, for cancelling oldest first */
   XmppIqCallback callback;
   gpointer user_data;
   GDestroyNotify destroy;
@@ -42,6 +51,7 @@ struct _XmppRouter {
   guint next_handle;
   guint dispatch_depth; /* > 0 while handlers run: removal only marks */
   gboolean needs_compaction;
+  guint64 next_serial;
   GHashTable *pending; /* id -> PendingIq* */
 };
 
@@ -265,8 +275,8 @@ pending_timeout(gpointer data)
 }
 
 void
-xmpp_router_send_iq(XmppRouter *router, XmppNode *iq, guint timeout_ms, XmppIqCallback cb,
-                    gpointer user_data, GDestroyNotify destroy)
+xmpp_router_send_iq(XmppRouter *router, gconstpointer owner, XmppNode *iq, guint timeout_ms,
+                    XmppIqCallback cb, gpointer user_data, GDestroyNotify destroy)
 {
   g_return_if_fail(router != NULL && iq != NULL && cb != NULL);
   if (g_hash_table_size(router->pending) >= XMPP_ROUTER_MAX_PENDING_IQ) {
@@ -292,6 +302,8 @@ xmpp_router_send_iq(XmppRouter *router, XmppNode *iq, guint timeout_ms, XmppIqCa
   PendingIq *pending = g_new0(PendingIq, 1);
   pending->router = router;
   pending->id = id;
+  pending->owner = owner;
+  pending->serial = router->next_serial++;
   const char *to = xmpp_node_get_attr(iq, "to");
   pending->to_account = to == NULL;
   if (to != NULL) {
@@ -342,6 +354,45 @@ xmpp_router_expects_large_reply(const XmppRouter *router, const XmppNode *start)
   gboolean ok = reply_origin_ok(router, pending, &probe);
   xmpp_jid_free(probe.from);
   return ok;
+}
+
+static gint
+by_serial(gconstpointer a, gconstpointer b)
+{
+  guint64 x = (*(PendingIq *const *)a)->serial, y = (*(PendingIq *const *)b)->serial;
+  return x < y ? -1 : x > y;
+}
+
+void
+xmpp_router_cancel_owner(XmppRouter *router, gconstpointer owner)
+{
+  g_return_if_fail(router != NULL && owner != NULL);
+  g_autoptr(GError) error =
+      g_error_new_literal(XMPP_IQ_ERROR, XMPP_IQ_ERROR_CANCELLED, "the request was cancelled");
+  /* Callbacks may send more for the same owner: repeat, bounded by the cap on pending IQs. */
+  for (guint round = 0; round < XMPP_ROUTER_MAX_PENDING_IQ; round++) {
+    g_autoptr(GPtrArray) mine = g_ptr_array_new();
+    GHashTableIter iter;
+    gpointer value;
+    g_hash_table_iter_init(&iter, router->pending);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+      if (((PendingIq *)value)->owner == owner)
+        g_ptr_array_add(mine, value);
+    }
+    if (mine->len == 0)
+      return;
+    g_ptr_array_sort(mine, by_serial);
+    /* By id, not pointer: an earlier callback may end (and free) a later request. */
+    GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; i < mine->len; i++)
+      g_ptr_array_add(ids, g_strdup(((PendingIq *)mine->pdata[i])->id));
+    for (guint i = 0; i < ids->len; i++) {
+      PendingIq *pending = g_hash_table_lookup(router->pending, ids->pdata[i]);
+      if (pending != NULL && pending->owner == owner)
+        pending_finish(pending, NULL, error);
+    }
+    g_ptr_array_free(ids, TRUE);
+  }
 }
 
 guint

@@ -36,7 +36,12 @@ typedef enum {
   XMPP_IQ_ERROR_SESSION_CLOSED, /* the session ended before a reply */
   XMPP_IQ_ERROR_RANDOM,         /* not sent: no random data for an unpredictable id */
   XMPP_IQ_ERROR_TOO_MANY,       /* not sent: XMPP_ROUTER_MAX_PENDING_IQ requests are waiting */
+  XMPP_IQ_ERROR_CANCELLED,      /* its owner ended it (xmpp_router_cancel_owner) */
 } XmppIqError;
+
+/* The request ended because its session or its owner went away (SESSION_CLOSED, CANCELLED):
+ * nobody waits for it any more, so there is nothing to show or retry. */
+gboolean xmpp_iq_error_is_ended(const GError *error);
 
 /* Exactly one call per request: reply is the result or error stanza (borrowed), or NULL on
  * timeout or close; error is set when the reply is an error (XMPP_STANZA_ERROR, carrying the
@@ -75,10 +80,19 @@ void xmpp_router_remove_handler(XmppRouter *router, guint handle);
  * feature-not-implemented when the namespace is known but the type is not handled). */
 void xmpp_router_dispatch(XmppRouter *router, XmppNode *node);
 
-/* Sends an IQ get/set (takes iq). Gives it a fresh random id and remembers where it went. The
- * callback runs exactly once. timeout_ms 0 means XMPP_ROUTER_IQ_TIMEOUT_MS. */
-void xmpp_router_send_iq(XmppRouter *router, XmppNode *iq, guint timeout_ms, XmppIqCallback cb,
-                         gpointer user_data, GDestroyNotify destroy);
+/* Sends an IQ get/set (takes iq) for `owner`: the module that sends it, which ends its own
+ * requests with xmpp_router_cancel_owner() when it is freed (NULL: a caller that lives as long
+ * as the router). Gives the IQ a fresh random id and remembers where it went. The callback
+ * runs exactly once; destroy runs right after it. timeout_ms 0 means
+ * XMPP_ROUTER_IQ_TIMEOUT_MS. */
+void xmpp_router_send_iq(XmppRouter *router, gconstpointer owner, XmppNode *iq, guint timeout_ms,
+                         XmppIqCallback cb, gpointer user_data, GDestroyNotify destroy);
+/* Ends every pending request of owner now, oldest first: each callback runs once with
+ * XMPP_IQ_ERROR_CANCELLED, then its destroy. A module calls it first in its _free, while it is
+ * still whole, so that no reply can reach it afterwards. A late reply to such a request is
+ * ignored like any unknown id. Requests the callbacks send meanwhile for the same owner are
+ * cancelled too. */
+void xmpp_router_cancel_owner(XmppRouter *router, gconstpointer owner);
 /* Sends any stanza as is (borrowed). */
 void xmpp_router_send(XmppRouter *router, const XmppNode *node);
 /* Ends every pending IQ with SESSION_CLOSED (the session lost its stream for good). */

@@ -167,6 +167,9 @@ xmpp_adhoc_new(XmppRouter *router, const XmppHost *host, XmppDisco *disco)
 void
 xmpp_adhoc_free(XmppAdhoc *self)
 {
+  if (self == NULL)
+    return;
+  xmpp_router_cancel_owner(self->router, self); /* our requests end while we are whole */
   g_free(self);
 }
 
@@ -194,8 +197,8 @@ xmpp_adhoc_list(XmppAdhoc *self, const char *to, XmppAdhocListCallback cb, gpoin
   XmppNode *iq = xmpp_stanza_new_iq("get", target(self, to), NULL);
   XmppNode *q = xmpp_node_new_child(iq, XMPP_NS_DISCO_ITEMS, "query");
   xmpp_node_set_attr(q, "node", XMPP_NS_COMMANDS);
-  xmpp_router_send_iq(self->router, iq, 0, list_reply, xmpp_closure_new(cb, user_data, destroy),
-                      xmpp_closure_free);
+  xmpp_router_send_iq(self->router, self, iq, 0, list_reply,
+                      xmpp_closure_new(cb, user_data, destroy), xmpp_closure_free);
 }
 
 static void
@@ -219,6 +222,6 @@ xmpp_adhoc_execute(XmppAdhoc *self, const char *to, const char *node, const char
 {
   g_return_if_fail(self != NULL && node != NULL && cb != NULL);
   XmppNode *iq = xmpp_adhoc_build_execute(target(self, to), node, sessionid, action, form);
-  xmpp_router_send_iq(self->router, iq, 0, stage_reply, xmpp_closure_new(cb, user_data, destroy),
-                      xmpp_closure_free);
+  xmpp_router_send_iq(self->router, self, iq, 0, stage_reply,
+                      xmpp_closure_new(cb, user_data, destroy), xmpp_closure_free);
 }

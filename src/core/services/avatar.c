@@ -223,7 +223,7 @@ fetch_done(Fetch *f, GBytes *bytes, const GError *error)
                   why != NULL ? why->message : "no data");
   }
   Wanted *w = g_hash_table_lookup(self->inflight, f->bare);
-  gboolean closed = g_error_matches(error, XMPP_IQ_ERROR, XMPP_IQ_ERROR_SESSION_CLOSED);
+  gboolean closed = xmpp_iq_error_is_ended(error);
   if (w != NULL && !closed && g_ascii_strcasecmp(w->hash, f->hash) != 0)
     issue_fetch(self, f->bare, w);
   else

@@ -8,12 +8,6 @@
 
 #define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
 
-/* Requests may end after the module is freed (a router freed later): they hold this token. */
-typedef struct {
-  XmppBlocking *self; /* NULL once the module is freed */
-  guint refs;
-} XmppBlockingToken;
-
 struct _XmppBlocking {
   XmppRouter *router;
   const XmppHost *host;
@@ -22,7 +16,6 @@ struct _XmppBlocking {
   guint push_handler;
   GHashTable *blocked; /* normalised JID -> NULL */
   gboolean supported;
-  XmppBlockingToken *token; /* shared with pending requests: they may outlive the module */
 };
 
 /* --- Model (pure) --- */
@@ -163,9 +156,6 @@ xmpp_blocking_new(XmppRouter *router, const XmppHost *host, XmppDisco *disco)
   self->router = router;
   self->host = host;
   self->blocked = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  self->token = g_new0(XmppBlockingToken, 1);
-  self->token->self = self;
-  self->token->refs = 1;
   self->push_handler =
       xmpp_router_add_owner(router, XMPP_STANZA_IQ, XMPP_NS_BLOCKING, NULL, on_push, self, NULL);
   return self;
@@ -176,10 +166,8 @@ xmpp_blocking_free(XmppBlocking *self)
 {
   if (self == NULL)
     return;
+  xmpp_router_cancel_owner(self->router, self); /* our requests end while we are whole */
   xmpp_router_remove_handler(self->router, self->push_handler);
-  self->token->self = NULL;
-  if (--self->token->refs == 0)
-    g_free(self->token);
   g_hash_table_unref(self->blocked);
   g_free(self);
 }
@@ -195,26 +183,11 @@ xmpp_blocking_set_events(XmppBlocking *self, const XmppBlockingEvents *events, g
   self->events_data = data;
 }
 
-static XmppBlockingToken *
-token_ref(XmppBlocking *self)
-{
-  self->token->refs++;
-  return self->token;
-}
-
-static void
-token_unref(gpointer data)
-{
-  XmppBlockingToken *token = data;
-  if (--token->refs == 0)
-    g_free(token);
-}
-
 static void
 on_list(const XmppStanza *reply, const GError *error, gpointer user_data)
 {
-  XmppBlocking *self = ((XmppBlockingToken *)user_data)->self;
-  if (self == NULL)
+  XmppBlocking *self = user_data;
+  if (xmpp_iq_error_is_ended(error))
     return;
   if (error != NULL) {
     xmpp_host_log(self->host, XMPP_LOG_WARNING, "blocking: fetching the list failed: %s",
@@ -237,7 +210,7 @@ fetch_list(XmppBlocking *self)
 {
   XmppNode *iq = xmpp_stanza_new_iq("get", NULL, NULL);
   xmpp_node_new_child(iq, XMPP_NS_BLOCKING, "blocklist");
-  xmpp_router_send_iq(self->router, iq, 0, on_list, token_ref(self), token_unref);
+  xmpp_router_send_iq(self->router, self, iq, 0, on_list, self, NULL);
 }
 
 static gboolean
@@ -253,8 +226,8 @@ has_feature(const XmppNode *query, const char *feature)
 static void
 on_disco(const XmppStanza *reply, const GError *error, gpointer user_data)
 {
-  XmppBlocking *self = ((XmppBlockingToken *)user_data)->self;
-  if (self == NULL)
+  XmppBlocking *self = user_data;
+  if (xmpp_iq_error_is_ended(error))
     return;
   XmppNode *query = error == NULL ? xmpp_stanza_get_payload(reply) : NULL;
   self->supported = query != NULL && xmpp_node_is(query, NS_DISCO_INFO, "query") &&
@@ -278,7 +251,7 @@ xmpp_blocking_start(XmppBlocking *self)
   /* §2: the server advertises the feature in its own disco#info. */
   XmppNode *iq = xmpp_stanza_new_iq("get", xmpp_jid_get_domain(own), NULL);
   xmpp_node_new_child(iq, NS_DISCO_INFO, "query");
-  xmpp_router_send_iq(self->router, iq, 0, on_disco, token_ref(self), token_unref);
+  xmpp_router_send_iq(self->router, self, iq, 0, on_disco, self, NULL);
 }
 
 gboolean
@@ -311,7 +284,7 @@ xmpp_blocking_get_jids(const XmppBlocking *self)
 
 /* One block or unblock request: what it asked, for the refused event. */
 typedef struct {
-  XmppBlockingToken *token;
+  XmppBlocking *self; /* whole while the request is pending: xmpp_blocking_free cancels it */
   gboolean block;
   char *jid; /* normalised; NULL: everyone (unblock only) */
 } BlockingRequest;
@@ -320,7 +293,6 @@ static void
 blocking_request_free(gpointer data)
 {
   BlockingRequest *req = data;
-  token_unref(req->token);
   g_free(req->jid);
   g_free(req);
 }
@@ -329,8 +301,8 @@ static void
 on_request(const XmppStanza *reply, const GError *error, gpointer user_data)
 {
   BlockingRequest *req = user_data;
-  XmppBlocking *self = req->token->self;
-  if (self == NULL || error == NULL)
+  XmppBlocking *self = req->self;
+  if (error == NULL || xmpp_iq_error_is_ended(error))
     return;
   xmpp_host_log(self->host, XMPP_LOG_WARNING, "blocking: request refused: %s", error->message);
   if (self->events.refused != NULL)
@@ -351,10 +323,10 @@ request(XmppBlocking *self, gboolean block, const char *jid)
   xmpp_node_add_child(iq, xmpp_blocking_build(block, jids));
   /* The result needs no action: the server pushes the change to all our resources (§3.3). */
   BlockingRequest *req = g_new0(BlockingRequest, 1);
-  req->token = token_ref(self);
+  req->self = self;
   req->block = block;
   req->jid = g_steal_pointer(&norm);
-  xmpp_router_send_iq(self->router, iq, 0, on_request, req, blocking_request_free);
+  xmpp_router_send_iq(self->router, self, iq, 0, on_request, req, blocking_request_free);
   return TRUE;
 }
 

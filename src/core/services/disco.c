@@ -2,6 +2,8 @@
 /* XmppDisco: XEP-0030 service discovery: the feature registry, our answers, and queries. */
 #include "services/disco.h"
 
+#include "router/closure.h"
+
 #include "router/namespaces.h"
 #include "router/stanza-error.h"
 
@@ -276,6 +278,7 @@ xmpp_disco_free(XmppDisco *disco)
 {
   if (disco == NULL)
     return;
+  xmpp_router_cancel_owner(disco->router, disco); /* our requests end while we are whole */
   xmpp_router_remove_handler(disco->router, disco->info_handler);
   xmpp_router_remove_handler(disco->router, disco->items_handler);
   g_hash_table_unref(disco->features);
@@ -314,33 +317,19 @@ xmpp_disco_set_caps_node(XmppDisco *disco, const char *node)
 
 /* ---- queries ---- */
 
-typedef struct {
-  XmppDiscoInfoCallback cb;
-  gpointer data;
-  GDestroyNotify destroy;
-} InfoQuery;
-
-static void
-info_query_free(gpointer data)
-{
-  InfoQuery *q = data;
-  if (q->destroy != NULL)
-    q->destroy(q->data);
-  g_free(q);
-}
-
 static void
 on_info_reply(const XmppStanza *reply, const GError *error, gpointer data)
 {
-  InfoQuery *q = data;
+  XmppClosure *q = data;
+  XmppDiscoInfoCallback cb = (XmppDiscoInfoCallback)q->callback;
   if (error != NULL) {
-    q->cb(NULL, error, q->data);
+    cb(NULL, error, q->user_data);
     return;
   }
   g_autoptr(GError) parse_error = NULL;
   g_autoptr(XmppDiscoInfo) info =
       xmpp_disco_info_parse(xmpp_stanza_get_payload(reply), &parse_error);
-  q->cb(info, parse_error, q->data);
+  cb(info, parse_error, q->user_data);
 }
 
 void
@@ -352,11 +341,8 @@ xmpp_disco_query_info(XmppDisco *disco, const char *jid, const char *node, XmppD
   XmppNode *query = xmpp_node_new_child(iq, XMPP_NS_DISCO_INFO, "query");
   if (node != NULL)
     xmpp_node_set_attr(query, "node", node);
-  InfoQuery *q = g_new0(InfoQuery, 1);
-  q->cb = cb;
-  q->data = user_data;
-  q->destroy = destroy;
-  xmpp_router_send_iq(disco->router, iq, 0, on_info_reply, q, info_query_free);
+  xmpp_router_send_iq(disco->router, disco, iq, 0, on_info_reply,
+                      xmpp_closure_new(cb, user_data, destroy), xmpp_closure_free);
 }
 
 static void

@@ -148,6 +148,7 @@ xmpp_pep_free(XmppPep *pep)
 {
   if (pep == NULL)
     return;
+  xmpp_router_cancel_owner(pep->router, pep); /* our requests end while we are whole */
   xmpp_router_remove_handler(pep->router, pep->message_handler);
   g_hash_table_unref(pep->handlers);
   g_free(pep);
@@ -185,11 +186,11 @@ xmpp_pep_publish(XmppPep *pep, const char *node, XmppNode *item, const char *acc
   g_return_if_fail(pep != NULL && node != NULL && item != NULL);
   XmppNode *iq = xmpp_pep_build_publish(node, item, access_model);
   if (cb != NULL) {
-    xmpp_router_send_iq(pep->router, iq, 0, cb, user_data, destroy);
+    xmpp_router_send_iq(pep->router, pep, iq, 0, cb, user_data, destroy);
     return;
   }
   /* Nobody waits for the answer: send it anyway, keeping the exactly-once bookkeeping. */
-  xmpp_router_send_iq(pep->router, iq, 0, publish_done, (gpointer)pep->host, NULL);
+  xmpp_router_send_iq(pep->router, pep, iq, 0, publish_done, (gpointer)pep->host, NULL);
   if (destroy != NULL)
     destroy(user_data);
 }
@@ -207,5 +208,5 @@ xmpp_pep_request_item(XmppPep *pep, const char *jid, const char *node, const cha
     xmpp_node_set_attr(xmpp_node_new_child(items, NULL, "item"), "id", item_id);
   else
     xmpp_node_set_attr(items, "max_items", "1");
-  xmpp_router_send_iq(pep->router, iq, 0, cb, user_data, destroy);
+  xmpp_router_send_iq(pep->router, pep, iq, 0, cb, user_data, destroy);
 }

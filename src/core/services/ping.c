@@ -15,29 +15,12 @@ struct _XmppPing {
   gpointer data;
   guint timer;
   gboolean outstanding;
-  gpointer request; /* the outstanding PingRequest, unlinked on free */
 };
-
-typedef struct {
-  XmppPing *ping; /* NULL once the XmppPing is gone */
-} PingRequest;
-
-static void
-ping_request_free(gpointer data)
-{
-  PingRequest *request = data;
-  if (request->ping != NULL && request->ping->request == request)
-    request->ping->request = NULL;
-  g_free(request);
-}
 
 static void
 ping_done(const XmppStanza *reply, const GError *error, gpointer user_data)
 {
-  PingRequest *request = user_data;
-  XmppPing *ping = request->ping;
-  if (ping == NULL)
-    return;
+  XmppPing *ping = user_data; /* whole: xmpp_ping_free cancels our request first */
   ping->outstanding = FALSE;
   /* Any answer, even an error such as service-unavailable, proves the link is alive. Only the
    * lack of an answer is fatal; a closing session is not our business. */
@@ -58,11 +41,8 @@ ping_tick(gpointer data)
     return G_SOURCE_CONTINUE;
   XmppNode *iq = xmpp_stanza_new_iq("get", NULL, NULL);
   xmpp_node_new_child(iq, XMPP_NS_PING, "ping");
-  PingRequest *request = g_new0(PingRequest, 1);
-  request->ping = ping;
-  ping->request = request;
   ping->outstanding = TRUE;
-  xmpp_router_send_iq(ping->router, iq, ping->timeout_ms, ping_done, request, ping_request_free);
+  xmpp_router_send_iq(ping->router, ping, iq, ping->timeout_ms, ping_done, ping, NULL);
   return G_SOURCE_CONTINUE;
 }
 
@@ -88,8 +68,7 @@ xmpp_ping_free(XmppPing *ping)
 {
   if (ping == NULL)
     return;
-  if (ping->request != NULL)
-    ((PingRequest *)ping->request)->ping = NULL;
+  xmpp_router_cancel_owner(ping->router, ping); /* ping_done: CANCELLED, nothing to do */
   if (ping->timer != 0)
     ping->host->timeout_remove(ping->host->data, ping->timer);
   g_free(ping);

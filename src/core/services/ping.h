@@ -16,7 +16,7 @@ typedef struct _XmppPing XmppPing;
 XmppPing *xmpp_ping_new(XmppRouter *router, const XmppHost *host, guint interval_s, guint timeout_s,
                         gint64 (*last_activity)(gpointer data), void (*dead)(gpointer data),
                         gpointer data);
-/* Call only after xmpp_router_fail_pending() or with no ping outstanding. NULL is fine. */
+/* An outstanding ping is cancelled (xmpp_router_cancel_owner). NULL is fine. */
 void xmpp_ping_free(XmppPing *ping);
 
 /* Registers the handler that answers <iq type='get'><ping xmlns='urn:xmpp:ping'/></iq>. */

@@ -135,6 +135,9 @@ xmpp_registration_new(XmppRouter *router, const XmppHost *host)
 void
 xmpp_registration_free(XmppRegistration *self)
 {
+  if (self == NULL)
+    return;
+  xmpp_router_cancel_owner(self->router, self); /* our requests end while we are whole */
   g_free(self);
 }
 
@@ -171,7 +174,7 @@ xmpp_registration_fetch(XmppRegistration *self, XmppRegisterFormCallback cb, gpo
                         GDestroyNotify destroy)
 {
   g_return_if_fail(self != NULL && cb != NULL);
-  xmpp_router_send_iq(self->router, xmpp_register_build_get(server(self)), 0, form_reply,
+  xmpp_router_send_iq(self->router, self, xmpp_register_build_get(server(self)), 0, form_reply,
                       xmpp_closure_new(cb, user_data, destroy), xmpp_closure_free);
 }
 
@@ -179,8 +182,8 @@ static void
 send_done(XmppRegistration *self, XmppNode *iq, XmppRegisterDoneCallback cb, gpointer user_data,
           GDestroyNotify destroy)
 {
-  xmpp_router_send_iq(self->router, iq, 0, done_reply, xmpp_closure_new(cb, user_data, destroy),
-                      xmpp_closure_free);
+  xmpp_router_send_iq(self->router, self, iq, 0, done_reply,
+                      xmpp_closure_new(cb, user_data, destroy), xmpp_closure_free);
 }
 
 void

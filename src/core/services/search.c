@@ -3,6 +3,8 @@
  * through XEP-0030 (identity directory/user). */
 #include "services/search.h"
 
+#include "router/closure.h"
+
 #include "router/stanza-error.h"
 
 struct _XmppSearch {
@@ -129,14 +131,15 @@ xmpp_search_new(XmppRouter *router, const XmppHost *host, XmppDisco *disco)
 void
 xmpp_search_free(XmppSearch *self)
 {
+  if (self == NULL)
+    return;
+  xmpp_router_cancel_owner(self->router, self); /* our requests end while we are whole */
   g_free(self);
 }
 
 typedef struct {
   XmppSearch *self;
-  gpointer cb;
-  gpointer user_data;
-  GDestroyNotify destroy;
+  XmppClosure closure; /* the caller's callback */
   gboolean results;
   guint probes_left; /* discovery: disco#info answers still due */
   gboolean found;
@@ -147,9 +150,7 @@ pending_new(XmppSearch *self, gpointer cb, gpointer user_data, GDestroyNotify de
 {
   Pending *p = g_new0(Pending, 1);
   p->self = self;
-  p->cb = cb;
-  p->user_data = user_data;
-  p->destroy = destroy;
+  xmpp_closure_init(&p->closure, cb, user_data, destroy);
   return p;
 }
 
@@ -157,8 +158,7 @@ static void
 pending_free(gpointer data)
 {
   Pending *p = data;
-  if (p->destroy != NULL)
-    p->destroy(p->user_data);
+  xmpp_closure_clear(&p->closure);
   g_free(p);
 }
 
@@ -166,15 +166,15 @@ static void
 form_reply(const XmppStanza *reply, const GError *error, gpointer data)
 {
   Pending *p = data;
-  XmppSearchFormCallback cb = (XmppSearchFormCallback)p->cb;
+  XmppSearchFormCallback cb = (XmppSearchFormCallback)p->closure.callback;
   if (error != NULL) {
-    cb(NULL, error, p->user_data);
+    cb(NULL, error, p->closure.user_data);
     return;
   }
   g_autoptr(GError) parse_error = NULL;
   g_autoptr(XmppXdataForm) form = p->results ? xmpp_search_parse_results(reply->node, &parse_error)
                                              : xmpp_search_parse_form(reply->node, &parse_error);
-  cb(form, parse_error, p->user_data);
+  cb(form, parse_error, p->closure.user_data);
 }
 
 void
@@ -182,7 +182,7 @@ xmpp_search_fetch_form(XmppSearch *self, const char *to, XmppSearchFormCallback 
                        gpointer user_data, GDestroyNotify destroy)
 {
   g_return_if_fail(self != NULL && to != NULL && cb != NULL);
-  xmpp_router_send_iq(self->router, xmpp_search_build_get(to), 0, form_reply,
+  xmpp_router_send_iq(self->router, self, xmpp_search_build_get(to), 0, form_reply,
                       pending_new(self, cb, user_data, destroy), pending_free);
 }
 
@@ -193,7 +193,7 @@ xmpp_search_submit(XmppSearch *self, const char *to, const XmppXdataForm *form,
   g_return_if_fail(self != NULL && to != NULL && form != NULL && cb != NULL);
   Pending *p = pending_new(self, cb, user_data, destroy);
   p->results = TRUE;
-  xmpp_router_send_iq(self->router, xmpp_search_build_submit(to, form), 0, form_reply, p,
+  xmpp_router_send_iq(self->router, self, xmpp_search_build_submit(to, form), 0, form_reply, p,
                       pending_free);
 }
 
@@ -210,7 +210,7 @@ discover_finish(Pending *p, const char *jid)
   if (p->found)
     return;
   p->found = TRUE;
-  ((XmppSearchDiscoverCallback)p->cb)(jid, p->user_data);
+  ((XmppSearchDiscoverCallback)p->closure.callback)(jid, p->closure.user_data);
 }
 
 static void
@@ -254,8 +254,9 @@ items_reply(const XmppStanza *reply, const GError *error, gpointer data)
     return;
   }
   /* The probes own a second Pending that carries the callback; this one just ends. */
-  Pending *shared = pending_new(p->self, p->cb, p->user_data, p->destroy);
-  p->destroy = NULL;
+  Pending *shared =
+      pending_new(p->self, p->closure.callback, p->closure.user_data, p->closure.destroy);
+  p->closure.destroy = NULL; /* handed over to shared */
   p->found = TRUE;
   shared->probes_left = jids->len;
   for (guint i = 0; i < jids->len; i++) {
@@ -264,7 +265,7 @@ items_reply(const XmppStanza *reply, const GError *error, gpointer data)
     probe->jid = g_strdup(jids->pdata[i]);
     XmppNode *iq = xmpp_stanza_new_iq("get", jids->pdata[i], NULL);
     xmpp_node_new_child(iq, XMPP_NS_DISCO_INFO, "query");
-    xmpp_router_send_iq(p->self->router, iq, 0, info_reply, probe, probe_free);
+    xmpp_router_send_iq(p->self->router, p->self, iq, 0, info_reply, probe, probe_free);
   }
   g_ptr_array_unref(jids);
 }
@@ -278,5 +279,5 @@ xmpp_search_discover(XmppSearch *self, XmppSearchDiscoverCallback cb, gpointer u
   XmppNode *iq = xmpp_stanza_new_iq("get", own ? xmpp_jid_get_domain(own) : NULL, NULL);
   xmpp_node_new_child(iq, XMPP_NS_DISCO_ITEMS, "query");
   Pending *p = pending_new(self, cb, user_data, destroy);
-  xmpp_router_send_iq(self->router, iq, 0, items_reply, p, pending_free);
+  xmpp_router_send_iq(self->router, self, iq, 0, items_reply, p, pending_free);
 }

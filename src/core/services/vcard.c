@@ -2,6 +2,8 @@
 /* XmppVcards: the XEP-0054 vCard model (parse, build, strict capped base64) and the requests. */
 #include "services/vcard.h"
 
+#include "router/closure.h"
+
 #include <string.h>
 
 #include "router/stanza-error.h"
@@ -331,33 +333,19 @@ xmpp_vcard_build(const XmppVcard *v)
 /* ---- requests ----------------------------------------------------------------------------------
  */
 
-typedef struct {
-  XmppVcardCallback cb;
-  gpointer user_data;
-  GDestroyNotify destroy;
-} FetchRequest;
-
-static void
-fetch_request_free(gpointer data)
-{
-  FetchRequest *req = data;
-  if (req->destroy != NULL)
-    req->destroy(req->user_data);
-  g_free(req);
-}
-
 static void
 on_fetch_reply(const XmppStanza *reply, const GError *error, gpointer data)
 {
-  FetchRequest *req = data;
+  XmppClosure *req = data;
+  XmppVcardCallback cb = (XmppVcardCallback)req->callback;
   if (error != NULL) {
-    req->cb(NULL, error, req->user_data);
+    cb(NULL, error, req->user_data);
     return;
   }
   const XmppNode *element = xmpp_node_get_child(reply->node, XMPP_NS_VCARD, "vCard");
   /* An empty result (no vCard element) means the contact has none (XEP-0054 §3.1). */
   g_autoptr(XmppVcard) vcard = element != NULL ? xmpp_vcard_parse(element, NULL) : NULL;
-  req->cb(vcard, NULL, req->user_data);
+  cb(vcard, NULL, req->user_data);
 }
 
 XmppVcards *
@@ -374,6 +362,9 @@ xmpp_vcards_new(XmppRouter *router, const XmppHost *host, XmppDisco *disco)
 void
 xmpp_vcards_free(XmppVcards *self)
 {
+  if (self == NULL)
+    return;
+  xmpp_router_cancel_owner(self->router, self); /* our requests end while we are whole */
   g_free(self);
 }
 
@@ -385,11 +376,8 @@ xmpp_vcards_fetch(XmppVcards *vcards, const XmppJid *jid, XmppVcardCallback cb, 
   /* XEP-0054 §3.1: our own vCard is asked for without a 'to'. */
   XmppNode *iq = xmpp_stanza_new_iq("get", jid != NULL ? xmpp_jid_get_full(jid) : NULL, NULL);
   xmpp_node_new_child(iq, XMPP_NS_VCARD, "vCard");
-  FetchRequest *req = g_new0(FetchRequest, 1);
-  req->cb = cb;
-  req->user_data = user_data;
-  req->destroy = destroy;
-  xmpp_router_send_iq(vcards->router, iq, 0, on_fetch_reply, req, fetch_request_free);
+  xmpp_router_send_iq(vcards->router, vcards, iq, 0, on_fetch_reply,
+                      xmpp_closure_new(cb, user_data, destroy), xmpp_closure_free);
 }
 
 static void
@@ -407,10 +395,10 @@ xmpp_vcards_publish(XmppVcards *vcards, const XmppVcard *vcard, XmppIqCallback c
   XmppNode *iq = xmpp_stanza_new_iq("set", NULL, NULL);
   xmpp_node_add_child(iq, xmpp_vcard_build(vcard));
   if (cb != NULL) {
-    xmpp_router_send_iq(vcards->router, iq, 0, cb, user_data, destroy);
+    xmpp_router_send_iq(vcards->router, vcards, iq, 0, cb, user_data, destroy);
     return;
   }
-  xmpp_router_send_iq(vcards->router, iq, 0, publish_logged, (gpointer)vcards->host, NULL);
+  xmpp_router_send_iq(vcards->router, vcards, iq, 0, publish_logged, (gpointer)vcards->host, NULL);
   if (destroy != NULL)
     destroy(user_data);
 }

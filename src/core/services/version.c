@@ -3,6 +3,8 @@
  * and XEP-0199 pings of a chosen JID. */
 #include "services/version.h"
 
+#include "router/closure.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -240,6 +242,7 @@ xmpp_entity_info_free(XmppEntityInfo *info)
 {
   if (info == NULL)
     return;
+  xmpp_router_cancel_owner(info->router, info); /* our requests end while we are whole */
   for (guint i = 0; i < G_N_ELEMENTS(info->handlers); i++)
     xmpp_router_remove_handler(info->router, info->handlers[i]);
   g_free(info->version);
@@ -293,14 +296,7 @@ typedef enum { QUERY_VERSION, QUERY_TIME, QUERY_LAST, QUERY_PING } QueryKind;
 
 typedef struct {
   QueryKind kind;
-  union {
-    XmppVersionCallback version;
-    XmppTimeCallback time;
-    XmppLastCallback last;
-    XmppPingCallback ping;
-  } cb;
-  gpointer data;
-  GDestroyNotify destroy;
+  XmppClosure closure; /* the caller's callback, cast back by kind */
   const XmppHost *host;
   gint64 sent_us;
 } Query;
@@ -309,8 +305,7 @@ static void
 query_free(gpointer data)
 {
   Query *q = data;
-  if (q->destroy != NULL)
-    q->destroy(q->data);
+  xmpp_closure_clear(&q->closure);
   g_free(q);
 }
 
@@ -332,34 +327,35 @@ on_reply(const XmppStanza *reply, const GError *error, gpointer data)
       model = payload ? xmpp_last_activity_parse(payload) : NULL;
       break;
     case QUERY_PING:
-      q->cb.ping(xmpp_host_now(q->host) - q->sent_us, error, q->data);
+      ((XmppPingCallback)q->closure.callback)(xmpp_host_now(q->host) - q->sent_us, error,
+                                              q->closure.user_data);
       return;
   }
   if (error == NULL && model == NULL)
     error = bad = g_error_new(XMPP_STANZA_ERROR, XMPP_STANZA_ERROR_BAD_REQUEST, "malformed answer");
   switch (q->kind) {
     case QUERY_VERSION:
-      q->cb.version(model, error, q->data);
+      ((XmppVersionCallback)q->closure.callback)(model, error, q->closure.user_data);
       xmpp_software_version_free(model);
       break;
     case QUERY_TIME:
-      q->cb.time(model, error, q->data);
+      ((XmppTimeCallback)q->closure.callback)(model, error, q->closure.user_data);
       xmpp_entity_time_free(model);
       break;
     default:
-      q->cb.last(model, error, q->data);
+      ((XmppLastCallback)q->closure.callback)(model, error, q->closure.user_data);
       xmpp_last_activity_free(model);
       break;
   }
 }
 
 static Query *
-new_query(XmppEntityInfo *info, QueryKind kind, gpointer data, GDestroyNotify destroy)
+new_query(XmppEntityInfo *info, QueryKind kind, gpointer callback, gpointer data,
+          GDestroyNotify destroy)
 {
   Query *q = g_new0(Query, 1);
   q->kind = kind;
-  q->data = data;
-  q->destroy = destroy;
+  xmpp_closure_init(&q->closure, callback, data, destroy);
   q->host = info->host;
   return q;
 }
@@ -370,7 +366,7 @@ send_query(XmppEntityInfo *info, const char *jid, const char *ns, const char *na
   XmppNode *iq = xmpp_stanza_new_iq("get", jid, NULL);
   xmpp_node_new_child(iq, ns, name);
   q->sent_us = xmpp_host_now(info->host);
-  xmpp_router_send_iq(info->router, iq, 0, on_reply, q, query_free);
+  xmpp_router_send_iq(info->router, info, iq, 0, on_reply, q, query_free);
 }
 
 void
@@ -378,8 +374,7 @@ xmpp_entity_info_query_version(XmppEntityInfo *info, const char *jid, XmppVersio
                                gpointer data, GDestroyNotify destroy)
 {
   g_return_if_fail(info != NULL && jid != NULL && cb != NULL);
-  Query *q = new_query(info, QUERY_VERSION, data, destroy);
-  q->cb.version = cb;
+  Query *q = new_query(info, QUERY_VERSION, cb, data, destroy);
   send_query(info, jid, XMPP_NS_VERSION, "query", q);
 }
 
@@ -388,8 +383,7 @@ xmpp_entity_info_query_time(XmppEntityInfo *info, const char *jid, XmppTimeCallb
                             gpointer data, GDestroyNotify destroy)
 {
   g_return_if_fail(info != NULL && jid != NULL && cb != NULL);
-  Query *q = new_query(info, QUERY_TIME, data, destroy);
-  q->cb.time = cb;
+  Query *q = new_query(info, QUERY_TIME, cb, data, destroy);
   send_query(info, jid, XMPP_NS_TIME, "time", q);
 }
 
@@ -398,8 +392,7 @@ xmpp_entity_info_query_last(XmppEntityInfo *info, const char *jid, XmppLastCallb
                             gpointer data, GDestroyNotify destroy)
 {
   g_return_if_fail(info != NULL && jid != NULL && cb != NULL);
-  Query *q = new_query(info, QUERY_LAST, data, destroy);
-  q->cb.last = cb;
+  Query *q = new_query(info, QUERY_LAST, cb, data, destroy);
   send_query(info, jid, XMPP_NS_LAST_ACTIVITY, "query", q);
 }
 
@@ -408,7 +401,6 @@ xmpp_entity_info_ping(XmppEntityInfo *info, const char *jid, XmppPingCallback cb
                       GDestroyNotify destroy)
 {
   g_return_if_fail(info != NULL && jid != NULL && cb != NULL);
-  Query *q = new_query(info, QUERY_PING, data, destroy);
-  q->cb.ping = cb;
+  Query *q = new_query(info, QUERY_PING, cb, data, destroy);
   send_query(info, jid, XMPP_NS_PING, "ping", q);
 }
