@@ -181,8 +181,8 @@ xmpp_purple_accountsvc_registration_ready(XmppPurpleConn *conn)
   xmpp_registration_fetch(xmpp_session_get_registration(conn->session), reg_form, conn, NULL);
 }
 
-static void
-register_user(PurpleAccount *account)
+void
+xmpp_purple_accountsvc_register_user(PurpleAccount *account)
 {
   xmpp_purple_connection_register(account);
 }
@@ -207,8 +207,9 @@ passwd_done(const GError *error, gpointer data)
   g_clear_pointer(&st->new_password, g_free);
 }
 
-static void
-change_passwd(PurpleConnection *gc, const char *old_pass, const char *new_pass)
+void
+xmpp_purple_accountsvc_change_passwd(PurpleConnection *gc, const char *old_pass,
+                                     const char *new_pass)
 {
   XmppPurpleConn *conn = xmpp_purple_connection_get(gc);
   /* libpurple 2 stores the new password before calling us: keep the old one until the server
@@ -272,8 +273,9 @@ unreg_cancelled(XmppPurpleConn *conn, int choice)
     st->unreg_cb = NULL;
 }
 
-static void
-unregister_user(PurpleAccount *account, PurpleAccountUnregistrationCb cb, void *user_data)
+void
+xmpp_purple_accountsvc_unregister_user(PurpleAccount *account, PurpleAccountUnregistrationCb cb,
+                                       void *user_data)
 {
   XmppPurpleConn *conn = xmpp_purple_connection_get(purple_account_get_connection(account));
   if (conn == NULL || conn->session == NULL || !xmpp_session_is_ready(conn->session)) {
@@ -294,14 +296,6 @@ unregister_user(PurpleAccount *account, PurpleAccountUnregistrationCb cb, void *
 }
 
 /* ---- registration of the slots, start, stop ----------------------------------------------- */
-
-void
-xmpp_purple_accountsvc_register(PurplePluginProtocolInfo *info)
-{
-  info->register_user = register_user;
-  info->unregister_user = unregister_user;
-  info->change_passwd = change_passwd;
-}
 
 void
 xmpp_purple_accountsvc_start(XmppPurpleConn *conn)

@@ -6,7 +6,7 @@
 #include "purple-glue.h"
 #include "purple-xdata.h"
 
-typedef struct {
+struct _XmppPurpleAccountSvc {
   GQueue forms;       /* open data-form dialogs (purple-xdata.c) */
   guint close_timer;  /* disconnects after registration or unregistration */
   gboolean reg_done;  /* purple_account_register_completed was called */
@@ -18,7 +18,8 @@ typedef struct {
   GPtrArray *commands; /* XmppAdhocCommand* of the last list */
   char *search_jid;    /* the directory of the current search */
   int search_jid_col;  /* the results' jid column, -1 for none */
-} AccountSvc;
+};
+typedef struct _XmppPurpleAccountSvc AccountSvc;
 
 /* conn's state, or NULL once stopped (replies that end after that find nothing to do). */
 AccountSvc *xmpp_purple_accountsvc_get(XmppPurpleConn *conn);

@@ -2,6 +2,7 @@
 /* Login and logout: account settings to session config, SRV lookups and socket connects, the
  * XmppHost (bytes out, timers, log) and the session events turned into libpurple calls. */
 #include "purple-glue.h"
+#include "purple-extras.h"
 #include "purple-i18n.h"
 
 #include <errno.h>
@@ -386,6 +387,23 @@ ev_progress(gpointer data, XmppSessionStep step)
   purple_connection_update_progress(conn->gc, text, (size_t)step, XMPP_SESSION_N_STEPS);
 }
 
+/* The glue's areas, in the order they start when the session is ready; they stop in the
+ * reverse order when the connection closes. The roster comes last: once it is in, it sends
+ * initial presence (RFC 6121 §2.2), so every other area must be listening by then. */
+static const struct {
+  void (*start)(XmppPurpleConn *conn);
+  void (*stop)(XmppPurpleConn *conn);
+} areas[] = {
+    {xmpp_purple_presence_start, xmpp_purple_presence_stop},
+    {xmpp_purple_im_start, xmpp_purple_im_stop},
+    {xmpp_purple_info_start, xmpp_purple_info_stop},
+    {xmpp_purple_profile_start, xmpp_purple_profile_stop},
+    {xmpp_purple_accountsvc_start, xmpp_purple_accountsvc_stop},
+    {xmpp_purple_privacy_start, xmpp_purple_privacy_stop},
+    {xmpp_purple_extras_start, xmpp_purple_extras_stop},
+    {xmpp_purple_roster_start, xmpp_purple_roster_stop},
+};
+
 static void
 ev_ready(gpointer data, const XmppJid *bound_jid)
 {
@@ -406,13 +424,8 @@ ev_ready(gpointer data, const XmppJid *bound_jid)
   }
   /* Still "connecting" for purple: the account goes online with its whole buddy list, once
    * the roster is in and initial presence is out (xmpp_purple_connection_online). */
-  xmpp_purple_presence_start(conn);
-  xmpp_purple_im_start(conn);
-  xmpp_purple_info_start(conn);
-  xmpp_purple_profile_start(conn);
-  xmpp_purple_accountsvc_start(conn);
-  xmpp_purple_privacy_start(conn);
-  xmpp_purple_roster_start(conn); /* last: it sends initial presence once the roster is in */
+  for (gsize i = 0; i < G_N_ELEMENTS(areas); i++)
+    areas[i].start(conn);
 }
 
 void
@@ -644,13 +657,8 @@ xmpp_purple_connection_close(PurpleConnection *gc)
   conn->connect_data = NULL;
   conn->srv_direct = conn->srv_tcp = NULL;
 
-  xmpp_purple_roster_stop(conn);
-  xmpp_purple_presence_stop(conn);
-  xmpp_purple_im_stop(conn);
-  xmpp_purple_info_stop(conn);
-  xmpp_purple_profile_stop(conn);
-  xmpp_purple_accountsvc_stop(conn);
-  xmpp_purple_privacy_stop(conn);
+  for (gsize i = G_N_ELEMENTS(areas); i-- > 0;)
+    areas[i].stop(conn);
   if (conn->session != NULL) {
     /* </stream:stream> and close_notify go out best-effort through host_send. */
     if (conn->transport_started && !conn->session_closed && conn->fd >= 0) {

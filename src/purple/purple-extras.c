@@ -96,8 +96,10 @@ static const struct {
     {"worried", N_("Worried")},
 };
 
-static GList *(*presence_status_types)(PurpleAccount *account);
-static void (*presence_set_status)(PurpleAccount *account, PurpleStatus *status);
+/* This area's state: the handle of its open requests (Set Nickname…). */
+struct _XmppPurpleExtrasState {
+  XmppPurpleConn *conn;
+};
 
 static XmppExtras *
 extras_of(PurpleConnection *gc)
@@ -110,10 +112,9 @@ extras_of(PurpleConnection *gc)
 
 /* --- mood and tune as purple statuses --- */
 
-static GList *
-status_types(PurpleAccount *account)
+GList *
+xmpp_purple_extras_status_types(GList *types)
 {
-  GList *types = presence_status_types != NULL ? presence_status_types(account) : NULL;
   /* libpurple's mood UI sets an independent status "mood" with these attributes. */
   types = g_list_append(types, purple_status_type_new_with_attrs(
                                    PURPLE_STATUS_MOOD, XMPP_PURPLE_STATUS_MOOD, NULL, TRUE, TRUE,
@@ -132,8 +133,8 @@ status_types(PurpleAccount *account)
   return types;
 }
 
-static void
-set_status(PurpleAccount *account, PurpleStatus *status)
+gboolean
+xmpp_purple_extras_set_status(PurpleAccount *account, PurpleStatus *status)
 {
   const char *id = purple_status_get_id(status);
   if (g_strcmp0(id, XMPP_PURPLE_STATUS_MOOD) == 0) {
@@ -144,16 +145,14 @@ set_status(PurpleAccount *account, PurpleStatus *status)
       mood = NULL; /* XEP-0107 §2.2: an empty <mood/> clears it */
     if (extras != NULL && !xmpp_extras_publish_mood(extras, mood, text))
       purple_debug_warning(XMPP_PURPLE_DEBUG, "mood: '%s' is not a XEP-0107 mood\n", mood);
-    return;
+    return TRUE;
   }
-  if (g_strcmp0(id, XMPP_PURPLE_STATUS_TUNE) == 0)
-    return; /* we show tunes (XEP-0118) but do not publish ours */
-  if (presence_set_status != NULL)
-    presence_set_status(account, status);
+  /* We show tunes (XEP-0118) but do not publish ours. */
+  return g_strcmp0(id, XMPP_PURPLE_STATUS_TUNE) == 0;
 }
 
-static PurpleMood *
-get_moods(PurpleAccount *account)
+PurpleMood *
+xmpp_purple_extras_get_moods(PurpleAccount *account)
 {
   /* libpurple borrows the array for good: built once, with translations (immutable after). */
   static PurpleMood moods[G_N_ELEMENTS(mood_texts) + 1];
@@ -232,8 +231,8 @@ ev_attention(gpointer data, const XmppJid *from)
   serv_got_attention(conn->gc, bare, 0);
 }
 
-static gboolean
-send_attention(PurpleConnection *gc, const char *username, guint type)
+gboolean
+xmpp_purple_extras_send_attention(PurpleConnection *gc, const char *username, guint type)
 {
   XmppExtras *extras = extras_of(gc);
   if (extras == NULL || purple_find_buddy(purple_connection_get_account(gc), username) == NULL)
@@ -241,8 +240,8 @@ send_attention(PurpleConnection *gc, const char *username, guint type)
   return xmpp_extras_send_attention(extras, username);
 }
 
-static GList *
-get_attention_types(PurpleAccount *account)
+GList *
+xmpp_purple_extras_get_attention_types(PurpleAccount *account)
 {
   /* Borrowed by libpurple for good, like the moods. */
   static GList *types;
@@ -272,10 +271,10 @@ action_set_nick(PurplePluginAction *action)
 {
   PurpleConnection *gc = action->context;
   XmppPurpleConn *conn = xmpp_purple_connection_get(gc);
-  if (conn == NULL || conn->privacy_state == NULL)
+  if (conn == NULL || conn->extras_state == NULL)
     return;
   PurpleAccount *account = purple_connection_get_account(gc);
-  purple_request_input(conn->privacy_state, _("Set Nickname"), _("Set your nickname"),
+  purple_request_input(conn->extras_state, _("Set Nickname"), _("Set your nickname"),
                        _("Your contacts see this name when they have not named you themselves."),
                        purple_account_get_string(account, XMPP_PURPLE_OPT_NICK, ""), FALSE, FALSE,
                        NULL, _("_Set"), G_CALLBACK(nick_entered), _("_Cancel"), NULL, account, NULL,
@@ -290,28 +289,24 @@ static const XmppExtrasEvents extras_events = {
 };
 
 void
-xmpp_purple_extras_register(PurplePluginProtocolInfo *info)
+xmpp_purple_extras_start(XmppPurpleConn *conn)
 {
-  presence_status_types = info->status_types;
-  presence_set_status = info->set_status;
-  info->status_types = status_types;
-  info->set_status = set_status;
-  info->send_attention = send_attention;
-  info->get_attention_types = get_attention_types;
-  info->get_moods = get_moods;
-}
-
-void
-xmpp_purple_extras_start(XmppPurpleConn *conn, gpointer handle)
-{
+  conn->extras_state = g_new0(XmppPurpleExtrasState, 1);
+  conn->extras_state->conn = conn;
   xmpp_extras_set_events(xmpp_session_get_extras(conn->session), &extras_events, conn);
 }
 
 void
-xmpp_purple_extras_stop(XmppPurpleConn *conn, gpointer handle)
+xmpp_purple_extras_stop(XmppPurpleConn *conn)
 {
+  XmppPurpleExtrasState *state = conn->extras_state;
+  if (state == NULL)
+    return;
   if (conn->session != NULL)
     xmpp_extras_set_events(xmpp_session_get_extras(conn->session), NULL, NULL);
+  purple_request_close_with_handle(state);
+  conn->extras_state = NULL;
+  g_free(state);
 }
 
 GList *

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The glue of attention, mood, nickname and tune (XEP-0224/0107/0172/0118), wired by
- * purple-privacy.c. */
+/* The glue of attention, mood, nickname and tune (XEP-0224/0107/0172/0118). */
 #pragma once
 
 #include "purple-glue.h"
@@ -11,12 +10,18 @@ G_BEGIN_DECLS
 #define XMPP_PURPLE_STATUS_TUNE "tune" /* purple's independent tune status (PURPLE_STATUS_TUNE) */
 #define XMPP_PURPLE_OPT_NICK    "lyre_nick" /* the nickname we published last (XEP-0172) */
 
-/* Fills send_attention, get_attention_types, get_moods, and wraps status_types and set_status
- * (call after purple-presence.c registered them). */
-void xmpp_purple_extras_register(PurplePluginProtocolInfo *info);
-/* handle: the owner of this connection's open requests (closed by the caller at stop). */
-void xmpp_purple_extras_start(XmppPurpleConn *conn, gpointer handle);
-void xmpp_purple_extras_stop(XmppPurpleConn *conn, gpointer handle);
+typedef struct _XmppPurpleExtrasState XmppPurpleExtrasState;
+
+void xmpp_purple_extras_start(XmppPurpleConn *conn);
+void xmpp_purple_extras_stop(XmppPurpleConn *conn);
 GList *xmpp_purple_extras_actions(GList *actions);
+/* Appends the mood and tune statuses to the presence statuses. */
+GList *xmpp_purple_extras_status_types(GList *types);
+/* The mood and tune statuses: TRUE when status was one of them (handled here). */
+gboolean xmpp_purple_extras_set_status(PurpleAccount *account, PurpleStatus *status);
+/* prpl_info slots. */
+gboolean xmpp_purple_extras_send_attention(PurpleConnection *gc, const char *username, guint type);
+GList *xmpp_purple_extras_get_attention_types(PurpleAccount *account);
+PurpleMood *xmpp_purple_extras_get_moods(PurpleAccount *account);
 
 G_END_DECLS

@@ -80,14 +80,15 @@ typedef struct _XmppPurpleConn {
   int cert_action;            /* the answer, while cert_timer runs */
   gboolean register_only;     /* XEP-0077 "Create this new account": no sign-in (accountsvc) */
 
-  /* Per-feature glue state, owned by each feature's glue file (freed by its _stop). */
-  gpointer roster_state;
-  gpointer presence_state;
-  gpointer im_state;
-  gpointer info_state;
-  gpointer profile_state;
-  gpointer accountsvc_state;
-  gpointer privacy_state;
+  /* Per-area glue state, each defined and owned by its area's file (made by its _start, freed
+   * by its _stop; NULL outside). */
+  struct _XmppPurpleRosterState *roster_state;    /* purple-roster.c */
+  struct _XmppPurplePresence *presence_state;     /* purple-presence.c, purple-subscription.c */
+  struct _XmppPurpleInfo *info_state;             /* purple-info.c */
+  struct _XmppPurpleProfileState *profile_state;  /* purple-profile.c */
+  struct _XmppPurpleAccountSvc *accountsvc_state; /* purple-account-services.c */
+  struct _XmppPurplePrivacyState *privacy_state;  /* purple-privacy.c */
+  struct _XmppPurpleExtrasState *extras_state;    /* purple-extras.c */
 } XmppPurpleConn;
 
 /* purple-connection.c */
@@ -140,62 +141,86 @@ void xmpp_purple_presence_send_current(XmppPurpleConn *conn);
  * purple markup, NULL for none) and a priority. Pure. */
 XmppNode *xmpp_purple_presence_build(const char *status_id, const char *message, int priority);
 
-/* Each feature's glue file fills in its prpl_info slots (called once at plugin init), starts
- * when the session is ready and stops when the connection closes (before the session is freed). */
+/* The areas of the glue. Each has a file, a _start (the session is ready) and a _stop (the
+ * connection closes, before the session is freed), called in the order written once in
+ * purple-connection.c; the prpl_info slots it implements, which purple-plugin.c names in one
+ * table; and, where it has them, _actions (account actions, PurplePluginAction*) and _buddy_menu
+ * (a buddy's menu items, PurpleMenuAction*), combined in purple-plugin.c. */
+
 /* purple-roster.c: fetches the roster on ready; when it is applied, sends initial presence
  * (RFC 6121 §2.2: roster first) through xmpp_purple_presence_send_current(). */
-void xmpp_purple_roster_register(PurplePluginProtocolInfo *info);
 void xmpp_purple_roster_start(XmppPurpleConn *conn);
 void xmpp_purple_roster_stop(XmppPurpleConn *conn);
-/* purple-presence.c */
-void xmpp_purple_presence_register(PurplePluginProtocolInfo *info);
+void xmpp_purple_roster_add_buddy(PurpleConnection *gc, PurpleBuddy *buddy, PurpleGroup *group);
+void xmpp_purple_roster_remove_buddy(PurpleConnection *gc, PurpleBuddy *buddy, PurpleGroup *group);
+void xmpp_purple_roster_alias_buddy(PurpleConnection *gc, const char *who, const char *alias);
+void xmpp_purple_roster_group_buddy(PurpleConnection *gc, const char *who, const char *old_group,
+                                    const char *new_group);
+void xmpp_purple_roster_rename_group(PurpleConnection *gc, const char *old_name, PurpleGroup *group,
+                                     GList *moved);
+void xmpp_purple_roster_remove_group(PurpleConnection *gc, PurpleGroup *group);
+
+/* purple-presence.c (with purple-subscription.c) */
 void xmpp_purple_presence_start(XmppPurpleConn *conn);
 void xmpp_purple_presence_stop(XmppPurpleConn *conn);
+void xmpp_purple_presence_tooltip_text(PurpleBuddy *buddy, PurpleNotifyUserInfo *info,
+                                       gboolean full);
+char *xmpp_purple_presence_status_text(PurpleBuddy *buddy);
+void xmpp_purple_presence_set_idle(PurpleConnection *gc, int idle_seconds);
+
 /* purple-im.c */
-void xmpp_purple_im_register(PurplePluginProtocolInfo *info);
+void xmpp_purple_im_start(XmppPurpleConn *conn);
+void xmpp_purple_im_stop(XmppPurpleConn *conn);
+int xmpp_purple_im_send(PurpleConnection *gc, const char *who, const char *message,
+                        PurpleMessageFlags flags);
+unsigned int xmpp_purple_im_send_typing(PurpleConnection *gc, const char *who,
+                                        PurpleTypingState state);
+void xmpp_purple_im_convo_closed(PurpleConnection *gc, const char *who);
 /* An outgoing message in purple markup (what Pidgin's entry and purple_conv_im_send give) to
  * the plain body (*plain, never NULL) and the XHTML-IM element (*html, NULL when the body says
  * it all) to send. Pure. */
 void xmpp_purple_im_prepare(const char *message, char **plain, XmppNode **html);
-void xmpp_purple_im_start(XmppPurpleConn *conn);
-void xmpp_purple_im_stop(XmppPurpleConn *conn);
 
-/* purple-info.c: Get Info, /ping, caps cache (XEP-0030/0115/0092/0202/0012). _actions appends this
- * area's account actions (PurplePluginAction*); _buddy_menu appends this area's items to a buddy's
- * menu (PurpleMenuAction*). */
-void xmpp_purple_info_register(PurplePluginProtocolInfo *info);
+/* purple-info.c: Get Info, /ping, caps cache (XEP-0030/0115/0092/0202/0012). */
 void xmpp_purple_info_start(XmppPurpleConn *conn);
 void xmpp_purple_info_stop(XmppPurpleConn *conn);
 GList *xmpp_purple_info_actions(GList *actions);
 GList *xmpp_purple_info_buddy_menu(PurpleBlistNode *node, GList *menu);
-/* purple-profile.c: our vCard, contacts' vCards and avatars (XEP-0054/0084/0153). _actions appends
- * this area's account actions (PurplePluginAction*); _buddy_menu appends this area's items to a
- * buddy's menu (PurpleMenuAction*). */
-void xmpp_purple_profile_register(PurplePluginProtocolInfo *info);
+void xmpp_purple_info_get_info(PurpleConnection *gc, const char *who);
+/* Appends this area's account option; registers /ping (once, at plugin init). */
+GList *xmpp_purple_info_options(GList *options);
+void xmpp_purple_info_commands(void);
+
+/* purple-profile.c: our vCard, contacts' vCards and avatars (XEP-0054/0084/0153). */
 void xmpp_purple_profile_start(XmppPurpleConn *conn);
 void xmpp_purple_profile_stop(XmppPurpleConn *conn);
 GList *xmpp_purple_profile_actions(GList *actions);
 GList *xmpp_purple_profile_buddy_menu(PurpleBlistNode *node, GList *menu);
+void xmpp_purple_profile_set_buddy_icon(PurpleConnection *gc, PurpleStoredImage *img);
 /* Appends a contact's vCard fields (escaped: T50) to a Get Info window (used by purple-info.c). */
 void xmpp_purple_profile_append_vcard(PurpleNotifyUserInfo *info, const XmppVcard *vcard);
+
 /* purple-account-services.c: registration, password change, data forms, ad-hoc commands, user
- * search (XEP-0077/0004/0050/0055). _actions appends this area's account actions
- * (PurplePluginAction*); _buddy_menu appends this area's items to a buddy's menu
- * (PurpleMenuAction*). */
-void xmpp_purple_accountsvc_register(PurplePluginProtocolInfo *info);
+ * search (XEP-0077/0004/0050/0055). */
 void xmpp_purple_accountsvc_start(XmppPurpleConn *conn);
 void xmpp_purple_accountsvc_stop(XmppPurpleConn *conn);
 GList *xmpp_purple_accountsvc_actions(GList *actions);
 GList *xmpp_purple_accountsvc_buddy_menu(PurpleBlistNode *node, GList *menu);
+void xmpp_purple_accountsvc_register_user(PurpleAccount *account);
+void xmpp_purple_accountsvc_unregister_user(PurpleAccount *account,
+                                            PurpleAccountUnregistrationCb cb, void *user_data);
+void xmpp_purple_accountsvc_change_passwd(PurpleConnection *gc, const char *old_pass,
+                                          const char *new_pass);
 /* A register_only connection's stream is up: ask for the form (the registration_ready event). */
 void xmpp_purple_accountsvc_registration_ready(XmppPurpleConn *conn);
-/* purple-privacy.c: blocking, attention, mood, nickname, tune (XEP-0191/0224/0107/0172/0118).
- * _actions appends this area's account actions (PurplePluginAction*); _buddy_menu appends this
- * area's items to a buddy's menu (PurpleMenuAction*). */
-void xmpp_purple_privacy_register(PurplePluginProtocolInfo *info);
+
+/* purple-privacy.c: blocking (XEP-0191) on purple's privacy settings. */
 void xmpp_purple_privacy_start(XmppPurpleConn *conn);
 void xmpp_purple_privacy_stop(XmppPurpleConn *conn);
-GList *xmpp_purple_privacy_actions(GList *actions);
-GList *xmpp_purple_privacy_buddy_menu(PurpleBlistNode *node, GList *menu);
+void xmpp_purple_privacy_add_deny(PurpleConnection *gc, const char *name);
+void xmpp_purple_privacy_rem_deny(PurpleConnection *gc, const char *name);
+void xmpp_purple_privacy_set_permit_deny(PurpleConnection *gc);
+
+/* purple-extras.c (purple-extras.h): attention, mood, nickname and tune. */
 
 G_END_DECLS

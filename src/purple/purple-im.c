@@ -41,8 +41,9 @@ xmpp_purple_im_prepare(const char *message, char **plain, XmppNode **html)
   g_free(purple_plain);
 }
 
-static int
-im_send(PurpleConnection *gc, const char *who, const char *message, PurpleMessageFlags flags)
+int
+xmpp_purple_im_send(PurpleConnection *gc, const char *who, const char *message,
+                    PurpleMessageFlags flags)
 {
   XmppMessages *messages = messages_of(gc);
   if (messages == NULL)
@@ -59,8 +60,8 @@ im_send(PurpleConnection *gc, const char *who, const char *message, PurpleMessag
   return 1;
 }
 
-static unsigned int
-im_send_typing(PurpleConnection *gc, const char *who, PurpleTypingState state)
+unsigned int
+xmpp_purple_im_send_typing(PurpleConnection *gc, const char *who, PurpleTypingState state)
 {
   XmppMessages *messages = messages_of(gc);
   if (messages == NULL)
@@ -72,8 +73,8 @@ im_send_typing(PurpleConnection *gc, const char *who, PurpleTypingState state)
   return 0;
 }
 
-static void
-im_convo_closed(PurpleConnection *gc, const char *who)
+void
+xmpp_purple_im_convo_closed(PurpleConnection *gc, const char *who)
 {
   XmppMessages *messages = messages_of(gc);
   if (messages == NULL || who == NULL)
@@ -200,14 +201,6 @@ static const XmppMessagesEvents im_events = {
 };
 
 /* ---- wiring ----------------------------------------------------------------------------- */
-
-void
-xmpp_purple_im_register(PurplePluginProtocolInfo *info)
-{
-  info->send_im = im_send;
-  info->send_typing = im_send_typing;
-  info->convo_closed = im_convo_closed;
-}
 
 void
 xmpp_purple_im_start(XmppPurpleConn *conn)

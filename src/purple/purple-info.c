@@ -41,9 +41,10 @@ typedef struct {
   guint index; /* into req->resources */
 } InfoQuery;
 
-typedef struct {
+struct _XmppPurpleInfo {
   GList *requests; /* InfoRequest*, open */
-} XmppPurpleInfo;
+};
+typedef struct _XmppPurpleInfo XmppPurpleInfo;
 
 /* ---- Get Info ---- */
 
@@ -284,8 +285,8 @@ add_resource_queries(InfoRequest *req, const char *resource, gboolean online)
   g_free(jid);
 }
 
-static void
-get_info(PurpleConnection *gc, const char *who)
+void
+xmpp_purple_info_get_info(PurpleConnection *gc, const char *who)
 {
   XmppPurpleConn *conn = xmpp_purple_connection_get(gc);
   if (conn == NULL || conn->info_state == NULL || who == NULL)
@@ -450,18 +451,6 @@ own_idle_since(gpointer data)
 }
 
 void
-xmpp_purple_info_register(PurplePluginProtocolInfo *info)
-{
-  info->get_info = get_info;
-  PurpleAccountOption *option = purple_account_option_bool_new(
-      _("Tell contacts which operating system I use"), OPT_SHARE_OS, FALSE);
-  info->protocol_options = g_list_append(info->protocol_options, option);
-  purple_cmd_register("ping", "", PURPLE_CMD_P_PRPL, PURPLE_CMD_FLAG_IM | PURPLE_CMD_FLAG_PRPL_ONLY,
-                      XMPP_PURPLE_PLUGIN_ID, cmd_ping,
-                      _("ping: Ping the contact and show the round-trip time."), NULL);
-}
-
-void
 xmpp_purple_info_start(XmppPurpleConn *conn)
 {
   if (conn->info_state != NULL)
@@ -515,4 +504,20 @@ GList *
 xmpp_purple_info_buddy_menu(PurpleBlistNode *node, GList *menu)
 {
   return menu;
+}
+
+GList *
+xmpp_purple_info_options(GList *options)
+{
+  return g_list_append(
+      options, purple_account_option_bool_new(_("Tell contacts which operating system I use"),
+                                              OPT_SHARE_OS, FALSE));
+}
+
+void
+xmpp_purple_info_commands(void)
+{
+  purple_cmd_register("ping", "", PURPLE_CMD_P_PRPL, PURPLE_CMD_FLAG_IM | PURPLE_CMD_FLAG_PRPL_ONLY,
+                      XMPP_PURPLE_PLUGIN_ID, cmd_ping,
+                      _("ping: Ping the contact and show the round-trip time."), NULL);
 }

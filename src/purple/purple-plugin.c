@@ -2,6 +2,7 @@
 /* The plugin itself: plugin and protocol info, account options and user splits, and the one
  * exported symbol (purple_init_plugin). */
 #include "purple-glue.h"
+#include "purple-extras.h"
 #include "purple-subscription.h"
 #include "purple-i18n.h"
 
@@ -41,21 +42,81 @@ normalize(const PurpleAccount *account, const char *who)
   return last_ok ? buf : NULL; /* NULL: libpurple falls back to its generic normalisation */
 }
 
+/* Statuses from every area: presence's, then mood and tune. */
+static GList *
+status_types(PurpleAccount *account)
+{
+  return xmpp_purple_extras_status_types(xmpp_purple_presence_status_types(account));
+}
+
+static void
+set_status(PurpleAccount *account, PurpleStatus *status)
+{
+  if (!xmpp_purple_extras_set_status(account, status))
+    xmpp_purple_presence_set_status(account, status);
+}
+
+/* One buddy menu from every area: subscriptions first, then the services. */
+static GList *
+blist_node_menu(PurpleBlistNode *node)
+{
+  GList *menu = xmpp_purple_subscription_menu(node);
+  menu = xmpp_purple_info_buddy_menu(node, menu);
+  menu = xmpp_purple_profile_buddy_menu(node, menu);
+  return xmpp_purple_accountsvc_buddy_menu(node, menu);
+}
+
+/* The account's actions (Accounts menu in Pidgin, Finch's Actions) from every area. */
+static GList *
+plugin_actions(PurplePlugin *plugin, gpointer context)
+{
+  GList *actions = NULL;
+  actions = xmpp_purple_info_actions(actions);
+  actions = xmpp_purple_profile_actions(actions);
+  actions = xmpp_purple_accountsvc_actions(actions);
+  return xmpp_purple_extras_actions(actions);
+}
+
+/* Every slot Lyre fills, in the order of PurplePluginProtocolInfo, with the file that owns it. */
 static PurplePluginProtocolInfo prpl_info = {
     .struct_size = sizeof(PurplePluginProtocolInfo),
     /* Password required; no chat features yet. Not OPT_PROTO_SLASH_COMMANDS_NATIVE: XMPP has no
      * commands on the wire, and with it Pidgin would answer "Unknown command." to a typed
      * "/shrug" instead of sending it as text. */
     .options = 0,
-    .icon_spec = NO_BUDDY_ICONS,
+    /* XEP-0153 §4.1 suggests 32-96 pixels; purple scales what the user picks before sending. */
+    .icon_spec = {"png,gif,jpeg", 32, 32, 96, 96, 0, PURPLE_ICON_SCALE_SEND},
     .list_icon = list_icon,
-    .status_types = xmpp_purple_presence_status_types,
-    .login = xmpp_purple_connection_login,
-    .close = xmpp_purple_connection_close,
-    .set_status = xmpp_purple_presence_set_status,
+    .status_text = xmpp_purple_presence_status_text,        /* purple-presence.c */
+    .tooltip_text = xmpp_purple_presence_tooltip_text,      /* purple-presence.c */
+    .status_types = status_types,                           /* presence + extras */
+    .blist_node_menu = blist_node_menu,                     /* every area */
+    .login = xmpp_purple_connection_login,                  /* purple-connection.c */
+    .close = xmpp_purple_connection_close,                  /* purple-connection.c */
+    .send_im = xmpp_purple_im_send,                         /* purple-im.c */
+    .send_typing = xmpp_purple_im_send_typing,              /* purple-im.c */
+    .get_info = xmpp_purple_info_get_info,                  /* purple-info.c */
+    .set_status = set_status,                               /* extras, else presence */
+    .set_idle = xmpp_purple_presence_set_idle,              /* purple-presence.c */
+    .change_passwd = xmpp_purple_accountsvc_change_passwd,  /* purple-account-services.c */
+    .add_buddy = xmpp_purple_roster_add_buddy,              /* purple-roster.c */
+    .remove_buddy = xmpp_purple_roster_remove_buddy,        /* purple-roster.c */
+    .add_deny = xmpp_purple_privacy_add_deny,               /* purple-privacy.c */
+    .rem_deny = xmpp_purple_privacy_rem_deny,               /* purple-privacy.c */
+    .set_permit_deny = xmpp_purple_privacy_set_permit_deny, /* purple-privacy.c */
+    .register_user = xmpp_purple_accountsvc_register_user,  /* purple-account-services.c */
+    .alias_buddy = xmpp_purple_roster_alias_buddy,          /* purple-roster.c */
+    .group_buddy = xmpp_purple_roster_group_buddy,          /* purple-roster.c */
+    .rename_group = xmpp_purple_roster_rename_group,        /* purple-roster.c */
+    .convo_closed = xmpp_purple_im_convo_closed,            /* purple-im.c */
     .normalize = normalize,
+    .set_buddy_icon = xmpp_purple_profile_set_buddy_icon,          /* purple-profile.c */
+    .remove_group = xmpp_purple_roster_remove_group,               /* purple-roster.c */
+    .send_attention = xmpp_purple_extras_send_attention,           /* purple-extras.c */
+    .get_attention_types = xmpp_purple_extras_get_attention_types, /* purple-extras.c */
+    .unregister_user = xmpp_purple_accountsvc_unregister_user,     /* purple-account-services.c */
+    .get_moods = xmpp_purple_extras_get_moods,                     /* purple-extras.c */
 };
-
 static PurplePluginInfo plugin_info = {
     .magic = PURPLE_PLUGIN_MAGIC,
     .major_version = PURPLE_MAJOR_VERSION,
@@ -83,40 +144,11 @@ add_choice(GList *list, const char *label, const char *value)
   return g_list_append(list, kvp);
 }
 
-/* One buddy menu from every area: subscriptions first, then the services. */
-static GList *
-blist_node_menu(PurpleBlistNode *node)
-{
-  GList *menu = xmpp_purple_subscription_menu(node);
-  menu = xmpp_purple_info_buddy_menu(node, menu);
-  menu = xmpp_purple_profile_buddy_menu(node, menu);
-  menu = xmpp_purple_accountsvc_buddy_menu(node, menu);
-  return xmpp_purple_privacy_buddy_menu(node, menu);
-}
-
-/* The account's actions (Accounts menu in Pidgin, Finch's Actions) from every area. */
-static GList *
-plugin_actions(PurplePlugin *plugin, gpointer context)
-{
-  GList *actions = NULL;
-  actions = xmpp_purple_info_actions(actions);
-  actions = xmpp_purple_profile_actions(actions);
-  actions = xmpp_purple_accountsvc_actions(actions);
-  return xmpp_purple_privacy_actions(actions);
-}
-
 static void
 init_plugin(PurplePlugin *plugin)
 {
-  xmpp_purple_roster_register(&prpl_info);
-  xmpp_purple_presence_register(&prpl_info);
-  xmpp_purple_im_register(&prpl_info);
-  xmpp_purple_info_register(&prpl_info);
-  xmpp_purple_profile_register(&prpl_info);
-  xmpp_purple_accountsvc_register(&prpl_info);
-  xmpp_purple_privacy_register(&prpl_info);
-  prpl_info.blist_node_menu = blist_node_menu;
   plugin_info.actions = plugin_actions;
+  xmpp_purple_info_commands();
   /* Our own catalogue, in UTF-8 whatever the locale's charset (purple expects UTF-8). */
   bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
@@ -166,6 +198,7 @@ init_plugin(PurplePlugin *plugin)
   add_option(purple_account_option_bool_new(
       _("Require channel binding (set after the first sign-in that uses it)"),
       XMPP_PURPLE_OPT_REQUIRE_CB, FALSE));
+  prpl_info.protocol_options = xmpp_purple_info_options(prpl_info.protocol_options);
 }
 
 PURPLE_INIT_PLUGIN(lyre, init_plugin, plugin_info)

@@ -149,8 +149,8 @@ xmpp_purple_presence_set_status(PurpleAccount *account, PurpleStatus *status)
 }
 
 /* XEP-0319: idle since, in our presence. */
-static void
-set_idle(PurpleConnection *gc, int idle_seconds)
+void
+xmpp_purple_presence_set_idle(PurpleConnection *gc, int idle_seconds)
 {
   XmppPurpleConn *conn = xmpp_purple_connection_get(gc);
   XmppPurplePresence *state = conn != NULL ? conn->presence_state : NULL;
@@ -277,8 +277,8 @@ contact_error_text(const XmppPresenceContact *c)
   return xmpp_purple_stanza_error_info_text(c->error_info, XMPP_PURPLE_ERROR_REQUEST);
 }
 
-static void
-tooltip_text(PurpleBuddy *buddy, PurpleNotifyUserInfo *info, gboolean full)
+void
+xmpp_purple_presence_tooltip_text(PurpleBuddy *buddy, PurpleNotifyUserInfo *info, gboolean full)
 {
   PurpleAccount *account = purple_buddy_get_account(buddy);
   XmppPurplePresence *state = xmpp_purple_presence_get(purple_account_get_connection(account));
@@ -307,8 +307,8 @@ tooltip_text(PurpleBuddy *buddy, PurpleNotifyUserInfo *info, gboolean full)
         info, _("Invisibility"), xmpp_presence_invisible_mechanism_name(state->mechanism));
 }
 
-static char *
-status_text(PurpleBuddy *buddy)
+char *
+xmpp_purple_presence_status_text(PurpleBuddy *buddy)
 {
   PurpleAccount *account = purple_buddy_get_account(buddy);
   XmppPurplePresence *state = xmpp_purple_presence_get(purple_account_get_connection(account));
@@ -325,15 +325,6 @@ status_text(PurpleBuddy *buddy)
   if (best == NULL && xmpp_subscription_get_state(state->presence, bare).ask)
     return g_strdup(_("Awaiting authorization"));
   return NULL;
-}
-
-void
-xmpp_purple_presence_register(PurplePluginProtocolInfo *info)
-{
-  info->tooltip_text = tooltip_text;
-  info->status_text = status_text;
-  info->blist_node_menu = xmpp_purple_subscription_menu;
-  info->set_idle = set_idle;
 }
 
 void

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The glue of XEP-0191 blocking on purple's privacy (deny list, add_deny/rem_deny,
- * set_permit_deny); it also wires the extras (purple-extras.c: attention, mood, nick, tune). */
+/* The glue of XEP-0191 blocking on purple's privacy (deny list,
+ * xmpp_purple_privacy_add_deny/xmpp_purple_privacy_rem_deny, xmpp_purple_privacy_set_permit_deny);
+ * it also wires the extras (purple-extras.c: attention, mood, nick, tune). */
 #include "purple-errors.h"
 #include "purple-extras.h"
 #include "purple-glue.h"
@@ -9,7 +10,7 @@
 #include "jid/jid.h"
 
 /* Per connection: the blocking state we need beyond the core's. */
-typedef struct {
+struct _XmppPurplePrivacyState {
   XmppPurpleConn *conn;
   gboolean supported; /* the server offers XEP-0191 */
   gboolean loaded;    /* the server's list was applied (or the server has no XEP-0191) */
@@ -17,11 +18,10 @@ typedef struct {
    * sign-in sync does not undo a block made in the first second (normalised JID -> NULL). */
   GHashTable *early_block;
   GHashTable *early_unblock;
-  gboolean early_mode;   /* set_permit_deny ran before the list arrived */
+  gboolean early_mode;   /* xmpp_purple_privacy_set_permit_deny ran before the list arrived */
   gboolean refusal_open; /* a refused request is being shown: later ones are only logged */
-} PrivacyState;
-
-static void set_permit_deny(PurpleConnection *gc);
+};
+typedef struct _XmppPurplePrivacyState PrivacyState;
 
 static XmppBlocking *
 blocking_of(PurpleConnection *gc)
@@ -103,7 +103,7 @@ ev_list(gpointer data, const GPtrArray *jids)
   g_hash_table_remove_all(state->early_block);
   g_hash_table_remove_all(state->early_unblock);
   if (state->early_mode)
-    set_permit_deny(state->conn->gc);
+    xmpp_purple_privacy_set_permit_deny(state->conn->gc);
   state->early_mode = FALSE;
 }
 
@@ -200,8 +200,8 @@ remember(GHashTable *add_to, GHashTable *remove_from, const char *name)
   g_hash_table_add(add_to, norm);
 }
 
-static void
-add_deny(PurpleConnection *gc, const char *name)
+void
+xmpp_purple_privacy_add_deny(PurpleConnection *gc, const char *name)
 {
   PrivacyState *early = early_state(gc);
   if (early != NULL) {
@@ -213,8 +213,8 @@ add_deny(PurpleConnection *gc, const char *name)
     purple_debug_warning(XMPP_PURPLE_DEBUG, "privacy: cannot block %s\n", name);
 }
 
-static void
-rem_deny(PurpleConnection *gc, const char *name)
+void
+xmpp_purple_privacy_rem_deny(PurpleConnection *gc, const char *name)
 {
   PrivacyState *early = early_state(gc);
   if (early != NULL) {
@@ -235,8 +235,8 @@ block_deny_list(PurpleAccount *account, XmppBlocking *blocking)
       xmpp_blocking_block(blocking, l->data);
 }
 
-static void
-set_permit_deny(PurpleConnection *gc)
+void
+xmpp_purple_privacy_set_permit_deny(PurpleConnection *gc)
 {
   PrivacyState *early = early_state(gc);
   if (early != NULL) {
@@ -285,15 +285,6 @@ set_permit_deny(PurpleConnection *gc)
 /* --- registration and lifetime --- */
 
 void
-xmpp_purple_privacy_register(PurplePluginProtocolInfo *info)
-{
-  info->add_deny = add_deny;
-  info->rem_deny = rem_deny;
-  info->set_permit_deny = set_permit_deny;
-  xmpp_purple_extras_register(info);
-}
-
-void
 xmpp_purple_privacy_start(XmppPurpleConn *conn)
 {
   PrivacyState *state = g_new0(PrivacyState, 1);
@@ -304,7 +295,6 @@ xmpp_purple_privacy_start(XmppPurpleConn *conn)
   XmppBlocking *blocking = xmpp_session_get_blocking(conn->session);
   xmpp_blocking_set_events(blocking, &blocking_events, state);
   xmpp_blocking_start(blocking);
-  xmpp_purple_extras_start(conn, state);
 }
 
 void
@@ -315,23 +305,10 @@ xmpp_purple_privacy_stop(XmppPurpleConn *conn)
     return;
   if (conn->session != NULL)
     xmpp_blocking_set_events(xmpp_session_get_blocking(conn->session), NULL, NULL);
-  xmpp_purple_extras_stop(conn, state);
   purple_request_close_with_handle(state);
   purple_notify_close_with_handle(state);
   conn->privacy_state = NULL;
   g_hash_table_unref(state->early_block);
   g_hash_table_unref(state->early_unblock);
   g_free(state);
-}
-
-GList *
-xmpp_purple_privacy_actions(GList *actions)
-{
-  return xmpp_purple_extras_actions(actions);
-}
-
-GList *
-xmpp_purple_privacy_buddy_menu(PurpleBlistNode *node, GList *menu)
-{
-  return menu;
 }

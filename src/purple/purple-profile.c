@@ -11,10 +11,11 @@
 #define PHOTO_UNREF_DELAY_S 120 /* Get Info windows copy the image when shown; then it can go */
 
 /* Per connection: refcounted, so replies arriving after the connection stopped find conn NULL. */
-typedef struct {
+struct _XmppPurpleProfileState {
   XmppPurpleConn *conn; /* NULL once stopped */
   GList *forms;         /* VcardForm*, open */
-} ProfileState;
+};
+typedef struct _XmppPurpleProfileState ProfileState;
 
 typedef struct {
   ProfileState *state;
@@ -295,8 +296,8 @@ image_size(const guint8 *d, gsize len, guint *width, guint *height)
     *width = *height = 0;
 }
 
-static void
-set_buddy_icon(PurpleConnection *gc, PurpleStoredImage *img)
+void
+xmpp_purple_profile_set_buddy_icon(PurpleConnection *gc, PurpleStoredImage *img)
 {
   XmppPurpleConn *conn = xmpp_purple_connection_get(gc);
   if (live_conn(conn != NULL ? conn->profile_state : NULL) == NULL)
@@ -351,15 +352,6 @@ own_hash_changed(gpointer data)
 
 /* ---- the area's entry points --------------------------------------------------------------------
  */
-
-void
-xmpp_purple_profile_register(PurplePluginProtocolInfo *info)
-{
-  /* XEP-0153 §4.1 suggests 32-96 pixels; purple scales what the user picks before sending. */
-  info->icon_spec =
-      (PurpleBuddyIconSpec){"png,gif,jpeg", 32, 32, 96, 96, 0, PURPLE_ICON_SCALE_SEND};
-  info->set_buddy_icon = set_buddy_icon;
-}
 
 void
 xmpp_purple_profile_start(XmppPurpleConn *conn)

@@ -14,7 +14,7 @@
 
 #define SAVE_DELAY_S 2 /* pushes come in bursts: write the stored copy once per burst */
 
-typedef struct {
+struct _XmppPurpleRosterState {
   XmppPurpleConn *conn;
   char *store_path;
   guint save_timer;
@@ -22,7 +22,8 @@ typedef struct {
   gboolean presence_sent; /* initial presence goes out once per sign-in, after the roster */
   guint apply_timer;      /* the fetched roster goes onto the buddy list from the main loop */
   gboolean unchanged;     /* ... and it was the stored copy (versioning) */
-} RosterState;
+};
+typedef struct _XmppPurpleRosterState RosterState;
 
 static RosterState *
 state_of(XmppPurpleConn *conn)
@@ -498,8 +499,8 @@ notify_bad_jid(XmppPurpleConn *conn, const char *who)
   g_free(primary);
 }
 
-static void
-add_buddy(PurpleConnection *gc, PurpleBuddy *buddy, PurpleGroup *group)
+void
+xmpp_purple_roster_add_buddy(PurpleConnection *gc, PurpleBuddy *buddy, PurpleGroup *group)
 {
   XmppPurpleConn *conn = ready_conn(gc);
   if (conn == NULL)
@@ -526,8 +527,8 @@ add_buddy(PurpleConnection *gc, PurpleBuddy *buddy, PurpleGroup *group)
   }
 }
 
-static void
-remove_buddy(PurpleConnection *gc, PurpleBuddy *buddy, PurpleGroup *group)
+void
+xmpp_purple_roster_remove_buddy(PurpleConnection *gc, PurpleBuddy *buddy, PurpleGroup *group)
 {
   XmppPurpleConn *conn = ready_conn(gc);
   if (conn == NULL || state_of(conn)->applying)
@@ -549,8 +550,8 @@ remove_buddy(PurpleConnection *gc, PurpleBuddy *buddy, PurpleGroup *group)
   g_ptr_array_unref(rest);
 }
 
-static void
-alias_buddy(PurpleConnection *gc, const char *who, const char *alias)
+void
+xmpp_purple_roster_alias_buddy(PurpleConnection *gc, const char *who, const char *alias)
 {
   XmppPurpleConn *conn = ready_conn(gc);
   if (conn == NULL || state_of(conn)->applying)
@@ -587,8 +588,9 @@ send_regrouped(XmppPurpleConn *conn, const char *who, const char *old_group, con
   g_ptr_array_unref(groups);
 }
 
-static void
-group_buddy(PurpleConnection *gc, const char *who, const char *old_group, const char *new_group)
+void
+xmpp_purple_roster_group_buddy(PurpleConnection *gc, const char *who, const char *old_group,
+                               const char *new_group)
 {
   XmppPurpleConn *conn = ready_conn(gc);
   if (conn == NULL || state_of(conn)->applying)
@@ -596,8 +598,9 @@ group_buddy(PurpleConnection *gc, const char *who, const char *old_group, const 
   send_regrouped(conn, who, old_group, new_group);
 }
 
-static void
-rename_group(PurpleConnection *gc, const char *old_name, PurpleGroup *group, GList *moved)
+void
+xmpp_purple_roster_rename_group(PurpleConnection *gc, const char *old_name, PurpleGroup *group,
+                                GList *moved)
 {
   XmppPurpleConn *conn = ready_conn(gc);
   if (conn == NULL || state_of(conn)->applying)
@@ -611,8 +614,8 @@ rename_group(PurpleConnection *gc, const char *old_name, PurpleGroup *group, GLi
   g_hash_table_unref(done);
 }
 
-static void
-remove_group(PurpleConnection *gc, PurpleGroup *group)
+void
+xmpp_purple_roster_remove_group(PurpleConnection *gc, PurpleGroup *group)
 {
   XmppPurpleConn *conn = ready_conn(gc);
   if (conn == NULL || state_of(conn)->applying)
@@ -630,17 +633,6 @@ remove_group(PurpleConnection *gc, PurpleGroup *group)
 }
 
 /* ---- wiring ------------------------------------------------------------------------------- */
-
-void
-xmpp_purple_roster_register(PurplePluginProtocolInfo *info)
-{
-  info->add_buddy = add_buddy;
-  info->remove_buddy = remove_buddy;
-  info->alias_buddy = alias_buddy;
-  info->group_buddy = group_buddy;
-  info->rename_group = rename_group;
-  info->remove_group = remove_group;
-}
 
 void
 xmpp_purple_roster_start(XmppPurpleConn *conn)
