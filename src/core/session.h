@@ -5,24 +5,27 @@
 #pragma once
 
 #include "host.h"
-#include "im/message.h"
-#include "im/presence.h"
-#include "im/roster.h"
-#include "services/disco.h"
-#include "services/caps.h"
-#include "services/version.h"
-#include "services/pep.h"
-#include "services/vcard.h"
-#include "services/avatar.h"
-#include "services/register.h"
-#include "services/adhoc.h"
-#include "services/search.h"
-#include "services/blocking.h"
-#include "services/attention.h"
 #include "router/router.h"
 #include "stream/tls.h"
 
 G_BEGIN_DECLS
+
+/* The features the session owns. Their APIs are in their own headers (im/roster.h, ...): a
+ * caller includes those it uses, so this header does not pull every feature into every file. */
+typedef struct _XmppRoster XmppRoster;
+typedef struct _XmppPresence XmppPresence;
+typedef struct _XmppMessages XmppMessages;
+typedef struct _XmppDisco XmppDisco;
+typedef struct _XmppCaps XmppCaps;
+typedef struct _XmppEntityInfo XmppEntityInfo;
+typedef struct _XmppPep XmppPep;
+typedef struct _XmppVcards XmppVcards;
+typedef struct _XmppAvatars XmppAvatars;
+typedef struct _XmppRegistration XmppRegistration;
+typedef struct _XmppAdhoc XmppAdhoc;
+typedef struct _XmppSearch XmppSearch;
+typedef struct _XmppBlocking XmppBlocking;
+typedef struct _XmppExtras XmppExtras;
 
 #define XMPP_SESSION_ERROR (xmpp_session_error_quark())
 GQuark xmpp_session_error_quark(void);

@@ -3,6 +3,10 @@
  * resources, and user search (XEP-0055), with forms shown by the one renderer. */
 #include "purple-account-services.h"
 #include "purple-i18n.h"
+#include "im/presence.h"
+#include "services/adhoc.h"
+#include "services/search.h"
+#include "services/xdata.h"
 
 #define COMMAND_FIELD "lyre:adhoc:command"
 

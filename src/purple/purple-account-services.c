@@ -5,6 +5,8 @@
 #include "purple-errors.h"
 #include "purple-i18n.h"
 #include "purple-account-services.h"
+#include "services/register.h"
+#include "services/xdata.h"
 
 AccountSvc *
 xmpp_purple_accountsvc_get(XmppPurpleConn *conn)

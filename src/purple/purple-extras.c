@@ -4,6 +4,9 @@
 #include "purple-i18n.h"
 
 #include "jid/jid.h"
+#include "im/roster.h"
+#include "services/attention.h"
+#include "services/mood.h"
 
 /* XEP-0107 §2.1 values with the text users see (translated when the list is first built). */
 static const struct {

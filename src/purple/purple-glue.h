@@ -6,6 +6,8 @@
 #include <purple.h>
 
 #include "session.h"
+#include "im/presence.h"
+#include "services/vcard.h"
 
 G_BEGIN_DECLS
 

@@ -12,6 +12,12 @@
 #include "purple-errors.h"
 #include "purple-i18n.h"
 #include "router/stanza-error.h"
+#include "im/presence.h"
+#include "im/roster.h"
+#include "services/caps.h"
+#include "services/disco.h"
+#include "services/vcard.h"
+#include "services/version.h"
 
 #define OPT_SHARE_OS         "lyre_share_os"
 #define INFO_TIMEOUT_S       10                /* Get Info shows what it has after this */

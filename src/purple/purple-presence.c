@@ -9,6 +9,8 @@
 
 #include "xml/lang.h"
 #include "xml/parser.h" /* XMPP_NS_JABBER_CLIENT */
+#include "im/presence.h"
+#include "im/subscription.h"
 
 /* Status ids are prpl-jabber's, so saved statuses of a migrated account still apply. */
 #define STATUS_AVAILABLE "available"

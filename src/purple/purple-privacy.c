@@ -8,6 +8,7 @@
 #include "purple-i18n.h"
 
 #include "jid/jid.h"
+#include "services/blocking.h"
 
 /* Per connection: the blocking state we need beyond the core's. */
 struct _XmppPurplePrivacyState {

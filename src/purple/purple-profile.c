@@ -7,6 +7,9 @@
 #include "purple-errors.h"
 #include "purple-i18n.h"
 #include "router/stanza-error.h"
+#include "im/presence.h"
+#include "services/avatar.h"
+#include "services/vcard.h"
 
 #define PHOTO_UNREF_DELAY_S 120 /* Get Info windows copy the image when shown; then it can go */
 

@@ -4,6 +4,10 @@
  * (T47), discovery of the server and account, and version/time/last answers. */
 #include "router/namespaces.h"
 #include "script-server.h"
+#include "im/presence.h"
+#include "services/caps.h"
+#include "services/disco.h"
+#include "services/version.h"
 
 #define EXODUS_VER "QgayPKawpkPSDYmwT/WM94uAlu0="
 #define EXODUS_QUERY                                                                               \

@@ -5,6 +5,7 @@
  * (XMPP_XML_MAX_CLIENT_STANZA_BYTES). Each refusal has its twin just under the limit. */
 #include "router/namespaces.h"
 #include "script-server.h"
+#include "im/roster.h"
 
 #define CHUNK (64 * 1024)
 

@@ -8,6 +8,9 @@
 #include "router/namespaces.h"
 #include "router/stanza-error.h"
 #include "script-server.h"
+#include "im/chatstates.h"
+#include "services/attention.h"
+#include "services/mood.h"
 
 typedef struct {
   ScriptServer *s;

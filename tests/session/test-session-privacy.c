@@ -6,6 +6,8 @@
 
 #include "router/namespaces.h"
 #include "script-server.h"
+#include "services/attention.h"
+#include "services/blocking.h"
 
 typedef struct {
   ScriptServer *s;

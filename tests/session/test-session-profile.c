@@ -4,6 +4,10 @@
 #include "router/namespaces.h"
 #include "script-server.h"
 #include "xml/writer.h"
+#include "im/presence.h"
+#include "services/avatar.h"
+#include "services/pep.h"
+#include "services/vcard.h"
 
 static const guint8 png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 1, 2, 3, 4};
 
