@@ -4,8 +4,7 @@
 #include "im/chatstates.h"
 
 #include <string.h>
-
-#define XMPP_NS_HINTS "urn:xmpp:hints" /* XEP-0334: typing states are not worth storing */
+#include "im/namespaces.h"
 
 static const char *const state_names[] = {NULL,     "active",   "composing",
                                           "paused", "inactive", "gone"};

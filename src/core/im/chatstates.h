@@ -4,11 +4,9 @@
 #pragma once
 
 #include "xml/node.h"
+#include "im/namespaces.h"
 
 G_BEGIN_DECLS
-
-#define XMPP_NS_CHATSTATES "http://jabber.org/protocol/chatstates"
-#define XMPP_NS_EVENT      "jabber:x:event"
 
 /* Peers remembered at once; beyond this the least recently seen is forgotten. */
 #define XMPP_CHATSTATES_MAX_PEERS 512

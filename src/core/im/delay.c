@@ -5,6 +5,7 @@
 #include "im/delay.h"
 
 #include "xml/datetime.h"
+#include "im/namespaces.h"
 
 gboolean
 xmpp_delay_parse_stamp(const char *stamp, gint64 *unix_s)

@@ -3,11 +3,9 @@
 #pragma once
 
 #include "xml/node.h"
+#include "im/namespaces.h"
 
 G_BEGIN_DECLS
-
-#define XMPP_NS_DELAY        "urn:xmpp:delay"
-#define XMPP_NS_DELAY_LEGACY "jabber:x:delay"
 
 /* Clamping window (T49): a stamp is kept within [1970-01-01T00:00:00Z, now + this]. The slack
  * absorbs clock skew between the sender and us. */

@@ -8,6 +8,7 @@
 #include "im/xhtml.h"
 #include "router/namespaces.h"
 #include "router/stanza-error.h"
+#include "im/namespaces.h"
 
 static const char *const type_names[] = {"normal", "chat", "headline", "groupchat", "error"};
 

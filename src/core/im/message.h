@@ -6,10 +6,9 @@
 #include "im/chatstates.h"
 #include "im/delay.h"
 #include "router/router.h"
+#include "im/namespaces.h"
 
 G_BEGIN_DECLS
-
-#define XMPP_NS_FORWARD "urn:xmpp:forward:0"
 
 /* Hard limits. */
 #define XMPP_MESSAGE_MAX_TEXTS     16  /* bodies (or subjects) in different languages kept */

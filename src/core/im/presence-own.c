@@ -5,6 +5,7 @@
 
 #include "router/namespaces.h"
 #include "xml/datetime.h"
+#include "im/namespaces.h"
 
 #define PRIVACY_LIST "lyre-invisible"
 

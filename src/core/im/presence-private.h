@@ -3,6 +3,7 @@
 #pragma once
 
 #include "im/presence.h"
+#include "im/namespaces.h"
 
 G_BEGIN_DECLS
 

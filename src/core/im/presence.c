@@ -7,6 +7,7 @@
 #include "router/namespaces.h"
 #include "router/stanza-error.h"
 #include "xml/datetime.h"
+#include "im/namespaces.h"
 
 /* ---- parsing (pure) ---------------------------------------------------------------------- */
 
@@ -113,7 +114,7 @@ parse_idle(const XmppNode *node, gint64 now)
       return MIN(t, now);
     return 0;
   }
-  XmppNode *last = xmpp_node_get_child(node, XMPP_NS_LAST, "query");
+  XmppNode *last = xmpp_node_get_child(node, XMPP_NS_LAST_ACTIVITY, "query");
   const char *seconds = last != NULL ? xmpp_node_get_attr(last, "seconds") : NULL;
   guint64 s = 0;
   if (seconds == NULL || !g_ascii_string_to_unsigned(seconds, 10, 0, G_MAXUINT64, &s, NULL) ||

@@ -5,6 +5,7 @@
 
 #include "im/roster.h"
 #include "router/stanza-error.h"
+#include "im/namespaces.h"
 
 G_BEGIN_DECLS
 
@@ -14,15 +15,6 @@ G_BEGIN_DECLS
 #define XMPP_PRESENCE_MAX_STATUS    4096   /* bytes of <status/> kept (cut at a character) */
 #define XMPP_PRESENCE_PRIORITY_MIN  (-128) /* RFC 6121 §4.7.2.3: a signed byte */
 #define XMPP_PRESENCE_PRIORITY_MAX  127
-
-#define XMPP_NS_IDLE       "urn:xmpp:idle:1" /* XEP-0319 */
-#define XMPP_NS_LAST       "jabber:iq:last"  /* XEP-0256 (last activity in presence) */
-#define XMPP_NS_NICK       "http://jabber.org/protocol/nick" /* XEP-0172 */
-#define XMPP_NS_CAPS       "http://jabber.org/protocol/caps" /* XEP-0115 */
-#define XMPP_NS_INVISIBLE  "urn:xmpp:invisible:0"            /* XEP-0186 */
-#define XMPP_NS_PRIVACY    "jabber:iq:privacy"               /* XEP-0016 */
-#define XMPP_NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
-#define XMPP_NS_MUC_USER   "http://jabber.org/protocol/muc#user"
 
 /* RFC 6121 §4.7.1 and §3: the type attribute. */
 typedef enum {

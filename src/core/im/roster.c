@@ -9,6 +9,7 @@
 
 #include "router/namespaces.h"
 #include "router/stanza-error.h"
+#include "im/namespaces.h"
 
 struct _XmppRoster {
   XmppRouter *router;

@@ -3,10 +3,9 @@
 #pragma once
 
 #include "router/router.h"
+#include "im/namespaces.h"
 
 G_BEGIN_DECLS
-
-#define XMPP_NS_ROSTER "jabber:iq:roster"
 
 /* Hard limits (T52): a hostile or broken server must not make us grow without bound. */
 #define XMPP_ROSTER_MAX_ITEMS       50000 /* items kept; more in a result are dropped */

@@ -6,6 +6,7 @@
 #include "im/subscription.h"
 
 #include "router/namespaces.h"
+#include "im/namespaces.h"
 
 /* A subscription stanza to the bare JID (§3.1.1: SHOULD be bare). FALSE when jid is invalid. */
 static gboolean

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "xml/parser.h"
+#include "im/namespaces.h"
 
 /* Elements copied as they are (XEP-0071 §6 "recommended profile", minus images). */
 static const char *const kept_elements[] = {

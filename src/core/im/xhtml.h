@@ -5,11 +5,9 @@
 #pragma once
 
 #include "xml/node.h"
+#include "im/namespaces.h"
 
 G_BEGIN_DECLS
-
-#define XMPP_NS_XHTML_IM "http://jabber.org/protocol/xhtml-im"
-#define XMPP_NS_XHTML    "http://www.w3.org/1999/xhtml"
 
 /* Element nesting kept from an incoming body; deeper content is kept as text only. */
 #define XMPP_XHTML_MAX_DEPTH 32

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "router/stanza-error.h"
+#include "services/namespaces.h"
 
 struct _XmppAdhoc {
   XmppRouter *router;

@@ -5,10 +5,9 @@
 
 #include "services/disco.h"
 #include "services/xdata.h"
+#include "services/namespaces.h"
 
 G_BEGIN_DECLS
-
-#define XMPP_NS_COMMANDS "http://jabber.org/protocol/commands"
 
 #define XMPP_ADHOC_MAX_COMMANDS 256 /* listed commands kept */
 #define XMPP_ADHOC_MAX_NOTES    32

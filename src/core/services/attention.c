@@ -3,6 +3,7 @@
 #include "services/attention.h"
 
 #include <string.h>
+#include "services/namespaces.h"
 
 struct _XmppExtras {
   XmppRouter *router;
@@ -31,7 +32,7 @@ xmpp_attention_is_request(const XmppNode *message)
     return FALSE;
   if (g_strcmp0(xmpp_node_get_attr(message, "type"), "error") == 0)
     return FALSE;
-  if (xmpp_node_get_child(message, XMPP_NS_DELAY_EXTRAS, "delay") != NULL)
+  if (xmpp_node_get_child(message, XMPP_NS_DELAY, "delay") != NULL)
     return FALSE;
   return xmpp_node_get_child(message, XMPP_NS_ATTENTION, "attention") != NULL;
 }

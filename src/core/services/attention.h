@@ -4,11 +4,9 @@
 
 #include "services/mood.h"
 #include "services/pep.h"
+#include "services/namespaces.h"
 
 G_BEGIN_DECLS
-
-#define XMPP_NS_ATTENTION    "urn:xmpp:attention:0" /* XEP-0224 */
-#define XMPP_NS_DELAY_EXTRAS "urn:xmpp:delay"       /* XEP-0203 */
 
 /* XEP-0224 §2: <message type='headline' to=to><attention/></message>. */
 XmppNode *xmpp_attention_build(const char *to);

@@ -7,8 +7,7 @@
 #include <string.h>
 
 #include "router/stanza-error.h"
-
-#define XMPP_NS_MUC_USER_X "http://jabber.org/protocol/muc#user"
+#include "services/namespaces.h"
 
 typedef enum { FETCH_PEP, FETCH_VCARD } FetchKind;
 
@@ -319,7 +318,7 @@ on_presence(const XmppStanza *stanza, gpointer data)
   XmppAvatars *self = data;
   if (stanza->type != NULL || stanza->from == NULL ||
       xmpp_router_is_from_self(self->router, stanza) ||
-      xmpp_node_get_child(stanza->node, XMPP_NS_MUC_USER_X, "x") != NULL)
+      xmpp_node_get_child(stanza->node, XMPP_NS_MUC_USER, "x") != NULL)
     return; /* only available presence of contacts, never ours or occupants' */
   const XmppNode *x = xmpp_node_get_child(stanza->node, XMPP_NS_VCARD_UPDATE, "x");
   g_autofree char *photo = x ? xmpp_node_dup_child_text(x, XMPP_NS_VCARD_UPDATE, "photo") : NULL;

@@ -4,11 +4,9 @@
 
 #include "services/pep.h"
 #include "services/vcard.h"
+#include "services/namespaces.h"
 
 G_BEGIN_DECLS
-
-#define XMPP_NS_AVATAR_DATA     "urn:xmpp:avatar:data"     /* XEP-0084 §2.1 */
-#define XMPP_NS_AVATAR_METADATA "urn:xmpp:avatar:metadata" /* XEP-0084 §2.2 */
 
 /* Hard limits (T51, T52): an avatar is at most this many bytes (checked on the announced size
  * and on the base64 text before decoding); at most this many fetches run at once. */

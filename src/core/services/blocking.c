@@ -5,8 +5,7 @@
 #include <string.h>
 
 #include "router/stanza-error.h"
-
-#define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
+#include "services/namespaces.h"
 
 struct _XmppBlocking {
   XmppRouter *router;
@@ -216,8 +215,8 @@ fetch_list(XmppBlocking *self)
 static gboolean
 has_feature(const XmppNode *query, const char *feature)
 {
-  for (XmppNode *f = xmpp_node_get_child(query, NS_DISCO_INFO, "feature"); f != NULL;
-       f = xmpp_node_next_child(query, f, NS_DISCO_INFO, "feature"))
+  for (XmppNode *f = xmpp_node_get_child(query, XMPP_NS_DISCO_INFO, "feature"); f != NULL;
+       f = xmpp_node_next_child(query, f, XMPP_NS_DISCO_INFO, "feature"))
     if (g_strcmp0(xmpp_node_get_attr(f, "var"), feature) == 0)
       return TRUE;
   return FALSE;
@@ -230,7 +229,7 @@ on_disco(const XmppStanza *reply, const GError *error, gpointer user_data)
   if (xmpp_iq_error_is_ended(error))
     return;
   XmppNode *query = error == NULL ? xmpp_stanza_get_payload(reply) : NULL;
-  self->supported = query != NULL && xmpp_node_is(query, NS_DISCO_INFO, "query") &&
+  self->supported = query != NULL && xmpp_node_is(query, XMPP_NS_DISCO_INFO, "query") &&
                     has_feature(query, XMPP_NS_BLOCKING);
   xmpp_host_log(self->host, XMPP_LOG_INFO, "blocking: the server %s XEP-0191%s",
                 self->supported ? "offers" : "does not offer",
@@ -250,7 +249,7 @@ xmpp_blocking_start(XmppBlocking *self)
     return;
   /* §2: the server advertises the feature in its own disco#info. */
   XmppNode *iq = xmpp_stanza_new_iq("get", xmpp_jid_get_domain(own), NULL);
-  xmpp_node_new_child(iq, NS_DISCO_INFO, "query");
+  xmpp_node_new_child(iq, XMPP_NS_DISCO_INFO, "query");
   xmpp_router_send_iq(self->router, self, iq, 0, on_disco, self, NULL);
 }
 

@@ -3,10 +3,9 @@
 #pragma once
 
 #include "services/disco.h"
+#include "services/namespaces.h"
 
 G_BEGIN_DECLS
-
-#define XMPP_NS_BLOCKING "urn:xmpp:blocking"
 
 /* Hard limits (T52): a hostile server cannot make the list grow without bound. */
 #define XMPP_BLOCKING_MAX_ITEMS 10000 /* JIDs kept from a list or a push; more are dropped */

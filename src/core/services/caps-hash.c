@@ -4,6 +4,7 @@
 
 #include <gnutls/crypto.h>
 #include <string.h>
+#include "services/namespaces.h"
 
 static int
 compare_identities(gconstpointer a, gconstpointer b)

@@ -8,6 +8,7 @@
 #include "router/namespaces.h"
 #include "xml/parser.h"
 #include "xml/writer.h"
+#include "services/namespaces.h"
 
 #define CACHE_NS "urn:lyre:caps-cache:0" /* our own file format, one <entry/> per ver */
 

@@ -5,6 +5,7 @@
 
 #include "services/disco.h"
 #include "im/presence.h"
+#include "services/namespaces.h"
 
 G_BEGIN_DECLS
 

@@ -6,6 +6,7 @@
 
 #include "router/namespaces.h"
 #include "router/stanza-error.h"
+#include "services/namespaces.h"
 
 struct _XmppDisco {
   XmppRouter *router;

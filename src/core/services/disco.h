@@ -4,14 +4,9 @@
 #pragma once
 
 #include "router/router.h"
+#include "services/namespaces.h"
 
 G_BEGIN_DECLS
-
-#define XMPP_NS_DISCO_INFO  "http://jabber.org/protocol/disco#info"
-#define XMPP_NS_DISCO_ITEMS "http://jabber.org/protocol/disco#items"
-#ifndef XMPP_NS_XDATA
-#define XMPP_NS_XDATA "jabber:x:data"
-#endif
 
 /* Our identity (XEP-0030 §3.1, registry "client/pc"). */
 #define XMPP_DISCO_CATEGORY "client"

@@ -3,8 +3,7 @@
 #include "services/mood.h"
 
 #include <string.h>
-
-#define NS_PUBSUB_EVENT "http://jabber.org/protocol/pubsub#event"
+#include "services/namespaces.h"
 
 /* XEP-0107 §2.1, in the XEP's order. */
 static const char *const mood_names[] = {
@@ -166,15 +165,15 @@ xmpp_mood_items_payload(const XmppNode *items, const char *ns, const char *name,
 {
   if (retracted != NULL)
     *retracted = FALSE;
-  if (items == NULL || !xmpp_node_is(items, NS_PUBSUB_EVENT, "items"))
+  if (items == NULL || !xmpp_node_is(items, XMPP_NS_PUBSUB_EVENT, "items"))
     return NULL;
   const XmppNode *last = NULL;
-  for (XmppNode *item = xmpp_node_get_child(items, NS_PUBSUB_EVENT, "item"); item != NULL;
-       item = xmpp_node_next_child(items, item, NS_PUBSUB_EVENT, "item"))
+  for (XmppNode *item = xmpp_node_get_child(items, XMPP_NS_PUBSUB_EVENT, "item"); item != NULL;
+       item = xmpp_node_next_child(items, item, XMPP_NS_PUBSUB_EVENT, "item"))
     last = item;
   const XmppNode *payload = last != NULL ? xmpp_node_get_child(last, ns, name) : NULL;
   if (payload == NULL && retracted != NULL)
-    *retracted = xmpp_node_get_child(items, NS_PUBSUB_EVENT, "retract") != NULL;
+    *retracted = xmpp_node_get_child(items, XMPP_NS_PUBSUB_EVENT, "retract") != NULL;
   return payload;
 }
 

@@ -4,14 +4,9 @@
 #pragma once
 
 #include "xml/node.h"
+#include "services/namespaces.h"
 
 G_BEGIN_DECLS
-
-#define XMPP_NS_MOOD "http://jabber.org/protocol/mood" /* XEP-0107 */
-#define XMPP_NS_TUNE "http://jabber.org/protocol/tune" /* XEP-0118 */
-#ifndef XMPP_NS_NICK
-#define XMPP_NS_NICK "http://jabber.org/protocol/nick" /* XEP-0172 */
-#endif
 
 /* Hard limit (T52/T53): bytes kept of a nickname, a mood text or a tune field; longer ones are
  * cut at a character boundary. */

@@ -4,6 +4,7 @@
 #include "services/pep.h"
 
 #include "router/namespaces.h"
+#include "services/namespaces.h"
 
 typedef struct {
   XmppPepHandler handler;

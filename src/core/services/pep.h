@@ -4,17 +4,11 @@
 #pragma once
 
 #include "services/disco.h"
+#include "services/namespaces.h"
 
 G_BEGIN_DECLS
 
-#ifndef XMPP_NS_PUBSUB
-#define XMPP_NS_PUBSUB "http://jabber.org/protocol/pubsub"
-#endif
-#ifndef XMPP_NS_PUBSUB_EVENT
-#define XMPP_NS_PUBSUB_EVENT "http://jabber.org/protocol/pubsub#event"
-#endif
-#define XMPP_NS_PUBSUB_PUBLISH_OPTIONS "http://jabber.org/protocol/pubsub#publish-options"
-#define XMPP_PEP_MAX_NODE              1024 /* bytes of a node name we accept in a notification */
+#define XMPP_PEP_MAX_NODE 1024 /* bytes of a node name we accept in a notification */
 
 typedef struct _XmppPep XmppPep;
 

@@ -4,6 +4,7 @@
 
 #include "router/namespaces.h"
 #include "router/stanza-error.h"
+#include "services/namespaces.h"
 
 struct _XmppPing {
   XmppRouter *router;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "router/router.h"
+#include "services/namespaces.h"
 
 G_BEGIN_DECLS
 

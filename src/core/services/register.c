@@ -6,6 +6,7 @@
 #include "router/closure.h"
 
 #include "router/stanza-error.h"
+#include "services/namespaces.h"
 
 struct _XmppRegistration {
   XmppRouter *router;

@@ -4,11 +4,9 @@
 
 #include "router/router.h"
 #include "services/xdata.h"
+#include "services/namespaces.h"
 
 G_BEGIN_DECLS
-
-#define XMPP_NS_REGISTER "jabber:iq:register"
-#define XMPP_NS_OOB      "jabber:x:oob"
 
 /* What the server asks for (XEP-0077 §3.1): legacy fields or a data form, both as one form. */
 typedef struct {

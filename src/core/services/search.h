@@ -4,10 +4,9 @@
 
 #include "services/disco.h"
 #include "services/xdata.h"
+#include "services/namespaces.h"
 
 G_BEGIN_DECLS
-
-#define XMPP_NS_SEARCH "jabber:iq:search"
 
 #define XMPP_SEARCH_MAX_PROBES 20 /* server items asked for disco#info when looking for a JUD */
 

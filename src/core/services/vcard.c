@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "router/stanza-error.h"
+#include "services/namespaces.h"
 
 struct _XmppVcards {
   XmppRouter *router;

@@ -3,11 +3,9 @@
 #pragma once
 
 #include "services/disco.h"
+#include "services/namespaces.h"
 
 G_BEGIN_DECLS
-
-#define XMPP_NS_VCARD        "vcard-temp"
-#define XMPP_NS_VCARD_UPDATE "vcard-temp:x:update" /* XEP-0153 */
 
 /* Hard limits (T51, T52). A PHOTO is decoded only when its base64 text, whitespace removed, can
  * hold no more than XMPP_VCARD_MAX_PHOTO_BYTES; longer text fields are cut at a character. */

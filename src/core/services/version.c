@@ -11,6 +11,7 @@
 #include "router/namespaces.h"
 #include "router/stanza-error.h"
 #include "xml/datetime.h"
+#include "services/namespaces.h"
 
 struct _XmppEntityInfo {
   XmppRouter *router;

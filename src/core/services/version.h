@@ -5,12 +5,10 @@
 
 #include "im/roster.h"
 #include "services/disco.h"
+#include "services/namespaces.h"
 
 G_BEGIN_DECLS
 
-#define XMPP_NS_VERSION       "jabber:iq:version" /* XEP-0092 */
-#define XMPP_NS_TIME          "urn:xmpp:time"     /* XEP-0202 */
-#define XMPP_NS_LAST_ACTIVITY "jabber:iq:last"    /* XEP-0012 */
 #define XMPP_ENTITY_INFO_NAME "Lyre"
 
 #define XMPP_ENTITY_INFO_MAX_TEXT 256 /* bytes kept of a received name, version, os, status */

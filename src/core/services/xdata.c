@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "router/stanza-error.h"
+#include "services/namespaces.h"
 
 static const char *const type_names[] = {
     "text-single", "boolean",     "fixed",      "hidden",     "jid-single",

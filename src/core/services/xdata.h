@@ -5,12 +5,9 @@
 #pragma once
 
 #include "router/stanza.h"
+#include "services/namespaces.h"
 
 G_BEGIN_DECLS
-
-#define XMPP_NS_XDATA "jabber:x:data"
-#define XMPP_NS_MEDIA "urn:xmpp:media-element"
-#define XMPP_NS_BOB   "urn:xmpp:bob"
 
 /* Hard limits: a form from the network costs bounded memory (T52). */
 #define XMPP_XDATA_MAX_FIELDS      256
