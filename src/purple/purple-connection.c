@@ -204,10 +204,20 @@ fail_connect(XmppPurpleConn *conn)
 }
 
 static void
+cancel_connect_timer(XmppPurpleConn *conn)
+{
+  if (conn->connect_timer != 0) {
+    purple_timeout_remove(conn->connect_timer);
+    conn->connect_timer = 0;
+  }
+}
+
+static void
 connected_cb(gpointer data, gint source, const gchar *error_message)
 {
   XmppPurpleConn *conn = data;
   conn->connect_data = NULL;
+  cancel_connect_timer(conn);
   XmppPurpleTarget *t = g_queue_pop_head(&conn->targets);
 
   if (source < 0) {
@@ -235,6 +245,28 @@ connected_cb(gpointer data, gint source, const gchar *error_message)
   xmpp_session_connect_transport(conn->session, conn->kind);
 }
 
+/* A TCP connect that neither succeeds nor fails (a dropped SYN, a filtered port): libpurple
+ * would wait for the kernel's retries, about two minutes. Like every sign-in step it gets
+ * XMPP_NEGOTIATION_STEP_TIMEOUT_S, then the next target is tried. */
+static gboolean
+connect_timed_out(gpointer data)
+{
+  XmppPurpleConn *conn = data;
+  conn->connect_timer = 0;
+  if (conn->connect_data != NULL) {
+    purple_proxy_connect_cancel(conn->connect_data);
+    conn->connect_data = NULL;
+  }
+  XmppPurpleTarget *t = g_queue_pop_head(&conn->targets);
+  purple_debug_info(XMPP_PURPLE_DEBUG, "connecting to %s:%d timed out\n", t ? t->host : "?",
+                    t ? t->port : 0);
+  g_free(conn->last_connect_error);
+  conn->last_connect_error = g_strdup(_("the server did not answer in time"));
+  target_free(t);
+  try_next_target(conn);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 try_next_target(XmppPurpleConn *conn)
 {
@@ -244,8 +276,11 @@ try_next_target(XmppPurpleConn *conn)
     /* Through purple_proxy_connect, so the user's proxy settings apply. */
     conn->connect_data =
         purple_proxy_connect(conn->gc, conn->account, t->host, t->port, connected_cb, conn);
-    if (conn->connect_data != NULL)
+    if (conn->connect_data != NULL) {
+      conn->connect_timer =
+          purple_timeout_add_seconds(XMPP_NEGOTIATION_STEP_TIMEOUT_S, connect_timed_out, conn);
       return;
+    }
     g_queue_pop_head(&conn->targets);
     target_free(t);
   }
@@ -648,6 +683,7 @@ xmpp_purple_connection_close(PurpleConnection *gc)
   if (conn == NULL)
     return;
   xmpp_purple_cert_cancel(conn);
+  cancel_connect_timer(conn);
   if (conn->connect_data != NULL)
     purple_proxy_connect_cancel(conn->connect_data);
   if (conn->srv_direct != NULL)

@@ -58,6 +58,7 @@ typedef struct _XmppPurpleConn {
   /* Connection attempts: targets left to try, in order (XmppPurpleTarget*). */
   GQueue targets;
   PurpleProxyConnectData *connect_data;
+  guint connect_timer;               /* the TCP connect's deadline (libpurple's has none) */
   PurpleSrvTxtQueryData *srv_direct; /* _xmpps-client._tcp (XEP-0368) */
   PurpleSrvTxtQueryData *srv_tcp;    /* _xmpp-client._tcp (RFC 6120 §3.2.1) */
   GPtrArray *srv_direct_results;     /* XmppPurpleTarget*, NULL until answered */
