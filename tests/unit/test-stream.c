@@ -17,6 +17,7 @@ typedef struct {
   TestTlsPeer *peer;
   GString *events;
   GError *failure;
+  gboolean free_on_element; /* the owner frees the stream from its element callback */
 } Fixture;
 
 static void
@@ -31,6 +32,10 @@ on_element(gpointer data, XmppNode *element)
   Fixture *f = data;
   g_string_append_printf(f->events, "element:%s ", element->name);
   xmpp_node_free(element);
+  if (f->free_on_element) {
+    xmpp_stream_free(f->stream); /* a callback may free the stream: the idiom defers it */
+    f->stream = NULL;
+  }
 }
 
 static void
@@ -172,6 +177,24 @@ test_failed_write_reaches_owner(Fixture *f, gconstpointer unused)
   g_assert_cmpstr(f->events->str, ==, "failed ");
 }
 
+/* Freed from inside a callback while more stanzas wait in the same TLS record: nothing more
+ * is delivered, and the outermost feed frees it (ASan and valgrind check the rest). */
+static void
+test_free_in_callback(Fixture *f, gconstpointer unused)
+{
+  const char *server = "<?xml version='1.0'?><stream:stream xmlns='jabber:client' "
+                       "xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>"
+                       "<presence/><message/><iq type='get' id='1'/>";
+  g_autoptr(GError) error = NULL;
+  g_assert_true(test_tls_peer_write(f->peer, (const guint8 *)server, strlen(server), &error));
+  g_autoptr(GBytes) record = test_tls_peer_take_output(f->peer);
+  xmpp_stream_open(f->stream, "example.test", NULL, "en"); /* the parser waits for a header */
+  f->free_on_element = TRUE;
+  xmpp_stream_feed(f->stream, g_bytes_get_data(record, NULL), g_bytes_get_size(record));
+  g_assert_cmpstr(f->events->str, ==, "start element:presence ");
+  g_assert_null(f->stream);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -179,5 +202,6 @@ main(int argc, char **argv)
 #define ADD(path, fn) g_test_add(path, Fixture, NULL, setup, fn, teardown)
   ADD("/stream/round_trip", test_round_trip);
   ADD("/stream/failed_write_reaches_owner", test_failed_write_reaches_owner);
+  ADD("/stream/free_in_callback", test_free_in_callback);
   return g_test_run();
 }

@@ -14,21 +14,31 @@ struct _XmppStream {
   XmppParser *parser;
   XmppTls *tls;
   gboolean closed; /* we sent our closing tag: deliver nothing more */
-  gboolean *alive; /* points at a flag on the stack of a running feed(): cleared on free */
+  /* The re-entrancy idiom (docs/architecture.md): callbacks may free us; while depth > 0 a
+   * free only marks, and the outermost xmpp_stream_feed() finishes it. */
+  guint depth;
+  gboolean free_pending;
   guint64 bytes_in;
 };
 
+/* Once the stream is closed or its owner freed it, nothing more reaches the owner, even what
+ * the same read still holds. */
 static void
 on_stream_start(gpointer data, const XmppNode *header)
 {
   XmppStream *stream = data;
-  stream->callbacks.stream_start(stream->data, header);
+  if (!stream->closed)
+    stream->callbacks.stream_start(stream->data, header);
 }
 
 static void
 on_stanza(gpointer data, XmppNode *element)
 {
   XmppStream *stream = data;
+  if (stream->closed) {
+    xmpp_node_free(element);
+    return;
+  }
   stream->callbacks.element(stream->data, element);
 }
 
@@ -38,7 +48,8 @@ on_stream_end(gpointer data)
   XmppStream *stream = data;
   /* RFC 6120 §4.4: nothing after the closing tag counts. */
   xmpp_parser_stop(stream->parser);
-  stream->callbacks.stream_end(stream->data);
+  if (!stream->closed)
+    stream->callbacks.stream_end(stream->data);
 }
 
 static gboolean
@@ -69,16 +80,26 @@ xmpp_stream_new(const XmppHost *host, const XmppStreamCallbacks *callbacks, gpoi
   return stream;
 }
 
+static void
+stream_destroy(XmppStream *stream)
+{
+  xmpp_parser_free(stream->parser);
+  xmpp_tls_free(stream->tls);
+  g_free(stream);
+}
+
 void
 xmpp_stream_free(XmppStream *stream)
 {
   if (stream == NULL)
     return;
-  if (stream->alive != NULL)
-    *stream->alive = FALSE;
-  xmpp_parser_free(stream->parser);
-  xmpp_tls_free(stream->tls);
-  g_free(stream);
+  if (stream->depth > 0) {
+    stream->free_pending = TRUE;
+    stream->closed = TRUE; /* nothing more is delivered or sent */
+    xmpp_parser_stop(stream->parser);
+    return;
+  }
+  stream_destroy(stream);
 }
 
 static void
@@ -154,20 +175,16 @@ xmpp_stream_feed(XmppStream *stream, const guint8 *bytes, gsize len)
   if (stream->closed || len == 0)
     return;
   stream->bytes_in += len;
-  gboolean alive = TRUE;
-  gboolean *outer = stream->alive;
-  stream->alive = &alive;
+  stream->depth++;
   if (stream->tls != NULL) {
     g_autoptr(GError) error = NULL;
-    if (!xmpp_tls_feed(stream->tls, bytes, len, &error) && alive && !stream->closed)
+    if (!xmpp_tls_feed(stream->tls, bytes, len, &error) && !stream->closed)
       fail(stream, error);
   } else {
     parse_bytes(stream, bytes, len);
   }
-  if (alive)
-    stream->alive = outer;
-  else if (outer != NULL)
-    *outer = FALSE;
+  if (--stream->depth == 0 && stream->free_pending)
+    stream_destroy(stream);
 }
 
 gboolean
