@@ -22,6 +22,19 @@ test_parse_list(void)
   g_assert_cmpstr(((XmppAdhocCommand *)list->pdata[0])->name, ==, "Ping");
 }
 
+/* Found by fuzz-disco: an item whose jid is not a JID is no command (we would run it there). */
+static void
+test_parse_list_invalid_jid(void)
+{
+  g_autoptr(XmppNode) iq = test_parse_element(
+      "<iq type='result'><query xmlns='http://jabber.org/protocol/disco#items' "
+      "node='http://jabber.org/protocol/commands'><item jid='not a jid' node='a' name='A'/>"
+      "<item jid='@example.test' node='b'/><item jid='example.test' node='c'/></query></iq>");
+  g_autoptr(GPtrArray) list = xmpp_adhoc_parse_list(iq);
+  g_assert_cmpuint(list->len, ==, 1);
+  g_assert_cmpstr(((XmppAdhocCommand *)list->pdata[0])->node, ==, "c");
+}
+
 static void
 test_stage_executing(void)
 {
@@ -56,6 +69,30 @@ test_stage_completed_note(void)
   g_assert_cmpstr(note->text, ==, "Pong");
   /* XEP-0050 §6.3: no <actions/>: complete is the only choice. */
   g_assert_cmpuint(stage->actions, ==, XMPP_ADHOC_ACTION_COMPLETE);
+}
+
+/* Found by fuzz-xdata: the default action is one the stage allows, even when the server offers
+ * only prev (the default was complete), and <execute/> is no action a stage offers. */
+static void
+test_stage_default_allowed(void)
+{
+  g_autoptr(XmppNode) prev_only = test_parse_element(
+      "<iq type='result'><command xmlns='http://jabber.org/protocol/commands' node='config' "
+      "sessionid='s1' status='executing'><actions><prev/></actions></command></iq>");
+  g_autoptr(XmppAdhocStage) stage = xmpp_adhoc_stage_parse(prev_only, NULL);
+  g_assert_cmpuint(stage->actions, ==, XMPP_ADHOC_ACTION_PREV);
+  g_assert_cmpint(stage->default_action, ==, XMPP_ADHOC_ACTION_PREV);
+  g_autoptr(XmppNode) execute_only = test_parse_element(
+      "<iq type='result'><command xmlns='http://jabber.org/protocol/commands' node='config' "
+      "status='executing'><actions execute='execute'><execute/><cancel/></actions></command></iq>");
+  g_autoptr(XmppAdhocStage) other = xmpp_adhoc_stage_parse(execute_only, NULL);
+  g_assert_cmpuint(other->actions, ==, XMPP_ADHOC_ACTION_COMPLETE);
+  g_assert_cmpint(other->default_action, ==, XMPP_ADHOC_ACTION_COMPLETE);
+  g_autoptr(XmppNode) prev_complete = test_parse_element(
+      "<iq type='result'><command xmlns='http://jabber.org/protocol/commands' node='config' "
+      "status='executing'><actions execute='next'><prev/><complete/></actions></command></iq>");
+  g_autoptr(XmppAdhocStage) third = xmpp_adhoc_stage_parse(prev_complete, NULL);
+  g_assert_cmpint(third->default_action, ==, XMPP_ADHOC_ACTION_COMPLETE);
 }
 
 static void
@@ -142,8 +179,10 @@ main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/adhoc/parse/list", test_parse_list);
+  g_test_add_func("/adhoc/parse/list_invalid_jid", test_parse_list_invalid_jid);
   g_test_add_func("/adhoc/parse/stage_executing", test_stage_executing);
   g_test_add_func("/adhoc/parse/stage_completed_note", test_stage_completed_note);
+  g_test_add_func("/adhoc/parse/stage_default_allowed", test_stage_default_allowed);
   g_test_add_func("/adhoc/parse/stage_reject", test_stage_reject);
   g_test_add_func("/adhoc/build/execute", test_build_execute);
   g_test_add_func("/adhoc/T43_incoming_command_refused", test_T43_incoming_command_refused);

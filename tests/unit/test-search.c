@@ -152,6 +152,38 @@ test_discover(void)
   fake_host_free(fake);
 }
 
+/* Found by fuzz-disco: a server item whose jid is not a JID is not probed (a request to that
+ * string would have its reply checked as if it came from our own account, T38). */
+static void
+test_discover_invalid_jid(void)
+{
+  FakeHost *fake = fake_host_new();
+  GPtrArray *sent = g_ptr_array_new_with_free_func((GDestroyNotify)xmpp_node_free);
+  XmppRouter *router = xmpp_router_new(&fake->host, capture, sent);
+  g_autoptr(XmppJid) own = xmpp_jid_parse("juliet@example.test/r", NULL);
+  xmpp_router_set_own_jid(router, own);
+  XmppSearch *search = xmpp_search_new(router, &fake->host, NULL);
+  GPtrArray *found = g_ptr_array_new_with_free_func(g_free);
+  xmpp_search_discover(search, on_discovered, found, NULL);
+  reply(router, sent->pdata[0], "example.test",
+        "<query xmlns='http://jabber.org/protocol/disco#items'><item jid='bad@@jid'/>"
+        "<item jid='not a jid'/><item jid='jud.example.test'/></query>");
+  g_assert_cmpuint(sent->len, ==, 2); /* one probe, to the only JID */
+  g_assert_cmpstr(xmpp_node_get_attr(sent->pdata[1], "to"), ==, "jud.example.test");
+  /* Only invalid items: no probe at all, and no directory. */
+  xmpp_search_discover(search, on_discovered, found, NULL);
+  reply(router, sent->pdata[2], "example.test",
+        "<query xmlns='http://jabber.org/protocol/disco#items'><item jid='bad@@jid'/></query>");
+  g_assert_cmpuint(sent->len, ==, 3);
+  g_assert_cmpuint(found->len, ==, 1);
+  g_assert_cmpstr(found->pdata[0], ==, "(none)");
+  xmpp_search_free(search);
+  xmpp_router_free(router);
+  g_ptr_array_unref(found);
+  g_ptr_array_unref(sent);
+  fake_host_free(fake);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -163,5 +195,6 @@ main(int argc, char **argv)
   g_test_add_func("/search/parse/reject", test_reject);
   g_test_add_func("/search/directory_identity", test_directory_identity);
   g_test_add_func("/search/discover", test_discover);
+  g_test_add_func("/search/discover_invalid_jid", test_discover_invalid_jid);
   return g_test_run();
 }

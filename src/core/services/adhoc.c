@@ -58,6 +58,12 @@ xmpp_adhoc_parse_list(const XmppNode *iq)
     const char *node = xmpp_node_get_attr(item, "node");
     if (jid == NULL || node == NULL || out->len >= XMPP_ADHOC_MAX_COMMANDS)
       continue;
+    /* A command runs where the list says it is: an item whose jid is not a JID (XEP-0030 §4.2
+     * requires one) would have us send a request to that string, whose reply the router could
+     * then only check as if it came from our own account (T38). Found by fuzz-disco. */
+    g_autoptr(XmppJid) valid = xmpp_jid_parse(jid, NULL);
+    if (valid == NULL)
+      continue;
     XmppAdhocCommand *c = g_new0(XmppAdhocCommand, 1);
     c->jid = g_strdup(jid);
     c->node = g_strdup(node);
@@ -108,19 +114,27 @@ xmpp_adhoc_stage_parse(const XmppNode *iq, GError **error)
     stage->status = XMPP_ADHOC_STATUS_CANCELED;
   else
     stage->status = XMPP_ADHOC_STATUS_EXECUTING;
+  /* XEP-0050 §6.3: the children of <actions/> are prev, next and complete (execute and cancel
+   * are not actions a stage offers). */
+  const guint offered =
+      XMPP_ADHOC_ACTION_PREV | XMPP_ADHOC_ACTION_NEXT | XMPP_ADHOC_ACTION_COMPLETE;
   XmppNode *actions = xmpp_node_get_child(cmd, XMPP_NS_COMMANDS, "actions");
   if (actions != NULL) {
     for (XmppNode *a = xmpp_node_first_element(actions); a != NULL;
          a = xmpp_node_next_child(actions, a, NULL, NULL))
-      stage->actions |= action_from_name(a->name) & ~XMPP_ADHOC_ACTION_CANCEL;
+      stage->actions |= action_from_name(a->name) & offered;
     stage->default_action = action_from_name(xmpp_node_get_attr(actions, "execute"));
   }
-  /* XEP-0050 §6.3: without <actions/>, "execute" means complete; the default must be allowed. */
+  /* XEP-0050 §6.3: without <actions/>, "execute" means complete; the default must be allowed:
+   * next, else complete, else prev. Found by fuzz-xdata: a stage that only offered prev (or only
+   * <execute/>) got complete as its default, an action the server had not allowed. */
   if (stage->actions == 0)
     stage->actions = XMPP_ADHOC_ACTION_COMPLETE;
   if (stage->default_action == 0 || !(stage->actions & stage->default_action))
     stage->default_action = (stage->actions & XMPP_ADHOC_ACTION_NEXT) ? XMPP_ADHOC_ACTION_NEXT
-                                                                      : XMPP_ADHOC_ACTION_COMPLETE;
+                            : (stage->actions & XMPP_ADHOC_ACTION_COMPLETE)
+                                ? XMPP_ADHOC_ACTION_COMPLETE
+                                : XMPP_ADHOC_ACTION_PREV;
   for (XmppNode *n = xmpp_node_get_child(cmd, XMPP_NS_COMMANDS, "note"); n != NULL;
        n = xmpp_node_next_child(cmd, n, XMPP_NS_COMMANDS, "note")) {
     if (stage->notes->len >= XMPP_ADHOC_MAX_NOTES)

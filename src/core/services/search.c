@@ -246,7 +246,10 @@ items_reply(const XmppStanza *reply, const GError *error, gpointer data)
        item != NULL && jids->len < XMPP_SEARCH_MAX_PROBES;
        item = xmpp_node_next_child(query, item, XMPP_NS_DISCO_ITEMS, "item")) {
     const char *jid = xmpp_node_get_attr(item, "jid");
-    if (jid != NULL && xmpp_node_get_attr(item, "node") == NULL)
+    /* Only an item that names a JID is probed: a request to a string that is not one would
+     * have its reply checked as if it came from our own account (T38). Found by fuzz-disco. */
+    g_autoptr(XmppJid) valid = jid != NULL ? xmpp_jid_parse(jid, NULL) : NULL;
+    if (valid != NULL && xmpp_node_get_attr(item, "node") == NULL)
       g_ptr_array_add(jids, g_strdup(jid));
   }
   if (jids->len == 0) {
