@@ -2,6 +2,7 @@
 /* What session.c and negotiation.c share: the session's state. Not for other files. */
 #pragma once
 
+#include "im/carbons.h"
 #include "im/message.h"
 #include "im/presence.h"
 #include "im/roster.h"
@@ -56,6 +57,7 @@ struct _XmppSession {
   XmppRoster *roster;
   XmppPresence *presence;
   XmppMessages *messages;
+  XmppCarbons *carbons;
   XmppDisco *disco;
   XmppCaps *caps;
   XmppEntityInfo *entity_info;

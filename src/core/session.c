@@ -394,6 +394,17 @@ connection_dead(gpointer data)
                          "the server stopped answering");
 }
 
+/* What our server and account offer is known: turn on what we use of it. */
+static void
+server_discovered(gpointer data)
+{
+  XmppSession *session = data;
+  if (session->state != XMPP_SESSION_STATE_READY)
+    return; /* the answers ended with the session */
+  if (xmpp_disco_server_has(session->disco, XMPP_NS_CARBONS))
+    xmpp_carbons_enable(session->carbons);
+}
+
 void
 xmpp_session_become_ready(XmppSession *session, XmppJid *bound)
 {
@@ -418,6 +429,7 @@ xmpp_session_become_ready(XmppSession *session, XmppJid *bound)
                 session->sasl_mechanism ? session->sasl_mechanism : "legacy auth", cb ? " " : "",
                 cb ? cb : "");
   xmpp_session_progress(session, XMPP_SESSION_STEP_READY);
+  xmpp_disco_discover(session->disco);
   if (session->events.ready != NULL)
     session->events.ready(session->events_data, bound);
 }
@@ -472,7 +484,9 @@ xmpp_session_new(const XmppSessionConfig *config, const XmppHost *host,
   session->roster = xmpp_roster_new(session->router, &session->host);
   session->presence = xmpp_presence_new(session->router, &session->host, session->roster);
   session->messages = xmpp_messages_new(session->router, &session->host);
+  session->carbons = xmpp_carbons_new(session->router, &session->host, session->messages);
   session->disco = xmpp_disco_new(session->router, &session->host);
+  xmpp_disco_set_watch(session->disco, server_discovered, session);
   session->caps = xmpp_caps_new(session->router, &session->host, session->disco, session->presence);
   session->entity_info = xmpp_entity_info_new(session->router, &session->host, session->disco);
   session->pep = xmpp_pep_new(session->router, &session->host, session->disco);
@@ -506,6 +520,7 @@ session_destroy(XmppSession *session)
   xmpp_entity_info_free(session->entity_info);
   xmpp_caps_free(session->caps);
   xmpp_disco_free(session->disco);
+  xmpp_carbons_free(session->carbons);
   xmpp_messages_free(session->messages);
   xmpp_presence_free(session->presence);
   xmpp_roster_free(session->roster);
@@ -717,6 +732,13 @@ xmpp_session_get_messages(XmppSession *session)
 {
   g_return_val_if_fail(session != NULL, NULL);
   return session->messages;
+}
+
+XmppCarbons *
+xmpp_session_get_carbons(XmppSession *session)
+{
+  g_return_val_if_fail(session != NULL, NULL);
+  return session->carbons;
 }
 
 XmppDisco *

@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 typedef struct _XmppRoster XmppRoster;
 typedef struct _XmppPresence XmppPresence;
 typedef struct _XmppMessages XmppMessages;
+typedef struct _XmppCarbons XmppCarbons;
 typedef struct _XmppDisco XmppDisco;
 typedef struct _XmppCaps XmppCaps;
 typedef struct _XmppEntityInfo XmppEntityInfo;
@@ -174,6 +175,7 @@ void xmpp_session_send_iq(XmppSession *session, XmppNode *iq, XmppIqCallback cb,
 XmppRoster *xmpp_session_get_roster(XmppSession *session);
 XmppPresence *xmpp_session_get_presence(XmppSession *session);
 XmppMessages *xmpp_session_get_messages(XmppSession *session);
+XmppCarbons *xmpp_session_get_carbons(XmppSession *session);
 XmppDisco *xmpp_session_get_disco(XmppSession *session);
 XmppCaps *xmpp_session_get_caps(XmppSession *session);
 XmppEntityInfo *xmpp_session_get_entity_info(XmppSession *session);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Messages between purple conversations and the session: send_im (plain body plus XHTML-IM),
- * incoming chat/normal/headline messages, delayed messages, errors and typing notifications. */
+ * incoming chat/normal/headline messages, delayed messages, errors, typing notifications, and
+ * what our other clients sent and received (XEP-0280 carbons). */
 #include "purple-glue.h"
 #include "purple-errors.h"
 #include "purple-i18n.h"
@@ -148,6 +149,23 @@ ev_received(gpointer data, const XmppMessageInfo *info, const char *text, const 
   g_free(forwarded);
 }
 
+/* What another of our clients sent (a XEP-0280 carbon): our line in the conversation with the
+ * recipient, as purple writes what we send here (who NULL: the UI names us), flagged as sent from
+ * elsewhere; logged like any line of the conversation. */
+static void
+ev_sent(gpointer data, const XmppMessageInfo *info, const char *text)
+{
+  XmppPurpleConn *conn = data;
+  PurpleConversation *conv = conversation_for(conn, xmpp_jid_get_bare(info->to));
+  PurpleMessageFlags flags = PURPLE_MESSAGE_SEND | PURPLE_MESSAGE_REMOTE_SEND;
+  time_t when = time(NULL);
+  if (info->delay != NULL) {
+    flags |= PURPLE_MESSAGE_DELAYED;
+    when = (time_t)info->delay->stamp;
+  }
+  purple_conv_im_write(PURPLE_CONV_IM(conv), NULL, text, flags, when);
+}
+
 static void
 ev_typing(gpointer data, const XmppJid *from, XmppChatState state)
 {
@@ -198,6 +216,7 @@ static const XmppMessagesEvents im_events = {
     .received = ev_received,
     .typing = ev_typing,
     .error = ev_error,
+    .sent = ev_sent,
 };
 
 /* ---- wiring ----------------------------------------------------------------------------- */

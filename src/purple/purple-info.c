@@ -474,7 +474,6 @@ xmpp_purple_info_start(XmppPurpleConn *conn)
   XmppCaps *caps = xmpp_session_get_caps(conn->session);
   xmpp_caps_set_learnt(caps, on_caps_learnt, conn);
   caps_cache_load(caps);
-  xmpp_disco_discover(xmpp_session_get_disco(conn->session));
 }
 
 void

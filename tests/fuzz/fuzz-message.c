@@ -2,18 +2,21 @@
 /* libFuzzer target: messages (RFC 6121 §5) through xmpp_message_info_parse and the messages
  * module on the router: bodies and subjects by language, threads, XEP-0203/0091 delays
  * (im/delay.c), XEP-0085 chat states and XEP-0022 events (im/chatstates.c), errors, forwards,
- * and XHTML-IM (im/xhtml.c). Oracles: whatever reaches the glue as markup is safe purple markup
- * (only the whitelisted tags and attributes, links with allowed schemes, filtered styles,
- * everything else escaped: T50); a delay stamp we accept means the same instant as GLib reads
- * in it; delays are clamped (T49); what we send back (threads, XEP-0022 ids) reads back.
+ * XHTML-IM (im/xhtml.c), and XEP-0280 carbons (im/carbons.c). Oracles: a carbon is shown only
+ * when its wrapper came from our own bare JID (T36), a <sent/> one only as ours; whatever reaches
+ * the glue as markup is safe purple markup (only the whitelisted tags and attributes, links with
+ * allowed schemes, filtered styles, everything else escaped: T50); a delay stamp we accept means
+ * the same instant as GLib reads in it; delays are clamped (T49); what we send back (threads,
+ * XEP-0022 ids) reads back.
  *
  * The first input byte is the mode: bits 0-1 the user's language, bit 2 reply to each peer
  * after the input (typing, a chat message, paused, close), bit 3 the outgoing XHTML-IM builder
- * on each body as if the user had typed it. */
+ * on each body as if the user had typed it, bit 4 enable carbons first. */
 #include <stdio.h>
 #include <string.h>
 
 #include "fuzz-harness.h"
+#include "im/carbons.h"
 #include "im/message.h"
 #include "im/xhtml.h"
 
@@ -311,12 +314,27 @@ check_build(const char *fragment)
   g_free(plain);
 }
 
+typedef struct {
+  guint8 mode;
+  GPtrArray *peers;       /* full JIDs (char*) we heard from, at most MAX_PEERS */
+  gboolean from_own_bare; /* the stanza being dispatched comes from our bare JID, written so */
+} Run;
+
+#define OWN_BARE "juliet@example.test"
+
 static void
 inspect(gpointer data, const XmppNode *node)
 {
-  guint8 mode = *(guint8 *)data;
+  Run *run = data;
+  guint8 mode = run->mode;
   if (!xmpp_node_is(node, XMPP_NS_JABBER_CLIENT, "message"))
     return;
+  /* The reference check, written apart from the module's: parsed, no resource, our bare JID. */
+  const char *from = xmpp_node_get_attr(node, "from");
+  XmppJid *jid = from != NULL ? xmpp_jid_parse(from, NULL) : NULL;
+  run->from_own_bare = jid != NULL && xmpp_jid_get_resource(jid) == NULL &&
+                       strcmp(xmpp_jid_get_bare(jid), OWN_BARE) == 0;
+  xmpp_jid_free(jid);
   const gint64 now_s = 1700000000;
   XmppNode *delay = xmpp_node_get_child(node, XMPP_NS_DELAY, "delay");
   if (delay != NULL)
@@ -348,11 +366,6 @@ inspect(gpointer data, const XmppNode *node)
 
 /* ---- the module --------------------------------------------------------------------------- */
 
-typedef struct {
-  guint8 mode;
-  GPtrArray *peers; /* full JIDs (char*) we heard from, at most MAX_PEERS */
-} Run;
-
 static void
 note_peer(Run *run, const XmppJid *from)
 {
@@ -375,7 +388,24 @@ on_received(gpointer data, const XmppMessageInfo *info, const char *text, const 
   check_escaped(subject);
   fuzz_check(info->type != XMPP_MESSAGE_GROUPCHAT && info->type != XMPP_MESSAGE_ERROR,
              "groupchat and errors are not shown as messages");
+  fuzz_check(info->route != XMPP_MESSAGE_CARBON_SENT, "a sent carbon is not shown as received");
+  fuzz_check(info->route == XMPP_MESSAGE_DIRECT || run->from_own_bare,
+             "a carbon is shown only when it comes from our bare JID (T36)");
   note_peer(run, info->from);
+}
+
+static void
+on_sent(gpointer data, const XmppMessageInfo *info, const char *text)
+{
+  Run *run = data;
+  check_info(info, g_get_real_time() / G_USEC_PER_SEC);
+  check_markup(text);
+  fuzz_check(text != NULL && info->to != NULL, "a sent carbon has a text and a recipient");
+  fuzz_check(info->route == XMPP_MESSAGE_CARBON_SENT && run->from_own_bare,
+             "only a carbon from our bare JID is shown as sent by us (T36)");
+  fuzz_check(info->from == NULL || strcmp(xmpp_jid_get_bare(info->from), OWN_BARE) == 0,
+             "what is shown as sent by us is from us");
+  note_peer(run, info->to);
 }
 
 static void
@@ -397,6 +427,7 @@ static const XmppMessagesEvents events = {
     .received = on_received,
     .typing = on_typing,
     .error = on_error,
+    .sent = on_sent,
 };
 
 /* What the user does next in each conversation: type, answer (the thread is echoed), pause,
@@ -423,11 +454,14 @@ LLVMFuzzerTestOneInput(const guint8 *data, size_t size)
   if (size < 1 || size > FUZZ_MAX_INPUT)
     return 0;
   static const char *const user_langs[] = {NULL, "fr", "en-GB", "de"};
-  Run run = {data[0], g_ptr_array_new_with_free_func(g_free)};
-  FuzzHarness *h = fuzz_harness_new("juliet@example.test/balcony");
+  Run run = {data[0], g_ptr_array_new_with_free_func(g_free), FALSE};
+  FuzzHarness *h = fuzz_harness_new(OWN_BARE "/balcony");
   h->inspect = inspect;
-  h->inspect_data = &run.mode;
+  h->inspect_data = &run;
   XmppMessages *messages = xmpp_messages_new(h->router, &h->fake->host);
+  XmppCarbons *carbons = xmpp_carbons_new(h->router, &h->fake->host, messages);
+  if (run.mode & 16)
+    xmpp_carbons_enable(carbons); /* the reply, if the input has one, answers it */
   xmpp_messages_set_events(messages, &events, &run);
   xmpp_messages_set_language(messages, user_langs[run.mode & 3]);
   fuzz_harness_feed(h, data + 1, size - 1);
@@ -437,6 +471,7 @@ LLVMFuzzerTestOneInput(const guint8 *data, size_t size)
   if (run.mode & 4)
     reply_to_peers(messages, &run);
   fuzz_harness_end(h, FUZZ_END_CLOSE);
+  xmpp_carbons_free(carbons);
   xmpp_messages_free(messages);
   fuzz_harness_free(h);
   g_ptr_array_unref(run.peers);

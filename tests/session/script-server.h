@@ -46,7 +46,14 @@ void script_expect_header(ScriptServer *script);
  * TLS); from then on the client's bytes go to the TLS peer. */
 void script_start_tls(ScriptServer *script, const char *cert_file, const char *key_file,
                       const char *priority);
-/* Runs a whole plaintext (opportunistic, PLAIN in clear) login to READY. */
+/* Answers the disco#info queries a session sends to its server and account once READY:
+ * the server's features are the <feature var=/>s in server_features (NULL: none); the
+ * account's answer is empty. */
+void script_answer_discovery(ScriptServer *script, const char *server_features);
+/* Runs a whole plaintext (opportunistic, PLAIN in clear) login to READY, discovery answered
+ * with no features. */
 void script_login_plain(ScriptServer *script);
+/* The same, the server offering server_features (script_answer_discovery). */
+void script_login_plain_offering(ScriptServer *script, const char *server_features);
 /* Did the client ever send this text (as plaintext the server saw)? */
 gboolean script_output_contains(ScriptServer *script, const char *needle);

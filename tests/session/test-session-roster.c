@@ -86,6 +86,7 @@ login_with_rosterver(ScriptServer *s)
                       xmpp_node_get_attr(bind, "id"));
   script_send(s, reply);
   g_assert_true(xmpp_session_is_ready(s->session));
+  script_answer_discovery(s, NULL);
 }
 
 static const char stored_copy[] = "lyre-roster 2\n"

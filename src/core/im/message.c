@@ -259,27 +259,50 @@ typing_of(const XmppMessageInfo *info)
   return XMPP_CHAT_STATE_NONE;
 }
 
-static XmppHandlerResult
-on_message(XmppStanza *stanza, gpointer data)
+/* A <sent/> carbon: our own message, shown in the conversation with its recipient. Its typing
+ * state is our other client's, nothing to show; its thread is the conversation's. */
+static gboolean
+apply_sent(XmppMessages *m, const XmppMessageInfo *info)
 {
-  XmppMessages *m = data;
+  if (info->to == NULL || info->type == XMPP_MESSAGE_ERROR)
+    return FALSE;
+  if (info->thread != NULL && info->type == XMPP_MESSAGE_CHAT)
+    remember_thread(m, xmpp_jid_get_bare(info->to), info->thread);
+  char *text = xmpp_message_info_dup_markup(info, m->lang);
+  gboolean shown = text != NULL && m->events.sent != NULL;
+  if (shown)
+    m->events.sent(m->events_data, info, text);
+  g_free(text);
+  return shown;
+}
+
+gboolean
+xmpp_messages_apply(XmppMessages *m, const XmppStanza *stanza, XmppMessageRoute route)
+{
+  g_return_val_if_fail(m != NULL && stanza != NULL, FALSE);
   if (stanza->from_invalid)
-    return XMPP_HANDLER_PASS;
+    return FALSE;
   gint64 now_s = g_get_real_time() / G_USEC_PER_SEC; /* wall clock: delays are UTC */
   g_autoptr(XmppMessageInfo) info = xmpp_message_info_parse(stanza, now_s);
+  info->route = route;
 
   if (info->type == XMPP_MESSAGE_GROUPCHAT) {
     /* T46: no room is joined (there is no MUC support yet), so none of these is ours. */
     xmpp_host_log(m->host, XMPP_LOG_INFO, "dropping groupchat message from %s",
                   info->from != NULL ? xmpp_jid_get_full(info->from) : "(none)");
-    return XMPP_HANDLER_PASS;
+    return FALSE;
   }
+  if (route == XMPP_MESSAGE_CARBON_SENT)
+    return apply_sent(m, info);
   if (info->type == XMPP_MESSAGE_ERROR) {
+    /* An error about what another of our clients sent is that client's to show. */
+    if (route != XMPP_MESSAGE_DIRECT)
+      return FALSE;
     if (info->from != NULL)
       xmpp_chatstates_forget(m->chatstates, xmpp_jid_get_bare(info->from));
     if (m->events.error != NULL)
       m->events.error(m->events_data, info);
-    return XMPP_HANDLER_CONSUMED;
+    return TRUE;
   }
 
   gboolean has_body = info->bodies->len > 0;
@@ -312,7 +335,14 @@ on_message(XmppStanza *stanza, gpointer data)
   }
   g_free(text);
   g_free(subject_markup);
-  return shown ? XMPP_HANDLER_CONSUMED : XMPP_HANDLER_PASS;
+  return shown;
+}
+
+static XmppHandlerResult
+on_message(XmppStanza *stanza, gpointer data)
+{
+  return xmpp_messages_apply(data, stanza, XMPP_MESSAGE_DIRECT) ? XMPP_HANDLER_CONSUMED
+                                                                : XMPP_HANDLER_PASS;
 }
 
 XmppMessages *
@@ -381,6 +411,10 @@ xmpp_messages_send_chat(XmppMessages *m, const char *to, const char *body, const
   if (html != NULL)
     xmpp_node_add_child(message, xmpp_node_copy(html));
   xmpp_chatstates_decorate_message(m->chatstates, bare, message);
+  if (g_str_has_prefix(body, "?OTR")) {
+    xmpp_node_new_child(message, XMPP_NS_CARBONS, "private");
+    xmpp_node_new_child(message, XMPP_NS_HINTS, "no-copy");
+  }
   xmpp_router_send(m->router, message);
   xmpp_node_free(message);
   return id;

@@ -23,6 +23,13 @@ typedef enum {
   XMPP_MESSAGE_ERROR,
 } XmppMessageType;
 
+/* How a message reached us. */
+typedef enum {
+  XMPP_MESSAGE_DIRECT,          /* on our stream, from its sender */
+  XMPP_MESSAGE_CARBON_RECEIVED, /* XEP-0280: a copy of what another of our clients received */
+  XMPP_MESSAGE_CARBON_SENT,     /* XEP-0280: what another of our clients sent (to: the peer) */
+} XmppMessageRoute;
+
 /* One <body/> or <subject/>: its language (own xml:lang, else the message's; may be NULL). */
 typedef struct _XmppMessageText {
   char *lang;
@@ -31,6 +38,7 @@ typedef struct _XmppMessageText {
 
 /* A received message, parsed (pure). */
 typedef struct _XmppMessageInfo {
+  XmppMessageRoute route;
   XmppJid *from; /* NULL: from our server (no from) */
   XmppJid *to;
   XmppMessageType type;
@@ -72,6 +80,9 @@ typedef struct _XmppMessagesEvents {
   void (*typing)(gpointer data, const XmppJid *from, XmppChatState state);
   /* A message of type error (info->error is set; bodies may echo what we sent). */
   void (*error)(gpointer data, const XmppMessageInfo *info);
+  /* A message another of our clients sent (a XEP-0280 <sent/> carbon): info->to is the peer,
+   * text is safe markup. Shown as ours in the conversation with the peer. */
+  void (*sent)(gpointer data, const XmppMessageInfo *info, const char *text);
 } XmppMessagesEvents;
 
 typedef struct _XmppMessages XmppMessages;
@@ -83,9 +94,17 @@ void xmpp_messages_set_events(XmppMessages *messages, const XmppMessagesEvents *
 /* The user's language tag (e.g. "fr-CA"), or NULL for none. */
 void xmpp_messages_set_language(XmppMessages *messages, const char *lang);
 
+/* Applies a received message (what the catch-all owner does for DIRECT ones; the carbons
+ * owner hands over the forwarded message of a carbon it checked). TRUE when something was
+ * shown or a typing state changed. */
+gboolean xmpp_messages_apply(XmppMessages *messages, const XmppStanza *stanza,
+                             XmppMessageRoute route);
+
 /* Sends a chat message. html: the <html xmlns=XEP-0071/> element to send with the body (see
  * xmpp_xhtml_build, which makes both), or NULL; it is copied. The thread the peer last used is
- * echoed (RFC 6121 §5.2.5). Returns the message id (free it); NULL (nothing sent) if to is not a
+ * echoed (RFC 6121 §5.2.5). An OTR message (the body starts with "?OTR") is kept out of
+ * carbons (XEP-0280 §6: <private/> and a XEP-0334 <no-copy/>): our other clients could not read
+ * it. Returns the message id (free it); NULL (nothing sent) if to is not a
  * valid JID or there is no random data for the id. */
 char *xmpp_messages_send_chat(XmppMessages *messages, const char *to, const char *body,
                               const XmppNode *html);

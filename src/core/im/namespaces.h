@@ -12,6 +12,7 @@
 #define XMPP_NS_DELAY         "urn:xmpp:delay"                        /* XEP-0203 */
 #define XMPP_NS_DELAY_LEGACY  "jabber:x:delay"                        /* XEP-0091 */
 #define XMPP_NS_FORWARD       "urn:xmpp:forward:0"                    /* XEP-0297 */
+#define XMPP_NS_CARBONS       "urn:xmpp:carbons:2"                    /* XEP-0280 */
 #define XMPP_NS_XHTML_IM      "http://jabber.org/protocol/xhtml-im"   /* XEP-0071 */
 #define XMPP_NS_XHTML         "http://www.w3.org/1999/xhtml"          /* XEP-0071 body */
 #define XMPP_NS_IDLE          "urn:xmpp:idle:1"                       /* XEP-0319 */
