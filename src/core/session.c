@@ -713,6 +713,13 @@ xmpp_session_server_has_roster_versioning(const XmppSession *session)
   return session->features != NULL && session->features->roster_ver;
 }
 
+gboolean
+xmpp_session_server_has_csi(const XmppSession *session)
+{
+  g_return_val_if_fail(session != NULL, FALSE);
+  return session->features != NULL && session->features->csi;
+}
+
 XmppRoster *
 xmpp_session_get_roster(XmppSession *session)
 {

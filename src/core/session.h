@@ -197,5 +197,7 @@ const char *xmpp_session_get_sasl_mechanism(const XmppSession *session);
 XmppChannelBinding xmpp_session_get_channel_binding(const XmppSession *session);
 /* The server advertised roster versioning (RFC 6121 §2.6.1) on the current stream. */
 gboolean xmpp_session_server_has_roster_versioning(const XmppSession *session);
+/* The server advertised client state indication (XEP-0352) on the current stream. */
+gboolean xmpp_session_server_has_csi(const XmppSession *session);
 
 G_END_DECLS
