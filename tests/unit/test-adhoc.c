@@ -167,9 +167,11 @@ test_T43_incoming_command_refused(void)
   XmppNode *out = sent->pdata[1];
   g_assert_cmpstr(xmpp_node_get_attr(out, "to"), ==, "example.test");
   g_assert_nonnull(xmpp_node_get_child(out, XMPP_NS_COMMANDS, "command"));
-  xmpp_router_free(router); /* ends the pending execute exactly once */
+  xmpp_router_fail_pending(router); /* ends the pending execute exactly once */
   g_assert_cmpuint(calls, ==, 1);
-  xmpp_adhoc_free(adhoc);
+  xmpp_adhoc_free(adhoc); /* before the router, which its _free still uses */
+  g_assert_cmpuint(calls, ==, 1);
+  xmpp_router_free(router);
   g_ptr_array_unref(sent);
   fake_host_free(fake);
 }
