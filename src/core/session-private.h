@@ -18,6 +18,8 @@
 #include "services/search.h"
 #include "services/blocking.h"
 #include "services/attention.h"
+#include "services/csi.h"
+#include "services/delivery.h"
 #include "sasl/sasl.h"
 #include "session.h"
 #include "stream/features.h"
@@ -60,6 +62,8 @@ struct _XmppSession {
   XmppCarbons *carbons;
   XmppDisco *disco;
   XmppCaps *caps;
+  XmppDelivery *delivery; /* XEP-0184 receipts, XEP-0333 markers */
+  XmppCsi *csi;           /* XEP-0352 */
   XmppEntityInfo *entity_info;
   XmppPep *pep;
   XmppVcards *vcards;

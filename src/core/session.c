@@ -403,6 +403,10 @@ server_discovered(gpointer data)
     return; /* the answers ended with the session */
   if (xmpp_disco_server_has(session->disco, XMPP_NS_CARBONS))
     xmpp_carbons_enable(session->carbons);
+  /* T41: our server strips stanza-ids that claim to be by us only when it offers XEP-0359. */
+  xmpp_messages_set_stanza_ids_trusted(session->messages,
+                                       xmpp_disco_server_has(session->disco, XMPP_NS_SID));
+  xmpp_csi_set_offered(session->csi, xmpp_session_server_has_csi(session));
 }
 
 void
@@ -488,6 +492,9 @@ xmpp_session_new(const XmppSessionConfig *config, const XmppHost *host,
   session->disco = xmpp_disco_new(session->router, &session->host);
   xmpp_disco_set_watch(session->disco, server_discovered, session);
   session->caps = xmpp_caps_new(session->router, &session->host, session->disco, session->presence);
+  session->delivery = xmpp_delivery_new(session->router, &session->host, session->disco,
+                                        session->caps, session->presence, session->messages);
+  session->csi = xmpp_csi_new(session->router, &session->host);
   session->entity_info = xmpp_entity_info_new(session->router, &session->host, session->disco);
   session->pep = xmpp_pep_new(session->router, &session->host, session->disco);
   session->vcards = xmpp_vcards_new(session->router, &session->host, session->disco);
@@ -518,6 +525,8 @@ session_destroy(XmppSession *session)
   xmpp_vcards_free(session->vcards);
   xmpp_pep_free(session->pep);
   xmpp_entity_info_free(session->entity_info);
+  xmpp_csi_free(session->csi);
+  xmpp_delivery_free(session->delivery);
   xmpp_caps_free(session->caps);
   xmpp_disco_free(session->disco);
   xmpp_carbons_free(session->carbons);
@@ -760,6 +769,20 @@ xmpp_session_get_caps(XmppSession *session)
 {
   g_return_val_if_fail(session != NULL, NULL);
   return session->caps;
+}
+
+XmppDelivery *
+xmpp_session_get_delivery(XmppSession *session)
+{
+  g_return_val_if_fail(session != NULL, NULL);
+  return session->delivery;
+}
+
+XmppCsi *
+xmpp_session_get_csi(XmppSession *session)
+{
+  g_return_val_if_fail(session != NULL, NULL);
+  return session->csi;
 }
 
 XmppEntityInfo *

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests for im/message.c: parsing <message/>, language choice, safe markup, the module's
- * events (T45, T46), threads, and what send_chat / send_typing put on the wire. */
+ * events (T45, T46), threads, what send_chat / send_typing put on the wire, XEP-0359 ids
+ * (T41), receipts and markers as parsed, and XEP-0308 corrections (T72). */
 #include "fake-host.h"
 #include "im/message.h"
 #include "im/xhtml.h"
@@ -196,6 +197,21 @@ ev_received(gpointer data, const XmppMessageInfo *info, const char *text, const 
       info->delay ? ":delayed" : "", info->forwarded ? ":forwarded" : "");
 }
 
+/* The XEP-0359/0308 view of the last received message. */
+static char *last_replace, *last_stanza_id, *last_origin_id;
+
+static void
+ev_received_ids(gpointer data, const XmppMessageInfo *info, const char *text, const char *subject)
+{
+  ev_received(data, info, text, subject);
+  g_free(last_replace);
+  g_free(last_stanza_id);
+  g_free(last_origin_id);
+  last_replace = g_strdup(info->replace_id);
+  last_stanza_id = g_strdup(info->stanza_id);
+  last_origin_id = g_strdup(info->origin_id);
+}
+
 static void
 ev_typing(gpointer data, const XmppJid *from, XmppChatState state)
 {
@@ -213,7 +229,7 @@ ev_error(gpointer data, const XmppMessageInfo *info)
                          xmpp_stanza_error_condition_name(info->error->code));
 }
 
-static const XmppMessagesEvents fixture_events = {ev_received, ev_typing, ev_error};
+static const XmppMessagesEvents fixture_events = {ev_received_ids, ev_typing, ev_error};
 
 static void
 fixture_setup(Fixture *f, gconstpointer unused)
@@ -237,6 +253,9 @@ fixture_teardown(Fixture *f, gconstpointer unused)
   fake_host_free(f->fake);
   g_ptr_array_unref(f->sent);
   g_string_free(f->events, TRUE);
+  g_clear_pointer(&last_replace, g_free);
+  g_clear_pointer(&last_stanza_id, g_free);
+  g_clear_pointer(&last_origin_id, g_free);
 }
 
 static void
@@ -364,8 +383,8 @@ test_send_chat(Fixture *f, gconstpointer unused)
       "<html xmlns='http://jabber.org/protocol/xhtml-im'><body "
       "xmlns='http://www.w3.org/1999/xhtml'><strong>hi</strong></body></html><active "
       "xmlns='http://jabber.org/protocol/chatstates'/><x xmlns='jabber:x:event'><composing/>"
-      "</x></message>",
-      id);
+      "</x><origin-id xmlns='urn:xmpp:sid:0' id='%s'/></message>",
+      id, id);
   g_assert_cmpstr(f->sent->pdata[0], ==, expect);
   /* Unknown support: no standalone typing yet. */
   xmpp_messages_send_typing(f->messages, "romeo@example.net", XMPP_CHAT_STATE_COMPOSING);
@@ -408,6 +427,211 @@ test_thread_table_bounded(Fixture *f, gconstpointer unused)
   g_assert_cmpuint(known, ==, XMPP_MESSAGE_MAX_THREADS);
 }
 
+static void
+test_parse_ids_receipts_markers(void)
+{
+  g_autoptr(XmppMessageInfo) info =
+      parse("<message from='romeo@example.net/orchard' type='chat' id='m1'><body>b</body>"
+            "<origin-id xmlns='urn:xmpp:sid:0' id='o1'/>"
+            "<stanza-id xmlns='urn:xmpp:sid:0' id='s1' by='juliet@example.com'/>"
+            "<request xmlns='urn:xmpp:receipts'/><received xmlns='urn:xmpp:receipts' id='r1'/>"
+            "<markable xmlns='urn:xmpp:chat-markers:0'/>"
+            "<displayed xmlns='urn:xmpp:chat-markers:0' id='d1'/>"
+            "<replace xmlns='urn:xmpp:message-correct:0' id='x1'/></message>");
+  g_assert_cmpstr(info->origin_id, ==, "o1");
+  g_assert_null(info->stanza_id); /* never from the parse: only a module that trusts it */
+  g_assert_true(info->receipt_request);
+  g_assert_cmpstr(info->receipt_id, ==, "r1");
+  g_assert_true(info->markable);
+  g_assert_cmpint(info->marker, ==, XMPP_MARKER_DISPLAYED);
+  g_assert_cmpstr(info->marker_id, ==, "d1");
+  g_assert_cmpstr(info->replace_id, ==, "x1");
+  g_assert_cmpstr(xmpp_marker_name(XMPP_MARKER_ACKNOWLEDGED), ==, "acknowledged");
+  g_assert_null(xmpp_marker_name(XMPP_MARKER_NONE));
+
+  /* Ids that are empty, missing or too long are not kept; a marker without an id is none. */
+  g_autofree char *long_id = g_strnfill(XMPP_MESSAGE_MAX_ID + 1, 'a');
+  g_autofree char *xml = g_strdup_printf(
+      "<message><origin-id xmlns='urn:xmpp:sid:0' id=''/><received xmlns='urn:xmpp:receipts'/>"
+      "<received xmlns='urn:xmpp:chat-markers:0'/><replace xmlns='urn:xmpp:message-correct:0' "
+      "id='%s'/></message>",
+      long_id);
+  g_autoptr(XmppMessageInfo) bad = parse(xml);
+  g_assert_null(bad->origin_id);
+  g_assert_null(bad->receipt_id);
+  g_assert_cmpint(bad->marker, ==, XMPP_MARKER_NONE);
+  g_assert_null(bad->marker_id);
+  g_assert_null(bad->replace_id);
+  g_assert_false(bad->receipt_request || bad->markable);
+}
+
+/* XEP-0359 §5: only the stanza-id whose by is exactly our bare JID counts. */
+static void
+test_stanza_id_by(void)
+{
+  g_autoptr(XmppJid) me = xmpp_jid_parse("juliet@example.com/balcony", NULL);
+  g_autoptr(XmppNode) node = test_parse_element(
+      "<message><stanza-id xmlns='urn:xmpp:sid:0' id='a' by='romeo@example.net'/>"
+      "<stanza-id xmlns='urn:xmpp:sid:0' id='b' by='juliet@example.com/balcony'/>"
+      "<stanza-id xmlns='urn:xmpp:sid:0' id='c'/>"
+      "<stanza-id xmlns='urn:xmpp:sid:0' id='d' by='example.com'/>"
+      "<stanza-id xmlns='urn:xmpp:sid:0' id='' by='juliet@example.com'/>"
+      "<stanza-id xmlns='urn:xmpp:sid:0' id='e' by='JULIET@example.com'/></message>");
+  g_autofree char *id = xmpp_message_dup_stanza_id(node, me);
+  g_assert_cmpstr(id, ==, "e"); /* the JID compares normalised */
+  g_autoptr(XmppNode) none = test_parse_element(
+      "<message><stanza-id xmlns='urn:xmpp:sid:0' id='a' by='romeo@example.net'/></message>");
+  g_assert_null(xmpp_message_dup_stanza_id(none, me));
+}
+
+#define STANZA_ID_BY_US                                                                            \
+  "<message from='romeo@example.net/o' type='chat' id='m1'><body>b</body>"                         \
+  "<stanza-id xmlns='urn:xmpp:sid:0' id='arch-1' by='juliet@example.com'/>"                        \
+  "<origin-id xmlns='urn:xmpp:sid:0' id='o-1'/></message>"
+
+/* T41: a stanza-id is not trusted while our server has not said it offers XEP-0359 (it would
+ * not strip a forged one), nor when by is anyone else. */
+static void
+test_T41_stanza_id_untrusted(Fixture *f, gconstpointer unused)
+{
+  feed(f, STANZA_ID_BY_US);
+  g_assert_null(last_stanza_id);
+  g_assert_cmpstr(last_origin_id, ==, "o-1");
+  xmpp_messages_set_stanza_ids_trusted(f->messages, TRUE);
+  feed(f, "<message from='romeo@example.net/o' type='chat'><body>b</body>"
+          "<stanza-id xmlns='urn:xmpp:sid:0' id='forged' by='romeo@example.net'/></message>");
+  g_assert_null(last_stanza_id);
+}
+
+/* T41's positive twin: by our bare JID, our server vouching. */
+static void
+test_T41_stanza_id_trusted(Fixture *f, gconstpointer unused)
+{
+  xmpp_messages_set_stanza_ids_trusted(f->messages, TRUE);
+  feed(f, STANZA_ID_BY_US);
+  g_assert_cmpstr(last_stanza_id, ==, "arch-1");
+}
+
+#define FROM_ORCHARD(id, body, extra)                                                              \
+  "<message from='romeo@example.net/orchard' type='chat' id='" id "'><body>" body "</body>" extra  \
+  "</message>"
+#define REPLACE(id) "<replace xmlns='urn:xmpp:message-correct:0' id='" id "'/>"
+
+/* T72: a correction from the same full JID as the original is one; shown with replace_id. */
+static void
+test_T72_correction_same_sender(Fixture *f, gconstpointer unused)
+{
+  feed(f, FROM_ORCHARD("m1", "helo", ""));
+  g_assert_null(last_replace);
+  feed(f, FROM_ORCHARD("m2", "hello", REPLACE("m1")));
+  g_assert_cmpstr(last_replace, ==, "m1");
+  /* XEP-0308 §5: a second correction names the original again. */
+  feed(f, FROM_ORCHARD("m3", "hello!", REPLACE("m1")));
+  g_assert_cmpstr(last_replace, ==, "m1");
+  g_assert_cmpstr(f->events->str, ==,
+                  "received:romeo@example.net/orchard:chat:helo:-;"
+                  "received:romeo@example.net/orchard:chat:hello:-;"
+                  "received:romeo@example.net/orchard:chat:hello!:-;");
+}
+
+/* T72: from another resource of the same contact, another contact, or naming an id nobody
+ * sent: an ordinary new message, never a correction. */
+static void
+test_T72_correction_other_sender(Fixture *f, gconstpointer unused)
+{
+  feed(f, FROM_ORCHARD("m1", "meet at noon", ""));
+  feed(f, "<message from='romeo@example.net/balcony' type='chat' id='x1'><body>meet at dawn"
+          "</body>" REPLACE("m1") "</message>");
+  g_assert_null(last_replace);
+  feed(f, "<message from='tybalt@example.net/orchard' type='chat' id='x2'><body>meet at dusk"
+          "</body>" REPLACE("m1") "</message>");
+  g_assert_null(last_replace);
+  feed(f, FROM_ORCHARD("x3", "what?", REPLACE("nope")));
+  g_assert_null(last_replace);
+  /* A message cannot name itself. */
+  feed(f, FROM_ORCHARD("x4", "self", REPLACE("x4")));
+  g_assert_null(last_replace);
+  g_assert_cmpuint(strlen(f->events->str), >, 0);
+  g_assert_nonnull(strstr(f->events->str, "tybalt@example.net/orchard:chat:meet at dusk"));
+}
+
+/* The ids a correction may name are bounded per conversation and by conversations. */
+static void
+test_correction_tables_bounded(Fixture *f, gconstpointer unused)
+{
+  for (int i = 0; i < XMPP_MESSAGE_MAX_RECENT + 1; i++) {
+    g_autofree char *xml = g_strdup_printf(
+        "<message from='romeo@example.net/orchard' type='chat' id='k%d'><body>b</body></message>",
+        i);
+    feed(f, xml);
+  }
+  feed(f, FROM_ORCHARD("y", "c", REPLACE("k0"))); /* the oldest was forgotten */
+  g_assert_null(last_replace);
+  feed(f, FROM_ORCHARD("z", "c", REPLACE("k2")));
+  g_assert_cmpstr(last_replace, ==, "k2");
+  for (int i = 0; i < XMPP_MESSAGE_MAX_PEERS + 10; i++) {
+    g_autofree char *xml =
+        g_strdup_printf("<message from='u%d@example.net/r' type='chat' id='i'><body>b</body>"
+                        "</message>",
+                        i);
+    feed(f, xml);
+  }
+  guint known = 0;
+  for (int i = 0; i < XMPP_MESSAGE_MAX_PEERS + 10; i++) {
+    g_autofree char *xml = g_strdup_printf("<message from='u%d@example.net/r' type='chat' "
+                                           "id='j'><body>b</body>" REPLACE("i") "</message>",
+                                           i);
+    feed(f, xml);
+    known += last_replace != NULL;
+  }
+  g_assert_cmpuint(known, <=, XMPP_MESSAGE_MAX_PEERS);
+  g_assert_cmpuint(known, >, 0);
+}
+
+/* /correct: a new message with a new id and origin-id that names the original, also the second
+ * time; nothing without a message to correct. */
+static void
+test_send_correction(Fixture *f, gconstpointer unused)
+{
+  g_assert_null(xmpp_messages_send_correction(f->messages, "romeo@example.net", "x", NULL));
+  g_assert_cmpuint(f->sent->len, ==, 0);
+  g_autofree char *id = xmpp_messages_send_chat(f->messages, "romeo@example.net", "helo", NULL);
+  g_assert_cmpstr(xmpp_messages_get_last_sent_id(f->messages, "romeo@example.net/x"), ==, id);
+  g_autofree char *c1 =
+      xmpp_messages_send_correction(f->messages, "romeo@example.net", "hello", NULL);
+  g_autofree char *c2 =
+      xmpp_messages_send_correction(f->messages, "romeo@example.net", "hello!", NULL);
+  g_assert_nonnull(c1);
+  g_assert_cmpstr(c1, !=, id);
+  g_assert_cmpuint(f->sent->len, ==, 3);
+  g_autofree char *expect1 =
+      g_strdup_printf("<replace xmlns='urn:xmpp:message-correct:0' id='%s'/>", id);
+  g_autofree char *origin = g_strdup_printf("<origin-id xmlns='urn:xmpp:sid:0' id='%s'/>", c1);
+  g_assert_nonnull(strstr(f->sent->pdata[1], expect1));
+  g_assert_nonnull(strstr(f->sent->pdata[1], origin));
+  g_assert_nonnull(strstr(f->sent->pdata[1], "<body>hello</body>"));
+  g_assert_nonnull(strstr(f->sent->pdata[2], expect1));
+  xmpp_messages_forget(f->messages, "romeo@example.net");
+  g_assert_null(xmpp_messages_send_correction(f->messages, "romeo@example.net", "x", NULL));
+}
+
+static void
+decorate_mark(gpointer data, XmppNode *message, const XmppJid *to)
+{
+  xmpp_node_set_attr(message, "decorated", xmpp_jid_get_bare(to));
+}
+
+static void
+test_send_decorated(Fixture *f, gconstpointer unused)
+{
+  xmpp_messages_set_decorator(f->messages, decorate_mark, NULL);
+  g_free(xmpp_messages_send_chat(f->messages, "romeo@example.net/o", "hi", NULL));
+  g_assert_nonnull(strstr(f->sent->pdata[0], "decorated='romeo@example.net'"));
+  xmpp_messages_set_decorator(f->messages, NULL, NULL);
+  g_free(xmpp_messages_send_chat(f->messages, "romeo@example.net/o", "hi", NULL));
+  g_assert_null(strstr(f->sent->pdata[1], "decorated"));
+}
+
 #define ADD(path, fn) g_test_add(path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
 
 int
@@ -428,5 +652,14 @@ main(int argc, char **argv)
   ADD("/message/module/language", test_module_language);
   ADD("/message/send/chat", test_send_chat);
   ADD("/message/module/threads-bounded", test_thread_table_bounded);
+  g_test_add_func("/message/parse/ids-receipts-markers", test_parse_ids_receipts_markers);
+  g_test_add_func("/message/parse/stanza-id-by", test_stanza_id_by);
+  ADD("/message/module/T41_stanza_id_untrusted", test_T41_stanza_id_untrusted);
+  ADD("/message/module/T41_stanza_id_trusted", test_T41_stanza_id_trusted);
+  ADD("/message/module/T72_correction_same_sender", test_T72_correction_same_sender);
+  ADD("/message/module/T72_correction_other_sender", test_T72_correction_other_sender);
+  ADD("/message/module/correction-tables-bounded", test_correction_tables_bounded);
+  ADD("/message/send/correction", test_send_correction);
+  ADD("/message/send/decorated", test_send_decorated);
   return g_test_run();
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* XmppMessages: RFC 6121 §5. Every <message/> is parsed into an XmppMessageInfo (pure), then
- * applied: typing states, threads, errors, and what to show, already made safe for purple. */
+ * applied: typing states, threads, errors, corrections (XEP-0308) checked against the sender of
+ * the original, trusted stanza-ids (XEP-0359), and what to show, already made safe for purple. */
 #include "im/message.h"
 
 #include <string.h>
@@ -65,6 +66,54 @@ dup_capped(const char *s, gsize max)
   return s != NULL && *s != '\0' && strlen(s) <= max ? g_strdup(s) : NULL;
 }
 
+static const char *const marker_names[] = {NULL, "received", "displayed", "acknowledged"};
+
+const char *
+xmpp_marker_name(XmppMarker marker)
+{
+  return (guint)marker < G_N_ELEMENTS(marker_names) ? marker_names[marker] : NULL;
+}
+
+/* The id attribute of message's child ns/name, if it has one within the limit. */
+static char *
+dup_child_id(const XmppNode *message, const char *ns, const char *name)
+{
+  XmppNode *child = xmpp_node_get_child(message, ns, name);
+  return child != NULL ? dup_capped(xmpp_node_get_attr(child, "id"), XMPP_MESSAGE_MAX_ID) : NULL;
+}
+
+/* XEP-0333: the first marker child (a message carries one), with its id; none without an id. */
+static void
+parse_marker(const XmppNode *node, XmppMessageInfo *info)
+{
+  for (guint i = XMPP_MARKER_RECEIVED; i < G_N_ELEMENTS(marker_names); i++) {
+    char *id = dup_child_id(node, XMPP_NS_CHAT_MARKERS, marker_names[i]);
+    if (id != NULL) {
+      info->marker = (XmppMarker)i;
+      info->marker_id = id;
+      return;
+    }
+  }
+}
+
+char *
+xmpp_message_dup_stanza_id(const XmppNode *message, const XmppJid *by)
+{
+  g_return_val_if_fail(message != NULL && by != NULL, NULL);
+  for (XmppNode *el = xmpp_node_get_child(message, XMPP_NS_SID, "stanza-id"); el != NULL;
+       el = xmpp_node_next_child(message, el, XMPP_NS_SID, "stanza-id")) {
+    const char *attr = xmpp_node_get_attr(el, "by");
+    g_autoptr(XmppJid) jid = attr != NULL ? xmpp_jid_parse(attr, NULL) : NULL;
+    if (jid != NULL && xmpp_jid_get_resource(jid) == NULL &&
+        xmpp_jid_equal(jid, by, XMPP_JID_MATCH_BARE)) {
+      char *id = dup_capped(xmpp_node_get_attr(el, "id"), XMPP_MESSAGE_MAX_ID);
+      if (id != NULL)
+        return id;
+    }
+  }
+  return NULL;
+}
+
 XmppMessageInfo *
 xmpp_message_info_parse(const XmppStanza *stanza, gint64 now_s)
 {
@@ -104,6 +153,12 @@ xmpp_message_info_parse(const XmppStanza *stanza, gint64 now_s)
     if (inner != NULL)
       info->forwarded_bodies = collect_texts(inner, "body", node_lang(inner, NULL));
   }
+  info->origin_id = dup_child_id(node, XMPP_NS_SID, "origin-id");
+  info->receipt_request = xmpp_node_get_child(node, XMPP_NS_RECEIPTS, "request") != NULL;
+  info->receipt_id = dup_child_id(node, XMPP_NS_RECEIPTS, "received");
+  info->markable = xmpp_node_get_child(node, XMPP_NS_CHAT_MARKERS, "markable") != NULL;
+  parse_marker(node, info);
+  info->replace_id = dup_child_id(node, XMPP_NS_CORRECT, "replace");
   return info;
 }
 
@@ -126,6 +181,11 @@ xmpp_message_info_free(XmppMessageInfo *info)
   g_clear_error(&info->error);
   if (info->forwarded_bodies != NULL)
     g_ptr_array_unref(info->forwarded_bodies);
+  g_free(info->origin_id);
+  g_free(info->stanza_id);
+  g_free(info->receipt_id);
+  g_free(info->marker_id);
+  g_free(info->replace_id);
   g_free(info);
 }
 
@@ -230,21 +290,85 @@ struct _XmppMessages {
   char *lang;
   GHashTable *threads; /* bare JID -> thread id */
   XmppChatStates *chatstates;
+  gboolean stanza_ids_trusted;
+  GHashTable *recent;    /* bare JID -> GQueue of RecentId*, newest last (XEP-0308 targets) */
+  GHashTable *last_sent; /* bare JID -> id of the last message we sent there (to correct) */
+  XmppMessageDecorator decorator;
+  gpointer decorator_data;
 };
+
+/* An incoming message that a correction may name, and who sent it. */
+typedef struct {
+  char *id;
+  char *full; /* the sender's full JID */
+} RecentId;
+
+static void
+recent_id_free(gpointer data)
+{
+  RecentId *r = data;
+  g_free(r->id);
+  g_free(r->full);
+  g_free(r);
+}
+
+static void
+recent_queue_free(gpointer data)
+{
+  g_queue_free_full(data, recent_id_free);
+}
+
+/* Makes room for bare in a table bounded to max keys: forgets some other conversation's entry
+ * (what it costs is small: a new thread, a correction shown as a new message). */
+static void
+make_room(GHashTable *table, const char *bare, guint max)
+{
+  if (g_hash_table_contains(table, bare) || g_hash_table_size(table) < max)
+    return;
+  GHashTableIter iter;
+  g_hash_table_iter_init(&iter, table);
+  if (g_hash_table_iter_next(&iter, NULL, NULL))
+    g_hash_table_iter_remove(&iter);
+}
 
 static void
 remember_thread(XmppMessages *m, const char *bare, const char *thread)
 {
-  if (!g_hash_table_contains(m->threads, bare) &&
-      g_hash_table_size(m->threads) >= XMPP_MESSAGE_MAX_THREADS) {
-    /* Bounded: forget some conversation's thread; it only costs a new thread there. */
-    GHashTableIter iter;
-    gpointer key;
-    g_hash_table_iter_init(&iter, m->threads);
-    if (g_hash_table_iter_next(&iter, &key, NULL))
-      g_hash_table_iter_remove(&iter);
-  }
+  make_room(m->threads, bare, XMPP_MESSAGE_MAX_THREADS);
   g_hash_table_insert(m->threads, g_strdup(bare), g_strdup(thread));
+}
+
+/* An incoming message with a body and an id: a later correction may name it. */
+static void
+remember_incoming(XmppMessages *m, const XmppJid *from, const char *id)
+{
+  const char *bare = xmpp_jid_get_bare(from);
+  GQueue *ids = g_hash_table_lookup(m->recent, bare);
+  if (ids == NULL) {
+    make_room(m->recent, bare, XMPP_MESSAGE_MAX_PEERS);
+    ids = g_queue_new();
+    g_hash_table_insert(m->recent, g_strdup(bare), ids);
+  }
+  if (g_queue_get_length(ids) >= XMPP_MESSAGE_MAX_RECENT)
+    recent_id_free(g_queue_pop_head(ids));
+  RecentId *r = g_new0(RecentId, 1);
+  r->id = g_strdup(id);
+  r->full = g_strdup(xmpp_jid_get_full(from));
+  g_queue_push_tail(ids, r);
+}
+
+/* XEP-0308 §5 (and stricter: the same full JID, not only the same bare one): is `id` a message
+ * that `from` itself sent us lately? The newest entry wins when an id came twice. */
+static gboolean
+sent_by(XmppMessages *m, const XmppJid *from, const char *id)
+{
+  GQueue *ids = g_hash_table_lookup(m->recent, xmpp_jid_get_bare(from));
+  for (GList *l = ids != NULL ? ids->tail : NULL; l != NULL; l = l->prev) {
+    const RecentId *r = l->data;
+    if (strcmp(r->id, id) == 0)
+      return strcmp(r->full, xmpp_jid_get_full(from)) == 0;
+  }
+  return FALSE;
 }
 
 /* The typing state a message tells, or NONE: XEP-0085 first, else a XEP-0022 notification
@@ -262,10 +386,13 @@ typing_of(const XmppMessageInfo *info)
 /* A <sent/> carbon: our own message, shown in the conversation with its recipient. Its typing
  * state is our other client's, nothing to show; its thread is the conversation's. */
 static gboolean
-apply_sent(XmppMessages *m, const XmppMessageInfo *info)
+apply_sent(XmppMessages *m, XmppMessageInfo *info)
 {
   if (info->to == NULL || info->type == XMPP_MESSAGE_ERROR)
     return FALSE;
+  /* What our other client corrected is shown as a new line of ours: we do not know which of its
+   * messages it replaces. */
+  g_clear_pointer(&info->replace_id, g_free);
   if (info->thread != NULL && info->type == XMPP_MESSAGE_CHAT)
     remember_thread(m, xmpp_jid_get_bare(info->to), info->thread);
   char *text = xmpp_message_info_dup_markup(info, m->lang);
@@ -285,6 +412,11 @@ xmpp_messages_apply(XmppMessages *m, const XmppStanza *stanza, XmppMessageRoute 
   gint64 now_s = g_get_real_time() / G_USEC_PER_SEC; /* wall clock: delays are UTC */
   g_autoptr(XmppMessageInfo) info = xmpp_message_info_parse(stanza, now_s);
   info->route = route;
+  /* T41: a stanza-id is our archive's word only when our server vouches for the protocol (it
+   * then strips any that claim to be by us), and by is exactly our bare JID. */
+  const XmppJid *own = xmpp_router_get_own_jid(m->router);
+  if (m->stanza_ids_trusted && own != NULL)
+    info->stanza_id = xmpp_message_dup_stanza_id(stanza->node, own);
 
   if (info->type == XMPP_MESSAGE_GROUPCHAT) {
     /* T46: no room is joined (there is no MUC support yet), so none of these is ours. */
@@ -307,6 +439,15 @@ xmpp_messages_apply(XmppMessages *m, const XmppStanza *stanza, XmppMessageRoute 
 
   gboolean has_body = info->bodies->len > 0;
   gboolean shown = FALSE;
+  if (info->replace_id != NULL &&
+      (info->from == NULL || !has_body || !sent_by(m, info->from, info->replace_id))) {
+    /* Not a correction we can tell from a forgery: shown as what it is, a new message. */
+    xmpp_host_log(m->host, XMPP_LOG_INFO, "%s names a message it did not send: not a correction",
+                  info->from != NULL ? xmpp_jid_get_full(info->from) : "(none)");
+    g_clear_pointer(&info->replace_id, g_free);
+  }
+  if (info->from != NULL && has_body && info->id != NULL && strlen(info->id) <= XMPP_MESSAGE_MAX_ID)
+    remember_incoming(m, info->from, info->id);
   if (info->from != NULL) {
     const char *bare = xmpp_jid_get_bare(info->from);
     /* A delayed (offline) message says nothing about what the peer's client does now. */
@@ -352,6 +493,8 @@ xmpp_messages_new(XmppRouter *router, const XmppHost *host)
   m->router = router;
   m->host = host;
   m->threads = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  m->recent = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, recent_queue_free);
+  m->last_sent = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   m->chatstates = xmpp_chatstates_new();
   m->handler = xmpp_router_add_owner(router, XMPP_STANZA_MESSAGE, NULL, NULL, on_message, m, NULL);
   return m;
@@ -365,6 +508,8 @@ xmpp_messages_free(XmppMessages *m)
   /* The router outlives us only if the session frees features first: remove our handler. */
   xmpp_router_remove_handler(m->router, m->handler);
   g_hash_table_destroy(m->threads);
+  g_hash_table_destroy(m->recent);
+  g_hash_table_destroy(m->last_sent);
   xmpp_chatstates_free(m->chatstates);
   g_free(m->lang);
   g_free(m);
@@ -389,13 +534,26 @@ xmpp_messages_set_language(XmppMessages *m, const char *lang)
   m->lang = lang != NULL && *lang != '\0' ? g_strdup(lang) : NULL;
 }
 
-char *
-xmpp_messages_send_chat(XmppMessages *m, const char *to, const char *body, const XmppNode *html)
+void
+xmpp_messages_set_stanza_ids_trusted(XmppMessages *m, gboolean trusted)
 {
-  g_return_val_if_fail(m != NULL && to != NULL && body != NULL, NULL);
-  g_autoptr(XmppJid) jid = xmpp_jid_parse(to, NULL);
-  if (jid == NULL)
-    return NULL;
+  g_return_if_fail(m != NULL);
+  m->stanza_ids_trusted = trusted;
+}
+
+void
+xmpp_messages_set_decorator(XmppMessages *m, XmppMessageDecorator decorator, gpointer data)
+{
+  g_return_if_fail(m != NULL);
+  m->decorator = decorator;
+  m->decorator_data = data;
+}
+
+/* A chat message to jid; replaces: the id of the message it corrects (XEP-0308), or NULL. */
+static char *
+send_chat(XmppMessages *m, const XmppJid *jid, const char *body, const XmppNode *html,
+          const char *replaces)
+{
   const char *bare = xmpp_jid_get_bare(jid);
   char *id = xmpp_host_random_id(m->host);
   if (id == NULL)
@@ -411,13 +569,52 @@ xmpp_messages_send_chat(XmppMessages *m, const char *to, const char *body, const
   if (html != NULL)
     xmpp_node_add_child(message, xmpp_node_copy(html));
   xmpp_chatstates_decorate_message(m->chatstates, bare, message);
+  /* XEP-0359 §3.1: the same id, kept by every server on the way and in archives. */
+  xmpp_node_set_attr(xmpp_node_new_child(message, XMPP_NS_SID, "origin-id"), "id", id);
+  if (replaces != NULL)
+    xmpp_node_set_attr(xmpp_node_new_child(message, XMPP_NS_CORRECT, "replace"), "id", replaces);
   if (g_str_has_prefix(body, "?OTR")) {
     xmpp_node_new_child(message, XMPP_NS_CARBONS, "private");
     xmpp_node_new_child(message, XMPP_NS_HINTS, "no-copy");
   }
+  if (m->decorator != NULL)
+    m->decorator(m->decorator_data, message, jid);
   xmpp_router_send(m->router, message);
   xmpp_node_free(message);
+  /* A correction keeps naming the original (XEP-0308 §5): only a new message is the target. */
+  if (replaces == NULL) {
+    make_room(m->last_sent, bare, XMPP_MESSAGE_MAX_PEERS);
+    g_hash_table_insert(m->last_sent, g_strdup(bare), g_strdup(id));
+  }
   return id;
+}
+
+char *
+xmpp_messages_send_chat(XmppMessages *m, const char *to, const char *body, const XmppNode *html)
+{
+  g_return_val_if_fail(m != NULL && to != NULL && body != NULL, NULL);
+  g_autoptr(XmppJid) jid = xmpp_jid_parse(to, NULL);
+  return jid != NULL ? send_chat(m, jid, body, html, NULL) : NULL;
+}
+
+char *
+xmpp_messages_send_correction(XmppMessages *m, const char *to, const char *body,
+                              const XmppNode *html)
+{
+  g_return_val_if_fail(m != NULL && to != NULL && body != NULL, NULL);
+  g_autoptr(XmppJid) jid = xmpp_jid_parse(to, NULL);
+  if (jid == NULL)
+    return NULL;
+  g_autofree char *original = g_strdup(g_hash_table_lookup(m->last_sent, xmpp_jid_get_bare(jid)));
+  return original != NULL ? send_chat(m, jid, body, html, original) : NULL;
+}
+
+const char *
+xmpp_messages_get_last_sent_id(XmppMessages *m, const char *peer)
+{
+  g_return_val_if_fail(m != NULL && peer != NULL, NULL);
+  g_autoptr(XmppJid) jid = xmpp_jid_parse(peer, NULL);
+  return jid != NULL ? g_hash_table_lookup(m->last_sent, xmpp_jid_get_bare(jid)) : NULL;
 }
 
 void
@@ -451,6 +648,8 @@ xmpp_messages_forget(XmppMessages *m, const char *peer)
   if (jid == NULL)
     return;
   g_hash_table_remove(m->threads, xmpp_jid_get_bare(jid));
+  g_hash_table_remove(m->recent, xmpp_jid_get_bare(jid));
+  g_hash_table_remove(m->last_sent, xmpp_jid_get_bare(jid));
   xmpp_chatstates_forget(m->chatstates, xmpp_jid_get_bare(jid));
 }
 

@@ -23,3 +23,7 @@
 #define XMPP_NS_PRIVACY       "jabber:iq:privacy"                     /* XEP-0016 */
 #define XMPP_NS_DISCO_INFO    "http://jabber.org/protocol/disco#info" /* XEP-0030 */
 #define XMPP_NS_MUC_USER      "http://jabber.org/protocol/muc#user"   /* XEP-0045 */
+#define XMPP_NS_SID           "urn:xmpp:sid:0"                        /* XEP-0359 */
+#define XMPP_NS_RECEIPTS      "urn:xmpp:receipts"                     /* XEP-0184 */
+#define XMPP_NS_CHAT_MARKERS  "urn:xmpp:chat-markers:0"               /* XEP-0333 */
+#define XMPP_NS_CORRECT       "urn:xmpp:message-correct:0"            /* XEP-0308 */
