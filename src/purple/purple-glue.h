@@ -183,6 +183,8 @@ void xmpp_purple_im_convo_closed(PurpleConnection *gc, const char *who);
  * the plain body (*plain, never NULL) and the XHTML-IM element (*html, NULL when the body says
  * it all) to send. Pure. */
 void xmpp_purple_im_prepare(const char *message, char **plain, XmppNode **html);
+/* Registers /correct (XEP-0308; once, at plugin init). */
+void xmpp_purple_im_commands(void);
 
 /* purple-info.c: Get Info, /ping, caps cache (XEP-0030/0115/0092/0202/0012). */
 void xmpp_purple_info_start(XmppPurpleConn *conn);

@@ -1,7 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Messages between purple conversations and the session: send_im (plain body plus XHTML-IM),
- * incoming chat/normal/headline messages, delayed messages, errors, typing notifications, and
- * what our other clients sent and received (XEP-0280 carbons). */
+ * incoming chat/normal/headline messages, delayed messages, errors, typing notifications, what
+ * our other clients sent and received (XEP-0280 carbons), corrections (XEP-0308, /correct),
+ * and how far our messages got (XEP-0184 receipts, XEP-0333 markers).
+ *
+ * How delivery is shown. libpurple 2 cannot mark a line already written, and Pidgin titles a
+ * tab with the buddy's alias whatever the conversation's title says, so the one thing both
+ * Pidgin and Finch show is a line. To keep it quiet: only our newest message in a conversation
+ * is followed (a receipt for an older one says nothing new), and it gets at most one line, not
+ * logged, when the first confirmation comes: "Delivered" (a receipt or a received marker) or
+ * "Seen" (a displayed marker). Whatever follows for the same message is not shown. A burst of
+ * messages thus gets one line, after the last. */
 #include "purple-glue.h"
 #include "purple-errors.h"
 #include "purple-i18n.h"
@@ -11,6 +20,7 @@
 
 #include "im/message.h"
 #include "im/xhtml.h"
+#include "services/delivery.h"
 #include "xml/lang.h"
 
 static XmppMessages *
@@ -49,6 +59,9 @@ xmpp_purple_im_send(PurpleConnection *gc, const char *who, const char *message,
   XmppMessages *messages = messages_of(gc);
   if (messages == NULL)
     return -ENOTCONN;
+  XmppPurpleConn *conn = xmpp_purple_connection_get(gc);
+  /* Answering in a conversation means having read it (Finch tells us nothing else). */
+  xmpp_delivery_mark_displayed(xmpp_session_get_delivery(conn->session), who);
   char *plain = NULL;
   XmppNode *html = NULL;
   xmpp_purple_im_prepare(message, &plain, &html);
@@ -123,6 +136,24 @@ forwarded_markup(const XmppMessageInfo *info, const char *who)
   return out;
 }
 
+/* A correction (XEP-0308, checked by the core: same full JID as the original) cannot replace
+ * the line it corrects in libpurple 2: it is a new line that says it is a correction. */
+static char *
+corrected_markup(const char *text)
+{
+  return g_strdup_printf("<i>%s</i> %s", _("Corrected:"), text);
+}
+
+/* XEP-0333: the user has the conversation in front of them. */
+static void
+mark_seen_if_focused(XmppPurpleConn *conn, const char *who)
+{
+  PurpleConversation *conv =
+      purple_find_conversation_with_account(PURPLE_CONV_TYPE_IM, who, conn->account);
+  if (conv != NULL && purple_conversation_has_focus(conv))
+    xmpp_delivery_mark_displayed(xmpp_session_get_delivery(conn->session), who);
+}
+
 static void
 ev_received(gpointer data, const XmppMessageInfo *info, const char *text, const char *subject)
 {
@@ -143,10 +174,14 @@ ev_received(gpointer data, const XmppMessageInfo *info, const char *text, const 
     g_free(line);
   }
   char *forwarded = text == NULL ? forwarded_markup(info, who) : NULL;
-  const char *shown = text != NULL ? text : forwarded;
+  char *corrected = text != NULL && info->replace_id != NULL ? corrected_markup(text) : NULL;
+  const char *shown = corrected != NULL ? corrected : text != NULL ? text : forwarded;
   if (shown != NULL)
     serv_got_im(conn->gc, who, shown, flags, when);
   g_free(forwarded);
+  g_free(corrected);
+  if (shown != NULL && info->route == XMPP_MESSAGE_DIRECT)
+    mark_seen_if_focused(conn, who);
 }
 
 /* What another of our clients sent (a XEP-0280 carbon): our line in the conversation with the
@@ -163,7 +198,10 @@ ev_sent(gpointer data, const XmppMessageInfo *info, const char *text)
     flags |= PURPLE_MESSAGE_DELAYED;
     when = (time_t)info->delay->stamp;
   }
-  purple_conv_im_write(PURPLE_CONV_IM(conv), NULL, text, flags, when);
+  char *corrected = info->replace_id != NULL ? corrected_markup(text) : NULL;
+  purple_conv_im_write(PURPLE_CONV_IM(conv), NULL, corrected != NULL ? corrected : text, flags,
+                       when);
+  g_free(corrected);
 }
 
 static void
@@ -219,6 +257,76 @@ static const XmppMessagesEvents im_events = {
     .sent = ev_sent,
 };
 
+/* ---- delivery (XEP-0184, XEP-0333) ------------------------------------------------------- */
+
+/* See the top of the file: one quiet line, for the newest message, the first time only. */
+static void
+ev_delivery(gpointer data, const char *peer, const char *id, XmppMarker state, XmppMarker previous)
+{
+  XmppPurpleConn *conn = data;
+  if (previous != XMPP_MARKER_NONE)
+    return;
+  PurpleConversation *conv =
+      purple_find_conversation_with_account(PURPLE_CONV_TYPE_IM, peer, conn->account);
+  if (conv == NULL)
+    return;
+  const char *text = state == XMPP_MARKER_RECEIVED ? _("Delivered") : _("Seen");
+  purple_conversation_write(conv, NULL, text, PURPLE_MESSAGE_SYSTEM | PURPLE_MESSAGE_NO_LOG,
+                            time(NULL));
+}
+
+static const XmppDeliveryEvents delivery_events = {
+    .updated = ev_delivery,
+};
+
+/* Pidgin marks a conversation seen (unseen count 0) when its window gets the focus. */
+static void
+conversation_updated(PurpleConversation *conv, PurpleConvUpdateType type, gpointer data)
+{
+  XmppPurpleConn *conn = data;
+  if (type != PURPLE_CONV_UPDATE_UNSEEN || purple_conversation_get_account(conv) != conn->account ||
+      purple_conversation_get_type(conv) != PURPLE_CONV_TYPE_IM || conn->session == NULL)
+    return;
+  if (GPOINTER_TO_INT(purple_conversation_get_data(conv, "unseen-count")) == 0)
+    xmpp_delivery_mark_displayed(xmpp_session_get_delivery(conn->session),
+                                 purple_conversation_get_name(conv));
+}
+
+/* /correct <text>: replaces our last message to this contact (XEP-0308). */
+static PurpleCmdRet
+cmd_correct(PurpleConversation *conv, const char *cmd, char **args, char **error, void *data)
+{
+  PurpleConnection *gc = purple_conversation_get_gc(conv);
+  XmppMessages *messages = gc != NULL ? messages_of(gc) : NULL;
+  if (messages == NULL || args[0] == NULL || *args[0] == '\0')
+    return PURPLE_CMD_RET_FAILED;
+  const char *who = purple_conversation_get_name(conv);
+  char *plain = NULL;
+  XmppNode *html = NULL;
+  xmpp_purple_im_prepare(args[0], &plain, &html);
+  char *id = xmpp_messages_send_correction(messages, who, plain, html);
+  g_free(plain);
+  xmpp_node_free(html);
+  if (id == NULL) {
+    *error = g_strdup(_("There is no message of yours to correct in this conversation."));
+    return PURPLE_CMD_RET_FAILED;
+  }
+  g_free(id);
+  char *line = corrected_markup(args[0]);
+  purple_conv_im_write(PURPLE_CONV_IM(conv), NULL, line, PURPLE_MESSAGE_SEND, time(NULL));
+  g_free(line);
+  return PURPLE_CMD_RET_OK;
+}
+
+void
+xmpp_purple_im_commands(void)
+{
+  purple_cmd_register("correct", "s", PURPLE_CMD_P_PRPL,
+                      PURPLE_CMD_FLAG_IM | PURPLE_CMD_FLAG_PRPL_ONLY, XMPP_PURPLE_PLUGIN_ID,
+                      cmd_correct, _("correct &lt;message&gt;: Correct the last message you sent."),
+                      NULL);
+}
+
 /* ---- wiring ----------------------------------------------------------------------------- */
 
 void
@@ -230,11 +338,18 @@ xmpp_purple_im_start(XmppPurpleConn *conn)
   xmpp_messages_set_language(messages, lang);
   g_free(lang);
   xmpp_messages_set_events(messages, &im_events, conn);
+  xmpp_delivery_set_events(xmpp_session_get_delivery(conn->session), &delivery_events, conn);
+  purple_signal_connect(purple_conversations_get_handle(), "conversation-updated", conn,
+                        PURPLE_CALLBACK(conversation_updated), conn);
 }
 
 void
 xmpp_purple_im_stop(XmppPurpleConn *conn)
 {
-  if (conn->session != NULL)
+  purple_signal_disconnect(purple_conversations_get_handle(), "conversation-updated", conn,
+                           PURPLE_CALLBACK(conversation_updated));
+  if (conn->session != NULL) {
     xmpp_messages_set_events(xmpp_session_get_messages(conn->session), NULL, NULL);
+    xmpp_delivery_set_events(xmpp_session_get_delivery(conn->session), NULL, NULL);
+  }
 }

@@ -149,6 +149,7 @@ init_plugin(PurplePlugin *plugin)
 {
   plugin_info.actions = plugin_actions;
   xmpp_purple_info_commands();
+  xmpp_purple_im_commands();
   /* Our own catalogue, in UTF-8 whatever the locale's charset (purple expects UTF-8). */
   bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");

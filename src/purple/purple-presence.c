@@ -11,6 +11,7 @@
 #include "xml/parser.h" /* XMPP_NS_JABBER_CLIENT */
 #include "im/presence.h"
 #include "im/subscription.h"
+#include "services/csi.h"
 
 /* Status ids are prpl-jabber's, so saved statuses of a migrated account still apply. */
 #define STATUS_AVAILABLE "available"
@@ -150,11 +151,14 @@ xmpp_purple_presence_set_status(PurpleAccount *account, PurpleStatus *status)
   send_status(xmpp_purple_connection_get(gc), status);
 }
 
-/* XEP-0319: idle since, in our presence. */
+/* XEP-0319: idle since, in our presence; XEP-0352: an idle user's client is inactive (the
+ * core tells a server that offers it, on a change only). */
 void
 xmpp_purple_presence_set_idle(PurpleConnection *gc, int idle_seconds)
 {
   XmppPurpleConn *conn = xmpp_purple_connection_get(gc);
+  if (conn != NULL && conn->session != NULL)
+    xmpp_csi_set_inactive(xmpp_session_get_csi(conn->session), idle_seconds > 0);
   XmppPurplePresence *state = conn != NULL ? conn->presence_state : NULL;
   if (state == NULL)
     return;

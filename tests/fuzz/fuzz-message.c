@@ -2,16 +2,21 @@
 /* libFuzzer target: messages (RFC 6121 §5) through xmpp_message_info_parse and the messages
  * module on the router: bodies and subjects by language, threads, XEP-0203/0091 delays
  * (im/delay.c), XEP-0085 chat states and XEP-0022 events (im/chatstates.c), errors, forwards,
- * XHTML-IM (im/xhtml.c), and XEP-0280 carbons (im/carbons.c). Oracles: a carbon is shown only
+ * XHTML-IM (im/xhtml.c), XEP-0280 carbons (im/carbons.c), XEP-0359 ids, XEP-0308 corrections,
+ * and XEP-0184 receipts and XEP-0333 markers (services/delivery.c). Oracles: a carbon is shown only
  * when its wrapper came from our own bare JID (T36), a <sent/> one only as ours; whatever reaches
  * the glue as markup is safe purple markup (only the whitelisted tags and attributes, links with
  * allowed schemes, filtered styles, everything else escaped: T50); a delay stamp we accept means
  * the same instant as GLib reads in it; delays are clamped (T49); what we send back (threads,
- * XEP-0022 ids) reads back.
+ * XEP-0022 ids, receipts, markers, corrections) reads back; a stanza-id is shown only when
+ * trusted and by our bare JID (T41); a correction only when the same full JID sent the message
+ * it names (T72); a delivery moves only forward, for the newest message we sent that peer.
  *
  * The first input byte is the mode: bits 0-1 the user's language, bit 2 reply to each peer
- * after the input (typing, a chat message, paused, close), bit 3 the outgoing XHTML-IM builder
- * on each body as if the user had typed it, bit 4 enable carbons first. */
+ * after the input (typing, a chat message, a correction, marked seen, paused, close), bit 3 the
+ * outgoing XHTML-IM builder on each body as if the user had typed it, bit 4 enable carbons
+ * first, bit 5 our server vouches for stanza-ids, bit 6 a chat message to romeo@example.net
+ * before the input (ids are then all zeros, so the input can hold its receipts). */
 #include <stdio.h>
 #include <string.h>
 
@@ -19,6 +24,7 @@
 #include "im/carbons.h"
 #include "im/message.h"
 #include "im/xhtml.h"
+#include "services/delivery.h"
 
 int LLVMFuzzerTestOneInput(const guint8 *data, size_t size);
 
@@ -316,8 +322,11 @@ check_build(const char *fragment)
 
 typedef struct {
   guint8 mode;
-  GPtrArray *peers;       /* full JIDs (char*) we heard from, at most MAX_PEERS */
-  gboolean from_own_bare; /* the stanza being dispatched comes from our bare JID, written so */
+  GPtrArray *peers;         /* full JIDs (char*) we heard from, at most MAX_PEERS */
+  gboolean from_own_bare;   /* the stanza being dispatched comes from our bare JID, written so */
+  gboolean stanza_id_by_us; /* it holds a <stanza-id/> whose by is our bare JID, written so */
+  GHashTable *said;         /* "full JID\nid" of every message shown as received */
+  GHashTable *sent_last;    /* bare JID -> the id of the last chat message we sent there */
 } Run;
 
 #define OWN_BARE "juliet@example.test"
@@ -335,6 +344,12 @@ inspect(gpointer data, const XmppNode *node)
   run->from_own_bare = jid != NULL && xmpp_jid_get_resource(jid) == NULL &&
                        strcmp(xmpp_jid_get_bare(jid), OWN_BARE) == 0;
   xmpp_jid_free(jid);
+  run->stanza_id_by_us = FALSE;
+  for (XmppNode *c = xmpp_node_first_element(node); c != NULL;
+       c = xmpp_node_next_child(node, c, NULL, NULL))
+    run->stanza_id_by_us =
+        run->stanza_id_by_us || (xmpp_node_is(c, "urn:xmpp:sid:0", "stanza-id") &&
+                                 g_strcmp0(xmpp_node_get_attr(c, "by"), OWN_BARE) == 0);
   const gint64 now_s = 1700000000;
   XmppNode *delay = xmpp_node_get_child(node, XMPP_NS_DELAY, "delay");
   if (delay != NULL)
@@ -391,6 +406,24 @@ on_received(gpointer data, const XmppMessageInfo *info, const char *text, const 
   fuzz_check(info->route != XMPP_MESSAGE_CARBON_SENT, "a sent carbon is not shown as received");
   fuzz_check(info->route == XMPP_MESSAGE_DIRECT || run->from_own_bare,
              "a carbon is shown only when it comes from our bare JID (T36)");
+  /* T41: a stanza-id only when our server vouches, and one by our own bare JID was there (a
+   * carbon's inner message is not what inspect saw: there the mode alone is checked). */
+  fuzz_check(info->stanza_id == NULL || (run->mode & 32), "a stanza-id only when trusted (T41)");
+  fuzz_check(info->stanza_id == NULL || info->route != XMPP_MESSAGE_DIRECT || run->stanza_id_by_us,
+             "a trusted stanza-id is by our bare JID (T41)");
+  if (info->from != NULL) {
+    /* T72: a correction only of a message the same full JID sent before. */
+    if (info->replace_id != NULL) {
+      char *key = g_strdup_printf("%s\n%s", xmpp_jid_get_full(info->from), info->replace_id);
+      fuzz_check(g_hash_table_contains(run->said, key),
+                 "a correction names a message its own full JID sent (T72)");
+      g_free(key);
+    }
+    if (info->id != NULL && info->bodies->len > 0)
+      g_hash_table_add(run->said,
+                       g_strdup_printf("%s\n%s", xmpp_jid_get_full(info->from), info->id));
+  }
+  fuzz_check(info->replace_id == NULL || info->bodies->len > 0, "a correction has a body");
   note_peer(run, info->from);
 }
 
@@ -430,6 +463,38 @@ static const XmppMessagesEvents events = {
     .sent = on_sent,
 };
 
+static void
+on_delivery(gpointer data, const char *peer, const char *id, XmppMarker state, XmppMarker previous)
+{
+  Run *run = data;
+  fuzz_check(state > previous && state <= XMPP_MARKER_ACKNOWLEDGED, "a delivery moves forward");
+  fuzz_check(g_strcmp0(g_hash_table_lookup(run->sent_last, peer), id) == 0,
+             "a delivery is about the newest message we sent that peer");
+}
+
+static const XmppDeliveryEvents delivery_events = {.updated = on_delivery};
+
+/* The run's delivery module, for the user's replies (one run at a time). */
+static XmppDelivery *fuzz_delivery;
+
+static gboolean
+fixed_random(gpointer data, guint8 *buf, gsize len)
+{
+  memset(buf, 0, len);
+  return TRUE;
+}
+
+/* We sent peer a chat message: the delivery oracle's newest id for it. */
+static void
+note_sent(const Run *run, XmppMessages *messages, const char *peer)
+{
+  XmppJid *jid = xmpp_jid_parse(peer, NULL);
+  const char *id = xmpp_messages_get_last_sent_id(messages, peer);
+  if (jid != NULL && id != NULL)
+    g_hash_table_insert(run->sent_last, g_strdup(xmpp_jid_get_bare(jid)), g_strdup(id));
+  xmpp_jid_free(jid);
+}
+
 /* What the user does next in each conversation: type, answer (the thread is echoed), pause,
  * close. Everything sent goes through the harness's read-back check. */
 static void
@@ -442,6 +507,9 @@ reply_to_peers(XmppMessages *messages, const Run *run)
     fuzz_check(thread == NULL || strlen(thread) <= XMPP_MESSAGE_MAX_THREAD_ID,
                "a remembered thread within the limit");
     g_free(xmpp_messages_send_chat(messages, peer, "Good night, good night!", NULL));
+    note_sent(run, messages, peer);
+    g_free(xmpp_messages_send_correction(messages, peer, "Good night, good night.", NULL));
+    xmpp_delivery_mark_displayed(fuzz_delivery, peer);
     xmpp_messages_send_typing(messages, peer, XMPP_CHAT_STATE_PAUSED);
     xmpp_messages_send_typing(messages, peer, XMPP_CHAT_STATE_GONE);
     xmpp_messages_forget(messages, peer);
@@ -454,26 +522,64 @@ LLVMFuzzerTestOneInput(const guint8 *data, size_t size)
   if (size < 1 || size > FUZZ_MAX_INPUT)
     return 0;
   static const char *const user_langs[] = {NULL, "fr", "en-GB", "de"};
-  Run run = {data[0], g_ptr_array_new_with_free_func(g_free), FALSE};
+  Run run = {data[0],
+             g_ptr_array_new_with_free_func(g_free),
+             FALSE,
+             FALSE,
+             g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+             g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free)};
   FuzzHarness *h = fuzz_harness_new(OWN_BARE "/balcony");
   h->inspect = inspect;
   h->inspect_data = &run;
+  if (run.mode & 64)
+    h->fake->host.random = fixed_random;
+  XmppRoster *roster = xmpp_roster_new(h->router, &h->fake->host);
+  XmppPresence *presence = xmpp_presence_new(h->router, &h->fake->host, roster);
+  XmppDisco *disco = xmpp_disco_new(h->router, &h->fake->host);
+  XmppCaps *caps = xmpp_caps_new(h->router, &h->fake->host, disco, presence);
+  /* romeo sees our presence: receipts and markers to him are answered. */
+  GPtrArray *items = g_ptr_array_new_with_free_func((GDestroyNotify)xmpp_roster_item_free);
+  XmppJid *romeo = xmpp_jid_parse("romeo@example.net", NULL);
+  XmppRosterItem *item = xmpp_roster_item_new(romeo, NULL, NULL);
+  item->subscription = XMPP_ROSTER_SUBSCRIPTION_BOTH;
+  g_ptr_array_add(items, item);
+  xmpp_roster_set_cache(roster, "v1", items);
   XmppMessages *messages = xmpp_messages_new(h->router, &h->fake->host);
   XmppCarbons *carbons = xmpp_carbons_new(h->router, &h->fake->host, messages);
+  XmppDelivery *delivery =
+      xmpp_delivery_new(h->router, &h->fake->host, disco, caps, presence, messages);
+  fuzz_delivery = delivery;
+  xmpp_delivery_set_events(delivery, &delivery_events, &run);
   if (run.mode & 16)
     xmpp_carbons_enable(carbons); /* the reply, if the input has one, answers it */
+  xmpp_messages_set_stanza_ids_trusted(messages, (run.mode & 32) != 0);
   xmpp_messages_set_events(messages, &events, &run);
   xmpp_messages_set_language(messages, user_langs[run.mode & 3]);
+  if (run.mode & 64) {
+    g_free(xmpp_messages_send_chat(messages, "romeo@example.net", "Wherefore art thou?", NULL));
+    note_sent(&run, messages, "romeo@example.net");
+  }
+  xmpp_jid_free(romeo);
   fuzz_harness_feed(h, data + 1, size - 1);
+  fuzz_check(xmpp_delivery_n_peers(delivery) <= XMPP_DELIVERY_MAX_PEERS,
+             "delivery peers within the limit");
   fuzz_check(xmpp_chatstates_n_peers(xmpp_messages_get_chatstates(messages)) <=
                  XMPP_CHATSTATES_MAX_PEERS,
              "chat state peers within the limit");
   if (run.mode & 4)
     reply_to_peers(messages, &run);
   fuzz_harness_end(h, FUZZ_END_CLOSE);
+  xmpp_delivery_free(delivery);
+  fuzz_delivery = NULL;
   xmpp_carbons_free(carbons);
   xmpp_messages_free(messages);
+  xmpp_caps_free(caps);
+  xmpp_disco_free(disco);
+  xmpp_presence_free(presence);
+  xmpp_roster_free(roster);
   fuzz_harness_free(h);
   g_ptr_array_unref(run.peers);
+  g_hash_table_unref(run.said);
+  g_hash_table_unref(run.sent_last);
   return 0;
 }
