@@ -10,7 +10,6 @@
 /* ---- features ---- */
 
 static void start_sasl(XmppSession *session);
-static void start_bind(XmppSession *session);
 
 void
 xmpp_session_handle_features(XmppSession *session, const XmppNode *node)
@@ -56,12 +55,17 @@ xmpp_session_handle_features(XmppSession *session, const XmppNode *node)
     }
     return;
   }
+  if (session->resuming) {
+    /* XEP-0198 §5: after authentication, instead of binding. */
+    xmpp_session_sm_resume(session);
+    return;
+  }
   if (!features->bind) {
     xmpp_session_refuse(session, XMPP_STREAM_ERROR_UNSUPPORTED_FEATURE, XMPP_SESSION_ERROR,
                         XMPP_SESSION_ERROR_BIND, "the server offers no resource binding");
     return;
   }
-  start_bind(session);
+  xmpp_session_start_bind(session);
 }
 
 void
@@ -287,8 +291,8 @@ bound(const XmppStanza *reply, const GError *error, gpointer data)
   xmpp_session_become_ready(session, g_steal_pointer(&jid));
 }
 
-static void
-start_bind(XmppSession *session)
+void
+xmpp_session_start_bind(XmppSession *session)
 {
   session->state = XMPP_SESSION_STATE_BIND;
   xmpp_session_progress(session, XMPP_SESSION_STEP_BINDING);

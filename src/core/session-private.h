@@ -22,6 +22,7 @@
 #include "services/delivery.h"
 #include "sasl/sasl.h"
 #include "session.h"
+#include "sm.h"
 #include "stream/features.h"
 #include "stream/stream-error.h"
 #include "stream/stream.h"
@@ -36,7 +37,9 @@ typedef enum {
   XMPP_SESSION_STATE_SASL,
   XMPP_SESSION_STATE_LEGACY_AUTH, /* XEP-0078 */
   XMPP_SESSION_STATE_BIND,        /* bind (and session) IQs in flight */
+  XMPP_SESSION_STATE_RESUME,      /* XEP-0198 <resume/> sent on a new transport */
   XMPP_SESSION_STATE_READY,
+  XMPP_SESSION_STATE_DETACHED, /* signed in, the transport lost: waiting for a new one */
   XMPP_SESSION_STATE_CLOSED,
 } XmppSessionState;
 
@@ -86,6 +89,15 @@ struct _XmppSession {
   guint negotiation_timer; /* one sign-in step's deadline; 0 when READY, CLOSED or asking */
   guint64 stanzas_in;
 
+  /* Signed in (bound once) and not closed: the user is online, whether or not a transport is
+   * attached right now. Stanzas sent meanwhile wait (in sm, or in held). */
+  gboolean signed_in;
+  XmppSm *sm;              /* XEP-0198 (session-sm.c) */
+  gboolean resuming;       /* this transport was connected to resume a detached session */
+  gboolean ack_requested;  /* an <r/> is out and no <a/> came since */
+  guint32 sent_at_request; /* the outbound count when that <r/> went out */
+  GPtrArray *held;         /* XmppNode*: stanzas to send once bound again (a failed resume) */
+
   guint in_use;
   gboolean free_pending;
 };
@@ -109,8 +121,40 @@ void xmpp_session_tls_established(XmppSession *session);
 /* Takes bound. */
 void xmpp_session_become_ready(XmppSession *session, XmppJid *bound);
 
+/* session-sm.c: XEP-0198 stream management for the session. */
+/* After bind, where offered: <enable resume='true'/>. */
+void xmpp_session_sm_enable(XmppSession *session);
+/* An element of urn:xmpp:sm:3 (<r/>, <a/>, <enabled/>, <failed/>) while signed in. */
+void xmpp_session_sm_handle(XmppSession *session, const XmppNode *element);
+/* A stanza goes out (or waits while no transport is attached): counted, and acknowledgement
+ * requested when it is a message or enough stanzas wait. FALSE when the session failed. */
+gboolean xmpp_session_sm_outbound(XmppSession *session, const XmppNode *stanza);
+/* An inbound stanza was handled. */
+void xmpp_session_sm_inbound(XmppSession *session);
+/* The session can be resumed on a new transport. */
+gboolean xmpp_session_sm_resumable(const XmppSession *session);
+/* Authenticated on a new transport of a detached session: <resume/>, or (not offered any
+ * more) the failed-resume path at once. */
+void xmpp_session_sm_resume(XmppSession *session);
+/* <resumed/> or <failed/> in the RESUME state. */
+void xmpp_session_sm_handle_resume_reply(XmppSession *session, const XmppNode *element);
+/* A stanza was written to the transport: maybe request an acknowledgement. */
+void xmpp_session_sm_written(XmppSession *session, const XmppNode *stanza);
+/* The keepalive's probe: <r/> when stream management is on (TRUE), else FALSE. */
+gboolean xmpp_session_sm_probe(gpointer session);
+
+/* session.c: the link is lost but the session may live on (a network-class error while signed
+ * in and resumable): DETACHED and the interrupted event; otherwise xmpp_session_fail(). */
+void xmpp_session_lose_link(XmppSession *session, const GError *error);
+/* Sends the held stanzas (after a rebind). */
+void xmpp_session_flush_held(XmppSession *session);
+/* A new transport resumed the session (session-sm.c): keepalive and the resumed event. */
+void xmpp_session_resumed(XmppSession *session);
+
 /* negotiation.c */
 void xmpp_session_handle_features(XmppSession *session, const XmppNode *features);
 void xmpp_session_handle_starttls_reply(XmppSession *session, const XmppNode *element);
+/* Resource binding on an authenticated stream (also after a failed resume). */
+void xmpp_session_start_bind(XmppSession *session);
 void xmpp_session_handle_sasl(XmppSession *session, const XmppNode *element);
 void xmpp_session_start_legacy(XmppSession *session);

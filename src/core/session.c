@@ -54,6 +54,8 @@ step_name(XmppSessionState state)
       return "authenticating";
     case XMPP_SESSION_STATE_BIND:
       return "binding a resource";
+    case XMPP_SESSION_STATE_RESUME:
+      return "resuming the session";
     default:
       return "signing in";
   }
@@ -65,9 +67,11 @@ negotiation_timeout(gpointer data)
   XmppSession *session = data;
   session->negotiation_timer = 0;
   xmpp_session_enter(session);
-  xmpp_session_fail_with(session, XMPP_SESSION_ERROR, XMPP_SESSION_ERROR_NEGOTIATION_TIMEOUT,
-                         "no answer from the server for %d s while %s",
-                         XMPP_NEGOTIATION_STEP_TIMEOUT_S, step_name(session->state));
+  g_autoptr(GError) error =
+      g_error_new(XMPP_SESSION_ERROR, XMPP_SESSION_ERROR_NEGOTIATION_TIMEOUT,
+                  "no answer from the server for %d s while %s", XMPP_NEGOTIATION_STEP_TIMEOUT_S,
+                  step_name(session->state));
+  xmpp_session_lose_link(session, error);
   xmpp_session_leave(session);
   return G_SOURCE_REMOVE;
 }
@@ -85,6 +89,7 @@ xmpp_session_step_begins(XmppSession *session)
     case XMPP_SESSION_STATE_IDLE:
     case XMPP_SESSION_STATE_CERT_DECISION:
     case XMPP_SESSION_STATE_READY:
+    case XMPP_SESSION_STATE_DETACHED:
     case XMPP_SESSION_STATE_CLOSED:
       return;
     default:
@@ -108,6 +113,7 @@ xmpp_session_fail(XmppSession *session, const GError *error)
   xmpp_host_log(&session->host, XMPP_LOG_INFO, "session failed: %s",
                 error ? error->message : "closed");
   session->state = XMPP_SESSION_STATE_CLOSED;
+  session->signed_in = FALSE;
   xmpp_session_step_begins(session); /* no deadline any more */
   if (session->stream != NULL)
     xmpp_stream_close(session->stream);
@@ -148,10 +154,39 @@ xmpp_session_send_element(XmppSession *session, const XmppNode *element)
     xmpp_stream_send(session->stream, element);
 }
 
+/* The negotiation's own IQs (bind, session establishment), which go out while signing in. */
+static gboolean
+is_negotiation_iq(const XmppNode *node)
+{
+  if (!xmpp_node_is(node, XMPP_NS_JABBER_CLIENT, "iq"))
+    return FALSE;
+  XmppNode *payload = xmpp_node_first_element(node);
+  return payload != NULL && (xmpp_node_is(payload, XMPP_NS_BIND, "bind") ||
+                             xmpp_node_is(payload, XMPP_NS_SESSION, "session"));
+}
+
+/* Every stanza the core sends. While signed in without a usable transport (detached, or a new
+ * one still negotiating), a stanza waits: stream management keeps it for the resume, or it is
+ * held until we are bound again. */
 static void
 router_send(gpointer data, const XmppNode *node)
 {
-  xmpp_session_send_element(data, node);
+  XmppSession *session = data;
+  if (session->signed_in && session->state != XMPP_SESSION_STATE_READY && !is_negotiation_iq(node)) {
+    if (xmpp_sm_is_counting(session->sm)) {
+      xmpp_session_sm_outbound(session, node);
+    } else if (session->held->len < XMPP_SM_MAX_UNACKED) {
+      g_ptr_array_add(session->held, xmpp_node_copy(node));
+    } else {
+      xmpp_host_log(&session->host, XMPP_LOG_WARNING, "dropping <%s/>: too much waiting to be sent",
+                    node->name ? node->name : "?");
+    }
+    return;
+  }
+  if (!xmpp_session_sm_outbound(session, node))
+    return;
+  xmpp_session_send_element(session, node);
+  xmpp_session_sm_written(session, node);
 }
 
 void
@@ -215,7 +250,7 @@ handle_stream_error(XmppSession *session, const XmppNode *element)
     }
   }
   g_autoptr(GError) error = xmpp_stream_error_info_to_gerror(info);
-  xmpp_session_fail(session, error);
+  xmpp_session_lose_link(session, error);
 }
 
 static void handle_negotiation_element(XmppSession *session, XmppNode *element);
@@ -235,8 +270,17 @@ on_element(gpointer data, XmppNode *element)
     xmpp_session_step_begins(session);
     return;
   }
+  if (g_strcmp0(element->ns, XMPP_NS_SM) == 0) {
+    xmpp_session_sm_handle(session, element);
+    return;
+  }
+  gboolean stanza = g_strcmp0(element->ns, XMPP_NS_JABBER_CLIENT) == 0 &&
+                    (g_strcmp0(element->name, "message") == 0 ||
+                     g_strcmp0(element->name, "presence") == 0 || g_strcmp0(element->name, "iq") == 0);
   session->stanzas_in++;
   xmpp_router_dispatch(session->router, g_steal_pointer(&owned));
+  if (stanza)
+    xmpp_session_sm_inbound(session); /* handled (XEP-0198 §4) */
 }
 
 static void
@@ -258,6 +302,9 @@ handle_negotiation_element(XmppSession *session, XmppNode *element)
     case XMPP_SESSION_STATE_SASL:
       xmpp_session_handle_sasl(session, element);
       return;
+    case XMPP_SESSION_STATE_RESUME:
+      xmpp_session_sm_handle_resume_reply(session, element);
+      return;
     case XMPP_SESSION_STATE_LEGACY_AUTH:
     case XMPP_SESSION_STATE_BIND:
       session->stanzas_in++;
@@ -274,14 +321,15 @@ static void
 on_stream_end(gpointer data)
 {
   XmppSession *session = data;
-  xmpp_session_fail_with(session, XMPP_SESSION_ERROR, XMPP_SESSION_ERROR_NETWORK,
-                         "the server closed the stream");
+  g_autoptr(GError) error = g_error_new_literal(XMPP_SESSION_ERROR, XMPP_SESSION_ERROR_NETWORK,
+                                                "the server closed the stream");
+  xmpp_session_lose_link(session, error);
 }
 
 static void
 on_stream_failed(gpointer data, const GError *error)
 {
-  xmpp_session_fail(data, error);
+  xmpp_session_lose_link(data, error);
 }
 
 static void
@@ -390,8 +438,86 @@ last_activity(gpointer data)
 static void
 connection_dead(gpointer data)
 {
-  xmpp_session_fail_with(data, XMPP_SESSION_ERROR, XMPP_SESSION_ERROR_PING_TIMEOUT,
-                         "the server stopped answering");
+  XmppSession *session = data;
+  g_autoptr(GError) error = g_error_new_literal(XMPP_SESSION_ERROR, XMPP_SESSION_ERROR_PING_TIMEOUT,
+                                                "the server stopped answering");
+  xmpp_session_lose_link(session, error);
+}
+
+static void
+start_keepalive(XmppSession *session)
+{
+  g_clear_pointer(&session->ping, xmpp_ping_free);
+  session->ping = xmpp_ping_new(
+      session->router, &session->host,
+      session->config.ping_interval_s ? session->config.ping_interval_s : XMPP_PING_INTERVAL_S,
+      session->config.ping_timeout_s ? session->config.ping_timeout_s : XMPP_PING_TIMEOUT_S,
+      last_activity, connection_dead, session);
+  xmpp_ping_set_probe(session->ping, xmpp_session_sm_probe);
+}
+
+/* Errors after which the session may live on, resumed on a new transport: the link failed or
+ * went silent, or the server went away (restarting, reset) without ending our session itself.
+ * Not: authentication, policy, conflicts, certificates, bad XML from the server. */
+static gboolean
+link_error(const GError *error)
+{
+  if (error == NULL)
+    return FALSE;
+  if (error->domain == XMPP_SESSION_ERROR)
+    return error->code == XMPP_SESSION_ERROR_NETWORK ||
+           error->code == XMPP_SESSION_ERROR_PING_TIMEOUT ||
+           error->code == XMPP_SESSION_ERROR_NEGOTIATION_TIMEOUT;
+  if (error->domain == XMPP_TLS_ERROR)
+    return error->code == XMPP_TLS_ERROR_IO || error->code == XMPP_TLS_ERROR_CLOSED;
+  if (error->domain == XMPP_STREAM_ERROR)
+    return error->code == XMPP_STREAM_ERROR_SYSTEM_SHUTDOWN ||
+           error->code == XMPP_STREAM_ERROR_RESET ||
+           error->code == XMPP_STREAM_ERROR_CONNECTION_TIMEOUT ||
+           error->code == XMPP_STREAM_ERROR_INTERNAL_SERVER_ERROR ||
+           error->code == XMPP_STREAM_ERROR_REMOTE_CONNECTION_FAILED;
+  return FALSE;
+}
+
+void
+xmpp_session_lose_link(XmppSession *session, const GError *error)
+{
+  if (session->state == XMPP_SESSION_STATE_DETACHED || session->state == XMPP_SESSION_STATE_CLOSED)
+    return;
+  if (!session->signed_in || !xmpp_session_sm_resumable(session) || !link_error(error) ||
+      session->events.interrupted == NULL) {
+    xmpp_session_fail(session, error);
+    return;
+  }
+  xmpp_host_log(&session->host, XMPP_LOG_INFO,
+                "link lost (%s): the session waits to be resumed, %u stanza(s) unacknowledged",
+                error->message, xmpp_sm_n_unacked(session->sm));
+  session->state = XMPP_SESSION_STATE_DETACHED;
+  session->resuming = FALSE;
+  xmpp_session_step_begins(session); /* no deadline while no transport is attached */
+  g_clear_pointer(&session->ping, xmpp_ping_free);
+  /* The transport is gone: nothing more is written to it or read from it. */
+  g_clear_pointer(&session->stream, xmpp_stream_free);
+  session->events.interrupted(session->events_data, error);
+}
+
+void
+xmpp_session_flush_held(XmppSession *session)
+{
+  if (session->held->len == 0)
+    return;
+  g_autoptr(GPtrArray) held = session->held;
+  session->held = g_ptr_array_new_with_free_func((GDestroyNotify)xmpp_node_free);
+  for (guint i = 0; i < held->len && session->state == XMPP_SESSION_STATE_READY; i++)
+    router_send(session, held->pdata[i]);
+}
+
+void
+xmpp_session_resumed(XmppSession *session)
+{
+  start_keepalive(session);
+  if (session->events.resumed != NULL)
+    session->events.resumed(session->events_data);
 }
 
 /* What our server and account offer is known: turn on what we use of it. */
@@ -416,26 +542,30 @@ xmpp_session_become_ready(XmppSession *session, XmppJid *bound)
   session->bound = bound;
   xmpp_router_set_own_jid(session->router, bound);
   session->state = XMPP_SESSION_STATE_READY;
+  session->signed_in = TRUE;
+  session->resuming = FALSE;
   xmpp_session_step_begins(session); /* signed in: no deadline */
   session->redirects = 0;
+  /* XEP-0198 before anything else goes out, so that everything after bind is counted. */
+  xmpp_session_sm_enable(session);
   /* RFC 6121 §3.4: pre-approval only where the server advertises it. */
   xmpp_presence_set_pre_approval(session->presence,
                                  session->features != NULL && session->features->pre_approval);
-  g_clear_pointer(&session->ping, xmpp_ping_free);
-  session->ping = xmpp_ping_new(
-      session->router, &session->host,
-      session->config.ping_interval_s ? session->config.ping_interval_s : XMPP_PING_INTERVAL_S,
-      session->config.ping_timeout_s ? session->config.ping_timeout_s : XMPP_PING_TIMEOUT_S,
-      last_activity, connection_dead, session);
+  start_keepalive(session);
   const char *cb = xmpp_channel_binding_name(session->channel_binding);
   xmpp_host_log(&session->host, XMPP_LOG_INFO, "bound as %s (%s, %s%s%s)", xmpp_jid_get_full(bound),
                 session->tls_description ? session->tls_description : "no TLS",
                 session->sasl_mechanism ? session->sasl_mechanism : "legacy auth", cb ? " " : "",
                 cb ? cb : "");
   xmpp_session_progress(session, XMPP_SESSION_STEP_READY);
+  /* A new session on the server (the first, or after a failed resume): carbons anew. */
+  xmpp_carbons_reset(session->carbons);
   xmpp_disco_discover(session->disco);
   if (session->events.ready != NULL)
     session->events.ready(session->events_data, bound);
+  /* After a failed resume: the messages the old session never delivered. */
+  if (session->state == XMPP_SESSION_STATE_READY)
+    xmpp_session_flush_held(session);
 }
 
 /* ---- public API ---- */
@@ -482,6 +612,8 @@ xmpp_session_new(const XmppSessionConfig *config, const XmppHost *host,
   session->config.scram_cache = dup_nonempty(config->scram_cache); /* owned; freed below */
   session->account = xmpp_jid_dup_bare(parsed);
   session->domain = xmpp_jid_dup_domain_ascii(session->account);
+  session->sm = xmpp_sm_new();
+  session->held = g_ptr_array_new_with_free_func((GDestroyNotify)xmpp_node_free);
   session->router = xmpp_router_new(&session->host, router_send, session);
   xmpp_router_set_own_jid(session->router, session->account);
   xmpp_ping_add_responder(session->router);
@@ -538,6 +670,8 @@ session_destroy(XmppSession *session)
   xmpp_stream_free(session->stream);
   xmpp_sasl_free(session->sasl);
   xmpp_stream_features_free(session->features);
+  xmpp_sm_free(session->sm);
+  g_ptr_array_unref(session->held);
   xmpp_jid_free(session->account);
   xmpp_jid_free(session->bound);
   if (session->password != NULL)
@@ -593,7 +727,7 @@ const XmppJid *
 xmpp_session_get_bound_jid(const XmppSession *session)
 {
   g_return_val_if_fail(session != NULL, NULL);
-  return session->state == XMPP_SESSION_STATE_READY ? session->bound : NULL;
+  return session->signed_in ? session->bound : NULL;
 }
 
 void
@@ -601,6 +735,8 @@ xmpp_session_connect_transport(XmppSession *session, XmppTransportKind kind)
 {
   g_return_if_fail(session != NULL);
   xmpp_session_enter(session);
+  /* A detached session (interrupted) resumes on this transport once authenticated. */
+  session->resuming = session->state == XMPP_SESSION_STATE_DETACHED;
   g_clear_pointer(&session->stream, xmpp_stream_free);
   g_clear_pointer(&session->sasl, xmpp_sasl_free);
   g_clear_pointer(&session->features, xmpp_stream_features_free);
@@ -639,9 +775,11 @@ xmpp_session_transport_closed(XmppSession *session, const char *reason)
 {
   g_return_if_fail(session != NULL);
   xmpp_session_enter(session);
-  if (session->state != XMPP_SESSION_STATE_IDLE)
-    xmpp_session_fail_with(session, XMPP_SESSION_ERROR, XMPP_SESSION_ERROR_NETWORK, "%s",
-                           reason ? reason : "connection closed");
+  if (session->state != XMPP_SESSION_STATE_IDLE) {
+    g_autoptr(GError) error = g_error_new(XMPP_SESSION_ERROR, XMPP_SESSION_ERROR_NETWORK, "%s",
+                                          reason ? reason : "connection closed");
+    xmpp_session_lose_link(session, error);
+  }
   xmpp_session_leave(session);
 }
 
@@ -664,7 +802,60 @@ xmpp_session_get_cert_problems(const XmppSession *session)
 gboolean
 xmpp_session_is_ready(const XmppSession *session)
 {
-  return session != NULL && session->state == XMPP_SESSION_STATE_READY;
+  return session != NULL && session->signed_in;
+}
+
+void
+xmpp_session_network_changed(XmppSession *session)
+{
+  g_return_if_fail(session != NULL);
+  if (session->state != XMPP_SESSION_STATE_READY)
+    return;
+  xmpp_session_enter(session);
+  if (xmpp_session_sm_resumable(session) && session->events.interrupted != NULL) {
+    g_autoptr(GError) error = g_error_new_literal(XMPP_SESSION_ERROR, XMPP_SESSION_ERROR_NETWORK,
+                                                  "the network changed");
+    xmpp_session_lose_link(session, error);
+  } else if (session->ping != NULL) {
+    xmpp_ping_probe_now(session->ping);
+  }
+  xmpp_session_leave(session);
+}
+
+static gboolean
+is_message_with_body(const XmppNode *node)
+{
+  return xmpp_node_is(node, XMPP_NS_JABBER_CLIENT, "message") &&
+         xmpp_node_get_child(node, XMPP_NS_JABBER_CLIENT, "body") != NULL;
+}
+
+GPtrArray *
+xmpp_session_take_undelivered(XmppSession *session)
+{
+  g_return_val_if_fail(session != NULL, NULL);
+  GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)xmpp_node_free);
+  g_autoptr(GPtrArray) unacked = xmpp_sm_take_unacked(session->sm);
+  GPtrArray *sources[] = {unacked, session->held};
+  for (guint s = 0; s < G_N_ELEMENTS(sources); s++)
+    for (guint i = 0; i < sources[s]->len; i++)
+      if (is_message_with_body(sources[s]->pdata[i]))
+        g_ptr_array_add(out, xmpp_node_copy(sources[s]->pdata[i]));
+  g_ptr_array_set_size(session->held, 0);
+  return out;
+}
+
+gboolean
+xmpp_session_is_detached(const XmppSession *session)
+{
+  g_return_val_if_fail(session != NULL, FALSE);
+  return session->signed_in && session->state != XMPP_SESSION_STATE_READY;
+}
+
+gboolean
+xmpp_session_has_stream_management(const XmppSession *session)
+{
+  g_return_val_if_fail(session != NULL, FALSE);
+  return xmpp_sm_is_enabled(session->sm);
 }
 
 XmppRouter *
@@ -678,12 +869,12 @@ void
 xmpp_session_send(XmppSession *session, const XmppNode *stanza)
 {
   g_return_if_fail(session != NULL && stanza != NULL);
-  if (session->state != XMPP_SESSION_STATE_READY) {
+  if (!session->signed_in) {
     xmpp_host_log(&session->host, XMPP_LOG_WARNING, "dropping <%s/>: session not ready",
                   stanza->name ? stanza->name : "?");
     return;
   }
-  xmpp_session_send_element(session, stanza);
+  router_send(session, stanza);
 }
 
 void

@@ -67,8 +67,11 @@ typedef enum {
  * a server that accepts the connection and says nothing is noticed in 30 s. Waiting for the
  * user's certificate decision does not count. */
 #define XMPP_NEGOTIATION_STEP_TIMEOUT_S 30
-#define XMPP_PING_INTERVAL_S            50 /* keepalive after this much silence */
-#define XMPP_PING_TIMEOUT_S             25 /* dead if no answer: noticed within 50+5+25 = 80 s */
+/* A silent link is probed after XMPP_PING_INTERVAL_S (a XEP-0198 <r/> when stream management
+ * is on, else a XEP-0199 ping) and declared dead when nothing at all came XMPP_PING_TIMEOUT_S
+ * later: noticed within 42 s of silence. */
+#define XMPP_PING_INTERVAL_S 30
+#define XMPP_PING_TIMEOUT_S  12
 
 typedef struct _XmppSessionConfig {
   const char *jid;      /* the account: localpart@domain (a resource here is ignored) */
@@ -108,8 +111,17 @@ typedef enum {
 typedef struct _XmppSessionEvents {
   /* Progress for the UI. */
   void (*progress)(gpointer data, XmppSessionStep step);
-  /* Negotiation finished: the stream is bound to this full JID. Send initial presence now. */
+  /* Negotiation finished: the stream is bound to this full JID. Send initial presence now.
+   * Comes again, on the same session, when a new transport could not resume the session (the
+   * server had forgotten it): a new sign-in, whose state (roster, presence) starts anew; the
+   * messages the server never counted are sent again right after. */
   void (*ready)(gpointer data, const XmppJid *bound_jid);
+  /* The link was lost while signed in, and the session can be resumed (XEP-0198): connect a
+   * new transport when you can (xmpp_session_connect_transport); what is sent meanwhile waits.
+   * If this is NULL, such a loss closes the session. error: why (for the log). Optional. */
+  void (*interrupted)(gpointer data, const GError *error);
+  /* A new transport resumed the session: nothing was lost either way. Optional. */
+  void (*resumed)(gpointer data);
   /* The session failed or closed. error NULL: a clean close we asked for. After this, the only
    * valid calls are xmpp_session_free() and xmpp_session_connect_transport(). */
   void (*closed)(gpointer data, const GError *error);
@@ -149,7 +161,7 @@ const XmppJid *xmpp_session_get_account_jid(const XmppSession *session);
 /* The bound full JID, or NULL before READY. */
 const XmppJid *xmpp_session_get_bound_jid(const XmppSession *session);
 
-/* A new transport is connected: start negotiating on it. */
+/* A new transport is connected: start negotiating on it (after interrupted: to resume). */
 void xmpp_session_connect_transport(XmppSession *session, XmppTransportKind kind);
 /* Bytes from the transport. */
 void xmpp_session_feed(XmppSession *session, const guint8 *data, gsize len);
@@ -158,6 +170,17 @@ void xmpp_session_feed(XmppSession *session, const guint8 *data, gsize len);
 void xmpp_session_transport_closed(XmppSession *session, const char *reason);
 /* Close cleanly: </stream:stream> and TLS close_notify. Emits closed(NULL) at once. */
 void xmpp_session_close(XmppSession *session);
+/* The host's network changed (a new address, a resumed laptop): a resumable session drops its
+ * transport and resumes on a new one (interrupted); otherwise the link is probed at once. */
+void xmpp_session_network_changed(XmppSession *session);
+/* The messages (<message/> XmppNode*, owned by the array) that may not have reached the
+ * server: waiting for a transport, or sent and never acknowledged (XEP-0198). Taken: call it
+ * when the session is over, to tell the user. Empty without stream management. */
+GPtrArray *xmpp_session_take_undelivered(XmppSession *session);
+/* Signed in without a usable transport: interrupted, or a new one still negotiating. */
+gboolean xmpp_session_is_detached(const XmppSession *session);
+/* XEP-0198 is on for this session (the server confirmed <enable/>). */
+gboolean xmpp_session_has_stream_management(const XmppSession *session);
 
 /* Answer to the certificate event. accept: go on (the glue stores a pin itself if the user
  * chose "always"). !accept: the session closes with XMPP_TLS_ERROR_CERTIFICATE. */
@@ -165,9 +188,12 @@ void xmpp_session_certificate_decision(XmppSession *session, gboolean accept);
 /* XmppCertProblem bits of the last certificate shown or rejected (for the error mapping). */
 guint xmpp_session_get_cert_problems(const XmppSession *session);
 
+/* Signed in and not closed: bound once, whether or not a transport is attached right now (while
+ * one is being resumed, what is sent waits for it). */
 gboolean xmpp_session_is_ready(const XmppSession *session);
 XmppRouter *xmpp_session_get_router(XmppSession *session);
-/* Sends a stanza (borrowed) when READY; otherwise it is dropped with a warning. */
+/* Sends a stanza (borrowed) when signed in (it may wait for a resumed transport); otherwise it
+ * is dropped with a warning. */
 void xmpp_session_send(XmppSession *session, const XmppNode *stanza);
 /* Shorthand for xmpp_router_send_iq on the session's router. */
 void xmpp_session_send_iq(XmppSession *session, XmppNode *iq, XmppIqCallback cb, gpointer user_data,

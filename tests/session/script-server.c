@@ -72,9 +72,24 @@ ev_redirect(gpointer data, const char *host, guint port)
   g_string_append_printf(script->events, "redirect:%s:%u ", host, port);
 }
 
+static void
+ev_interrupted(gpointer data, const GError *error)
+{
+  g_string_append_printf(((ScriptServer *)data)->events, "interrupted:%s:%d ",
+                         g_quark_to_string(error->domain), error->code);
+}
+
+static void
+ev_resumed(gpointer data)
+{
+  g_string_append(((ScriptServer *)data)->events, "resumed ");
+}
+
 static const XmppSessionEvents events = {
     .progress = ev_progress,
     .ready = ev_ready,
+    .interrupted = ev_interrupted,
+    .resumed = ev_resumed,
     .closed = ev_closed,
     .certificate = ev_certificate,
     .redirect = ev_redirect,

@@ -16,7 +16,8 @@ typedef struct _ScriptServer {
   guint headers;         /* client stream headers seen */
   guint headers_checked; /* of those, how many a test has expected */
   TestTlsPeer *tls;      /* non-NULL once TLS started */
-  GString *events;       /* "progress:N ready:JID closed:DOMAIN:CODE cert:PROBLEMS redirect:H:P " */
+  GString *events; /* "progress:N ready:JID closed:DOMAIN:CODE cert:PROBLEMS redirect:H:P
+                    * interrupted:DOMAIN:CODE resumed " */
   GError *closed_error;
   gboolean closed;
   int cert_answer; /* -1: leave pending; 0 reject; 1 accept */

@@ -50,7 +50,7 @@ static void
 test_ping_answered(void)
 {
   ScriptServer *s = ready_session();
-  fake_host_advance(s->fake, (XMPP_PING_INTERVAL_S + XMPP_PING_CHECK_S) * 1000);
+  fake_host_advance(s->fake, XMPP_PING_INTERVAL_S * 1000);
   g_autoptr(XmppNode) ping = script_expect(s, XMPP_NS_JABBER_CLIENT, "iq");
   g_assert_nonnull(xmpp_node_get_child(ping, XMPP_NS_PING, "ping"));
   g_autofree char *pong = g_strdup_printf("<iq type='result' id='%s' from='example.test'/>",
@@ -61,7 +61,8 @@ test_ping_answered(void)
   script_free(s);
 }
 
-/* A dead link (no byte back) is noticed within 90 seconds of the last byte received. */
+/* A dead link (no byte back) is noticed within 45 seconds of the last byte received (issue:
+ * prpl-jabber takes 150-180 s). */
 static void
 test_dead_link_noticed(void)
 {
@@ -74,7 +75,7 @@ test_dead_link_noticed(void)
   }
   g_assert_true(s->closed);
   g_assert_error(s->closed_error, XMPP_SESSION_ERROR, XMPP_SESSION_ERROR_PING_TIMEOUT);
-  g_assert_cmpuint(elapsed_s, <=, 90);
+  g_assert_cmpuint(elapsed_s, <=, 45);
   g_test_message("dead link noticed after %u s of silence", elapsed_s);
   /* Closing the session cancelled every timer it had. */
   g_assert_cmpuint(fake_host_n_timers(s->fake), ==, 0);

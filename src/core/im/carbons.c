@@ -135,6 +135,14 @@ xmpp_carbons_enable(XmppCarbons *c)
   xmpp_router_send_iq(c->router, c, iq, 0, on_enabled, c, NULL);
 }
 
+void
+xmpp_carbons_reset(XmppCarbons *c)
+{
+  g_return_if_fail(c != NULL);
+  xmpp_router_cancel_owner(c->router, c);
+  c->requested = c->enabled = FALSE;
+}
+
 gboolean
 xmpp_carbons_is_enabled(const XmppCarbons *c)
 {

@@ -30,6 +30,8 @@ XmppCarbons *xmpp_carbons_new(XmppRouter *router, const XmppHost *host, XmppMess
 void xmpp_carbons_free(XmppCarbons *carbons);
 /* Asks our server to send us carbons (§4); once per session. */
 void xmpp_carbons_enable(XmppCarbons *carbons);
+/* A new session on the server (after a failed resume): carbons must be asked for again. */
+void xmpp_carbons_reset(XmppCarbons *carbons);
 /* The server confirmed. */
 gboolean xmpp_carbons_is_enabled(const XmppCarbons *carbons);
 

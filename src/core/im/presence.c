@@ -328,6 +328,27 @@ apply_gone(XmppPresence *p, const XmppPresenceInfo *info, const char *resource)
 }
 
 void
+xmpp_presence_forget_all(XmppPresence *p)
+{
+  g_return_if_fail(p != NULL);
+  /* Out of the table first, so that the glue asking about a contact meanwhile gets the truth. */
+  GPtrArray *gone = g_ptr_array_new_with_free_func(contact_free);
+  GHashTableIter iter;
+  gpointer value;
+  g_hash_table_iter_init(&iter, p->contacts);
+  while (g_hash_table_iter_next(&iter, NULL, &value)) {
+    g_ptr_array_add(gone, value);
+    g_hash_table_iter_steal(&iter);
+  }
+  for (guint i = 0; i < gone->len; i++) {
+    XmppPresenceContact *c = gone->pdata[i];
+    g_ptr_array_set_size(c->resources, 0);
+    emit_changed(p, c);
+  }
+  g_ptr_array_unref(gone);
+}
+
+void
 xmpp_presence_apply(XmppPresence *p, const XmppPresenceInfo *info)
 {
   g_return_if_fail(p != NULL && info != NULL);

@@ -158,6 +158,9 @@ const XmppPresenceContact *xmpp_presence_get_contact(const XmppPresence *presenc
 guint xmpp_presence_n_contacts(const XmppPresence *presence);
 /* Applies a parsed presence (what the stanza handler does). Exposed for tests. */
 void xmpp_presence_apply(XmppPresence *presence, const XmppPresenceInfo *info);
+/* A new session on the server (a failed resume): every contact is offline until its presence
+ * comes again (contact_changed for each one we knew online). */
+void xmpp_presence_forget_all(XmppPresence *presence);
 
 /* For subscription.c. */
 XmppRouter *xmpp_presence_get_router(XmppPresence *presence);

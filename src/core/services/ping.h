@@ -7,16 +7,21 @@
 
 G_BEGIN_DECLS
 
-#define XMPP_PING_CHECK_S 5 /* how often silence is checked */
-
 typedef struct _XmppPing XmppPing;
 
-/* Sends a ping to our server after interval_s seconds without received data, and calls dead()
- * when it is not answered within timeout_s. last_activity gives the monotonic time (µs) of the
- * last received byte. */
+/* After interval_s seconds without a received byte, probes the link (a XEP-0199 ping to our
+ * server, or the probe hook's own request) and calls dead() when nothing at all is received
+ * within timeout_s after the probe: a silent link is noticed interval_s + timeout_s after the
+ * last byte. last_activity gives the monotonic time (µs) of the last received byte. dead() may
+ * free the keepalive. */
 XmppPing *xmpp_ping_new(XmppRouter *router, const XmppHost *host, guint interval_s, guint timeout_s,
                         gint64 (*last_activity)(gpointer data), void (*dead)(gpointer data),
                         gpointer data);
+/* probe(data) sends a request of its own (e.g. a XEP-0198 <r/>) and returns TRUE, or returns
+ * FALSE to have the ping sent. */
+void xmpp_ping_set_probe(XmppPing *ping, gboolean (*probe)(gpointer data));
+/* Probes at once (the network changed): dead() follows timeout_s later unless a byte comes. */
+void xmpp_ping_probe_now(XmppPing *ping);
 /* An outstanding ping is cancelled (xmpp_router_cancel_owner). NULL is fine. */
 void xmpp_ping_free(XmppPing *ping);
 
