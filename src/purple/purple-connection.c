@@ -196,6 +196,9 @@ host_log(gpointer data, XmppLogLevel level, const char *message)
 static void
 fail_connect(XmppPurpleConn *conn)
 {
+  /* Signed in, the link lost: try again later while the session waits to be resumed. */
+  if (xmpp_purple_resume_connect_failed(conn))
+    return;
   char *text = g_strdup_printf(_("Unable to connect: %s"), conn->last_connect_error != NULL
                                                                ? conn->last_connect_error
                                                                : _("no server to try"));
@@ -457,10 +460,36 @@ ev_ready(gpointer data, const XmppJid *bound_jid)
                       xmpp_channel_binding_name(cb));
     purple_account_set_bool(conn->account, XMPP_PURPLE_OPT_REQUIRE_CB, TRUE);
   }
+  xmpp_purple_resume_back(conn);
+  /* Ready again on the same session: the server had forgotten it (a failed resume). A new
+   * sign-in for every area: roster, presence and the rest start over. */
+  if (conn->areas_started) {
+    purple_debug_info(XMPP_PURPLE_DEBUG, "signed in anew (the session could not be resumed)\n");
+    for (gsize i = G_N_ELEMENTS(areas); i-- > 0;)
+      areas[i].stop(conn);
+  }
   /* Still "connecting" for purple: the account goes online with its whole buddy list, once
    * the roster is in and initial presence is out (xmpp_purple_connection_online). */
+  conn->areas_started = TRUE;
   for (gsize i = 0; i < G_N_ELEMENTS(areas); i++)
     areas[i].start(conn);
+}
+
+static void
+ev_interrupted(gpointer data, const GError *error)
+{
+  XmppPurpleConn *conn = data;
+  /* Inside a core call: only the socket goes; the session waits for a new transport. */
+  transport_teardown(conn);
+  xmpp_purple_resume_interrupted(conn, error);
+}
+
+static void
+ev_resumed(gpointer data)
+{
+  XmppPurpleConn *conn = data;
+  purple_debug_info(XMPP_PURPLE_DEBUG, "session resumed: nothing lost\n");
+  xmpp_purple_resume_back(conn);
 }
 
 void
@@ -496,6 +525,7 @@ ev_closed(gpointer data, const GError *error)
   xmpp_purple_cert_cancel(conn);
   /* Inside a core call: stop reading and close the socket; no more core calls after this. */
   transport_teardown(conn);
+  xmpp_purple_resume_report_undelivered(conn);
   char *text = NULL;
   PurpleConnectionError reason =
       xmpp_purple_error_from_gerror(error, xmpp_session_get_cert_problems(conn->session), &text);
@@ -544,6 +574,8 @@ static const XmppSessionEvents session_events = {
     .progress = ev_progress,
     .ready = ev_ready,
     .closed = ev_closed,
+    .interrupted = ev_interrupted,
+    .resumed = ev_resumed,
     .certificate = ev_certificate,
     .redirect = ev_redirect,
     .registration_ready = ev_registration_ready,
@@ -673,6 +705,19 @@ connect_account(PurpleAccount *account, gboolean register_only)
 
   purple_connection_update_progress(gc, _("Connecting"), XMPP_SESSION_STEP_CONNECTING,
                                     XMPP_SESSION_N_STEPS);
+  if (!register_only)
+    xmpp_purple_resume_start(conn);
+  start_connecting(conn);
+}
+
+void
+xmpp_purple_connection_reconnect(XmppPurpleConn *conn)
+{
+  g_queue_clear_full(&conn->targets, target_free);
+  g_clear_pointer(&conn->srv_direct_results, g_ptr_array_unref);
+  g_clear_pointer(&conn->srv_tcp_results, g_ptr_array_unref);
+  conn->srv_tcp_refused = FALSE;
+  g_clear_pointer(&conn->last_connect_error, g_free);
   start_connecting(conn);
 }
 
@@ -695,7 +740,12 @@ xmpp_purple_connection_close(PurpleConnection *gc)
 
   for (gsize i = G_N_ELEMENTS(areas); i-- > 0;)
     areas[i].stop(conn);
+  conn->areas_started = FALSE;
+  xmpp_purple_resume_stop(conn);
   if (conn->session != NULL) {
+    /* Signing off while the link is down: what waited for it never left. */
+    if (!conn->session_closed && xmpp_session_is_detached(conn->session))
+      xmpp_purple_resume_report_undelivered(conn);
     /* </stream:stream> and close_notify go out best-effort through host_send. */
     if (conn->transport_started && !conn->session_closed && conn->fd >= 0) {
       xmpp_session_close(conn->session);

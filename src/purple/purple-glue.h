@@ -92,6 +92,8 @@ typedef struct _XmppPurpleConn {
   struct _XmppPurpleAccountSvc *accountsvc_state; /* purple-account-services.c */
   struct _XmppPurplePrivacyState *privacy_state;  /* purple-privacy.c */
   struct _XmppPurpleExtrasState *extras_state;    /* purple-extras.c */
+  struct _XmppPurpleResume *resume_state;         /* purple-resume.c */
+  gboolean areas_started;                         /* the areas run (purple-connection.c) */
 } XmppPurpleConn;
 
 /* purple-connection.c */
@@ -101,6 +103,22 @@ void xmpp_purple_connection_register(PurpleAccount *account);
 void xmpp_purple_connection_close(PurpleConnection *gc);
 /* The session is ready and the roster applied: purple's "signed-on" (once per sign-in). */
 void xmpp_purple_connection_online(XmppPurpleConn *conn);
+/* A new transport for the same session (after the link was lost): SRV and targets anew. */
+void xmpp_purple_connection_reconnect(XmppPurpleConn *conn);
+
+/* purple-resume.c: staying signed in across a lost link (XEP-0198). */
+void xmpp_purple_resume_start(XmppPurpleConn *conn);
+void xmpp_purple_resume_stop(XmppPurpleConn *conn);
+/* The session was interrupted: try new connections (or give up, reporting a network error). */
+void xmpp_purple_resume_interrupted(XmppPurpleConn *conn, const GError *error);
+/* No connection could be made: TRUE when another try is scheduled (the session is waiting to
+ * be resumed), FALSE when the caller reports the failure. */
+gboolean xmpp_purple_resume_connect_failed(XmppPurpleConn *conn);
+/* Resumed, or signed in anew: the tries start over next time. */
+void xmpp_purple_resume_back(XmppPurpleConn *conn);
+/* The session is over: each message that may not have reached the server is shown as such in
+ * its conversation. */
+void xmpp_purple_resume_report_undelivered(XmppPurpleConn *conn);
 /* The state of a connection of ours (NULL once closed). */
 static inline XmppPurpleConn *
 xmpp_purple_connection_get(PurpleConnection *gc)

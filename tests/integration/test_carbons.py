@@ -8,9 +8,7 @@ LYRE_PLUGIN_DIR=build/src/purple /usr/bin/python3 tests/integration/test_carbons
 (LYRE_TEST_SERVER=ejabberd for ejabberd.)
 """
 
-import json
 import os
-import subprocess
 import sys
 import threading
 import time
@@ -19,6 +17,7 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from harness_client import Client, protocol  # noqa: E402
+from peer_client import Peer, chat  # noqa: E402
 from servers import make_server  # noqa: E402
 
 SLOW = 6 if os.environ.get("LYRE_HARNESS_WRAP") else 1  # valgrind runs are slower
@@ -34,43 +33,12 @@ ENABLE_CARBONS = ("<iq xmlns='jabber:client' type='set' id='carbons-on'>"
                   "<enable xmlns='urn:xmpp:carbons:2'/></iq>")
 
 
-class Peer:
-    """A running slixmpp client (xmpp_peer.py): alice's phone, or carol."""
-
-    def __init__(self, server, jid, password, stanzas, stay):
-        argv = ["/usr/bin/python3", os.path.join(HERE, "xmpp_peer.py"), "--jid", jid,
-                "--password", password, "--port", str(server.c2s_port), "--ca",
-                server.ca_file, "--stay", str(stay), "--timeout", str(stay + 30)]
-        for xml in stanzas:
-            argv += ["--send-xml", xml]
-        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     text=True)
-
-    def finish(self):
-        self.stdout, self.stderr = self.proc.communicate(timeout=120)
-        self.events = []
-        for line in self.stdout.splitlines():
-            try:
-                self.events.append(json.loads(line))
-            except ValueError:
-                pass
-        return self
-
-    def xml_received(self):
-        return [e["xml"] for e in self.events if e.get("event") == "message-xml"]
-
-
 def settings(server):
     s = {"connect_server": "127.0.0.1", "port": server.c2s_port,
          "connection_security": "require_tls"}
     if protocol() == "prpl-lyre":
         s["lyre_ca_file"] = server.ca_file
     return s
-
-
-def chat(to, body, extra=""):
-    return ("<message xmlns='jabber:client' to='%s' type='chat'><body>%s</body>%s</message>"
-            % (to, body, extra))
 
 
 class CarbonsCase(unittest.TestCase):

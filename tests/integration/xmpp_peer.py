@@ -4,7 +4,7 @@
 """Usage: xmpp_peer.py --jid bob@example.test/peer --password PW --port N --ca CA.pem
           [--wait-presence JID] [--send JID TEXT] [--timeout S]
           [--show SHOW] [--status TEXT] [--priority N] [--dump-roster]
-          [--send-xml XML]... [--stay S] [--caps] [--disco-info JID]
+          [--send-xml XML]... [--send-every S] [--stay S] [--caps] [--disco-info JID]
 
 Connects to 127.0.0.1:PORT with STARTTLS, trusting only CA.pem for the JID's domain, sends
 initial presence, and prints {"event": "presence", "from": ..., "type": ..., "show": ...} for
@@ -73,14 +73,21 @@ class Peer(slixmpp.ClientXMPP):
         for to, text in self.args.send or []:
             self.send_message(mto=to, mbody=text, mtype="chat")
             emit(event="sent", to=to, text=text)
-        for xml in getattr(self.args, "send_xml", None) or []:
-            self.send_raw(xml)
-            emit(event="sent-xml", xml=xml)
+        every = getattr(self.args, "send_every", None) or 0
+        for i, xml in enumerate(getattr(self.args, "send_xml", None) or []):
+            if every > 0:
+                asyncio.get_event_loop().call_later(i * every, self.send_later, xml)
+            else:
+                self.send_later(xml)
         if getattr(self.args, "stay", None):
             asyncio.get_event_loop().call_later(self.args.stay, self.finish, 0, "stayed")
             return
         if not self.args.wait_presence:
             self.finish(0)
+
+    def send_later(self, xml):
+        self.send_raw(xml)
+        emit(event="sent-xml", xml=xml)
 
     def on_presence(self, pres):
         emit(event="presence", **{"from": str(pres["from"]), "type": pres["type"],
@@ -133,6 +140,8 @@ def main():
     parser.add_argument("--priority", type=int, help="<priority/> of the initial presence")
     parser.add_argument("--send-xml", action="append", metavar="XML",
                         help="a raw stanza to send after sign-in (repeatable)")
+    parser.add_argument("--send-every", type=float, metavar="S",
+                        help="send the --send-xml stanzas S seconds apart (default: at once)")
     parser.add_argument("--stay", type=float,
                         help="stay connected this many seconds after sign-in, then exit 0")
     parser.add_argument("--dump-roster", action="store_true",
