@@ -3,6 +3,7 @@
 #pragma once
 
 #include "im/carbons.h"
+#include "services/mam.h"
 #include "im/message.h"
 #include "im/presence.h"
 #include "im/roster.h"
@@ -63,6 +64,8 @@ struct _XmppSession {
   XmppPresence *presence;
   XmppMessages *messages;
   XmppCarbons *carbons;
+  XmppMam *mam;
+  gboolean archive_synced; /* this server session's archive catch-up was started */
   XmppDisco *disco;
   XmppCaps *caps;
   XmppDelivery *delivery; /* XEP-0184 receipts, XEP-0333 markers */

@@ -67,10 +67,9 @@ negotiation_timeout(gpointer data)
   XmppSession *session = data;
   session->negotiation_timer = 0;
   xmpp_session_enter(session);
-  g_autoptr(GError) error =
-      g_error_new(XMPP_SESSION_ERROR, XMPP_SESSION_ERROR_NEGOTIATION_TIMEOUT,
-                  "no answer from the server for %d s while %s", XMPP_NEGOTIATION_STEP_TIMEOUT_S,
-                  step_name(session->state));
+  g_autoptr(GError) error = g_error_new(XMPP_SESSION_ERROR, XMPP_SESSION_ERROR_NEGOTIATION_TIMEOUT,
+                                        "no answer from the server for %d s while %s",
+                                        XMPP_NEGOTIATION_STEP_TIMEOUT_S, step_name(session->state));
   xmpp_session_lose_link(session, error);
   xmpp_session_leave(session);
   return G_SOURCE_REMOVE;
@@ -172,7 +171,8 @@ static void
 router_send(gpointer data, const XmppNode *node)
 {
   XmppSession *session = data;
-  if (session->signed_in && session->state != XMPP_SESSION_STATE_READY && !is_negotiation_iq(node)) {
+  if (session->signed_in && session->state != XMPP_SESSION_STATE_READY &&
+      !is_negotiation_iq(node)) {
     if (xmpp_sm_is_counting(session->sm)) {
       xmpp_session_sm_outbound(session, node);
     } else if (session->held->len < XMPP_SM_MAX_UNACKED) {
@@ -274,9 +274,10 @@ on_element(gpointer data, XmppNode *element)
     xmpp_session_sm_handle(session, element);
     return;
   }
-  gboolean stanza = g_strcmp0(element->ns, XMPP_NS_JABBER_CLIENT) == 0 &&
-                    (g_strcmp0(element->name, "message") == 0 ||
-                     g_strcmp0(element->name, "presence") == 0 || g_strcmp0(element->name, "iq") == 0);
+  gboolean stanza =
+      g_strcmp0(element->ns, XMPP_NS_JABBER_CLIENT) == 0 &&
+      (g_strcmp0(element->name, "message") == 0 || g_strcmp0(element->name, "presence") == 0 ||
+       g_strcmp0(element->name, "iq") == 0);
   session->stanzas_in++;
   xmpp_router_dispatch(session->router, g_steal_pointer(&owned));
   if (stanza)
@@ -529,9 +530,21 @@ server_discovered(gpointer data)
     return; /* the answers ended with the session */
   if (xmpp_disco_server_has(session->disco, XMPP_NS_CARBONS))
     xmpp_carbons_enable(session->carbons);
-  /* T41: our server strips stanza-ids that claim to be by us only when it offers XEP-0359. */
+  /* T41: our server strips stanza-ids that claim to be by us only when it offers XEP-0359
+   * (on the server, or on our account where the archive lives: Prosody's mod_mam). */
   xmpp_messages_set_stanza_ids_trusted(session->messages,
-                                       xmpp_disco_server_has(session->disco, XMPP_NS_SID));
+                                       xmpp_disco_server_has(session->disco, XMPP_NS_SID) ||
+                                           xmpp_disco_account_has(session->disco, XMPP_NS_SID));
+  /* XEP-0313 §6: the archive is our account's. Once per sign-in that was not a resume (a resume
+   * lost nothing): from the newest archive id we know, else the last days only. */
+  if (xmpp_disco_account_has(session->disco, XMPP_NS_MAM) && !session->archive_synced) {
+    session->archive_synced = TRUE;
+    const char *after = xmpp_messages_get_last_archive_id(session->messages);
+    if (after == NULL)
+      after = session->config.archive_after_id;
+    gint64 now_s = g_get_real_time() / G_USEC_PER_SEC;
+    xmpp_mam_catch_up(session->mam, after, now_s - XMPP_MAM_FIRST_WINDOW_S, 0);
+  }
   xmpp_csi_set_offered(session->csi, xmpp_session_server_has_csi(session));
 }
 
@@ -544,6 +557,7 @@ xmpp_session_become_ready(XmppSession *session, XmppJid *bound)
   session->state = XMPP_SESSION_STATE_READY;
   session->signed_in = TRUE;
   session->resuming = FALSE;
+  session->archive_synced = FALSE;   /* a new server session: catch up once discovered */
   xmpp_session_step_begins(session); /* signed in: no deadline */
   session->redirects = 0;
   /* XEP-0198 before anything else goes out, so that everything after bind is counted. */
@@ -610,6 +624,7 @@ xmpp_session_new(const XmppSessionConfig *config, const XmppHost *host,
   session->config.accepted_cert = session->accepted_cert = dup_nonempty(config->accepted_cert);
   session->config.tls_priority = session->tls_priority = dup_nonempty(config->tls_priority);
   session->config.scram_cache = dup_nonempty(config->scram_cache); /* owned; freed below */
+  session->config.archive_after_id = dup_nonempty(config->archive_after_id); /* owned too */
   session->account = xmpp_jid_dup_bare(parsed);
   session->domain = xmpp_jid_dup_domain_ascii(session->account);
   session->sm = xmpp_sm_new();
@@ -621,6 +636,7 @@ xmpp_session_new(const XmppSessionConfig *config, const XmppHost *host,
   session->presence = xmpp_presence_new(session->router, &session->host, session->roster);
   session->messages = xmpp_messages_new(session->router, &session->host);
   session->carbons = xmpp_carbons_new(session->router, &session->host, session->messages);
+  session->mam = xmpp_mam_new(session->router, &session->host, session->messages);
   session->disco = xmpp_disco_new(session->router, &session->host);
   xmpp_disco_set_watch(session->disco, server_discovered, session);
   session->caps = xmpp_caps_new(session->router, &session->host, session->disco, session->presence);
@@ -661,6 +677,7 @@ session_destroy(XmppSession *session)
   xmpp_delivery_free(session->delivery);
   xmpp_caps_free(session->caps);
   xmpp_disco_free(session->disco);
+  xmpp_mam_free(session->mam);
   xmpp_carbons_free(session->carbons);
   xmpp_messages_free(session->messages);
   xmpp_presence_free(session->presence);
@@ -684,6 +701,7 @@ session_destroy(XmppSession *session)
   g_free(session->accepted_cert);
   g_free(session->tls_priority);
   g_free((char *)session->config.scram_cache);
+  g_free((char *)session->config.archive_after_id);
   g_free(session->domain);
   g_free(session->stream_id);
   g_free(session->tls_description);
@@ -813,8 +831,8 @@ xmpp_session_network_changed(XmppSession *session)
     return;
   xmpp_session_enter(session);
   if (xmpp_session_sm_resumable(session) && session->events.interrupted != NULL) {
-    g_autoptr(GError) error = g_error_new_literal(XMPP_SESSION_ERROR, XMPP_SESSION_ERROR_NETWORK,
-                                                  "the network changed");
+    g_autoptr(GError) error =
+        g_error_new_literal(XMPP_SESSION_ERROR, XMPP_SESSION_ERROR_NETWORK, "the network changed");
     xmpp_session_lose_link(session, error);
   } else if (session->ping != NULL) {
     xmpp_ping_probe_now(session->ping);
@@ -939,6 +957,13 @@ xmpp_session_get_messages(XmppSession *session)
 {
   g_return_val_if_fail(session != NULL, NULL);
   return session->messages;
+}
+
+XmppMam *
+xmpp_session_get_mam(XmppSession *session)
+{
+  g_return_val_if_fail(session != NULL, NULL);
+  return session->mam;
 }
 
 XmppCarbons *

@@ -16,6 +16,7 @@ typedef struct _XmppRoster XmppRoster;
 typedef struct _XmppPresence XmppPresence;
 typedef struct _XmppMessages XmppMessages;
 typedef struct _XmppCarbons XmppCarbons;
+typedef struct _XmppMam XmppMam;
 typedef struct _XmppDisco XmppDisco;
 typedef struct _XmppCaps XmppCaps;
 typedef struct _XmppDelivery XmppDelivery;
@@ -97,6 +98,9 @@ typedef struct _XmppSessionConfig {
   /* Refuse to authenticate without SCRAM channel binding (XmppSaslConfig's field of that name:
    * set by the glue once the account has signed in with it). */
   gboolean require_channel_binding;
+  /* The newest archive id this account saw last time (XEP-0313 catch-up starts after it), as
+   * the glue kept it (xmpp_messages_get_last_archive_id); NULL: the last days only. */
+  const char *archive_after_id;
 } XmppSessionConfig;
 
 typedef enum {
@@ -204,6 +208,7 @@ XmppRoster *xmpp_session_get_roster(XmppSession *session);
 XmppPresence *xmpp_session_get_presence(XmppSession *session);
 XmppMessages *xmpp_session_get_messages(XmppSession *session);
 XmppCarbons *xmpp_session_get_carbons(XmppSession *session);
+XmppMam *xmpp_session_get_mam(XmppSession *session);
 XmppDisco *xmpp_session_get_disco(XmppSession *session);
 XmppCaps *xmpp_session_get_caps(XmppSession *session);
 XmppDelivery *xmpp_session_get_delivery(XmppSession *session);

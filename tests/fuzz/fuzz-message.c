@@ -16,12 +16,16 @@
  * after the input (typing, a chat message, a correction, marked seen, paused, close), bit 3 the
  * outgoing XHTML-IM builder on each body as if the user had typed it, bit 4 enable carbons
  * first, bit 5 our server vouches for stanza-ids, bit 6 a chat message to romeo@example.net
- * before the input (ids are then all zeros, so the input can hold its receipts). */
+ * before the input (ids are then all zeros, so the input can hold its receipts), bit 7 an
+ * archive catch-up (XEP-0313, services/mam.c) first: its query id is the harness's first random
+ * id, 01000000000000000000000000000000, so the input can hold results for it; the oracle is
+ * that an archived message is shown only from our own archive (no from, or our bare JID: T40). */
 #include <stdio.h>
 #include <string.h>
 
 #include "fuzz-harness.h"
 #include "im/carbons.h"
+#include "services/mam.h"
 #include "im/message.h"
 #include "im/xhtml.h"
 #include "services/delivery.h"
@@ -322,11 +326,12 @@ check_build(const char *fragment)
 
 typedef struct {
   guint8 mode;
-  GPtrArray *peers;         /* full JIDs (char*) we heard from, at most MAX_PEERS */
-  gboolean from_own_bare;   /* the stanza being dispatched comes from our bare JID, written so */
-  gboolean stanza_id_by_us; /* it holds a <stanza-id/> whose by is our bare JID, written so */
-  GHashTable *said;         /* "full JID\nid" of every message shown as received */
-  GHashTable *sent_last;    /* bare JID -> the id of the last chat message we sent there */
+  GPtrArray *peers;          /* full JIDs (char*) we heard from, at most MAX_PEERS */
+  gboolean from_own_bare;    /* the stanza being dispatched comes from our bare JID, written so */
+  gboolean stanza_id_by_us;  /* it holds a <stanza-id/> whose by is our bare JID, written so */
+  GHashTable *said;          /* "full JID\nid" of every message shown as received */
+  GHashTable *sent_last;     /* bare JID -> the id of the last chat message we sent there */
+  gboolean from_own_archive; /* the stanza being dispatched has no from, or our bare JID */
 } Run;
 
 #define OWN_BARE "juliet@example.test"
@@ -343,6 +348,7 @@ inspect(gpointer data, const XmppNode *node)
   XmppJid *jid = from != NULL ? xmpp_jid_parse(from, NULL) : NULL;
   run->from_own_bare = jid != NULL && xmpp_jid_get_resource(jid) == NULL &&
                        strcmp(xmpp_jid_get_bare(jid), OWN_BARE) == 0;
+  run->from_own_archive = run->from_own_bare || from == NULL;
   xmpp_jid_free(jid);
   run->stanza_id_by_us = FALSE;
   for (XmppNode *c = xmpp_node_first_element(node); c != NULL;
@@ -404,11 +410,15 @@ on_received(gpointer data, const XmppMessageInfo *info, const char *text, const 
   fuzz_check(info->type != XMPP_MESSAGE_GROUPCHAT && info->type != XMPP_MESSAGE_ERROR,
              "groupchat and errors are not shown as messages");
   fuzz_check(info->route != XMPP_MESSAGE_CARBON_SENT, "a sent carbon is not shown as received");
-  fuzz_check(info->route == XMPP_MESSAGE_DIRECT || run->from_own_bare,
+  fuzz_check(info->route != XMPP_MESSAGE_CARBON_RECEIVED || run->from_own_bare,
              "a carbon is shown only when it comes from our bare JID (T36)");
+  fuzz_check(info->route != XMPP_MESSAGE_ARCHIVE || run->from_own_archive,
+             "an archived message is shown only from our own archive (T40)");
   /* T41: a stanza-id only when our server vouches, and one by our own bare JID was there (a
-   * carbon's inner message is not what inspect saw: there the mode alone is checked). */
-  fuzz_check(info->stanza_id == NULL || (run->mode & 32), "a stanza-id only when trusted (T41)");
+   * carbon's inner message is not what inspect saw: there the mode alone is checked). An
+   * archive result's id is our archive's own word. */
+  fuzz_check(info->stanza_id == NULL || (run->mode & 32) || info->route == XMPP_MESSAGE_ARCHIVE,
+             "a stanza-id only when trusted (T41)");
   fuzz_check(info->stanza_id == NULL || info->route != XMPP_MESSAGE_DIRECT || run->stanza_id_by_us,
              "a trusted stanza-id is by our bare JID (T41)");
   if (info->from != NULL) {
@@ -434,8 +444,9 @@ on_sent(gpointer data, const XmppMessageInfo *info, const char *text)
   check_info(info, g_get_real_time() / G_USEC_PER_SEC);
   check_markup(text);
   fuzz_check(text != NULL && info->to != NULL, "a sent carbon has a text and a recipient");
-  fuzz_check(info->route == XMPP_MESSAGE_CARBON_SENT && run->from_own_bare,
-             "only a carbon from our bare JID is shown as sent by us (T36)");
+  fuzz_check((info->route == XMPP_MESSAGE_CARBON_SENT && run->from_own_bare) ||
+                 (info->route == XMPP_MESSAGE_ARCHIVE && run->from_own_archive),
+             "only a carbon from our bare JID, or our archive, is shown as sent by us (T36, T40)");
   fuzz_check(info->from == NULL || strcmp(xmpp_jid_get_bare(info->from), OWN_BARE) == 0,
              "what is shown as sent by us is from us");
   note_peer(run, info->to);
@@ -527,7 +538,8 @@ LLVMFuzzerTestOneInput(const guint8 *data, size_t size)
              FALSE,
              FALSE,
              g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
-             g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free)};
+             g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
+             FALSE};
   FuzzHarness *h = fuzz_harness_new(OWN_BARE "/balcony");
   h->inspect = inspect;
   h->inspect_data = &run;
@@ -546,6 +558,9 @@ LLVMFuzzerTestOneInput(const guint8 *data, size_t size)
   xmpp_roster_set_cache(roster, "v1", items);
   XmppMessages *messages = xmpp_messages_new(h->router, &h->fake->host);
   XmppCarbons *carbons = xmpp_carbons_new(h->router, &h->fake->host, messages);
+  XmppMam *mam = xmpp_mam_new(h->router, &h->fake->host, messages);
+  if (run.mode & 128)
+    xmpp_mam_catch_up(mam, NULL, 1700000000, 0); /* first random id: the query id */
   XmppDelivery *delivery =
       xmpp_delivery_new(h->router, &h->fake->host, disco, caps, presence, messages);
   fuzz_delivery = delivery;
@@ -571,6 +586,7 @@ LLVMFuzzerTestOneInput(const guint8 *data, size_t size)
   fuzz_harness_end(h, FUZZ_END_CLOSE);
   xmpp_delivery_free(delivery);
   fuzz_delivery = NULL;
+  xmpp_mam_free(mam);
   xmpp_carbons_free(carbons);
   xmpp_messages_free(messages);
   xmpp_caps_free(caps);

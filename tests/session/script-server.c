@@ -235,19 +235,26 @@ script_start_tls(ScriptServer *script, const char *cert_file, const char *key_fi
 }
 
 void
-script_answer_discovery(ScriptServer *script, const char *server_features)
+script_answer_discovery_full(ScriptServer *script, const char *server_features,
+                             const char *account_features)
 {
   for (guint i = 0; i < 2; i++) {
     g_autoptr(XmppNode) iq = script_expect(script, XMPP_NS_JABBER_CLIENT, "iq");
     g_assert_nonnull(xmpp_node_get_child(iq, XMPP_NS_DISCO_INFO, "query"));
     const char *to = xmpp_node_get_attr(iq, "to");
     gboolean server = g_strcmp0(to, SCRIPT_DOMAIN) == 0;
-    g_autofree char *reply =
-        g_strdup_printf("<iq type='result' id='%s' from='%s'><query xmlns='%s'>%s</query></iq>",
-                        xmpp_node_get_attr(iq, "id"), to, XMPP_NS_DISCO_INFO,
-                        server && server_features != NULL ? server_features : "");
+    const char *features = server ? server_features : account_features;
+    g_autofree char *reply = g_strdup_printf(
+        "<iq type='result' id='%s' from='%s'><query xmlns='%s'>%s</query></iq>",
+        xmpp_node_get_attr(iq, "id"), to, XMPP_NS_DISCO_INFO, features != NULL ? features : "");
     script_send(script, reply);
   }
+}
+
+void
+script_answer_discovery(ScriptServer *script, const char *server_features)
+{
+  script_answer_discovery_full(script, server_features, NULL);
 }
 
 void
@@ -258,6 +265,13 @@ script_login_plain(ScriptServer *script)
 
 void
 script_login_plain_offering(ScriptServer *script, const char *server_features)
+{
+  script_login_plain_discovering(script, server_features, NULL);
+}
+
+void
+script_login_plain_discovering(ScriptServer *script, const char *server_features,
+                               const char *account_features)
 {
   xmpp_session_connect_transport(script->session, XMPP_TRANSPORT_TCP);
   script_expect_header(script);
@@ -279,7 +293,7 @@ script_login_plain_offering(ScriptServer *script, const char *server_features)
                       xmpp_node_get_attr(bind, "id"));
   script_send(script, reply);
   g_assert_true(xmpp_session_is_ready(script->session));
-  script_answer_discovery(script, server_features);
+  script_answer_discovery_full(script, server_features, account_features);
 }
 
 gboolean

@@ -16,8 +16,8 @@ typedef struct _ScriptServer {
   guint headers;         /* client stream headers seen */
   guint headers_checked; /* of those, how many a test has expected */
   TestTlsPeer *tls;      /* non-NULL once TLS started */
-  GString *events; /* "progress:N ready:JID closed:DOMAIN:CODE cert:PROBLEMS redirect:H:P
-                    * interrupted:DOMAIN:CODE resumed " */
+  GString *events;       /* "progress:N ready:JID closed:DOMAIN:CODE cert:PROBLEMS redirect:H:P
+                          * interrupted:DOMAIN:CODE resumed " */
   GError *closed_error;
   gboolean closed;
   int cert_answer; /* -1: leave pending; 0 reject; 1 accept */
@@ -51,10 +51,16 @@ void script_start_tls(ScriptServer *script, const char *cert_file, const char *k
  * the server's features are the <feature var=/>s in server_features (NULL: none); the
  * account's answer is empty. */
 void script_answer_discovery(ScriptServer *script, const char *server_features);
+/* The same, with the account's features too (account_features: <feature var=/>s, or NULL). */
+void script_answer_discovery_full(ScriptServer *script, const char *server_features,
+                                  const char *account_features);
 /* Runs a whole plaintext (opportunistic, PLAIN in clear) login to READY, discovery answered
  * with no features. */
 void script_login_plain(ScriptServer *script);
 /* The same, the server offering server_features (script_answer_discovery). */
 void script_login_plain_offering(ScriptServer *script, const char *server_features);
+/* The same, the server and the account offering these (script_answer_discovery_full). */
+void script_login_plain_discovering(ScriptServer *script, const char *server_features,
+                                    const char *account_features);
 /* Did the client ever send this text (as plaintext the server saw)? */
 gboolean script_output_contains(ScriptServer *script, const char *needle);

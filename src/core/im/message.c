@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "im/dedup.h"
 #include "im/xhtml.h"
 #include "router/namespaces.h"
 #include "router/stanza-error.h"
@@ -295,6 +296,8 @@ struct _XmppMessages {
   GHashTable *last_sent; /* bare JID -> id of the last message we sent there (to correct) */
   XmppMessageDecorator decorator;
   gpointer decorator_data;
+  XmppDedup *dedup;      /* messages seen lately, on any path: shown once */
+  char *last_archive_id; /* the newest archive id seen */
 };
 
 /* An incoming message that a correction may name, and who sent it. */
@@ -383,13 +386,46 @@ typing_of(const XmppMessageInfo *info)
   return XMPP_CHAT_STATE_NONE;
 }
 
-/* A <sent/> carbon: our own message, shown in the conversation with its recipient. Its typing
- * state is our other client's, nothing to show; its thread is the conversation's. */
+/* Has this message (with a body) reached us already on another path? Remembers it if not. */
+static gboolean
+is_duplicate(XmppMessages *m, const XmppMessageInfo *info, const XmppJid *counterpart)
+{
+  const XmppMessageText *body = xmpp_message_choose_text(info->bodies, NULL, info->lang);
+  if (body == NULL)
+    return FALSE; /* typing, receipts, markers: state, not lines */
+  XmppDedupMessage key = {
+      .stanza_id = info->stanza_id,
+      .origin_id = info->origin_id != NULL && strlen(info->origin_id) <= XMPP_MESSAGE_MAX_ID
+                       ? info->origin_id
+                       : NULL,
+      .id = info->id != NULL && strlen(info->id) <= XMPP_MESSAGE_MAX_ID ? info->id : NULL,
+      .counterpart = counterpart != NULL ? xmpp_jid_get_bare(counterpart) : NULL,
+      .body = body->text,
+  };
+  if (info->stanza_id != NULL) {
+    g_free(m->last_archive_id);
+    m->last_archive_id = g_strdup(info->stanza_id);
+  }
+  if (!xmpp_dedup_check(m->dedup, &key))
+    return FALSE;
+  xmpp_host_log(m->host, XMPP_LOG_DEBUG, "message %s from %s seen already: not shown again",
+                key.origin_id ? key.origin_id
+                : key.id      ? key.id
+                              : key.stanza_id,
+                key.counterpart ? key.counterpart : "our server");
+  return TRUE;
+}
+
+/* A <sent/> carbon, or our own message from the archive: shown in the conversation with its
+ * recipient. Its typing state is our other client's, nothing to show; its thread is the
+ * conversation's. */
 static gboolean
 apply_sent(XmppMessages *m, XmppMessageInfo *info)
 {
   if (info->to == NULL || info->type == XMPP_MESSAGE_ERROR)
     return FALSE;
+  if (is_duplicate(m, info, info->to))
+    return TRUE;
   /* What our other client corrected is shown as a new line of ours: we do not know which of its
    * messages it replaces. */
   g_clear_pointer(&info->replace_id, g_free);
@@ -403,20 +439,26 @@ apply_sent(XmppMessages *m, XmppMessageInfo *info)
   return shown;
 }
 
-gboolean
-xmpp_messages_apply(XmppMessages *m, const XmppStanza *stanza, XmppMessageRoute route)
+static gboolean
+apply(XmppMessages *m, const XmppStanza *stanza, XmppMessageRoute route, const char *archive_id)
 {
-  g_return_val_if_fail(m != NULL && stanza != NULL, FALSE);
   if (stanza->from_invalid)
     return FALSE;
   gint64 now_s = g_get_real_time() / G_USEC_PER_SEC; /* wall clock: delays are UTC */
   g_autoptr(XmppMessageInfo) info = xmpp_message_info_parse(stanza, now_s);
   info->route = route;
   /* T41: a stanza-id is our archive's word only when our server vouches for the protocol (it
-   * then strips any that claim to be by us), and by is exactly our bare JID. */
+   * then strips any that claim to be by us), and by is exactly our bare JID. An archive
+   * result's id is the archive's own word (services/mam.c checked it came from there). */
   const XmppJid *own = xmpp_router_get_own_jid(m->router);
-  if (m->stanza_ids_trusted && own != NULL)
+  if (archive_id != NULL)
+    info->stanza_id = g_strdup(archive_id);
+  else if (m->stanza_ids_trusted && own != NULL)
     info->stanza_id = xmpp_message_dup_stanza_id(stanza->node, own);
+  /* What we sent ourselves, from the archive: a line of ours to its recipient. */
+  gboolean ours_archived =
+      route == XMPP_MESSAGE_ARCHIVE &&
+      (info->from == NULL || (own != NULL && xmpp_jid_equal(info->from, own, XMPP_JID_MATCH_BARE)));
 
   if (info->type == XMPP_MESSAGE_GROUPCHAT) {
     /* T46: no room is joined (there is no MUC support yet), so none of these is ours. */
@@ -424,7 +466,7 @@ xmpp_messages_apply(XmppMessages *m, const XmppStanza *stanza, XmppMessageRoute 
                   info->from != NULL ? xmpp_jid_get_full(info->from) : "(none)");
     return FALSE;
   }
-  if (route == XMPP_MESSAGE_CARBON_SENT)
+  if (route == XMPP_MESSAGE_CARBON_SENT || ours_archived)
     return apply_sent(m, info);
   if (info->type == XMPP_MESSAGE_ERROR) {
     /* An error about what another of our clients sent is that client's to show. */
@@ -439,6 +481,10 @@ xmpp_messages_apply(XmppMessages *m, const XmppStanza *stanza, XmppMessageRoute 
 
   gboolean has_body = info->bodies->len > 0;
   gboolean shown = FALSE;
+  if (has_body && is_duplicate(m, info, info->from))
+    return TRUE; /* consumed: nobody else shows it either */
+  if (route == XMPP_MESSAGE_ARCHIVE && !has_body)
+    return FALSE; /* an old typing state or marker: nothing to show now */
   if (info->replace_id != NULL &&
       (info->from == NULL || !has_body || !sent_by(m, info->from, info->replace_id))) {
     /* Not a correction we can tell from a forgery: shown as what it is, a new message. */
@@ -479,6 +525,27 @@ xmpp_messages_apply(XmppMessages *m, const XmppStanza *stanza, XmppMessageRoute 
   return shown;
 }
 
+gboolean
+xmpp_messages_apply(XmppMessages *m, const XmppStanza *stanza, XmppMessageRoute route)
+{
+  g_return_val_if_fail(m != NULL && stanza != NULL, FALSE);
+  return apply(m, stanza, route, NULL);
+}
+
+gboolean
+xmpp_messages_apply_archived(XmppMessages *m, const XmppStanza *stanza, const char *archive_id)
+{
+  g_return_val_if_fail(m != NULL && stanza != NULL && archive_id != NULL, FALSE);
+  return apply(m, stanza, XMPP_MESSAGE_ARCHIVE, archive_id);
+}
+
+const char *
+xmpp_messages_get_last_archive_id(XmppMessages *m)
+{
+  g_return_val_if_fail(m != NULL, NULL);
+  return m->last_archive_id;
+}
+
 static XmppHandlerResult
 on_message(XmppStanza *stanza, gpointer data)
 {
@@ -494,6 +561,7 @@ xmpp_messages_new(XmppRouter *router, const XmppHost *host)
   m->host = host;
   m->threads = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   m->recent = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, recent_queue_free);
+  m->dedup = xmpp_dedup_new(XMPP_DEDUP_MAX_KEYS);
   m->last_sent = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   m->chatstates = xmpp_chatstates_new();
   m->handler = xmpp_router_add_owner(router, XMPP_STANZA_MESSAGE, NULL, NULL, on_message, m, NULL);
@@ -509,6 +577,8 @@ xmpp_messages_free(XmppMessages *m)
   xmpp_router_remove_handler(m->router, m->handler);
   g_hash_table_destroy(m->threads);
   g_hash_table_destroy(m->recent);
+  xmpp_dedup_free(m->dedup);
+  g_free(m->last_archive_id);
   g_hash_table_destroy(m->last_sent);
   xmpp_chatstates_free(m->chatstates);
   g_free(m->lang);
@@ -579,6 +649,10 @@ send_chat(XmppMessages *m, const XmppJid *jid, const char *body, const XmppNode 
   }
   if (m->decorator != NULL)
     m->decorator(m->decorator_data, message, jid);
+  /* Known to dedup from now on: the copy the archive (or a carbon) may show us later is this
+   * line, already in the conversation. */
+  XmppDedupMessage key = {.origin_id = id, .counterpart = bare, .body = body};
+  xmpp_dedup_check(m->dedup, &key);
   xmpp_router_send(m->router, message);
   xmpp_node_free(message);
   /* A correction keeps naming the original (XEP-0308 §5): only a new message is the target. */

@@ -33,6 +33,7 @@ typedef enum {
   XMPP_MESSAGE_DIRECT,          /* on our stream, from its sender */
   XMPP_MESSAGE_CARBON_RECEIVED, /* XEP-0280: a copy of what another of our clients received */
   XMPP_MESSAGE_CARBON_SENT,     /* XEP-0280: what another of our clients sent (to: the peer) */
+  XMPP_MESSAGE_ARCHIVE,         /* XEP-0313: from our own archive (sent by us, or to us) */
 } XmppMessageRoute;
 
 /* A XEP-0333 chat marker, in the order a message goes through them; also what we know of the
@@ -112,8 +113,9 @@ typedef struct _XmppMessagesEvents {
   void (*typing)(gpointer data, const XmppJid *from, XmppChatState state);
   /* A message of type error (info->error is set; bodies may echo what we sent). */
   void (*error)(gpointer data, const XmppMessageInfo *info);
-  /* A message another of our clients sent (a XEP-0280 <sent/> carbon): info->to is the peer,
-   * text is safe markup. Shown as ours in the conversation with the peer. */
+  /* A message another of our clients sent (a XEP-0280 <sent/> carbon, or ours from the
+   * archive: info->route says which): info->to is the peer, text is safe markup. Shown as ours
+   * in the conversation with the peer (with its time when info->delay is set). */
   void (*sent)(gpointer data, const XmppMessageInfo *info, const char *text);
 } XmppMessagesEvents;
 
@@ -140,6 +142,14 @@ void xmpp_messages_set_decorator(XmppMessages *messages, XmppMessageDecorator de
  * shown or a typing state changed. */
 gboolean xmpp_messages_apply(XmppMessages *messages, const XmppStanza *stanza,
                              XmppMessageRoute route);
+/* Applies a message from our own archive (services/mam.c checked where it came from):
+ * archive_id is its archive id (what dedup knows it by). Ours (from our bare JID) is shown as
+ * sent, others' as received; both with their original time. */
+gboolean xmpp_messages_apply_archived(XmppMessages *messages, const XmppStanza *stanza,
+                                      const char *archive_id);
+/* The newest archive id (trusted stanza-id, or archive result id) of a message we saw, or NULL:
+ * where the next archive catch-up starts. */
+const char *xmpp_messages_get_last_archive_id(XmppMessages *messages);
 
 /* Sends a chat message, with a XEP-0359 <origin-id/> equal to its id. html: the <html
  * xmlns=XEP-0071/> element to send with the body (see xmpp_xhtml_build, which makes both), or NULL;

@@ -26,3 +26,5 @@
 #define XMPP_NS_ATTENTION       "urn:xmpp:attention:0"                /* XEP-0224 */
 #define XMPP_NS_MOOD            "http://jabber.org/protocol/mood"     /* XEP-0107 */
 #define XMPP_NS_TUNE            "http://jabber.org/protocol/tune"     /* XEP-0118 */
+#define XMPP_NS_MAM             "urn:xmpp:mam:2"                      /* XEP-0313 */
+#define XMPP_NS_RSM             "http://jabber.org/protocol/rsm"      /* XEP-0059 */
