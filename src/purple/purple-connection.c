@@ -434,6 +434,7 @@ static const struct {
 } areas[] = {
     {xmpp_purple_presence_start, xmpp_purple_presence_stop},
     {xmpp_purple_im_start, xmpp_purple_im_stop},
+    {xmpp_purple_archive_start, xmpp_purple_archive_stop},
     {xmpp_purple_info_start, xmpp_purple_info_stop},
     {xmpp_purple_profile_start, xmpp_purple_profile_stop},
     {xmpp_purple_accountsvc_start, xmpp_purple_accountsvc_stop},
@@ -688,6 +689,8 @@ connect_account(PurpleAccount *account, gboolean register_only)
           purple_account_get_remember_password(account)
               ? nonempty(purple_account_get_string(account, XMPP_PURPLE_OPT_SCRAM_CACHE, NULL))
               : NULL,
+      .archive_after_id =
+          nonempty(purple_account_get_string(account, XMPP_PURPLE_OPT_MAM_LAST_ID, NULL)),
   };
   GError *error = NULL;
   conn->session = xmpp_session_new(&config, &conn->host, &session_events, conn, &error);

@@ -33,6 +33,9 @@ G_BEGIN_DECLS
 /* Set by Lyre after the first sign-in with SCRAM channel binding (-PLUS); from then on a
  * connection that cannot bind is refused as a possible downgrade. The user may untick it. */
 #define XMPP_PURPLE_OPT_REQUIRE_CB "lyre_require_channel_binding"
+/* The newest message archive id (XEP-0313) this account saw: the next catch-up starts after
+ * it. Kept by purple-archive.c. */
+#define XMPP_PURPLE_OPT_MAM_LAST_ID "lyre_mam_last_id"
 
 #define XMPP_PURPLE_DEFAULT_PORT        5222 /* RFC 6120 §3.2.1 fallback */
 #define XMPP_PURPLE_DEFAULT_DIRECT_PORT 5223 /* prpl-jabber's old_ssl port */
@@ -105,6 +108,10 @@ void xmpp_purple_connection_close(PurpleConnection *gc);
 void xmpp_purple_connection_online(XmppPurpleConn *conn);
 /* A new transport for the same session (after the link was lost): SRV and targets anew. */
 void xmpp_purple_connection_reconnect(XmppPurpleConn *conn);
+
+/* purple-archive.c: the archive catch-up's bookkeeping (an area). */
+void xmpp_purple_archive_start(XmppPurpleConn *conn);
+void xmpp_purple_archive_stop(XmppPurpleConn *conn);
 
 /* purple-resume.c: staying signed in across a lost link (XEP-0198). */
 void xmpp_purple_resume_start(XmppPurpleConn *conn);
