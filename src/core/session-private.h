@@ -98,6 +98,7 @@ struct _XmppSession {
   XmppSm *sm;              /* XEP-0198 (session-sm.c) */
   gboolean resuming;       /* this transport was connected to resume a detached session */
   gboolean ack_requested;  /* an <r/> is out and no <a/> came since */
+  guint ack_timer;         /* that <r/>'s deadline (a link that only carries data one way) */
   guint32 sent_at_request; /* the outbound count when that <r/> went out */
   GPtrArray *held;         /* XmppNode*: stanzas to send once bound again (a failed resume) */
 
@@ -143,6 +144,8 @@ void xmpp_session_sm_resume(XmppSession *session);
 void xmpp_session_sm_handle_resume_reply(XmppSession *session, const XmppNode *element);
 /* A stanza was written to the transport: maybe request an acknowledgement. */
 void xmpp_session_sm_written(XmppSession *session, const XmppNode *stanza);
+/* No acknowledgement is awaited any more (answered, or the transport is gone). */
+void xmpp_session_sm_ack_settled(XmppSession *session);
 /* The keepalive's probe: <r/> when stream management is on (TRUE), else FALSE. */
 gboolean xmpp_session_sm_probe(gpointer session);
 

@@ -33,12 +33,44 @@ send_nonza(XmppSession *session, const char *name, const char *h_attr, guint32 h
   xmpp_session_send_element(session, node);
 }
 
+/* An <r/> unanswered for XMPP_PING_TIMEOUT_S: what we send is not getting through (a path
+ * that drops one way, where the keepalive still hears the server), so the link is lost. */
+static gboolean
+ack_timed_out(gpointer data)
+{
+  XmppSession *session = data;
+  session->ack_timer = 0;
+  xmpp_session_enter(session);
+  g_autoptr(GError) error =
+      g_error_new(XMPP_SESSION_ERROR, XMPP_SESSION_ERROR_PING_TIMEOUT,
+                  "the server did not acknowledge what we sent in %d s", XMPP_PING_TIMEOUT_S);
+  xmpp_session_lose_link(session, error);
+  xmpp_session_leave(session);
+  return G_SOURCE_REMOVE;
+}
+
+void
+xmpp_session_sm_ack_settled(XmppSession *session)
+{
+  session->ack_requested = FALSE;
+  if (session->ack_timer != 0) {
+    session->host.timeout_remove(session->host.data, session->ack_timer);
+    session->ack_timer = 0;
+  }
+}
+
 static void
 request_ack(XmppSession *session)
 {
   session->ack_requested = TRUE;
   session->sent_at_request = xmpp_sm_get_sent(session->sm);
   send_nonza(session, "r", NULL, 0);
+  if (session->ack_timer == 0)
+    session->ack_timer = session->host.timeout_add(
+        session->host.data,
+        (session->config.ping_timeout_s ? session->config.ping_timeout_s : XMPP_PING_TIMEOUT_S) *
+            1000,
+        ack_timed_out, session);
 }
 
 void
@@ -51,7 +83,7 @@ xmpp_session_sm_enable(XmppSession *session)
   xmpp_session_send_element(session, enable);
   /* §4: our count starts with <enable/>; everything from here is kept until acknowledged. */
   xmpp_sm_enable_sent(session->sm);
-  session->ack_requested = FALSE;
+  xmpp_session_sm_ack_settled(session);
 }
 
 /* The server's h is impossible: a stream error (§4, handled-count-too-high) and the end. */
@@ -102,7 +134,7 @@ xmpp_session_sm_handle(XmppSession *session, const XmppNode *element)
   } else if (g_strcmp0(name, "a") == 0) {
     if (!xmpp_sm_is_counting(session->sm))
       return;
-    session->ack_requested = FALSE;
+    xmpp_session_sm_ack_settled(session);
     apply_h(session, element);
   } else if (g_strcmp0(name, "enabled") == 0) {
     if (!xmpp_sm_is_counting(session->sm) || xmpp_sm_is_enabled(session->sm))
@@ -156,7 +188,8 @@ maybe_request_ack(XmppSession *session, const XmppNode *stanza)
     return;
   guint32 since = xmpp_sm_get_sent(session->sm) - session->sent_at_request;
   gboolean message = xmpp_node_is(stanza, XMPP_NS_JABBER_CLIENT, "message");
-  if ((!session->ack_requested && (message || xmpp_sm_n_unacked(session->sm) >= SM_REQUEST_EVERY)) ||
+  if ((!session->ack_requested &&
+       (message || xmpp_sm_n_unacked(session->sm) >= SM_REQUEST_EVERY)) ||
       since >= SM_REQUEST_EVERY)
     request_ack(session);
 }
@@ -210,6 +243,7 @@ resume_failed(XmppSession *session, const char *why)
                 why, xmpp_sm_n_unacked(session->sm));
   hold_unacked_messages(session);
   xmpp_sm_reset(session->sm);
+  xmpp_session_sm_ack_settled(session);
   session->resuming = FALSE;
   /* The old session's requests will never be answered, and what we knew of our contacts'
    * presence is the old session's too. */
@@ -262,7 +296,7 @@ xmpp_session_sm_handle_resume_reply(XmppSession *session, const XmppNode *elemen
     return;
   session->state = XMPP_SESSION_STATE_READY;
   session->resuming = FALSE;
-  session->ack_requested = FALSE;
+  xmpp_session_sm_ack_settled(session);
   xmpp_session_step_begins(session); /* signed in again: no deadline */
   /* Exactly what the server did not count, in order, as it was. */
   guint n = xmpp_sm_n_unacked(session->sm);

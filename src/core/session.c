@@ -113,6 +113,7 @@ xmpp_session_fail(XmppSession *session, const GError *error)
                 error ? error->message : "closed");
   session->state = XMPP_SESSION_STATE_CLOSED;
   session->signed_in = FALSE;
+  xmpp_session_sm_ack_settled(session);
   xmpp_session_step_begins(session); /* no deadline any more */
   if (session->stream != NULL)
     xmpp_stream_close(session->stream);
@@ -495,7 +496,8 @@ xmpp_session_lose_link(XmppSession *session, const GError *error)
                 error->message, xmpp_sm_n_unacked(session->sm));
   session->state = XMPP_SESSION_STATE_DETACHED;
   session->resuming = FALSE;
-  xmpp_session_step_begins(session); /* no deadline while no transport is attached */
+  xmpp_session_sm_ack_settled(session); /* the new transport asks anew */
+  xmpp_session_step_begins(session);    /* no deadline while no transport is attached */
   g_clear_pointer(&session->ping, xmpp_ping_free);
   /* The transport is gone: nothing more is written to it or read from it. */
   g_clear_pointer(&session->stream, xmpp_stream_free);
@@ -662,6 +664,7 @@ session_destroy(XmppSession *session)
 {
   if (session->negotiation_timer != 0)
     session->host.timeout_remove(session->host.data, session->negotiation_timer);
+  xmpp_session_sm_ack_settled(session);
   /* Features first: their pending IQs end while they still exist. */
   xmpp_router_fail_pending(session->router);
   xmpp_extras_free(session->extras);

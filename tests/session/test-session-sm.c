@@ -36,8 +36,8 @@ authenticate(ScriptServer *s, gboolean sm)
   script_send(s, "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
   script_expect_header(s);
   script_send(s, sm ? SCRIPT_STREAM_HEADER
-                  "<stream:features><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/>"
-                  "<sm xmlns='urn:xmpp:sm:3'/></stream:features>"
+                     "<stream:features><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/>"
+                     "<sm xmlns='urn:xmpp:sm:3'/></stream:features>"
                     : SCRIPT_STREAM_HEADER "<stream:features><bind "
                                            "xmlns='urn:ietf:params:xml:ns:xmpp-bind'/>"
                                            "</stream:features>");
@@ -327,6 +327,34 @@ test_silent_link_interrupted(void)
   script_free(s);
 }
 
+/* A path that only carries data one way: the server's stanzas keep coming (the keepalive hears
+ * them) but our <r/> is never answered: the link is lost 12 s after it, not never. The twin:
+ * an answer in time changes nothing. */
+static void
+test_T63_one_way_link(void)
+{
+  ScriptServer *s = signed_in();
+  g_free(send_chat(s, "one"));
+  expect_chat(s, "one");
+  g_autoptr(XmppNode) r = script_expect(s, SM_NS, "r");
+  fake_host_advance(s->fake, 6 * 1000);
+  script_send(s, "<a xmlns='urn:xmpp:sm:3' h='3'/>");
+  fake_host_advance(s->fake, 10 * 1000);
+  g_assert_null(strstr(s->events->str, "interrupted"));
+  g_free(send_chat(s, "two"));
+  expect_chat(s, "two");
+  g_autoptr(XmppNode) r2 = script_expect(s, SM_NS, "r");
+  for (int i = 0; i < 11; i++) {
+    fake_host_advance(s->fake, 1000);
+    script_send(s, "<presence from='romeo@example.net/o'/>");
+  }
+  g_assert_null(strstr(s->events->str, "interrupted"));
+  fake_host_advance(s->fake, 1000);
+  g_assert_nonnull(strstr(s->events->str, "interrupted:xmpp-session-error-quark:7"));
+  g_assert_false(s->closed);
+  script_free(s);
+}
+
 /* Closing a detached session: the message that never left is reported undelivered. */
 static void
 test_undelivered_on_close(void)
@@ -377,5 +405,6 @@ main(int argc, char **argv)
   g_test_add_func("/session/sm/T63_silent_link_interrupted", test_silent_link_interrupted);
   g_test_add_func("/session/sm/T65_undelivered_on_close", test_undelivered_on_close);
   g_test_add_func("/session/sm/network_changed", test_network_changed);
+  g_test_add_func("/session/sm/T63_one_way_link", test_T63_one_way_link);
   return g_test_run();
 }
