@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The delivery soak: Lyre (the headless harness) and an independent peer (slixmpp) exchange
+# numbered messages both ways through a loopback fault proxy in front of a real private server,
+# while faults are injected one after another (reset, half-close, a truncated record, delay,
+# one-way drop). At the end every message must have arrived exactly once and in order, both
+# ways, and the account must never have been signed off. The CI-sized variant is
+# test_resume.py; this is the long run (scripts/run-soak), bounded in count and time.
+"""Usage: tests/integration/soak_resume.py [--faults 100] [--messages 200] [--server prosody]
+                                          [--seed N]
+Needs LYRE_HARNESS and LYRE_PLUGIN_DIR (scripts/run-soak sets them). Exit 0 when nothing was
+lost, doubled or reordered."""
+
+import argparse
+import os
+import random
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from fault_proxy import FaultProxy  # noqa: E402
+from harness_client import Client  # noqa: E402
+from peer_client import Peer, chat  # noqa: E402
+from servers import make_server  # noqa: E402
+
+FAULTS = ("rst", "fin", "truncate", "delay", "drop-up")
+HOST = "example.test"
+ALICE, CAROL = "alice@%s" % HOST, "carol@%s" % HOST
+
+
+def inject(proxy, kind, rng):
+    if kind in ("rst", "fin"):
+        proxy.cut(kind)
+    elif kind == "truncate":
+        proxy.truncate_next(rng.randint(1, 40))
+    elif kind == "delay":
+        proxy.set_mode("delay", delay_s=rng.uniform(0.5, 3.0))
+        time.sleep(rng.uniform(1.0, 3.0))
+        proxy.set_mode("pass")
+    elif kind == "drop-up":
+        # What Lyre sends vanishes, the server's stanzas still come: the unanswered <r/> ends
+        # the link (12 s), then a new connection, through a path that works again.
+        proxy.set_mode("drop-up")
+        time.sleep(rng.uniform(2.0, 4.0))
+        proxy.cut("rst")
+        proxy.set_mode("pass")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--faults", type=int, default=100)
+    ap.add_argument("--messages", type=int, default=200)
+    ap.add_argument("--server", default=os.environ.get("LYRE_TEST_SERVER", "prosody"))
+    ap.add_argument("--seed", type=int, default=int(time.time()))
+    args = ap.parse_args()
+    os.environ["LYRE_TEST_SERVER"] = args.server
+    rng = random.Random(args.seed)
+    print("soak: %d faults, %d messages each way, %s, seed %d" % (args.faults, args.messages,
+                                                                   args.server, args.seed))
+    server = make_server(extra_modules=["offline"])
+    server.start()
+    proxy = None
+    try:
+        server.add_user("alice", "alice-secret")
+        server.add_user("carol", "carol-secret")
+        proxy = FaultProxy(server.c2s_port).start()
+        # Spread the messages over the time the faults take (about 4 s each, bounded).
+        duration = max(20.0, args.faults * 4.0)
+        every = duration / args.messages
+        commands = []
+        for i in range(1, args.messages + 1):
+            commands += ["im %s a-%d" % (CAROL, i), "wait %.2f" % every]
+        commands += ["wait 40"]
+        alice = Client(server, "alice", "alice-secret")
+        settings = {"connect_server": "127.0.0.1", "port": proxy.port,
+                    "connection_security": "require_tls", "lyre_ca_file": server.ca_file}
+        result = {}
+
+        def run():
+            result["res"] = alice.run(settings=settings, stdin_text="\n".join(commands) + "\n",
+                                      timeout=int(duration) + 120, extra=("--debug",))
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        if not server.bound(ALICE + "/harness", 0, timeout=30):
+            print("soak: alice never signed in")
+            return 2
+        carol = Peer(server, CAROL + "/peer", "carol-secret",
+                     [chat(ALICE, "c-%d" % i) for i in range(1, args.messages + 1)],
+                     stay=duration + 35, every=every)
+        counts = {}
+        started = time.monotonic()
+        for n in range(args.faults):
+            if time.monotonic() - started > duration + 60:
+                break  # bounded in time whatever happens
+            time.sleep(rng.uniform(1.0, 3.0))
+            kind = rng.choice(FAULTS)
+            counts[kind] = counts.get(kind, 0) + 1
+            inject(proxy, kind, rng)
+        carol.finish(timeout=int(duration) + 120)
+        thread.join(timeout=int(duration) + 240)
+        res = result.get("res")
+        if res is None:
+            print("soak: the harness did not finish")
+            return 2
+        got_a = carol.bodies_from(ALICE)
+        got_c = [e["text"] for e in res.of("conv-write") if e.get("recv") and e["conv"] == CAROL]
+        want_a = ["a-%d" % i for i in range(1, args.messages + 1)]
+        want_c = ["c-%d" % i for i in range(1, args.messages + 1)]
+        ok = True
+        for what, got, want in (("alice -> carol", got_a, want_a), ("carol -> alice", got_c, want_c)):
+            lost = [w for w in want if w not in got]
+            doubled = sorted({g for g in got if got.count(g) > 1})
+            reordered = [g for g in dict.fromkeys(got) if g in want] != [w for w in want if w in got]
+            print("soak: %s: %d/%d arrived, %d lost, %d doubled, %s" % (
+                what, len(set(got) & set(want)), len(want), len(lost), len(doubled),
+                "reordered" if reordered else "in order"))
+            ok = ok and not lost and not doubled and not reordered
+        signed_off = res.has("disconnected")
+        print("soak: faults injected: %s; resumed %d times, signed in anew %d times; %s" % (
+            ", ".join("%s %d" % kv for kv in sorted(counts.items())),
+            res.stdout.count("session resumed"), res.stdout.count("signed in anew"),
+            "the account was signed off" if signed_off else "never signed off"))
+        ok = ok and not signed_off
+        print("soak: %s" % ("PASS" if ok else "FAIL"))
+        return 0 if ok else 1
+    finally:
+        if proxy is not None:
+            proxy.close()
+        server.cleanup()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
