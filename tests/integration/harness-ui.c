@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 /* accept-once | always | reject, from --cert-answer (see harness.c). */
 static const char *cert_answer = "reject";
@@ -305,6 +306,16 @@ harness_presence_command(PurpleAccount *account, const char *line)
     char *label = w[3] ? g_strconcat(w[2], " ", w[3], NULL) : g_strdup(w[2]);
     ok = buddy_menu(account, w[1], label);
     g_free(label);
+  } else if (g_strcmp0(cmd, "idle") == 0 && g_strcmp0(w[1], "on") == 0) {
+    /* What purple's idle tracking does for an idle user (idle.c, set_account_idle): the
+     * account's presence idle since that long ago, which calls the protocol's set_idle. */
+    int seconds = w[2] ? (int)g_ascii_strtoll(w[2], NULL, 10) : 600;
+    ok = seconds > 0;
+    if (ok)
+      purple_presence_set_idle(purple_account_get_presence(account), TRUE, time(NULL) - seconds);
+  } else if (g_strcmp0(cmd, "idle") == 0 && g_strcmp0(w[1], "off") == 0) {
+    /* set_account_unidle: active again. */
+    purple_presence_set_idle(purple_account_get_presence(account), FALSE, 0);
   } else if (g_strcmp0(cmd, "status-priority") == 0 && w[1] && w[2]) {
     int prio = (int)g_ascii_strtoll(w[2], NULL, 10);
     if (w[3])

@@ -20,11 +20,16 @@
  *                         alias <jid> <name> | move <jid> <group> | rename-group <old> <new> |
  *                         dump-buddies [tag] (one "buddy" event each, then "buddies-end")
  *                         presence: dump-presence <jid> [tag] ("presence" and "tooltip" events) |
- *                         buddy-menu <jid> <label prefix> | status-priority <id> <prio> [message]
+ *                         buddy-menu <jid> <label prefix> | status-priority <id> <prio> [message] |
+ *                         idle on [seconds] | idle off (the account idle for that long, default
+ *                         600, or active again: what purple's idle tracking does)
  *                         messages: typing <jid> typing|typed|stopped | close-conv <jid> |
  *                         type <jid> <text> (a line typed and sent as in Pidgin: "/command"s
  *                         run, unknown ones sent as text unless the protocol's are native;
- *                         a "typed" event with the outcome)
+ *                         a "typed" event with the outcome; "/correct <text>" is Lyre's
+ *                         XEP-0308 command) | seen <jid> (the user looks at the open
+ *                         conversation, as when Pidgin's window gets the focus: a "conv-seen"
+ *                         event, or "command-error" when no such conversation is open)
  *                         (events: "conv-write" for every line written in a conversation, with
  *                         flags, delayed/error/system and the message time; "typing")
  *                         privacy: block <jid> | unblock <jid> | deny-list | attention <jid> |
@@ -223,8 +228,24 @@ type_line(const char *who, const char *text)
        (char *)NULL);
 }
 
-/* typing <jid> typing|typed|stopped | close-conv <jid> | type <jid> <text>: TRUE when line
- * was one of them. */
+/* seen <jid>: what Pidgin does when a conversation's window gets the focus (gtkconv.c,
+ * gtkconv_set_unseen with PIDGIN_UNSEEN_NONE): the unseen count and state kept on the
+ * conversation go to 0, and conversation-updated is emitted with PURPLE_CONV_UPDATE_UNSEEN. */
+static gboolean
+mark_seen(const char *who)
+{
+  PurpleConversation *conv =
+      purple_find_conversation_with_account(PURPLE_CONV_TYPE_IM, who, h.acct);
+  if (conv == NULL)
+    return FALSE;
+  purple_conversation_set_data(conv, "unseen-count", GINT_TO_POINTER(0));
+  purple_conversation_set_data(conv, "unseen-state", GINT_TO_POINTER(0));
+  purple_conversation_update(conv, PURPLE_CONV_UPDATE_UNSEEN);
+  return TRUE;
+}
+
+/* typing <jid> typing|typed|stopped | close-conv <jid> | type <jid> <text> | seen <jid>: TRUE
+ * when line was one of them. */
 static gboolean
 im_command(const char *line)
 {
@@ -245,6 +266,11 @@ im_command(const char *line)
     if (conv)
       purple_conversation_destroy(conv);
     emit("conv-closed", "conv", S, w[1], (char *)NULL);
+  } else if (g_strcmp0(w[0], "seen") == 0 && w[1]) {
+    if (mark_seen(w[1]))
+      emit("conv-seen", "conv", S, w[1], (char *)NULL);
+    else
+      emit("command-error", "line", S, line, (char *)NULL);
   } else {
     mine = FALSE;
   }
