@@ -4,18 +4,22 @@
 """Usage: xmpp_peer.py --jid bob@example.test/peer --password PW --port N --ca CA.pem
           [--wait-presence JID] [--send JID TEXT] [--timeout S]
           [--show SHOW] [--status TEXT] [--priority N] [--dump-roster]
-          [--send-xml XML]... [--send-every S] [--stay S] [--caps] [--disco-info JID]
+          [--send-xml XML]... [--send-every S] [--stay S] [--caps] [--feature NS]...
+          [--disco-info JID] [--answer receipt|displayed|none]...
 
 Connects to 127.0.0.1:PORT with STARTTLS, trusting only CA.pem for the JID's domain, sends
 initial presence, and prints {"event": "presence", "from": ..., "type": ..., "show": ...} for
 every presence and {"event": "message", ...} for every message. With --wait-presence it exits 0
-as soon as an available presence from that bare JID arrives, 1 on timeout.
+as soon as an available presence from that bare JID arrives, 1 on timeout. --feature adds a
+disco#info feature (before the caps hash is computed, with --caps); --answer answers the Nth chat
+message with a body as a XEP-0184 / XEP-0333 client would (if that message asked for it).
 """
 import argparse
 import asyncio
 import json
 import ssl
 import sys
+from xml.sax.saxutils import quoteattr
 
 import slixmpp
 from slixmpp.xmlstream.handler import Callback
@@ -38,9 +42,11 @@ class Peer(slixmpp.ClientXMPP):
         self.add_event_handler("message", self.on_message)
         # Every message, bodiless ones too (chat states): slixmpp's "message" needs a <body/>.
         self.register_handler(Callback("any message", MatchXPath("{jabber:client}message"),
-                                       lambda msg: emit(event="message-xml", xml=str(msg))))
+                                       self.on_any_message))
+        self.answers = list(getattr(args, "answer", None) or [])
         self.add_event_handler("failed_auth", lambda *_: self.finish(2, "auth failed"))
-        if getattr(args, "caps", False) or getattr(args, "disco_info", None):
+        if (getattr(args, "caps", False) or getattr(args, "disco_info", None)
+                or getattr(args, "feature", None)):
             # XEP-0030 answers and queries; with --caps, XEP-0115 in our presence too.
             self.register_plugin("xep_0030")
             if args.caps:
@@ -54,6 +60,8 @@ class Peer(slixmpp.ClientXMPP):
 
     async def on_start(self, _event):
         emit(event="session-start", jid=str(self.boundjid))
+        for feature in getattr(self.args, "feature", None) or []:
+            await self["xep_0030"].add_feature(feature)
         if getattr(self.args, "caps", False):
             # The hash must be ready before the initial presence, which then carries <c/>.
             await self["xep_0115"].update_caps()
@@ -88,6 +96,23 @@ class Peer(slixmpp.ClientXMPP):
     def send_later(self, xml):
         self.send_raw(xml)
         emit(event="sent-xml", xml=xml)
+
+    def on_any_message(self, msg):
+        emit(event="message-xml", xml=str(msg))
+        if not self.answers or not msg["body"] or msg["type"] not in ("chat", "normal") or (
+                msg["from"].bare == self.boundjid.bare):
+            return
+        # --answer: the next answer is for this message, given only if the message asked.
+        kind = self.answers.pop(0)
+        asked = {"receipt": ("urn:xmpp:receipts", "request", "received"),
+                 "displayed": ("urn:xmpp:chat-markers:0", "markable", "displayed")}.get(kind)
+        if asked is None or not msg["id"] or msg.xml.find("{%s}%s" % asked[:2]) is None:
+            emit(event="not-answered", id=msg["id"], kind=kind)
+            return
+        self.send_later("<message xmlns='jabber:client' to=%s type='chat' id=%s>"
+                        "<%s xmlns='%s' id=%s/></message>"
+                        % (quoteattr(str(msg["from"])), quoteattr("answer-%s" % msg["id"]),
+                           asked[2], asked[0], quoteattr(msg["id"])))
 
     def on_presence(self, pres):
         emit(event="presence", **{"from": str(pres["from"]), "type": pres["type"],
@@ -148,6 +173,13 @@ def main():
                         help='print the account\'s roster as {"event": "roster", "items": [...]}')
     parser.add_argument("--caps", action="store_true",
                         help="advertise XEP-0115 caps and answer disco#info (slixmpp plugins)")
+    parser.add_argument("--feature", action="append", metavar="NS",
+                        help="a feature to add to our disco#info (repeatable; with --caps it is "
+                             "in the caps hash)")
+    parser.add_argument("--answer", action="append", choices=("receipt", "displayed", "none"),
+                        help="answer the Nth chat message with a body from someone else "
+                             "(repeatable, in order): receipt (XEP-0184 <received/>, if it has "
+                             "<request/>), displayed (XEP-0333, if it is <markable/>) or none")
     parser.add_argument("--disco-info", metavar="JID",
                         help="on a presence with caps from JID (full or bare), print a "
                              '"caps-seen" event, ask disco#info at node#ver and print '
