@@ -23,6 +23,7 @@ class _Pair:
         self.client, self.server = client, server
         self.pending = []  # (due, sock, data): delayed chunks, in order
         self.silent = False  # this path swallows everything, both ways
+        self.opened = time.monotonic()
 
 
 class FaultProxy:
@@ -44,6 +45,8 @@ class FaultProxy:
         self.accepted = []  # monotonic times of accepted connections
         self.stopping = False
         self.commands = []  # (how, threading.Event): cuts for the relay thread
+        self.errors = []  # what went wrong inside the relay (for the test's report)
+        self.trace = []  # (monotonic time, what happened), for a failing run's report
         self.thread = threading.Thread(target=self._run, daemon=True)
 
     # -- control (any thread) --------------------------------------------------------------
@@ -55,6 +58,7 @@ class FaultProxy:
         assert mode in MODES, mode
         with self.lock:
             self.mode, self.delay_s = mode, delay_s
+            self.trace.append((time.monotonic(), "mode %s" % mode))
 
     def cut(self, how="rst"):
         """Ends every live connection: 'rst' (abortive close) or 'fin' (both halves shut).
@@ -70,6 +74,7 @@ class FaultProxy:
     def _cut_now(self, how):
         with self.lock:
             pairs, self.pairs = self.pairs, []
+            self.trace.append((time.monotonic(), "cut (%s), %d connection(s)" % (how, len(pairs))))
         for pair in pairs:
             for sock in (pair.client, pair.server):
                 self._drop(sock, how)
@@ -85,6 +90,18 @@ class FaultProxy:
         """The next server->client chunk is cut after nbytes, then the link is reset."""
         with self.lock:
             self.truncate_after = nbytes
+
+    def wait_live(self, for_s, timeout):
+        """Until a connection has stayed open for_s seconds (the client is back), or timeout;
+        True if it did."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                opened = [p.opened for p in self.pairs]
+            if opened and time.monotonic() - max(opened) >= for_s:
+                return True
+            time.sleep(0.1)
+        return False
 
     def n_accepted(self):
         with self.lock:
@@ -127,7 +144,8 @@ class FaultProxy:
             return
         try:
             server = socket.create_connection(self.target, timeout=5)
-        except OSError:
+        except OSError as exc:
+            self.errors.append("connect to the server: %s" % exc)
             client.close()
             return
         client.setblocking(False)
@@ -136,6 +154,7 @@ class FaultProxy:
         with self.lock:
             self.pairs.append(pair)
             self.accepted.append(time.monotonic())
+            self.trace.append((time.monotonic(), "accepted"))
         self.selector.register(client, selectors.EVENT_READ, (pair, "up"))
         self.selector.register(server, selectors.EVENT_READ, (pair, "down"))
 
@@ -148,6 +167,8 @@ class FaultProxy:
             data = b""
         if not data:
             with self.lock:
+                self.trace.append((time.monotonic(), "closed by the %s" % (
+                    "client" if direction == "up" else "server")))
                 if pair in self.pairs:
                     self.pairs.remove(pair)
             # The peer closed: pass the half-close on, as a real path would.
@@ -162,6 +183,8 @@ class FaultProxy:
                 mode == "drop-down" and direction == "down"):
             return
         if truncate is not None and direction == "down":
+            with self.lock:
+                self.trace.append((time.monotonic(), "truncated after %d bytes" % truncate))
             self._send(dst, data[:truncate])
             with self.lock:
                 if pair in self.pairs:
@@ -198,6 +221,13 @@ class FaultProxy:
                 self._send(dst, data)
 
     def _run(self):
+        try:
+            self._loop()
+        except Exception as exc:  # a bug here must show, not silently stop relaying
+            self.errors.append("relay thread died: %r" % exc)
+            raise
+
+    def _loop(self):
         while not self.stopping:
             for key, _ in self.selector.select(timeout=0.05):
                 if key.data is None:

@@ -7,7 +7,7 @@
 # ways, and the account must never have been signed off. The CI-sized variant is
 # test_resume.py; this is the long run (scripts/run-soak), bounded in count and time.
 """Usage: tests/integration/soak_resume.py [--faults 100] [--messages 200] [--server prosody]
-                                          [--seed N]
+                                          [--seed N] [--log FILE]
 Needs LYRE_HARNESS and LYRE_PLUGIN_DIR (scripts/run-soak sets them). Exit 0 when nothing was
 lost, doubled or reordered."""
 
@@ -54,6 +54,7 @@ def main():
     ap.add_argument("--messages", type=int, default=200)
     ap.add_argument("--server", default=os.environ.get("LYRE_TEST_SERVER", "prosody"))
     ap.add_argument("--seed", type=int, default=int(time.time()))
+    ap.add_argument("--log", help="write the client's debug log here")
     args = ap.parse_args()
     os.environ["LYRE_TEST_SERVER"] = args.server
     rng = random.Random(args.seed)
@@ -72,7 +73,8 @@ def main():
         commands = []
         for i in range(1, args.messages + 1):
             commands += ["im %s a-%d" % (CAROL, i), "wait %.2f" % every]
-        commands += ["wait 40"]
+        # Time for the last faults and for what waited to arrive; bounded.
+        commands += ["wait %d" % int(duration + 60)]
         alice = Client(server, "alice", "alice-secret")
         settings = {"connect_server": "127.0.0.1", "port": proxy.port,
                     "connection_security": "require_tls", "lyre_ca_file": server.ca_file}
@@ -80,7 +82,7 @@ def main():
 
         def run():
             result["res"] = alice.run(settings=settings, stdin_text="\n".join(commands) + "\n",
-                                      timeout=int(duration) + 120, extra=("--debug",))
+                                      timeout=int(2 * duration) + 180, extra=("--debug",))
 
         thread = threading.Thread(target=run, daemon=True)
         thread.start()
@@ -89,22 +91,31 @@ def main():
             return 2
         carol = Peer(server, CAROL + "/peer", "carol-secret",
                      [chat(ALICE, "c-%d" % i) for i in range(1, args.messages + 1)],
-                     stay=duration + 35, every=every)
+                     stay=2 * duration + 70, every=every)
         counts = {}
         started = time.monotonic()
+        unrecovered = 0
         for n in range(args.faults):
-            if time.monotonic() - started > duration + 60:
+            if time.monotonic() - started > 2 * duration + 60:
                 break  # bounded in time whatever happens
-            time.sleep(rng.uniform(1.0, 3.0))
+            # A fault hits a link that works: the client is back (a connection open a while)
+            # before the next one, as after any real outage.
+            if not proxy.wait_live(rng.uniform(1.0, 3.0), timeout=90):
+                unrecovered += 1
             kind = rng.choice(FAULTS)
             counts[kind] = counts.get(kind, 0) + 1
             inject(proxy, kind, rng)
-        carol.finish(timeout=int(duration) + 120)
-        thread.join(timeout=int(duration) + 240)
+        proxy.wait_live(2.0, timeout=90)
+        thread.join(timeout=int(2 * duration) + 300)
+        carol.proc.terminate()  # it has seen what it will see: alice is done
+        carol.finish(timeout=60)
         res = result.get("res")
         if res is None:
             print("soak: the harness did not finish")
             return 2
+        if args.log:
+            with open(args.log, "w") as f:
+                f.write(res.stdout)
         got_a = carol.bodies_from(ALICE)
         got_c = [e["text"] for e in res.of("conv-write") if e.get("recv") and e["conv"] == CAROL]
         want_a = ["a-%d" % i for i in range(1, args.messages + 1)]
@@ -123,7 +134,15 @@ def main():
             ", ".join("%s %d" % kv for kv in sorted(counts.items())),
             res.stdout.count("session resumed"), res.stdout.count("signed in anew"),
             "the account was signed off" if signed_off else "never signed off"))
+        if unrecovered:
+            print("soak: %d fault(s) came before the client was back (after 90 s)" % unrecovered)
         ok = ok and not signed_off
+        if proxy.errors:
+            print("soak: fault proxy problems: %s" % "; ".join(proxy.errors[:5]))
+        if not ok and args.log:
+            with open(args.log + ".proxy", "w") as f:
+                for t, what in proxy.trace:
+                    f.write("%.2f %s\n" % (t - started, what))
         print("soak: %s" % ("PASS" if ok else "FAIL"))
         return 0 if ok else 1
     finally:
