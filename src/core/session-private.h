@@ -65,7 +65,10 @@ struct _XmppSession {
   XmppMessages *messages;
   XmppCarbons *carbons;
   XmppMam *mam;
-  gboolean archive_synced; /* this server session's archive catch-up was started */
+  gboolean archive_synced;       /* this server session's archive catch-up was started */
+  gboolean archive_discovered;   /* our account has an archive (this server session) */
+  gboolean initial_presence_out; /* our initial presence went out (this server session) */
+  guint archive_timer;           /* starts the catch-up if no initial presence comes */
   XmppDisco *disco;
   XmppCaps *caps;
   XmppDelivery *delivery; /* XEP-0184 receipts, XEP-0333 markers */

@@ -114,6 +114,10 @@ xmpp_session_fail(XmppSession *session, const GError *error)
   session->state = XMPP_SESSION_STATE_CLOSED;
   session->signed_in = FALSE;
   xmpp_session_sm_ack_settled(session);
+  if (session->archive_timer != 0) {
+    session->host.timeout_remove(session->host.data, session->archive_timer);
+    session->archive_timer = 0;
+  }
   xmpp_session_step_begins(session); /* no deadline any more */
   if (session->stream != NULL)
     xmpp_stream_close(session->stream);
@@ -154,6 +158,8 @@ xmpp_session_send_element(XmppSession *session, const XmppNode *element)
     xmpp_stream_send(session->stream, element);
 }
 
+static void maybe_catch_up(XmppSession *session);
+
 /* The negotiation's own IQs (bind, session establishment), which go out while signing in. */
 static gboolean
 is_negotiation_iq(const XmppNode *node)
@@ -188,6 +194,13 @@ router_send(gpointer data, const XmppNode *node)
     return;
   xmpp_session_send_element(session, node);
   xmpp_session_sm_written(session, node);
+  /* RFC 6121 §4.2: our initial presence (available, to nobody in particular) is out. */
+  if (!session->initial_presence_out && session->signed_in &&
+      xmpp_node_is(node, XMPP_NS_JABBER_CLIENT, "presence") &&
+      xmpp_node_get_attr(node, "to") == NULL && xmpp_node_get_attr(node, "type") == NULL) {
+    session->initial_presence_out = TRUE;
+    maybe_catch_up(session);
+  }
 }
 
 void
@@ -519,8 +532,43 @@ void
 xmpp_session_resumed(XmppSession *session)
 {
   start_keepalive(session);
+  maybe_catch_up(session); /* if it had not started before the link was lost */
   if (session->events.resumed != NULL)
     session->events.resumed(session->events_data);
+}
+
+/* Once per sign-in that was not a resume (a resume lost nothing), from the newest archive id
+ * we know, else the last days only; and only after our initial presence went out: a server
+ * may hold back offline messages from a client that asked its archive first (Prosody does),
+ * and an archive need not hold them (a server that archives nothing by default). Offline
+ * messages first, then the archive: dedup shows each once. */
+static void
+maybe_catch_up(XmppSession *session)
+{
+  if (session->state != XMPP_SESSION_STATE_READY || session->archive_synced ||
+      !session->archive_discovered || !session->initial_presence_out)
+    return;
+  session->archive_synced = TRUE;
+  if (session->archive_timer != 0) {
+    session->host.timeout_remove(session->host.data, session->archive_timer);
+    session->archive_timer = 0;
+  }
+  const char *after = xmpp_messages_get_last_archive_id(session->messages);
+  if (after == NULL)
+    after = session->config.archive_after_id;
+  gint64 now_s = g_get_real_time() / G_USEC_PER_SEC;
+  xmpp_mam_catch_up(session->mam, after, now_s - XMPP_MAM_FIRST_WINDOW_S, 0);
+}
+
+/* No initial presence (signed in invisible, or a glue that sends none): catch up anyway. */
+static gboolean
+archive_wait_over(gpointer data)
+{
+  XmppSession *session = data;
+  session->archive_timer = 0;
+  session->initial_presence_out = TRUE;
+  maybe_catch_up(session);
+  return G_SOURCE_REMOVE;
 }
 
 /* What our server and account offer is known: turn on what we use of it. */
@@ -537,16 +585,12 @@ server_discovered(gpointer data)
   xmpp_messages_set_stanza_ids_trusted(session->messages,
                                        xmpp_disco_server_has(session->disco, XMPP_NS_SID) ||
                                            xmpp_disco_account_has(session->disco, XMPP_NS_SID));
-  /* XEP-0313 §6: the archive is our account's. Once per sign-in that was not a resume (a resume
-   * lost nothing): from the newest archive id we know, else the last days only. */
-  if (xmpp_disco_account_has(session->disco, XMPP_NS_MAM) && !session->archive_synced) {
-    session->archive_synced = TRUE;
-    const char *after = xmpp_messages_get_last_archive_id(session->messages);
-    if (after == NULL)
-      after = session->config.archive_after_id;
-    gint64 now_s = g_get_real_time() / G_USEC_PER_SEC;
-    xmpp_mam_catch_up(session->mam, after, now_s - XMPP_MAM_FIRST_WINDOW_S, 0);
-  }
+  /* XEP-0313 §6: the archive is our account's. */
+  session->archive_discovered = xmpp_disco_account_has(session->disco, XMPP_NS_MAM);
+  if (session->archive_discovered && session->archive_timer == 0 && !session->archive_synced)
+    session->archive_timer = session->host.timeout_add(
+        session->host.data, XMPP_ARCHIVE_WAIT_PRESENCE_S * 1000, archive_wait_over, session);
+  maybe_catch_up(session);
   xmpp_csi_set_offered(session->csi, xmpp_session_server_has_csi(session));
 }
 
@@ -559,7 +603,9 @@ xmpp_session_become_ready(XmppSession *session, XmppJid *bound)
   session->state = XMPP_SESSION_STATE_READY;
   session->signed_in = TRUE;
   session->resuming = FALSE;
-  session->archive_synced = FALSE;   /* a new server session: catch up once discovered */
+  session->archive_synced = FALSE; /* a new server session: catch up once discovered */
+  session->archive_discovered = FALSE;
+  session->initial_presence_out = FALSE;
   xmpp_session_step_begins(session); /* signed in: no deadline */
   session->redirects = 0;
   /* XEP-0198 before anything else goes out, so that everything after bind is counted. */
@@ -664,6 +710,8 @@ session_destroy(XmppSession *session)
 {
   if (session->negotiation_timer != 0)
     session->host.timeout_remove(session->host.data, session->negotiation_timer);
+  if (session->archive_timer != 0)
+    session->host.timeout_remove(session->host.data, session->archive_timer);
   xmpp_session_sm_ack_settled(session);
   /* Features first: their pending IQs end while they still exist. */
   xmpp_router_fail_pending(session->router);

@@ -71,8 +71,11 @@ typedef enum {
 /* A silent link is probed after XMPP_PING_INTERVAL_S (a XEP-0198 <r/> when stream management
  * is on, else a XEP-0199 ping) and declared dead when nothing at all came XMPP_PING_TIMEOUT_S
  * later: noticed within 42 s of silence. */
-#define XMPP_PING_INTERVAL_S 30
-#define XMPP_PING_TIMEOUT_S  12
+/* The archive catch-up waits for our initial presence (offline messages first); without one
+ * it starts this long after the archive was discovered. */
+#define XMPP_ARCHIVE_WAIT_PRESENCE_S 5
+#define XMPP_PING_INTERVAL_S         30
+#define XMPP_PING_TIMEOUT_S          12
 
 typedef struct _XmppSessionConfig {
   const char *jid;      /* the account: localpart@domain (a resource here is ignored) */
