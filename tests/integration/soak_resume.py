@@ -144,6 +144,10 @@ def main():
             with open(args.log + ".proxy", "w") as f:
                 for t, what in proxy.trace:
                     f.write("%.2f %s\n" % (t - started, what))
+            with open(args.log + ".peer", "w") as f:
+                f.write(carol.stdout + "\n--- stderr ---\n" + carol.stderr)
+            with open(args.log + ".server", "w") as f:
+                f.write(server.log_text()[-400000:])
         print("soak: %s" % ("PASS" if ok else "FAIL"))
         return 0 if ok else 1
     finally:
