@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests of XmppRouter: handler tables, pending IQs ending exactly once, reply origin checks. */
+#include <string.h>
+
 #include "fake-host.h"
 #include "router/namespaces.h"
 #include "router/router.h"
@@ -523,6 +525,33 @@ test_no_random_no_request(Fixture *f, gconstpointer data)
   g_assert_cmpuint(f->sent->len, ==, 1);
 }
 
+static gboolean
+constant_random(gpointer data, guint8 *buf, gsize len)
+{
+  memset(buf, 7, len);
+  return TRUE;
+}
+
+/* A broken random source that repeats itself: a request whose id is already pending is not
+ * sent (its reply could not be told apart), and the first one still ends exactly once. Found
+ * by the message fuzz target (ids all zeros, an archive page asking for the next). */
+static void
+test_repeated_id_not_sent(Fixture *f, gconstpointer data)
+{
+  f->fake->host.random = constant_random;
+  g_autofree char *id = send_get(f, "romeo@example.net/orchard");
+  XmppNode *iq = xmpp_stanza_new_iq("get", "romeo@example.net/orchard", NULL);
+  xmpp_node_new_child(iq, "jabber:iq:version", "query");
+  xmpp_router_send_iq(f->router, NULL, iq, 0, on_reply, f, NULL);
+  g_assert_cmpuint(f->calls, ==, 1);
+  g_assert_cmpint(f->last_error_code, ==, XMPP_IQ_ERROR_RANDOM);
+  g_assert_cmpuint(f->sent->len, ==, 1);
+  g_assert_cmpuint(xmpp_router_n_pending(f->router), ==, 1);
+  xmpp_router_fail_pending(f->router);
+  g_assert_cmpuint(f->calls, ==, 2);
+  g_assert_cmpuint(xmpp_router_n_pending(f->router), ==, 0);
+}
+
 typedef struct {
   Fixture *f;
   GString *log;
@@ -601,6 +630,7 @@ main(int argc, char **argv)
   ADD("/router/T35_is_from_self", test_is_from_self);
   ADD("/router/T9_expects_large_reply", test_T9_expects_large_reply);
   ADD("/router/no_random_no_request", test_no_random_no_request);
+  ADD("/router/repeated_id_not_sent", test_repeated_id_not_sent);
   ADD("/router/cancel_owner", test_cancel_owner);
   ADD("/router/too_many_pending", test_too_many_pending);
   return g_test_run();

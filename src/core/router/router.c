@@ -290,7 +290,10 @@ xmpp_router_send_iq(XmppRouter *router, gconstpointer owner, XmppNode *iq, guint
     return;
   }
   char *id = xmpp_host_random_id(router->host);
-  if (id == NULL) {
+  /* 128 random bits never repeat a pending id; if they do, the random source is broken (and
+   * the reply could not be told apart): the request is not sent. */
+  if (id == NULL || g_hash_table_contains(router->pending, id)) {
+    g_free(id);
     g_autoptr(GError) error = g_error_new_literal(XMPP_IQ_ERROR, XMPP_IQ_ERROR_RANDOM,
                                                   "no random data for the request's id");
     xmpp_node_free(iq);
