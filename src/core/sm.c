@@ -3,7 +3,12 @@
  * wrap to 0"), so every comparison is made on differences modulo 2^32. */
 #include "sm.h"
 
-G_DEFINE_QUARK(xmpp-sm-error-quark, xmpp_sm_error)
+/* Not G_DEFINE_QUARK: clang-format spaces its unquoted name ("xmpp - ... - quark"). */
+GQuark
+xmpp_sm_error_quark(void)
+{
+  return g_quark_from_static_string("xmpp-sm-error-quark");
+}
 
 struct _XmppSm {
   gboolean counting; /* <enable/> sent */

@@ -131,8 +131,8 @@ xmpp_purple_resume_report_undelivered(XmppPurpleConn *conn)
       conv = purple_conversation_new(PURPLE_CONV_TYPE_IM, conn->account, who);
     g_autofree char *body = xmpp_node_dup_child_text(message, XMPP_NS_JABBER_CLIENT, "body");
     g_autofree char *escaped = g_markup_escape_text(body != NULL ? body : "", -1);
-    g_autofree char *line = g_strdup_printf(_("This message may not have been delivered: %s"),
-                                            escaped);
+    g_autofree char *line =
+        g_strdup_printf(_("This message may not have been delivered: %s"), escaped);
     purple_conversation_write(conv, NULL, line, PURPLE_MESSAGE_ERROR, time(NULL));
   }
 }

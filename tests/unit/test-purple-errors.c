@@ -2,6 +2,7 @@
 /* Tests of purple-errors.c: every core error maps to the right PurpleConnectionError, with
  * fatal reasons where reconnecting cannot help (a wrong password) and non-fatal ones where it
  * can (the network). */
+#include "sm.h"
 #include "purple-glue.h"
 #include "purple-errors.h"
 
@@ -208,6 +209,7 @@ test_domain_names(void)
       {XMPP_XML_ERROR, "xmpp-xml-error-quark"},
       {XMPP_JID_ERROR, "xmpp-jid-error-quark"},
       {XMPP_IQ_ERROR, "xmpp-iq-error-quark"},
+      {XMPP_SM_ERROR, "xmpp-sm-error-quark"},
   };
   for (gsize i = 0; i < G_N_ELEMENTS(domains); i++)
     g_assert_cmpstr(g_quark_to_string(domains[i].domain), ==, domains[i].name);
