@@ -41,9 +41,9 @@ ack_timed_out(gpointer data)
   XmppSession *session = data;
   session->ack_timer = 0;
   xmpp_session_enter(session);
-  g_autoptr(GError) error =
-      g_error_new(XMPP_SESSION_ERROR, XMPP_SESSION_ERROR_PING_TIMEOUT,
-                  "the server did not acknowledge what we sent in %d s", XMPP_PING_TIMEOUT_S);
+  g_autoptr(GError) error = g_error_new(XMPP_SESSION_ERROR, XMPP_SESSION_ERROR_PING_TIMEOUT,
+                                        "the server did not acknowledge what we sent in %u s",
+                                        session->config.ping_timeout_s);
   xmpp_session_lose_link(session, error);
   xmpp_session_leave(session);
   return G_SOURCE_REMOVE;
@@ -67,10 +67,7 @@ request_ack(XmppSession *session)
   send_nonza(session, "r", NULL, 0);
   if (session->ack_timer == 0)
     session->ack_timer = session->host.timeout_add(
-        session->host.data,
-        (session->config.ping_timeout_s ? session->config.ping_timeout_s : XMPP_PING_TIMEOUT_S) *
-            1000,
-        ack_timed_out, session);
+        session->host.data, session->config.ping_timeout_s * 1000, ack_timed_out, session);
 }
 
 void

@@ -463,11 +463,9 @@ static void
 start_keepalive(XmppSession *session)
 {
   g_clear_pointer(&session->ping, xmpp_ping_free);
-  session->ping = xmpp_ping_new(
-      session->router, &session->host,
-      session->config.ping_interval_s ? session->config.ping_interval_s : XMPP_PING_INTERVAL_S,
-      session->config.ping_timeout_s ? session->config.ping_timeout_s : XMPP_PING_TIMEOUT_S,
-      last_activity, connection_dead, session);
+  session->ping =
+      xmpp_ping_new(session->router, &session->host, session->config.ping_interval_s,
+                    session->config.ping_timeout_s, last_activity, connection_dead, session);
   xmpp_ping_set_probe(session->ping, xmpp_session_sm_probe);
 }
 
@@ -664,6 +662,11 @@ xmpp_session_new(const XmppSessionConfig *config, const XmppHost *host,
   session->events_data = events_data;
   session->config = *config;
   session->config.jid = NULL;
+  /* 0: the defaults (set once here, read by the keepalive and the acknowledgement deadline). */
+  if (session->config.ping_interval_s == 0)
+    session->config.ping_interval_s = XMPP_PING_INTERVAL_S;
+  if (session->config.ping_timeout_s == 0)
+    session->config.ping_timeout_s = XMPP_PING_TIMEOUT_S;
   session->config.resource = session->resource = dup_nonempty(config->resource);
   session->config.password = session->password = g_strdup(config->password ? config->password : "");
   session->config.lang = session->lang = dup_nonempty(config->lang);

@@ -208,6 +208,8 @@ void xmpp_purple_im_convo_closed(PurpleConnection *gc, const char *who);
  * the plain body (*plain, never NULL) and the XHTML-IM element (*html, NULL when the body says
  * it all) to send. Pure. */
 void xmpp_purple_im_prepare(const char *message, char **plain, XmppNode **html);
+/* The IM conversation with who on this account, opened if it is not. */
+PurpleConversation *xmpp_purple_im_conversation(XmppPurpleConn *conn, const char *who);
 /* Registers /correct (XEP-0308; once, at plugin init). */
 void xmpp_purple_im_commands(void);
 

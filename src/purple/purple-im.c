@@ -108,8 +108,8 @@ conversation_name(XmppPurpleConn *conn, const XmppJid *from)
   return from != NULL ? xmpp_jid_get_bare(from) : xmpp_session_get_domain(conn->session);
 }
 
-static PurpleConversation *
-conversation_for(XmppPurpleConn *conn, const char *who)
+PurpleConversation *
+xmpp_purple_im_conversation(XmppPurpleConn *conn, const char *who)
 {
   PurpleConversation *conv =
       purple_find_conversation_with_account(PURPLE_CONV_TYPE_IM, who, conn->account);
@@ -167,7 +167,7 @@ ev_received(gpointer data, const XmppMessageInfo *info, const char *text, const 
     when = (time_t)info->delay->stamp;
   }
   if (subject != NULL) {
-    PurpleConversation *conv = conversation_for(conn, who);
+    PurpleConversation *conv = xmpp_purple_im_conversation(conn, who);
     char *line = g_strdup_printf(_("Subject: %s"), subject);
     purple_conversation_write(conv, who, line,
                               PURPLE_MESSAGE_SYSTEM | (flags & PURPLE_MESSAGE_DELAYED), when);
@@ -191,7 +191,7 @@ static void
 ev_sent(gpointer data, const XmppMessageInfo *info, const char *text)
 {
   XmppPurpleConn *conn = data;
-  PurpleConversation *conv = conversation_for(conn, xmpp_jid_get_bare(info->to));
+  PurpleConversation *conv = xmpp_purple_im_conversation(conn, xmpp_jid_get_bare(info->to));
   PurpleMessageFlags flags = PURPLE_MESSAGE_SEND | PURPLE_MESSAGE_REMOTE_SEND;
   time_t when = time(NULL);
   if (info->delay != NULL) {
@@ -240,7 +240,7 @@ ev_error(gpointer data, const XmppMessageInfo *info)
 {
   XmppPurpleConn *conn = data;
   const char *who = conversation_name(conn, info->from);
-  PurpleConversation *conv = conversation_for(conn, who);
+  PurpleConversation *conv = xmpp_purple_im_conversation(conn, who);
   char *reason = xmpp_purple_stanza_error_text(info->error, XMPP_PURPLE_ERROR_MESSAGE);
   char *text = g_strdup_printf(_("Message could not be delivered: %s"), reason);
   char *escaped = g_markup_escape_text(text, -1);

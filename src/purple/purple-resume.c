@@ -125,10 +125,7 @@ xmpp_purple_resume_report_undelivered(XmppPurpleConn *conn)
     if (to == NULL)
       continue;
     const char *who = xmpp_jid_get_bare(to);
-    PurpleConversation *conv =
-        purple_find_conversation_with_account(PURPLE_CONV_TYPE_IM, who, conn->account);
-    if (conv == NULL)
-      conv = purple_conversation_new(PURPLE_CONV_TYPE_IM, conn->account, who);
+    PurpleConversation *conv = xmpp_purple_im_conversation(conn, who);
     g_autofree char *body = xmpp_node_dup_child_text(message, XMPP_NS_JABBER_CLIENT, "body");
     g_autofree char *escaped = g_markup_escape_text(body != NULL ? body : "", -1);
     g_autofree char *line =
