@@ -555,7 +555,8 @@ maybe_catch_up(XmppSession *session)
   if (after == NULL)
     after = session->config.archive_after_id;
   gint64 now_s = g_get_real_time() / G_USEC_PER_SEC;
-  xmpp_mam_catch_up(session->mam, after, now_s - XMPP_MAM_FIRST_WINDOW_S, 0);
+  xmpp_mam_catch_up(session->mam, after, now_s - XMPP_MAM_FIRST_WINDOW_S,
+                    after != NULL ? XMPP_MAM_MAX_MESSAGES : XMPP_MAM_FIRST_MAX_MESSAGES);
 }
 
 /* No initial presence (signed in invisible, or a glue that sends none): catch up anyway. */

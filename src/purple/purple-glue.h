@@ -96,6 +96,7 @@ typedef struct _XmppPurpleConn {
   struct _XmppPurplePrivacyState *privacy_state;  /* purple-privacy.c */
   struct _XmppPurpleExtrasState *extras_state;    /* purple-extras.c */
   struct _XmppPurpleResume *resume_state;         /* purple-resume.c */
+  struct _XmppPurpleArchive *archive_state;       /* purple-archive.c */
   gboolean areas_started;                         /* the areas run (purple-connection.c) */
 } XmppPurpleConn;
 
@@ -110,8 +111,11 @@ void xmpp_purple_connection_online(XmppPurpleConn *conn);
 void xmpp_purple_connection_reconnect(XmppPurpleConn *conn);
 
 /* purple-archive.c: the archive catch-up's bookkeeping (an area). */
+typedef struct _XmppPurpleArchive XmppPurpleArchive;
 void xmpp_purple_archive_start(XmppPurpleConn *conn);
 void xmpp_purple_archive_stop(XmppPurpleConn *conn);
+/* A message from the archive is about to be written into the conversation with who. */
+void xmpp_purple_archive_note_message(XmppPurpleConn *conn, const char *who);
 
 /* purple-resume.c: staying signed in across a lost link (XEP-0198). */
 void xmpp_purple_resume_start(XmppPurpleConn *conn);

@@ -173,6 +173,8 @@ ev_received(gpointer data, const XmppMessageInfo *info, const char *text, const 
                               PURPLE_MESSAGE_SYSTEM | (flags & PURPLE_MESSAGE_DELAYED), when);
     g_free(line);
   }
+  if (info->route == XMPP_MESSAGE_ARCHIVE)
+    xmpp_purple_archive_note_message(conn, who);
   char *forwarded = text == NULL ? forwarded_markup(info, who) : NULL;
   char *corrected = text != NULL && info->replace_id != NULL ? corrected_markup(text) : NULL;
   const char *shown = corrected != NULL ? corrected : text != NULL ? text : forwarded;
@@ -191,6 +193,8 @@ static void
 ev_sent(gpointer data, const XmppMessageInfo *info, const char *text)
 {
   XmppPurpleConn *conn = data;
+  if (info->route == XMPP_MESSAGE_ARCHIVE)
+    xmpp_purple_archive_note_message(conn, xmpp_jid_get_bare(info->to));
   PurpleConversation *conv = xmpp_purple_im_conversation(conn, xmpp_jid_get_bare(info->to));
   PurpleMessageFlags flags = PURPLE_MESSAGE_SEND | PURPLE_MESSAGE_REMOTE_SEND;
   time_t when = time(NULL);

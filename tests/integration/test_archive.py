@@ -24,6 +24,8 @@ HOST = "example.test"
 ALICE = "alice@%s" % HOST
 CAROL = "carol@%s" % HOST
 SEND = 0x1  # PURPLE_MESSAGE_SEND
+SYSTEM, NO_LOG = 0x4, 0x40  # PURPLE_MESSAGE_SYSTEM, PURPLE_MESSAGE_NO_LOG
+LONG = 130  # more than a page of either server's answers (Prosody: 50, ejabberd: 100 asked)
 # The account archives everything (ejabberd's test configuration archives nothing by default).
 ARCHIVE_ALWAYS = ("<iq xmlns='jabber:client' type='set' id='prefs'><prefs xmlns='urn:xmpp:mam:2' "
                   "default='always'/></iq>")
@@ -105,6 +107,34 @@ class ArchiveCase(unittest.TestCase):
         self.check(shown == [], "shown again on the next sign-in: %s" % shown, again)
         self.check("archive catch-up after" in again.stdout,
                    "the next catch-up did not start after the last id it kept", again)
+
+    def test_long_catch_up_shows_progress(self):
+        # The user's phone sent carol many lines while Lyre was signed off: only the archive
+        # has them, and fetching them takes several pages.
+        phone = Peer(self.server, ALICE + "/phone", "alice-secret",
+                     [ARCHIVE_ALWAYS] + [chat(CAROL, "long %d" % i) for i in range(1, LONG + 1)],
+                     stay=4 * SLOW, every=0.01).finish()
+        self.check(phone.proc.returncode == 0, "the phone failed", phone)
+        res = self.alice.run(settings=settings(self.server), timeout=60 * SLOW,
+                             stdin_text="wait %d\n" % (8 * SLOW), extra=("--debug",))
+        self.check(res.returncode == 0, "alice's harness failed", res)
+        lines = [e for e in res.of("conv-write") if e["conv"] == CAROL]
+        shown = [e["text"] for e in lines if e["text"].startswith("long ")]
+        self.check(shown == ["long %d" % i for i in range(1, LONG + 1)],
+                   "not every line once and in order: %s" % shown[:10], res)
+        system = [e for e in lines if e["flags"] & SYSTEM]
+        texts = [e["text"] for e in system]
+        self.check(len(system) == 2 and all(e["flags"] & NO_LOG for e in system),
+                   "not two unlogged system lines: %s" % texts, res)
+        self.check(texts[0].startswith("Fetching more of this conversation"),
+                   "no progress line: %s" % texts, res)
+        messages = len([e for e in lines if not e["flags"] & SYSTEM])
+        self.check(texts[1] == "Caught up: %d messages came from the server archive." % messages,
+                   "the end line does not count the %d messages: %s" % (messages, texts), res)
+        # The progress line comes after the first page, before the last line.
+        order = [e["text"] for e in lines]
+        self.check(order.index(texts[0]) < order.index("long %d" % LONG) < order.index(texts[1]),
+                   "progress lines out of place", res)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@
 typedef struct {
   ScriptServer *s;
   GString *log;
+  GString *mam_events;
   char *queryid; /* of the last query the client sent */
   char *iq_id;
 } Fixture;
@@ -77,6 +78,8 @@ teardown(Fixture *f, gconstpointer unused)
 {
   script_free(f->s);
   g_string_free(f->log, TRUE);
+  if (f->mam_events != NULL)
+    g_string_free(f->mam_events, TRUE);
   g_free(f->queryid);
   g_free(f->iq_id);
 }
@@ -292,6 +295,104 @@ test_live_twice_shown_once(Fixture *f, gconstpointer unused)
   g_assert_cmpstr(f->log->str, ==, "recv[romeo@example.net|again|-1]");
 }
 
+static void
+on_mam_progress(gpointer data, guint fetched)
+{
+  Fixture *f = data;
+  g_string_append_printf(f->mam_events, "progress[%u]", fetched);
+}
+
+static void
+on_mam_done(gpointer data, guint fetched, gboolean complete, const char *last_id,
+            const GError *error)
+{
+  Fixture *f = data;
+  g_string_append_printf(f->mam_events, "done[%u|%s|%s|%s]", fetched,
+                         complete ? "complete" : "stopped", last_id ? last_id : "-",
+                         error ? "error" : "ok");
+}
+
+static const XmppMamEvents mam_events = {.progress = on_mam_progress, .done = on_mam_done};
+
+/* Full pages of 100 results until the query is not answered by a next one; returns how many
+ * pages were asked for (the first was already expected by the caller). */
+static guint
+serve_full_pages(Fixture *f, guint pages)
+{
+  guint asked = 1;
+  for (guint page = 0; page < pages; page++) {
+    char last[32] = "";
+    for (guint i = 0; i < 100; i++) {
+      g_snprintf(last, sizeof last, "P%u-%u", page, i);
+      send_result(f, NULL, f->queryid, last, STAMP1, FROM_ROMEO("m"));
+    }
+    send_fin(f, FALSE, last);
+    if (!xmpp_mam_is_running(xmpp_session_get_mam(f->s->session)))
+      break;
+    gboolean has_start;
+    g_autofree char *after = expect_query(f, &has_start);
+    g_assert_cmpstr(after, ==, last);
+    asked++;
+  }
+  return asked;
+}
+
+/* First use: at most XMPP_MAM_FIRST_MAX_MESSAGES, however much the window holds; progress is
+ * reported only while another page follows, and the end says it stopped at the limit. */
+static void
+test_first_use_bounded(Fixture *f, gconstpointer unused)
+{
+  sign_in(f, NULL, MAM_FEATURES);
+  f->mam_events = g_string_new(NULL);
+  xmpp_mam_set_events(xmpp_session_get_mam(f->s->session), &mam_events, f);
+  send_initial_presence(f);
+  gboolean has_start;
+  g_autofree char *after = expect_query(f, &has_start);
+  guint pages = XMPP_MAM_FIRST_MAX_MESSAGES / 100;
+  g_assert_cmpuint(serve_full_pages(f, pages + 5), ==, pages);
+  script_expect_nothing(f->s);
+  g_assert_true(g_str_has_prefix(f->mam_events->str, "progress[100]progress[200]"));
+  g_autofree char *end =
+      g_strdup_printf("progress[%u]done[%u|stopped|P%u-99|ok]", XMPP_MAM_FIRST_MAX_MESSAGES - 100,
+                      XMPP_MAM_FIRST_MAX_MESSAGES, pages - 1);
+  g_assert_true(g_str_has_suffix(f->mam_events->str, end));
+}
+
+/* After a kept archive id the catch-up goes on past the first-use bound (nothing the user
+ * missed is left behind for a big backlog), and a short one reports no progress at all. */
+static void
+test_after_id_goes_further(Fixture *f, gconstpointer unused)
+{
+  sign_in(f, "K1", MAM_FEATURES);
+  f->mam_events = g_string_new(NULL);
+  xmpp_mam_set_events(xmpp_session_get_mam(f->s->session), &mam_events, f);
+  send_initial_presence(f);
+  gboolean has_start;
+  g_autofree char *after = expect_query(f, &has_start);
+  guint pages = XMPP_MAM_FIRST_MAX_MESSAGES / 100 + 2;
+  g_assert_cmpuint(serve_full_pages(f, pages), ==, pages + 1);
+  send_result(f, NULL, f->queryid, "Z1", STAMP1, FROM_ROMEO("last"));
+  send_fin(f, TRUE, "Z1");
+  g_autofree char *end = g_strdup_printf("done[%u|complete|Z1|ok]", pages * 100 + 1);
+  g_assert_true(g_str_has_suffix(f->mam_events->str, end));
+  XmppMessages *messages = xmpp_session_get_messages(f->s->session);
+  g_assert_cmpstr(xmpp_messages_get_last_archive_id(messages), ==, "Z1");
+}
+
+static void
+test_short_catch_up_no_progress(Fixture *f, gconstpointer unused)
+{
+  sign_in(f, "K1", MAM_FEATURES);
+  f->mam_events = g_string_new(NULL);
+  xmpp_mam_set_events(xmpp_session_get_mam(f->s->session), &mam_events, f);
+  send_initial_presence(f);
+  gboolean has_start;
+  g_autofree char *after = expect_query(f, &has_start);
+  send_result(f, NULL, f->queryid, "A1", STAMP1, FROM_ROMEO("one"));
+  send_fin(f, TRUE, "A1");
+  g_assert_cmpstr(f->mam_events->str, ==, "done[1|complete|A1|ok]");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -306,6 +407,9 @@ main(int argc, char **argv)
   ADD("T40_result_spoof", test_T40_result_spoof);
   ADD("T56_live_and_archive_shown_once", test_live_and_archive_shown_once);
   ADD("T56_live_twice_shown_once", test_live_twice_shown_once);
+  ADD("T70_first_use_bounded", test_first_use_bounded);
+  ADD("after_id_goes_further", test_after_id_goes_further);
+  ADD("short_catch_up_no_progress", test_short_catch_up_no_progress);
 #undef ADD
   return g_test_run();
 }

@@ -144,8 +144,6 @@ on_fin(const XmppStanza *reply, const GError *error, gpointer data)
   g_autofree char *last = set != NULL ? xmpp_node_dup_child_text(set, XMPP_NS_RSM, "last") : NULL;
   if (last != NULL)
     g_strstrip(last);
-  if (mam->events.progress != NULL)
-    mam->events.progress(mam->events_data, mam->fetched);
   /* A page that brought nothing, or no way to ask for the next: the archive has no more for
    * us (whatever it says), and asking again could loop. */
   if (complete || last == NULL || *last == '\0' || mam->page_fetched == 0 ||
@@ -160,6 +158,8 @@ on_fin(const XmppStanza *reply, const GError *error, gpointer data)
   g_free(mam->after_id);
   mam->after_id = g_steal_pointer(&last);
   send_page(mam);
+  if (mam->queryid != NULL && mam->events.progress != NULL)
+    mam->events.progress(mam->events_data, mam->fetched);
 }
 
 static void

@@ -11,13 +11,17 @@
 
 G_BEGIN_DECLS
 
-#define XMPP_MAM_PAGE_SIZE    100  /* messages asked for per page */
-#define XMPP_MAM_MAX_MESSAGES 5000 /* a catch-up stops after this many, wherever it is */
-/* First use (no archive id kept yet): only this far back, never the whole archive. */
-#define XMPP_MAM_FIRST_WINDOW_S (2 * 24 * 3600)
+#define XMPP_MAM_PAGE_SIZE 100 /* messages asked for per page */
+/* A catch-up after the archive id we kept stops after this many, wherever it is (the rest
+ * comes at the next one, which starts where this one stopped). */
+#define XMPP_MAM_MAX_MESSAGES 20000
+/* First use (no archive id kept yet): only this far back and at most this many, never the
+ * whole archive. */
+#define XMPP_MAM_FIRST_WINDOW_S     (2 * 24 * 3600)
+#define XMPP_MAM_FIRST_MAX_MESSAGES 2000
 
 typedef struct _XmppMamEvents {
-  /* A page was applied: fetched so far (progress for a long catch-up). Optional. */
+  /* A page was applied and the next is asked for: fetched so far (a long catch-up). Optional. */
   void (*progress)(gpointer data, guint fetched);
   /* The catch-up ended: complete when the archive had nothing more, else it stopped at the
    * limit or on error (error set: the server refused, timed out, or the session ended).
