@@ -27,11 +27,11 @@ class ClientError(RuntimeError):
 class Client:
     """lyre-bench as a subprocess: JSON events in, commands out."""
 
-    def __init__(self, bench, protocol, home, account, password, contacts, wrap=()):
+    def __init__(self, bench, protocol, home, account, password, contacts, wrap=(), extra=()):
         args = list(wrap) + [
             bench.lyre_bench, "--purple-home", home, "--account", account + "/bench",
             "--password", password, "--protocol", protocol, "--contacts", str(contacts),
-            "--timeout", str(RUN_TIMEOUT)]
+            "--timeout", str(RUN_TIMEOUT)] + list(extra)
         for key, value in bench.settings(protocol).items():
             args += ["--set", "%s=%s" % (key, value)]
         if protocol == "prpl-lyre":
@@ -124,6 +124,19 @@ def messaging(bench, protocol, home, peer, count, wrap=(), do_send=True):
             rep = measured(client.wait("report"))
             rep["e2e_s"] = got["last"] - int(started["start_mono_us"]) / 1e6
             result["send"] = rep
+    finally:
+        client.quit()
+    bench.settle()
+    return result
+
+
+def catch_up(bench, home, user, count):
+    """One sign-in of `user` (Lyre) that ends when `count` messages have come in from the
+    archive catch-up (the only messages it gets): time, CPU and peak RSS from the start."""
+    client = Client(bench, "prpl-lyre", home, bench.jid(user), bench.password, 1,
+                    extra=("--receive-from-start", str(count)))
+    try:
+        result = measured(client.wait("received"))
     finally:
         client.quit()
     bench.settle()

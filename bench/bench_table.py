@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # bench/run-bench's table: medians per plugin, Lyre/prpl-jabber ratios, the budget.
-"""rows(results, sizes, messages) -> list of row dicts; render(rows, machine, args) -> text."""
+"""rows(results, sizes, messages, archived) -> list of row dicts; render(rows, machine, args) ->
+text. A row whose prpl-jabber figure is None is Lyre's alone (prpl-jabber has no such feature)."""
 
 import statistics
 
@@ -21,7 +22,7 @@ def _row(name, unit, lyre, jabber, target=None, lower_is_better=True, fmt="%.3f"
             "holds": holds, "fmt": fmt}
 
 
-def rows(results, sizes, messages):
+def rows(results, sizes, messages, archived=None):
     out = []
     s = results["signin"]
     biggest = max(sizes)
@@ -68,6 +69,14 @@ def rows(results, sizes, messages):
     out.append(_row("send: end-to-end time to the peer", "s",
                     _median(m[(LYRE, "send")], "e2e_s"), _median(m[(JABBER, "send")], "e2e_s"),
                     fmt="%.2f"))
+    c = results.get("catch_up")
+    if c:
+        out.append(_row("archive catch-up, %d messages: time from sign-in start" % archived, "s",
+                        _median(c, "wall_s"), None, fmt="%.2f"))
+        out.append(_row("archive catch-up: client CPU per message", "µs",
+                        _median(c, "cpu_s", 1e6 / archived), None, fmt="%.1f"))
+        out.append(_row("archive catch-up: peak RSS", "MiB", _median(c, "rss_mib"), None,
+                        fmt="%.1f"))
     x = results["xml"]
     row = _row("XML layer vs raw libxml2 SAX (%.1f MB stream)" % (x["bytes"] / 1e6), "MB/s",
                x["lyre_mb_s"], x["raw_mb_s"], 0.7, lower_is_better=False, fmt="%.1f")
@@ -105,7 +114,7 @@ def render(table, machine, args):
     for r in table:
         fmt = r["fmt"]
         lyre = fmt % r["lyre"]
-        jab = fmt % r["jabber"]
+        jab = fmt % r["jabber"] if r["jabber"] is not None else "n/a"
         if "columns" in r:
             lyre, jab = "%s (Lyre)" % lyre, "%s (raw)" % jab
         ratio = "%.2f" % r["ratio"] if r["ratio"] is not None else ""

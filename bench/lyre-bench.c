@@ -5,11 +5,13 @@
 /*
  * Usage: lyre-bench --purple-home DIR --account JID/RES --password PW --protocol ID
  *                   [--plugin-dir DIR] [--set key=value]... [--contacts N] [--timeout S]
- *                   [--debug 1]
+ *                   [--receive-from-start N] [--debug 1]
  *
  * Sign-in is measured from enabling the account until purple says "signed-on" AND the account
  * has at least N buddies (--contacts) on the buddy list; then one "signin" event. Both plugins
- * go online only once the roster is in, so this is the full buddy list in both. Afterwards
+ * go online only once the roster is in, so this is the full buddy list in both.
+ * --receive-from-start N counts received messages from enabling the account (an archive
+ * catch-up at sign-in): "received" when the Nth is in, measured from the start. Afterwards
  * commands from stdin, one per line, each answered with one event:
  *   receive COUNT   arm the receive counter ("receive-armed")
  *   hold            stop reading the socket: the client blocks on stdin ("holding") until the
@@ -334,6 +336,8 @@ parse_args(int argc, char **argv)
       g_ptr_array_add(b.settings, (gpointer)v);
     else if (!strcmp(a, "--contacts"))
       b.contacts = (guint)g_ascii_strtoull(v, NULL, 10);
+    else if (!strcmp(a, "--receive-from-start"))
+      b.recv_target = (guint)g_ascii_strtoull(v, NULL, 10);
     else if (!strcmp(a, "--debug"))
       b.debug = strcmp(v, "0") != 0;
     else if (!strcmp(a, "--timeout"))
@@ -394,6 +398,7 @@ main(int argc, char **argv)
 
   CALLGRIND_ZERO_STATS;
   b.start = mark_now();
+  recv_start = b.start; /* --receive-from-start */
   purple_account_set_enabled(b.acct, UI_ID, TRUE);
   g_main_loop_run(b.loop);
   rc = b.status;
