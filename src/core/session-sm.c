@@ -224,9 +224,13 @@ hold_unacked_messages(XmppSession *session)
   g_autoptr(GPtrArray) unacked = xmpp_sm_take_unacked(session->sm);
   for (guint i = 0; i < unacked->len; i++) {
     XmppNode *node = unacked->pdata[i];
-    if (xmpp_node_is(node, XMPP_NS_JABBER_CLIENT, "message")) {
+    if (!xmpp_node_is(node, XMPP_NS_JABBER_CLIENT, "message"))
+      continue;
+    if (session->held->len < XMPP_SESSION_MAX_HELD) {
       g_ptr_array_add(session->held, node);
       unacked->pdata[i] = NULL;
+    } else if (session->events.not_sent != NULL) {
+      session->events.not_sent(session->events_data, node); /* T71 */
     }
   }
 }

@@ -171,6 +171,13 @@ is_negotiation_iq(const XmppNode *node)
                              xmpp_node_is(payload, XMPP_NS_SESSION, "session"));
 }
 
+static gboolean
+is_message_with_body(const XmppNode *node)
+{
+  return xmpp_node_is(node, XMPP_NS_JABBER_CLIENT, "message") &&
+         xmpp_node_get_child(node, XMPP_NS_JABBER_CLIENT, "body") != NULL;
+}
+
 /* Every stanza the core sends. While signed in without a usable transport (detached, or a new
  * one still negotiating), a stanza waits: stream management keeps it for the resume, or it is
  * held until we are bound again. */
@@ -182,11 +189,14 @@ router_send(gpointer data, const XmppNode *node)
       !is_negotiation_iq(node)) {
     if (xmpp_sm_is_counting(session->sm)) {
       xmpp_session_sm_outbound(session, node);
-    } else if (session->held->len < XMPP_SM_MAX_UNACKED) {
+    } else if (session->held->len < XMPP_SESSION_MAX_HELD) {
       g_ptr_array_add(session->held, xmpp_node_copy(node));
     } else {
-      xmpp_host_log(&session->host, XMPP_LOG_WARNING, "dropping <%s/>: too much waiting to be sent",
+      xmpp_host_log(&session->host, XMPP_LOG_WARNING,
+                    "not sending <%s/>: too much waiting to be sent",
                     node->name ? node->name : "?");
+      if (is_message_with_body(node) && session->events.not_sent != NULL)
+        session->events.not_sent(session->events_data, node);
     }
     return;
   }
@@ -893,13 +903,6 @@ xmpp_session_network_changed(XmppSession *session)
     xmpp_ping_probe_now(session->ping);
   }
   xmpp_session_leave(session);
-}
-
-static gboolean
-is_message_with_body(const XmppNode *node)
-{
-  return xmpp_node_is(node, XMPP_NS_JABBER_CLIENT, "message") &&
-         xmpp_node_get_child(node, XMPP_NS_JABBER_CLIENT, "body") != NULL;
 }
 
 GPtrArray *

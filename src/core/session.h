@@ -6,6 +6,7 @@
 
 #include "host.h"
 #include "router/router.h"
+#include "sm.h"
 #include "stream/tls.h"
 
 G_BEGIN_DECLS
@@ -63,6 +64,10 @@ typedef enum {
 } XmppTransportKind;
 
 #define XMPP_SESSION_MAX_REDIRECTS 3 /* see-other-host, RFC 6120 §4.9.3.19 */
+/* Messages (and other stanzas) kept while a forgotten session is bound anew, to be sent once
+ * bound: fewer than stream management keeps unacknowledged, so that sending them all at once
+ * leaves room for the sign-in's own requests. Beyond this, a message is reported not sent. */
+#define XMPP_SESSION_MAX_HELD (XMPP_SM_MAX_UNACKED - 100)
 /* Each step of a sign-in (stream header, features, STARTTLS, the TLS handshake, each SASL
  * step, bind) must be answered within this, or the session fails with NEGOTIATION_TIMEOUT:
  * a server that accepts the connection and says nothing is noticed in 30 s. Waiting for the
@@ -129,6 +134,10 @@ typedef struct _XmppSessionEvents {
   void (*interrupted)(gpointer data, const GError *error);
   /* A new transport resumed the session: nothing was lost either way. Optional. */
   void (*resumed)(gpointer data);
+  /* A message with a body could not even wait for the connection (more than
+   * XMPP_SESSION_MAX_HELD stanzas wait already): it was not sent and never will be; show it as
+   * such (catalogue T71). Comes from inside the send call: defer UI work. Optional. */
+  void (*not_sent)(gpointer data, const XmppNode *message);
   /* The session failed or closed. error NULL: a clean close we asked for. After this, the only
    * valid calls are xmpp_session_free() and xmpp_session_connect_transport(). */
   void (*closed)(gpointer data, const GError *error);

@@ -571,12 +571,19 @@ ev_registration_ready(gpointer data)
   xmpp_purple_accountsvc_registration_ready(data);
 }
 
+static void
+ev_not_sent(gpointer data, const XmppNode *message)
+{
+  xmpp_purple_resume_not_sent(data, message);
+}
+
 static const XmppSessionEvents session_events = {
     .progress = ev_progress,
     .ready = ev_ready,
     .closed = ev_closed,
     .interrupted = ev_interrupted,
     .resumed = ev_resumed,
+    .not_sent = ev_not_sent,
     .certificate = ev_certificate,
     .redirect = ev_redirect,
     .registration_ready = ev_registration_ready,

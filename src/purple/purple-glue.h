@@ -130,6 +130,9 @@ void xmpp_purple_resume_back(XmppPurpleConn *conn);
 /* The session is over: each message that may not have reached the server is shown as such in
  * its conversation. */
 void xmpp_purple_resume_report_undelivered(XmppPurpleConn *conn);
+/* A message the core refused to queue while the link is down (T71): shown as not sent, from
+ * the main loop (not inside the send call that refused it). */
+void xmpp_purple_resume_not_sent(XmppPurpleConn *conn, const XmppNode *message);
 /* The state of a connection of ours (NULL once closed). */
 static inline XmppPurpleConn *
 xmpp_purple_connection_get(PurpleConnection *gc)

@@ -22,7 +22,9 @@
 typedef struct _XmppPurpleResume {
   guint timer;
   guint attempts;
-  gint64 lost_at; /* monotonic µs; 0: not interrupted */
+  gint64 lost_at;       /* monotonic µs; 0: not interrupted */
+  GPtrArray *not_sent;  /* XmppNode*: messages refused while waiting, to show (T71) */
+  guint not_sent_timer; /* shows them outside the send call that refused them */
 } XmppPurpleResume;
 
 static XmppPurpleResume *
@@ -113,25 +115,53 @@ xmpp_purple_resume_back(XmppPurpleConn *conn)
 
 /* ---- undelivered messages ----------------------------------------------------------------- */
 
+/* One line in the conversation with the message's recipient: what happened, then the text. */
+static void
+show_undelivered(XmppPurpleConn *conn, const XmppNode *message, const char *what)
+{
+  g_autoptr(XmppJid) to = xmpp_jid_parse(xmpp_node_get_attr(message, "to"), NULL);
+  if (to == NULL)
+    return;
+  PurpleConversation *conv = xmpp_purple_im_conversation(conn, xmpp_jid_get_bare(to));
+  g_autofree char *body = xmpp_node_dup_child_text(message, XMPP_NS_JABBER_CLIENT, "body");
+  g_autofree char *escaped = g_markup_escape_text(body != NULL ? body : "", -1);
+  g_autofree char *line = g_strdup_printf("%s %s", what, escaped);
+  purple_conversation_write(conv, NULL, line, PURPLE_MESSAGE_ERROR, time(NULL));
+}
+
 void
 xmpp_purple_resume_report_undelivered(XmppPurpleConn *conn)
 {
   if (conn->session == NULL)
     return;
   g_autoptr(GPtrArray) messages = xmpp_session_take_undelivered(conn->session);
-  for (guint i = 0; i < messages->len; i++) {
-    const XmppNode *message = messages->pdata[i];
-    g_autoptr(XmppJid) to = xmpp_jid_parse(xmpp_node_get_attr(message, "to"), NULL);
-    if (to == NULL)
-      continue;
-    const char *who = xmpp_jid_get_bare(to);
-    PurpleConversation *conv = xmpp_purple_im_conversation(conn, who);
-    g_autofree char *body = xmpp_node_dup_child_text(message, XMPP_NS_JABBER_CLIENT, "body");
-    g_autofree char *escaped = g_markup_escape_text(body != NULL ? body : "", -1);
-    g_autofree char *line =
-        g_strdup_printf(_("This message may not have been delivered: %s"), escaped);
-    purple_conversation_write(conv, NULL, line, PURPLE_MESSAGE_ERROR, time(NULL));
-  }
+  for (guint i = 0; i < messages->len; i++)
+    show_undelivered(conn, messages->pdata[i], _("This message may not have been delivered:"));
+}
+
+static gboolean
+show_not_sent(gpointer data)
+{
+  XmppPurpleConn *conn = data;
+  XmppPurpleResume *state = state_of(conn);
+  state->not_sent_timer = 0;
+  g_autoptr(GPtrArray) messages = g_steal_pointer(&state->not_sent);
+  for (guint i = 0; messages != NULL && i < messages->len; i++)
+    show_undelivered(conn, messages->pdata[i],
+                     _("Not sent (too many messages are already waiting for the connection "
+                       "to come back):"));
+  return G_SOURCE_REMOVE;
+}
+
+void
+xmpp_purple_resume_not_sent(XmppPurpleConn *conn, const XmppNode *message)
+{
+  XmppPurpleResume *state = state_of(conn);
+  if (state->not_sent == NULL)
+    state->not_sent = g_ptr_array_new_with_free_func((GDestroyNotify)xmpp_node_free);
+  g_ptr_array_add(state->not_sent, xmpp_node_copy(message));
+  if (state->not_sent_timer == 0)
+    state->not_sent_timer = purple_timeout_add(0, show_not_sent, conn);
 }
 
 /* ---- the network changed -------------------------------------------------------------------- */
@@ -162,6 +192,10 @@ xmpp_purple_resume_stop(XmppPurpleConn *conn)
   purple_signals_disconnect_by_handle(state);
   if (state->timer != 0)
     purple_timeout_remove(state->timer);
+  if (state->not_sent_timer != 0) {
+    purple_timeout_remove(state->not_sent_timer);
+    show_not_sent(conn); /* now, while the conversations are still ours to write in */
+  }
   g_free(state);
   conn->resume_state = NULL;
 }

@@ -85,8 +85,16 @@ ev_resumed(gpointer data)
   g_string_append(((ScriptServer *)data)->events, "resumed ");
 }
 
+static void
+ev_not_sent(gpointer data, const XmppNode *message)
+{
+  g_autofree char *body = xmpp_node_dup_child_text(message, XMPP_NS_JABBER_CLIENT, "body");
+  g_string_append_printf(((ScriptServer *)data)->events, "not-sent:%s ", body);
+}
+
 static const XmppSessionEvents events = {
     .progress = ev_progress,
+    .not_sent = ev_not_sent,
     .ready = ev_ready,
     .interrupted = ev_interrupted,
     .resumed = ev_resumed,

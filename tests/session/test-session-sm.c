@@ -376,6 +376,46 @@ test_undelivered_on_close(void)
   script_free(s);
 }
 
+/* T71: while a forgotten session is bound anew, what the user sends waits, up to
+ * XMPP_SESSION_MAX_HELD stanzas; a message beyond that is reported as not sent at once, never
+ * dropped silently, and every one that waited is sent after the bind, without overflowing
+ * what stream management keeps unacknowledged. */
+static void
+test_T71_held_overflow_reported(void)
+{
+  ScriptServer *s = signed_in();
+  xmpp_session_transport_closed(s->session, "reset by peer");
+  authenticate(s, TRUE);
+  g_autoptr(XmppNode) resume = script_expect(s, SM_NS, "resume");
+  script_send(s, "<failed xmlns='urn:xmpp:sm:3' h='2'><item-not-found "
+                 "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></failed>");
+  g_string_truncate(s->events, 0);
+  for (guint i = 0; i < XMPP_SESSION_MAX_HELD; i++) {
+    char body[32];
+    g_snprintf(body, sizeof body, "held %u", i);
+    g_free(send_chat(s, body));
+  }
+  g_assert_null(strstr(s->events->str, "not-sent")); /* the twin: up to the limit, all wait */
+  g_free(send_chat(s, "one too many"));
+  g_assert_cmpstr(s->events->str, ==, "not-sent:one too many ");
+  answer_bind(s);
+  g_autoptr(XmppNode) enable = script_expect(s, SM_NS, "enable");
+  script_answer_discovery(s, NULL);
+  script_pump(s);
+  guint n = 0;
+  for (XmppNode *node; (node = g_queue_pop_head(&s->elements)) != NULL; xmpp_node_free(node)) {
+    if (!xmpp_node_is(node, XMPP_NS_JABBER_CLIENT, "message"))
+      continue; /* ack requests */
+    g_autofree char *text = xmpp_node_dup_child_text(node, XMPP_NS_JABBER_CLIENT, "body");
+    char want[32];
+    g_snprintf(want, sizeof want, "held %u", n++);
+    g_assert_cmpstr(text, ==, want);
+  }
+  g_assert_cmpuint(n, ==, XMPP_SESSION_MAX_HELD);
+  g_assert_false(s->closed);
+  script_free(s);
+}
+
 /* The network changed: a resumable session drops its transport at once and resumes. */
 static void
 test_network_changed(void)
@@ -405,6 +445,7 @@ main(int argc, char **argv)
   g_test_add_func("/session/sm/T63_silent_link_interrupted", test_silent_link_interrupted);
   g_test_add_func("/session/sm/T65_undelivered_on_close", test_undelivered_on_close);
   g_test_add_func("/session/sm/network_changed", test_network_changed);
+  g_test_add_func("/session/sm/T71_held_overflow_reported", test_T71_held_overflow_reported);
   g_test_add_func("/session/sm/T63_one_way_link", test_T63_one_way_link);
   return g_test_run();
 }
