@@ -52,7 +52,8 @@ append_result(GString *out, const XmppXdataForm *form)
     if (f->type == XMPP_XDATA_FIELD_HIDDEN)
       continue;
     if (f->label != NULL || f->var != NULL)
-      g_string_append_printf(out, "%s: ", f->label != NULL ? f->label : f->var);
+      /* Translators: a form field's label, before its values. */
+      g_string_append_printf(out, _("%s: "), f->label != NULL ? f->label : f->var);
     for (guint j = 0; j < f->values->len; j++)
       g_string_append_printf(out, "%s%s", j > 0 ? ", " : "", (char *)f->values->pdata[j]);
     g_string_append_c(out, '\n');

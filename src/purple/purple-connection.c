@@ -74,7 +74,8 @@ write_failed_cb(gpointer data)
 {
   XmppPurpleConn *conn = data;
   conn->fail_timer = 0;
-  transport_lost(conn, "write failed");
+  /* The reason is shown to the user after the error's explanation. */
+  transport_lost(conn, _("could not send to the server"));
   return G_SOURCE_REMOVE;
 }
 
@@ -133,7 +134,7 @@ host_send(gpointer data, const guint8 *bytes, gsize len)
     return;
   }
   if (conn->outbuf->len + len > XMPP_PURPLE_MAX_OUTBUF) {
-    schedule_write_failure(conn, "the server does not read what we send");
+    schedule_write_failure(conn, _("the server does not read what we send"));
     return;
   }
   /* Everything goes through the buffer, so bytes are never reordered nor lost. It is written
@@ -153,7 +154,7 @@ read_cb(gpointer data, gint fd, PurpleInputCondition cond)
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
     return;
   if (n <= 0) {
-    transport_lost(conn, n == 0 ? "end of stream" : g_strerror(errno));
+    transport_lost(conn, n == 0 ? _("the server closed the connection") : g_strerror(errno));
     return;
   }
   /* Events from here may close the transport (closed, redirect): do not touch fd after. */

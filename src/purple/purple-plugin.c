@@ -147,12 +147,16 @@ add_choice(GList *list, const char *label, const char *value)
 static void
 init_plugin(PurplePlugin *plugin)
 {
+  /* Our own catalogue, in UTF-8 whatever the locale's charset (purple expects UTF-8), bound
+   * before anything below translates a string (the commands' help too). LYRE_LOCALEDIR points
+   * at an uninstalled build's catalogues (build/po): the tests use it. */
+  const char *localedir = g_getenv("LYRE_LOCALEDIR");
+  bindtextdomain(GETTEXT_PACKAGE, localedir != NULL && *localedir != '\0' ? localedir : LOCALEDIR);
+  bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
+
   plugin_info.actions = plugin_actions;
   xmpp_purple_info_commands();
   xmpp_purple_im_commands();
-  /* Our own catalogue, in UTF-8 whatever the locale's charset (purple expects UTF-8). */
-  bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
 
   plugin_info.summary = _("XMPP protocol plugin (Lyre)");
   plugin_info.description =

@@ -255,7 +255,8 @@ add_resource_lines(PurpleNotifyUserInfo *info, const XmppPresenceResource *r, gb
 {
   char *status =
       r->status != NULL
-          ? g_strdup_printf("%s: %s", xmpp_purple_presence_show_label(r->show), r->status)
+          /* Translators: a status ("Away") and the contact's own words about it. */
+          ? g_strdup_printf(_("%s: %s"), xmpp_purple_presence_show_label(r->show), r->status)
           : g_strdup(xmpp_purple_presence_show_label(r->show));
   char *label = several && *r->resource != '\0' ? g_strdup_printf(_("Status (%s)"), r->resource)
                                                 : g_strdup(_("Status"));
