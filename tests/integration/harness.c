@@ -42,14 +42,19 @@
  *                         profile: set-vcard <id>=<value>|<id>=<value>... (the "Set User Info…"
  *                         form) | set-icon <file> ("icon-set") | buddy-icon <jid> ("buddy-icon":
  *                         SHA-1 of the stored icon, "" when none)
+ *   --dump-options        print the protocol's account options and user splits as they read
+ *                         in the current locale ("account-option" events: setting, text) and
+ *                         exit 0 without signing in
  *   --register            register the account (XEP-0077) instead of signing in: the form is
  *                         submitted with its defaults; events "registered" or "register-failed"
  *   --debug               libpurple debug output on stderr
+ * The locale comes from the environment (LANG, LC_ALL, LANGUAGE), as in Pidgin and Finch.
  * Exit: 0 condition met, 1 otherwise, 2 usage error. Every event is one JSON object on stdout.
  */
 
 #include "harness.h"
 
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,7 +65,7 @@ typedef struct {
   const char *purple_home, *plugin_dir, *protocol, *account, *password, *cert_answer, *wait_for;
   GPtrArray *settings;
   int timeout;
-  gboolean commands, debug;
+  gboolean commands, debug, dump_options;
   gboolean register_mode; /* --register: register the account (XEP-0077) instead of signing in */
   GMainLoop *loop;
   PurpleAccount *acct;
@@ -390,9 +395,23 @@ usage(const char *msg)
   return 2;
 }
 
+/* The protocol's account settings as the account dialog shows them. */
+static void
+dump_options(PurplePlugin *prpl)
+{
+  PurplePluginProtocolInfo *info = PURPLE_PLUGIN_PROTOCOL_INFO(prpl);
+  for (GList *l = info->user_splits; l != NULL; l = l->next)
+    emit("account-option", "setting", S, "", "text", S, purple_account_user_split_get_text(l->data),
+         (char *)NULL);
+  for (GList *l = info->protocol_options; l != NULL; l = l->next)
+    emit("account-option", "setting", S, purple_account_option_get_setting(l->data), "text", S,
+         purple_account_option_get_text(l->data), (char *)NULL);
+}
+
 int
 main(int argc, char **argv)
 {
+  setlocale(LC_ALL, ""); /* as Pidgin and Finch do: the plugin's text follows the locale */
   h.protocol = "prpl-lyre";
   h.cert_answer = "reject";
   h.wait_for = "signed-on";
@@ -408,6 +427,8 @@ main(int argc, char **argv)
       h.register_mode = TRUE, takes = FALSE;
     else if (!strcmp(a, "--debug"))
       h.debug = TRUE, takes = FALSE;
+    else if (!strcmp(a, "--dump-options"))
+      h.dump_options = TRUE, takes = FALSE;
     else if (!v)
       return usage("missing value");
     else if (!strcmp(a, "--purple-home"))
@@ -452,8 +473,14 @@ main(int argc, char **argv)
   }
 
   int rc = 1;
-  if (!purple_find_prpl(h.protocol)) {
+  PurplePlugin *prpl = purple_find_prpl(h.protocol);
+  if (!prpl) {
     emit("error", "text", S, "protocol plugin not found", "protocol", S, h.protocol, (char *)NULL);
+    goto out;
+  }
+  if (h.dump_options) {
+    dump_options(prpl);
+    rc = 0;
     goto out;
   }
   h.acct = purple_accounts_find(h.account, h.protocol);

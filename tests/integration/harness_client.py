@@ -52,7 +52,9 @@ class Client:
         self.home = tempfile.mkdtemp(prefix="lyre-purple-")
 
     def run(self, settings=None, cert_answer="reject", wait_for="signed-on", timeout=20,
-            resource="harness", stdin_text=None, extra=()):
+            resource="harness", stdin_text=None, extra=(), env=None):
+        """env: the harness's environment; by default this one in the C locale (English, as
+        the tests expect), whatever the caller's LANG or LANGUAGE."""
         argv = [harness_path(), "--purple-home", self.home, "--protocol", self.proto,
                 "--account", "%s@%s/%s" % (self.user, self.server.host, resource),
                 "--password", self.password, "--cert-answer", cert_answer,
@@ -67,8 +69,10 @@ class Client:
         argv += list(extra)
         wrap = os.environ.get("LYRE_HARNESS_WRAP", "").split()
         argv = wrap + argv
+        if env is None:
+            env = dict(os.environ, LC_ALL="C")
         proc = subprocess.run(argv, input=stdin_text, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True, timeout=timeout + 60)
+                              stderr=subprocess.PIPE, text=True, timeout=timeout + 60, env=env)
         return Result(proc.returncode, proc.stdout, proc.stderr, argv)
 
     def cleanup(self):
