@@ -28,6 +28,9 @@ ALICE = "alice@%s" % HOST
 CAROL = "carol@%s" % HOST
 ALICE_FULL = ALICE + "/harness"
 CAROL_FULL = CAROL + "/peer"
+# The account archives everything (neither test server archives by default).
+ARCHIVE_ALWAYS = ("<iq xmlns='jabber:client' type='set' id='prefs'><prefs xmlns='urn:xmpp:mam:2' "
+                  "default='always'/></iq>")
 
 
 class ResumeBase(unittest.TestCase):
@@ -164,6 +167,37 @@ class ResumeCase(ResumeBase):
         self.assert_stayed_online(res)
         self.check(re.search(r"signed in anew|session resumed", res.stdout),
                    "neither resumed nor signed in anew", res)
+
+    # -- the server restarts with messages to us in flight: the archive has them -------------
+    def test_server_restart_archive_recovers(self):
+        Peer(self.server, ALICE + "/phone", "alice-secret", [ARCHIVE_ALWAYS], stay=1).finish()
+        restart_s = 8 if self.server.kind == "ejabberd" else 4
+        alice, result = self.run_alice(["wait %d" % (14 + 2 * restart_s)], timeout=120)
+        self.wait_bound(ALICE_FULL)
+        time.sleep(1.5)  # signed in, first catch-up over
+        Peer(self.server, CAROL_FULL, "carol-secret",
+             [chat(ALICE, "x-%d" % i) for i in range(1, 4)], stay=2, every=0.2).finish()
+        # What the server sends alice from now on never reaches her; then the server restarts
+        # and forgets her session: x-4..x-6 are only in the archive (and perhaps offline).
+        self.proxy.set_mode("drop-down")
+        Peer(self.server, CAROL_FULL, "carol-secret",
+             [chat(ALICE, "x-%d" % i) for i in range(4, 7)], stay=2, every=0.2).finish()
+        self.server.stop()
+        self.proxy.set_mode("pass")
+        self.server.start()
+        alice.join(timeout=180)
+        res = result.get("res")
+        self.assertIsNotNone(res, "alice's harness did not finish")
+        self.check(res.returncode == 0, "alice's harness failed", res)
+        self.assert_exactly_once_in_order(self.received_by_alice(res),
+                                          ["x-%d" % i for i in range(1, 7)],
+                                          "carol's lines at alice", res)
+        self.assert_stayed_online(res)
+        anew = res.stdout.find("signed in anew")
+        self.check(anew >= 0, "the session was not signed in anew", res)
+        fetched = re.search(r"archive catch-up: (\d+) message\(s\), complete", res.stdout[anew:])
+        self.check(fetched and int(fetched.group(1)) >= 3,
+                   "the archive catch-up after signing in anew did not bring x-4..x-6", res)
 
 
 if __name__ == "__main__":
