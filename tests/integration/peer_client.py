@@ -4,6 +4,7 @@
 import json
 import os
 import subprocess
+import threading
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -22,9 +23,25 @@ class Peer:
             argv += ["--send-xml", xml]
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      text=True)
+        # Read as it comes: a long run prints more than a pipe holds, and a peer blocked on
+        # writing its stdout would stop sending and receiving (the soak's silent witness).
+        self._out, self._err = [], []
+        self._readers = [threading.Thread(target=self._drain, args=(f, buf), daemon=True)
+                         for f, buf in ((self.proc.stdout, self._out),
+                                        (self.proc.stderr, self._err))]
+        for t in self._readers:
+            t.start()
+
+    @staticmethod
+    def _drain(stream, buf):
+        for line in stream:
+            buf.append(line)
 
     def finish(self, timeout=180):
-        self.stdout, self.stderr = self.proc.communicate(timeout=timeout)
+        self.proc.wait(timeout=timeout)
+        for t in self._readers:
+            t.join(timeout=10)
+        self.stdout, self.stderr = "".join(self._out), "".join(self._err)
         self.events = []
         for line in self.stdout.splitlines():
             try:

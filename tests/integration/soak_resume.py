@@ -7,12 +7,16 @@
 # ways, and the account must never have been signed off. The CI-sized variant is
 # test_resume.py; this is the long run (scripts/run-soak), bounded in count and time.
 """Usage: tests/integration/soak_resume.py [--faults 100] [--messages 200] [--server prosody]
-                                          [--seed N] [--log FILE]
+                                          [--seed N] [--log FILE] [--second-device]
+--second-device: the user's phone (a second slixmpp client on the same account, with carbons,
+straight to the server) sends its own numbered lines to the contact meanwhile: Lyre must show
+them once, in order, as the user's; the phone must see Lyre's and the contact's once, in order.
 Needs LYRE_HARNESS and LYRE_PLUGIN_DIR (scripts/run-soak sets them). Exit 0 when nothing was
 lost, doubled or reordered."""
 
 import argparse
 import os
+import xml.etree.ElementTree as ET
 import random
 import sys
 import threading
@@ -28,6 +32,52 @@ from servers import make_server  # noqa: E402
 FAULTS = ("rst", "fin", "truncate", "delay", "drop-up")
 HOST = "example.test"
 ALICE, CAROL = "alice@%s" % HOST, "carol@%s" % HOST
+SEND = 0x1  # PURPLE_MESSAGE_SEND
+ENABLE_CARBONS = ("<iq xmlns='jabber:client' type='set' id='carbons'>"
+                  "<enable xmlns='urn:xmpp:carbons:2'/></iq>")
+NS_CARBONS, NS_FORWARD, NS_SID = "urn:xmpp:carbons:2", "urn:xmpp:forward:0", "urn:xmpp:sid:0"
+
+
+def phone_view(phone, kind):
+    """What the phone shows, in order, each message once by its origin-id (else its id), as a
+    client that deduplicates does: kind "sent": the user's lines from elsewhere (sent carbons);
+    "carol": carol's lines, to the bare JID (delivered to every resource) or as received
+    carbons."""
+    out, seen = [], set()
+    for xml in phone.xml_received():
+        try:
+            outer = ET.fromstring(xml)
+        except ET.ParseError:
+            continue
+        sender = outer.get("from", "").split("/")[0]
+        if kind == "carol" and sender == CAROL:
+            inner = outer
+        elif sender == ALICE:
+            inner = outer.find("{%s}%s/{%s}forwarded/{jabber:client}message"
+                               % (NS_CARBONS, "sent" if kind == "sent" else "received",
+                                  NS_FORWARD))
+        else:
+            continue
+        body = inner.find("{jabber:client}body") if inner is not None else None
+        if body is None or not body.text:
+            continue
+        origin = inner.find("{%s}origin-id" % NS_SID)
+        key = (origin.get("id") if origin is not None else None) or inner.get("id") or body.text
+        if key not in seen:
+            seen.add(key)
+            out.append(body.text)
+    return out
+
+
+def judge(what, got, want):
+    """Prints the verdict of one direction; True when nothing was lost, doubled or reordered."""
+    lost = [w for w in want if w not in got]
+    doubled = sorted({g for g in got if got.count(g) > 1})
+    reordered = [g for g in dict.fromkeys(got) if g in want] != [w for w in want if w in got]
+    print("soak: %s: %d/%d arrived, %d lost, %d doubled, %s" % (
+        what, len(set(got) & set(want)), len(want), len(lost), len(doubled),
+        "reordered" if reordered else "in order"))
+    return not lost and not doubled and not reordered
 
 
 def inject(proxy, kind, rng):
@@ -55,6 +105,8 @@ def main():
     ap.add_argument("--server", default=os.environ.get("LYRE_TEST_SERVER", "prosody"))
     ap.add_argument("--seed", type=int, default=int(time.time()))
     ap.add_argument("--log", help="write the client's debug log here")
+    ap.add_argument("--second-device", action="store_true",
+                    help="the user's phone sends too, and must see everything once")
     args = ap.parse_args()
     os.environ["LYRE_TEST_SERVER"] = args.server
     rng = random.Random(args.seed)
@@ -93,6 +145,12 @@ def main():
         carol = Peer(server, CAROL + "/peer", "carol-secret",
                      [chat(ALICE, "c-%d" % i) for i in range(1, args.messages + 1)],
                      stay=2 * duration + 70, every=every)
+        phone = None
+        if args.second_device:
+            phone = Peer(server, ALICE + "/phone", "alice-secret",
+                         [ENABLE_CARBONS] + [chat(CAROL, "p-%d" % i)
+                                             for i in range(1, args.messages + 1)],
+                         stay=2 * duration + 70, every=every)
         counts = {}
         started = time.monotonic()
         unrecovered = 0
@@ -110,6 +168,9 @@ def main():
         thread.join(timeout=int(2 * duration) + 300)
         carol.proc.terminate()  # it has seen what it will see: alice is done
         carol.finish(timeout=60)
+        if phone is not None:
+            phone.proc.terminate()
+            phone.finish(timeout=60)
         res = result.get("res")
         if res is None:
             print("soak: the harness did not finish")
@@ -117,19 +178,22 @@ def main():
         if args.log:
             with open(args.log, "w") as f:
                 f.write(res.stdout)
-        got_a = carol.bodies_from(ALICE)
-        got_c = [e["text"] for e in res.of("conv-write") if e.get("recv") and e["conv"] == CAROL]
+        in_carol = carol.bodies_from(ALICE)
         want_a = ["a-%d" % i for i in range(1, args.messages + 1)]
         want_c = ["c-%d" % i for i in range(1, args.messages + 1)]
-        ok = True
-        for what, got, want in (("alice -> carol", got_a, want_a), ("carol -> alice", got_c, want_c)):
-            lost = [w for w in want if w not in got]
-            doubled = sorted({g for g in got if got.count(g) > 1})
-            reordered = [g for g in dict.fromkeys(got) if g in want] != [w for w in want if w in got]
-            print("soak: %s: %d/%d arrived, %d lost, %d doubled, %s" % (
-                what, len(set(got) & set(want)), len(want), len(lost), len(doubled),
-                "reordered" if reordered else "in order"))
-            ok = ok and not lost and not doubled and not reordered
+        want_p = ["p-%d" % i for i in range(1, args.messages + 1)]
+        lines = [e for e in res.of("conv-write") if e["conv"] == CAROL]
+        got_c = [e["text"] for e in lines if e.get("recv")]
+        ok = judge("alice -> carol", [b for b in in_carol if b.startswith("a-")], want_a)
+        ok = judge("carol -> alice", got_c, want_c) and ok
+        if phone is not None:
+            ok = judge("phone -> carol", [b for b in in_carol if b.startswith("p-")],
+                       want_p) and ok
+            ok = judge("phone's lines at alice", [e["text"] for e in lines
+                                                  if e["flags"] & SEND and
+                                                  e["text"].startswith("p-")], want_p) and ok
+            ok = judge("alice's lines at the phone", phone_view(phone, "sent"), want_a) and ok
+            ok = judge("carol's lines at the phone", phone_view(phone, "carol"), want_c) and ok
         signed_off = res.has("disconnected")
         print("soak: faults injected: %s; resumed %d times, signed in anew %d times; %s" % (
             ", ".join("%s %d" % kv for kv in sorted(counts.items())),
@@ -146,6 +210,9 @@ def main():
                     f.write("%.2f %s\n" % (t - started, what))
             with open(args.log + ".peer", "w") as f:
                 f.write(carol.stdout + "\n--- stderr ---\n" + carol.stderr)
+            if phone is not None:
+                with open(args.log + ".phone", "w") as f:
+                    f.write(phone.stdout + "\n--- stderr ---\n" + phone.stderr)
             with open(args.log + ".server", "w") as f:
                 f.write(server.log_text()[-400000:])
         print("soak: %s" % ("PASS" if ok else "FAIL"))
