@@ -58,7 +58,12 @@ def phone_view(phone, kind):
                                   NS_FORWARD))
         else:
             continue
-        body = inner.find("{jabber:client}body") if inner is not None else None
+        # slixmpp writes its top-level stanzas without their (default) namespace.
+        body = None
+        if inner is not None:
+            body = inner.find("{jabber:client}body")
+            if body is None:
+                body = inner.find("body")
         if body is None or not body.text:
             continue
         origin = inner.find("{%s}origin-id" % NS_SID)
@@ -123,7 +128,9 @@ def main():
         # bounded).
         duration = max(20.0, args.faults * 6.0)
         every = duration / args.messages
-        commands = []
+        # Everyone is online before the first message (the witnesses sign in after alice).
+        start_delay = 8.0
+        commands = ["wait %.1f" % start_delay]
         for i in range(1, args.messages + 1):
             commands += ["im %s a-%d" % (CAROL, i), "wait %.2f" % every]
         # Time for the last fault's recovery and for what waited to arrive; bounded.
@@ -144,13 +151,13 @@ def main():
             return 2
         carol = Peer(server, CAROL + "/peer", "carol-secret",
                      [chat(ALICE, "c-%d" % i) for i in range(1, args.messages + 1)],
-                     stay=2 * duration + 70, every=every)
+                     stay=2 * duration + 70, every=every, delay=start_delay - 4)
         phone = None
         if args.second_device:
             phone = Peer(server, ALICE + "/phone", "alice-secret",
                          [ENABLE_CARBONS] + [chat(CAROL, "p-%d" % i)
                                              for i in range(1, args.messages + 1)],
-                         stay=2 * duration + 70, every=every)
+                         stay=2 * duration + 70, every=every, delay=start_delay - 4)
         counts = {}
         started = time.monotonic()
         unrecovered = 0

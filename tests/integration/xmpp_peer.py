@@ -82,9 +82,10 @@ class Peer(slixmpp.ClientXMPP):
             self.send_message(mto=to, mbody=text, mtype="chat")
             emit(event="sent", to=to, text=text)
         every = getattr(self.args, "send_every", None) or 0
+        delay = getattr(self.args, "send_delay", None) or 0
         for i, xml in enumerate(getattr(self.args, "send_xml", None) or []):
-            if every > 0:
-                asyncio.get_event_loop().call_later(i * every, self.send_later, xml)
+            if every > 0 or delay > 0:
+                asyncio.get_event_loop().call_later(delay + i * every, self.send_later, xml)
             else:
                 self.send_later(xml)
         if getattr(self.args, "stay", None):
@@ -165,6 +166,8 @@ def main():
     parser.add_argument("--priority", type=int, help="<priority/> of the initial presence")
     parser.add_argument("--send-xml", action="append", metavar="XML",
                         help="a raw stanza to send after sign-in (repeatable)")
+    parser.add_argument("--send-delay", type=float, metavar="S",
+                        help="send the first --send-xml S seconds after signing in")
     parser.add_argument("--send-every", type=float, metavar="S",
                         help="send the --send-xml stanzas S seconds apart (default: at once)")
     parser.add_argument("--stay", type=float,
