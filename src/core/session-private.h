@@ -104,6 +104,7 @@ struct _XmppSession {
   guint ack_timer;         /* that <r/>'s deadline (a link that only carries data one way) */
   guint32 sent_at_request; /* the outbound count when that <r/> went out */
   GPtrArray *held;         /* XmppNode*: stanzas to send once bound again (a failed resume) */
+  GQueue waiting;          /* XmppNode*: stanzas past the window (XMPP_SM_WINDOW), in order */
 
   guint in_use;
   gboolean free_pending;
@@ -147,6 +148,15 @@ void xmpp_session_sm_resume(XmppSession *session);
 void xmpp_session_sm_handle_resume_reply(XmppSession *session, const XmppNode *element);
 /* A stanza was written to the transport: maybe request an acknowledgement. */
 void xmpp_session_sm_written(XmppSession *session, const XmppNode *stanza);
+/* Flow control: TRUE when this stanza must wait (the window is full, or others wait). */
+gboolean xmpp_session_sm_must_wait(XmppSession *session, const XmppNode *stanza);
+/* Keeps it in the waiting queue (or reports it not sent past XMPP_SM_MAX_WAITING). */
+void xmpp_session_sm_wait(XmppSession *session, const XmppNode *stanza);
+/* session.c: sends what waits, as far as the window allows (after an acknowledgement, a
+ * resume). */
+void xmpp_session_drain_waiting(XmppSession *session);
+/* session.c: tells the glue a message was not sent and will not be (T71). */
+void xmpp_session_report_not_sent(XmppSession *session, const XmppNode *stanza);
 /* No acknowledgement is awaited any more (answered, or the transport is gone). */
 void xmpp_session_sm_ack_settled(XmppSession *session);
 /* The keepalive's probe: <r/> when stream management is on (TRUE), else FALSE. */

@@ -132,7 +132,8 @@ xmpp_session_sm_handle(XmppSession *session, const XmppNode *element)
     if (!xmpp_sm_is_counting(session->sm))
       return;
     xmpp_session_sm_ack_settled(session);
-    apply_h(session, element);
+    if (apply_h(session, element))
+      xmpp_session_drain_waiting(session);
   } else if (g_strcmp0(name, "enabled") == 0) {
     if (!xmpp_sm_is_counting(session->sm) || xmpp_sm_is_enabled(session->sm))
       return;
@@ -213,6 +214,28 @@ xmpp_session_sm_probe(gpointer data)
   return TRUE;
 }
 
+/* ---- flow control ---- */
+
+gboolean
+xmpp_session_sm_must_wait(XmppSession *session, const XmppNode *stanza)
+{
+  return xmpp_sm_is_counting(session->sm) && is_stanza(stanza) &&
+         (!g_queue_is_empty(&session->waiting) || xmpp_sm_n_unacked(session->sm) >= XMPP_SM_WINDOW);
+}
+
+void
+xmpp_session_sm_wait(XmppSession *session, const XmppNode *stanza)
+{
+  if (session->waiting.length >= XMPP_SM_MAX_WAITING) {
+    xmpp_session_report_not_sent(session, stanza);
+    return;
+  }
+  g_queue_push_tail(&session->waiting, xmpp_node_copy(stanza));
+  /* The window opens with the server's acknowledgements: make sure one is on its way. */
+  if (session->state == XMPP_SESSION_STATE_READY && !session->ack_requested)
+    request_ack(session);
+}
+
 /* ---- resumption ---- */
 
 /* Messages the server never counted, from the old session: sent again once bound (with their
@@ -229,9 +252,18 @@ hold_unacked_messages(XmppSession *session)
     if (session->held->len < XMPP_SESSION_MAX_HELD) {
       g_ptr_array_add(session->held, node);
       unacked->pdata[i] = NULL;
-    } else if (session->events.not_sent != NULL) {
-      session->events.not_sent(session->events_data, node); /* T71 */
+    } else {
+      xmpp_session_report_not_sent(session, node); /* T71 */
     }
+  }
+  /* Then what waited behind the window, in order: its messages too. */
+  for (XmppNode *node; (node = g_queue_pop_head(&session->waiting)) != NULL; xmpp_node_free(node)) {
+    if (!xmpp_node_is(node, XMPP_NS_JABBER_CLIENT, "message"))
+      continue;
+    if (session->held->len < XMPP_SESSION_MAX_HELD)
+      g_ptr_array_add(session->held, g_steal_pointer(&node));
+    else
+      xmpp_session_report_not_sent(session, node); /* T71 */
   }
 }
 
@@ -306,6 +338,7 @@ xmpp_session_sm_handle_resume_reply(XmppSession *session, const XmppNode *elemen
   if (n > 0)
     request_ack(session);
   xmpp_host_log(&session->host, XMPP_LOG_INFO, "stream resumed: %u stanza(s) sent again", n);
+  xmpp_session_drain_waiting(session);
   xmpp_session_resumed(session);
 }
 

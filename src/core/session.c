@@ -178,28 +178,19 @@ is_message_with_body(const XmppNode *node)
          xmpp_node_get_child(node, XMPP_NS_JABBER_CLIENT, "body") != NULL;
 }
 
-/* Every stanza the core sends. While signed in without a usable transport (detached, or a new
- * one still negotiating), a stanza waits: stream management keeps it for the resume, or it is
- * held until we are bound again. */
-static void
-router_send(gpointer data, const XmppNode *node)
+void
+xmpp_session_report_not_sent(XmppSession *session, const XmppNode *node)
 {
-  XmppSession *session = data;
-  if (session->signed_in && session->state != XMPP_SESSION_STATE_READY &&
-      !is_negotiation_iq(node)) {
-    if (xmpp_sm_is_counting(session->sm)) {
-      xmpp_session_sm_outbound(session, node);
-    } else if (session->held->len < XMPP_SESSION_MAX_HELD) {
-      g_ptr_array_add(session->held, xmpp_node_copy(node));
-    } else {
-      xmpp_host_log(&session->host, XMPP_LOG_WARNING,
-                    "not sending <%s/>: too much waiting to be sent",
-                    node->name ? node->name : "?");
-      if (is_message_with_body(node) && session->events.not_sent != NULL)
-        session->events.not_sent(session->events_data, node);
-    }
-    return;
-  }
+  xmpp_host_log(&session->host, XMPP_LOG_WARNING, "not sending <%s/>: too much waiting to be sent",
+                node->name ? node->name : "?");
+  if (is_message_with_body(node) && session->events.not_sent != NULL)
+    session->events.not_sent(session->events_data, node);
+}
+
+/* Writes a stanza on the transport now, counted by stream management. */
+static void
+send_now(XmppSession *session, const XmppNode *node)
+{
   if (!xmpp_session_sm_outbound(session, node))
     return;
   xmpp_session_send_element(session, node);
@@ -210,6 +201,39 @@ router_send(gpointer data, const XmppNode *node)
       xmpp_node_get_attr(node, "to") == NULL && xmpp_node_get_attr(node, "type") == NULL) {
     session->initial_presence_out = TRUE;
     maybe_catch_up(session);
+  }
+}
+
+/* Every stanza the core sends. Past the stream management window, it waits its turn. While
+ * signed in without a usable transport (detached, or a new one still negotiating), it waits
+ * too: stream management keeps it for the resume, or it is held until we are bound again. */
+static void
+router_send(gpointer data, const XmppNode *node)
+{
+  XmppSession *session = data;
+  gboolean no_link =
+      session->signed_in && session->state != XMPP_SESSION_STATE_READY && !is_negotiation_iq(node);
+  if (no_link && !xmpp_sm_is_counting(session->sm)) {
+    if (session->held->len < XMPP_SESSION_MAX_HELD)
+      g_ptr_array_add(session->held, xmpp_node_copy(node));
+    else
+      xmpp_session_report_not_sent(session, node);
+  } else if (!is_negotiation_iq(node) && xmpp_session_sm_must_wait(session, node)) {
+    xmpp_session_sm_wait(session, node);
+  } else if (no_link) {
+    xmpp_session_sm_outbound(session, node); /* kept, and sent on the resume */
+  } else {
+    send_now(session, node);
+  }
+}
+
+void
+xmpp_session_drain_waiting(XmppSession *session)
+{
+  while (!g_queue_is_empty(&session->waiting) && session->state == XMPP_SESSION_STATE_READY &&
+         xmpp_sm_n_unacked(session->sm) < XMPP_SM_WINDOW) {
+    g_autoptr(XmppNode) node = g_queue_pop_head(&session->waiting);
+    send_now(session, node);
   }
 }
 
@@ -754,6 +778,7 @@ session_destroy(XmppSession *session)
   xmpp_stream_features_free(session->features);
   xmpp_sm_free(session->sm);
   g_ptr_array_unref(session->held);
+  g_queue_clear_full(&session->waiting, (GDestroyNotify)xmpp_node_free);
   xmpp_jid_free(session->account);
   xmpp_jid_free(session->bound);
   if (session->password != NULL)
@@ -917,6 +942,10 @@ xmpp_session_take_undelivered(XmppSession *session)
       if (is_message_with_body(sources[s]->pdata[i]))
         g_ptr_array_add(out, xmpp_node_copy(sources[s]->pdata[i]));
   g_ptr_array_set_size(session->held, 0);
+  for (GList *l = session->waiting.head; l != NULL; l = l->next)
+    if (is_message_with_body(l->data))
+      g_ptr_array_add(out, xmpp_node_copy(l->data));
+  g_queue_clear_full(&session->waiting, (GDestroyNotify)xmpp_node_free);
   return out;
 }
 

@@ -65,8 +65,7 @@ typedef enum {
 
 #define XMPP_SESSION_MAX_REDIRECTS 3 /* see-other-host, RFC 6120 §4.9.3.19 */
 /* Messages (and other stanzas) kept while a forgotten session is bound anew, to be sent once
- * bound: fewer than stream management keeps unacknowledged, so that sending them all at once
- * leaves room for the sign-in's own requests. Beyond this, a message is reported not sent. */
+ * bound (through the stream management window). Beyond this, a message is reported not sent. */
 #define XMPP_SESSION_MAX_HELD (XMPP_SM_MAX_UNACKED - 100)
 /* Each step of a sign-in (stream header, features, STARTTLS, the TLS handshake, each SASL
  * step, bind) must be answered within this, or the session fails with NEGOTIATION_TIMEOUT:

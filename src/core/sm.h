@@ -12,6 +12,12 @@ G_BEGIN_DECLS
 /* Unacknowledged stanzas kept at most: a server that never acknowledges cannot make us keep
  * everything we send (the session treats more as a broken server). */
 #define XMPP_SM_MAX_UNACKED 5000
+/* Flow control: at most this many stanzas in flight (sent, not yet acknowledged); more wait in
+ * the session, in order, until acknowledgements come, so that a burst (many lines pasted, a
+ * bot) never outruns the server nor ends the session. At most XMPP_SM_MAX_WAITING wait; a
+ * message beyond that is reported not sent (catalogue T71). */
+#define XMPP_SM_WINDOW      500
+#define XMPP_SM_MAX_WAITING 50000
 
 #define XMPP_SM_ERROR (xmpp_sm_error_quark())
 GQuark xmpp_sm_error_quark(void);

@@ -13,7 +13,8 @@ class Peer:
     """A running slixmpp client. stanzas: raw XML sent after sign-in (the first after delay
     seconds, then every seconds apart, or at once); it stays stay seconds, then exits."""
 
-    def __init__(self, server, jid, password, stanzas=(), stay=5, every=0.0, delay=0.0):
+    def __init__(self, server, jid, password, stanzas=(), stay=5, every=0.0, delay=0.0,
+                 options=()):
         argv = ["/usr/bin/python3", os.path.join(HERE, "xmpp_peer.py"), "--jid", jid,
                 "--password", password, "--port", str(server.c2s_port), "--ca",
                 server.ca_file, "--stay", str(stay), "--timeout", str(stay + 30)]
@@ -21,6 +22,7 @@ class Peer:
             argv += ["--send-every", str(every)]
         if delay:
             argv += ["--send-delay", str(delay)]
+        argv += list(options)  # xmpp_peer.py's other options (--caps, --feature, --answer...)
         for xml in stanzas:
             argv += ["--send-xml", xml]
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

@@ -15,7 +15,6 @@ LYRE_PLUGIN_DIR=build/src/purple /usr/bin/python3 tests/integration/test_receipt
 
 import os
 import re
-import subprocess
 import sys
 import threading
 import time
@@ -51,14 +50,7 @@ class Witness(Peer):
     """peer_client.Peer with xmpp_peer.py's other options (--caps, --feature, --answer)."""
 
     def __init__(self, server, jid, password, stanzas=(), stay=5, options=()):
-        argv = ["/usr/bin/python3", os.path.join(HERE, "xmpp_peer.py"), "--jid", jid,
-                "--password", password, "--port", str(server.c2s_port), "--ca",
-                server.ca_file, "--stay", str(stay), "--timeout", str(stay + 30)]
-        argv += list(options)
-        for xml in stanzas:
-            argv += ["--send-xml", xml]
-        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     text=True)
+        super().__init__(server, jid, password, stanzas, stay=stay, options=options)
 
     def messages(self):
         """What it received, parsed: (message element, its body text or None)."""
