@@ -19,6 +19,15 @@ from prosody import Prosody  # noqa: E402
 import purple_home  # noqa: E402
 
 PASSWORDS = {"alice": "alice-demo-pw", "bob": "bob-demo-pw"}
+FINCH_PREFS = """<?xml version='1.0' encoding='UTF-8' ?>
+<pref version='1' name='/'>
+	<pref name='finch'>
+		<pref name='blist'>
+			<pref name='showoffline' type='bool' value='1'/>
+		</pref>
+	</pref>
+</pref>
+"""
 
 
 def main():
@@ -40,6 +49,9 @@ def main():
         {"protocol": protocol, "name": "bob@%s/demo" % server.host,
          "password": PASSWORDS["bob"], "settings": settings, "enabled": False},
     ])
+    # Finch's buddy list shows offline contacts too: an empty list on first start looks broken.
+    with open(os.path.join(home, "prefs.xml"), "w") as f:
+        f.write(FINCH_PREFS)
     if protocol == "prpl-lyre":
         purple_home.install_plugin(home, plugin_dir)
     else:
