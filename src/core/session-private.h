@@ -22,6 +22,7 @@
 #include "services/csi.h"
 #include "services/delivery.h"
 #include "sasl/sasl.h"
+#include "session-tap.h"
 #include "session.h"
 #include "sm.h"
 #include "stream/features.h"
@@ -106,6 +107,9 @@ struct _XmppSession {
   GPtrArray *held;         /* XmppNode*: stanzas to send once bound again (a failed resume) */
   GQueue waiting;          /* XmppNode*: stanzas past the window (XMPP_SM_WINDOW), in order */
 
+  XmppSessionTap tap; /* an XML console's (session-tap.c), or NULL */
+  gpointer tap_data;
+
   guint in_use;
   gboolean free_pending;
 };
@@ -169,6 +173,10 @@ void xmpp_session_lose_link(XmppSession *session, const GError *error);
 void xmpp_session_flush_held(XmppSession *session);
 /* A new transport resumed the session (session-sm.c): keepalive and the resumed event. */
 void xmpp_session_resumed(XmppSession *session);
+
+/* session-tap.c: shows element (borrowed) to the tap, redacted, if there is one. */
+void xmpp_session_tap_element(XmppSession *session, XmppTapDirection direction,
+                              const XmppNode *element);
 
 /* negotiation.c */
 void xmpp_session_handle_features(XmppSession *session, const XmppNode *features);

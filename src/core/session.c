@@ -154,8 +154,10 @@ xmpp_session_refuse(XmppSession *session, XmppStreamErrorCondition condition, GQ
 void
 xmpp_session_send_element(XmppSession *session, const XmppNode *element)
 {
-  if (session->stream != NULL)
-    xmpp_stream_send(session->stream, element);
+  if (session->stream == NULL)
+    return;
+  xmpp_session_tap_element(session, XMPP_TAP_OUT, element);
+  xmpp_stream_send(session->stream, element);
 }
 
 static void maybe_catch_up(XmppSession *session);
@@ -308,6 +310,7 @@ on_element(gpointer data, XmppNode *element)
 {
   XmppSession *session = data;
   g_autoptr(XmppNode) owned = element;
+  xmpp_session_tap_element(session, XMPP_TAP_IN, element);
   if (xmpp_node_is(element, XMPP_NS_STREAM, "error")) {
     handle_stream_error(session, element);
     return;
