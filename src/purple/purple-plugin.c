@@ -3,6 +3,7 @@
  * exported symbol (purple_init_plugin). */
 #include "purple-glue.h"
 #include "purple-extras.h"
+#include "purple-migrate.h"
 #include "purple-subscription.h"
 #include "purple-i18n.h"
 
@@ -74,6 +75,7 @@ plugin_actions(PurplePlugin *plugin, gpointer context)
   actions = xmpp_purple_info_actions(actions);
   actions = xmpp_purple_profile_actions(actions);
   actions = xmpp_purple_accountsvc_actions(actions);
+  actions = xmpp_purple_migrate_actions(actions);
   return xmpp_purple_extras_actions(actions);
 }
 
@@ -126,6 +128,8 @@ static PurplePluginInfo plugin_info = {
     .id = XMPP_PURPLE_PLUGIN_ID,
     .name = "XMPP (Lyre)",
     .version = LYRE_VERSION,
+    .load = xmpp_purple_migrate_load,     /* purple-migrate.c: the first-run offer */
+    .unload = xmpp_purple_migrate_unload, /* purple-migrate.c */
     .extra_info = &prpl_info,
 };
 
