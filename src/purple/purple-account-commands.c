@@ -194,8 +194,8 @@ list_cb(GPtrArray *commands, const GError *error, gpointer data)
   g_free(primary);
 }
 
-static void
-list_commands(XmppPurpleConn *conn, const char *to)
+void
+xmpp_purple_accountsvc_list_commands(XmppPurpleConn *conn, const char *to)
 {
   if (conn == NULL || conn->session == NULL || !xmpp_session_is_ready(conn->session))
     return;
@@ -206,7 +206,7 @@ list_commands(XmppPurpleConn *conn, const char *to)
 void
 xmpp_purple_accountsvc_action_commands(PurplePluginAction *action)
 {
-  list_commands(xmpp_purple_connection_get(action->context), NULL);
+  xmpp_purple_accountsvc_list_commands(xmpp_purple_connection_get(action->context), NULL);
 }
 
 /* Buddy menu: data is the index of the resource when the menu was built. */
@@ -226,7 +226,7 @@ menu_commands(PurpleBlistNode *node, gpointer data)
   XmppPresenceResource *r = contact->resources->pdata[i];
   char *full = *r->resource != '\0' ? g_strdup_printf("%s/%s", contact->bare, r->resource)
                                     : g_strdup(contact->bare);
-  list_commands(conn, full);
+  xmpp_purple_accountsvc_list_commands(conn, full);
   g_free(full);
 }
 

@@ -33,3 +33,5 @@ void xmpp_purple_accountsvc_notify_error(XmppPurpleConn *conn, const char *title
 /* purple-account-commands.c: ad-hoc commands (XEP-0050) and user search (XEP-0055). */
 void xmpp_purple_accountsvc_action_commands(PurplePluginAction *action);
 void xmpp_purple_accountsvc_action_search(PurplePluginAction *action);
+/* The commands of `to` (NULL: our server) in a list to run one from (purple-browse.c too). */
+void xmpp_purple_accountsvc_list_commands(XmppPurpleConn *conn, const char *to);

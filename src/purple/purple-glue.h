@@ -262,4 +262,17 @@ void xmpp_purple_privacy_set_permit_deny(PurpleConnection *gc);
 
 /* purple-extras.c (purple-extras.h): attention, mood, nickname and tune. */
 
+/* purple-console.c: the XML console, an IM conversation with this name (never a JID: a domain
+ * has no space). send_im gives what is typed there to xmpp_purple_console_send (raw XML). */
+#define XMPP_PURPLE_CONSOLE_NAME "XML Console"
+gboolean xmpp_purple_console_owns(const char *who);
+int xmpp_purple_console_send(PurpleConnection *gc, const char *message);
+/* The account action "XML Console": opens (or raises) the console and starts the tap. */
+void xmpp_purple_console_action(PurplePluginAction *action);
+
+/* purple-browse.c: "Browse Services…": the server's items (XEP-0030) with their identities and
+ * features, and what can be done with each: browse deeper, register (XEP-0077), commands
+ * (XEP-0050). Its _tools_actions gives both tools' account actions, the console's first. */
+GList *xmpp_purple_tools_actions(GList *actions);
+
 G_END_DECLS

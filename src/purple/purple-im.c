@@ -56,6 +56,8 @@ int
 xmpp_purple_im_send(PurpleConnection *gc, const char *who, const char *message,
                     PurpleMessageFlags flags)
 {
+  if (xmpp_purple_console_owns(who)) /* the XML console (purple-console.c): raw XML */
+    return xmpp_purple_console_send(gc, message);
   XmppMessages *messages = messages_of(gc);
   if (messages == NULL)
     return -ENOTCONN;

@@ -76,6 +76,7 @@ plugin_actions(PurplePlugin *plugin, gpointer context)
   actions = xmpp_purple_profile_actions(actions);
   actions = xmpp_purple_accountsvc_actions(actions);
   actions = xmpp_purple_migrate_actions(actions);
+  actions = xmpp_purple_tools_actions(actions); /* XML Console, Browse Services */
   return xmpp_purple_extras_actions(actions);
 }
 
