@@ -42,6 +42,15 @@
  *                         profile: set-vcard <id>=<value>|<id>=<value>... (the "Set User Info…"
  *                         form) | set-icon <file> ("icon-set") | buddy-icon <jid> ("buddy-icon":
  *                         SHA-1 of the stored icon, "" when none)
+ *                         moving accounts: plugin-action <prpl-id> <label prefix> (a protocol
+ *                         plugin's action, with a connection of it when there is one: requests
+ *                         answered as above) | add-pounce <jid> <message> (on sign-on: send the
+ *                         message) | dump-accounts ("account" events, then "accounts-end") |
+ *                         dump-pounces ("pounce" events, "pounces-end") | add-chat <room@server>
+ *                         <group> (a room on the buddy list, prpl-jabber's components) |
+ *                         dump-chats ("chat" events, "chats-end") | dump-logs <jid> (the
+ *                         account's IM logs with jid as purple's log viewer lists them: "log"
+ *                         events with their text and file, then "logs-end")
  *   --dump-options        print the protocol's account options and user splits as they read
  *                         in the current locale ("account-option" events: setting, text) and
  *                         exit 0 without signing in
@@ -283,6 +292,191 @@ im_command(const char *line)
   return mine;
 }
 
+/* ---- moving accounts (test_migrate.py) -------------------------------------------------- */
+
+/* Pounces as Finch keeps them (gntpounce.c): its actions registered on every new pounce, so
+ * pounces.xml reads back with their settings. A pounce that fires is an event. */
+static void
+new_pounce(PurplePounce *pounce)
+{
+  static const char *const actions[] = {"open-window", "popup-notify", "send-message",
+                                        "execute-command", "play-beep"};
+  for (guint i = 0; i < G_N_ELEMENTS(actions); i++)
+    purple_pounce_action_register(pounce, actions[i]);
+}
+
+static void
+pounce_fired(PurplePounce *pounce, PurplePounceEvent events, void *data)
+{
+  emit("pounce-fired", "pouncee", S, purple_pounce_get_pouncee(pounce), "events", I, (int)events,
+       (char *)NULL);
+}
+
+/* A protocol plugin's action by label prefix, with a connection of that protocol as context when
+ * there is one (what Pidgin's Accounts menu gives); FALSE when there is no such action. */
+static gboolean
+plugin_action(const char *prpl_id, const char *prefix)
+{
+  PurplePlugin *prpl = purple_find_prpl(prpl_id);
+  if (prpl == NULL || !PURPLE_PLUGIN_HAS_ACTIONS(prpl))
+    return FALSE;
+  PurpleConnection *gc = NULL;
+  for (GList *l = purple_connections_get_all(); l != NULL && gc == NULL; l = l->next)
+    if (purple_connection_get_prpl(l->data) == prpl)
+      gc = l->data;
+  gboolean found = FALSE;
+  GList *actions = PURPLE_PLUGIN_ACTIONS(prpl, gc);
+  for (GList *l = actions; l != NULL; l = l->next) {
+    PurplePluginAction *action = l->data;
+    if (action == NULL)
+      continue;
+    if (!found && g_str_has_prefix(action->label, prefix)) {
+      action->plugin = prpl;
+      action->context = gc;
+      action->callback(action);
+      found = TRUE;
+    }
+    purple_plugin_action_free(action);
+  }
+  g_list_free(actions);
+  return found;
+}
+
+static void
+dump_accounts(void)
+{
+  int n = 0;
+  for (GList *l = purple_accounts_get_all(); l != NULL; l = l->next, n++) {
+    PurpleAccount *a = l->data;
+    const char *pw = purple_account_get_password(a), *alias = purple_account_get_alias(a);
+    /* The account icon as buddyicon.c keeps it: a file name in <purple home>/icons. */
+    const char *icon = purple_account_get_string(a, "buddy_icon", NULL);
+    PurpleStatus *st = purple_account_get_active_status(a);
+    emit("account", "protocol", S, purple_account_get_protocol_id(a), "username", S,
+         purple_account_get_username(a), "enabled", I, purple_account_get_enabled(a, UI_ID),
+         "remember", I, purple_account_get_remember_password(a), "password", S, pw ? pw : "",
+         "alias", S, alias ? alias : "", "icon", S, icon ? icon : "", "status", S,
+         st ? purple_status_get_id(st) : "", "connect_server", S,
+         purple_account_get_string(a, "connect_server", ""), "port", I,
+         purple_account_get_int(a, "port", 0), (char *)NULL);
+  }
+  emit("accounts-end", "count", I, n, (char *)NULL);
+}
+
+static void
+dump_pounces(void)
+{
+  int n = 0;
+  for (GList *l = purple_pounces_get_all(); l != NULL; l = l->next, n++) {
+    PurplePounce *p = l->data;
+    PurpleAccount *a = purple_pounce_get_pouncer(p);
+    gboolean sends = g_hash_table_lookup(p->actions, "send-message") != NULL;
+    const char *msg =
+        sends ? purple_pounce_action_get_attribute(p, "send-message", "message") : NULL;
+    emit("pounce", "protocol", S, purple_account_get_protocol_id(a), "pouncer", S,
+         purple_account_get_username(a), "pouncee", S, purple_pounce_get_pouncee(p), "events", I,
+         (int)purple_pounce_get_events(p), "enabled", I,
+         sends && purple_pounce_action_is_enabled(p, "send-message"), "message", S, msg ? msg : "",
+         (char *)NULL);
+  }
+  emit("pounces-end", "count", I, n, (char *)NULL);
+}
+
+/* add-chat <room@server> <group>: prpl-jabber's components (room, server, handle). */
+static gboolean
+add_chat(const char *jid, const char *group_name)
+{
+  const char *at = strchr(jid, '@');
+  if (at == NULL || at == jid || at[1] == '\0')
+    return FALSE;
+  GHashTable *components = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_insert(components, g_strdup("room"), g_strndup(jid, (gsize)(at - jid)));
+  g_hash_table_insert(components, g_strdup("server"), g_strdup(at + 1));
+  g_hash_table_insert(components, g_strdup("handle"), g_strdup("alice"));
+  PurpleGroup *group = purple_find_group(group_name);
+  if (group == NULL) {
+    group = purple_group_new(group_name);
+    purple_blist_add_group(group, NULL);
+  }
+  purple_blist_add_chat(purple_chat_new(h.acct, NULL, components), group, NULL);
+  return TRUE;
+}
+
+static void
+dump_chats(void)
+{
+  int n = 0;
+  for (PurpleBlistNode *g = purple_blist_get_root(); g != NULL; g = g->next)
+    for (PurpleBlistNode *c = g->child; c != NULL; c = c->next) {
+      if (!PURPLE_BLIST_NODE_IS_CHAT(c))
+        continue;
+      PurpleChat *chat = (PurpleChat *)c;
+      const char *room = g_hash_table_lookup(purple_chat_get_components(chat), "room");
+      emit("chat", "protocol", S, purple_account_get_protocol_id(purple_chat_get_account(chat)),
+           "alias", S, chat->alias ? chat->alias : "", "room", S, room ? room : "", "group", S,
+           purple_group_get_name((PurpleGroup *)g), (char *)NULL);
+      n++;
+    }
+  emit("chats-end", "count", I, n, (char *)NULL);
+}
+
+static void
+dump_logs(const char *who)
+{
+  int n = 0;
+  GList *logs = purple_log_get_logs(PURPLE_LOG_IM, who, h.acct);
+  for (GList *l = logs; l != NULL; l = l->next, n++) {
+    PurpleLog *log = l->data;
+    PurpleLogReadFlags flags = 0;
+    char *text = purple_log_read(log, &flags);
+    /* html and txt logs are files (PurpleLogCommonLoggerData); other loggers keep other data. */
+    const char *id = log->logger != NULL ? log->logger->id : NULL;
+    PurpleLogCommonLoggerData *file =
+        g_strcmp0(id, "html") == 0 || g_strcmp0(id, "txt") == 0 ? log->logger_data : NULL;
+    emit("log", "who", S, who, "text", S, text ? text : "", "path", S,
+         file != NULL && file->path != NULL ? file->path : "", "time", I, (int)log->time,
+         (char *)NULL);
+    g_free(text);
+    purple_log_free(l->data);
+  }
+  g_list_free(logs);
+  emit("logs-end", "who", S, who, "count", I, n, (char *)NULL);
+}
+
+/* plugin-action | add-pounce | dump-accounts | dump-pounces | add-chat | dump-chats | dump-logs:
+ * TRUE when line was one of them. */
+static gboolean
+migrate_command(const char *line)
+{
+  char **w = g_strsplit(line, " ", 3);
+  gboolean mine = TRUE, ok = TRUE;
+  if (g_strcmp0(w[0], "plugin-action") == 0 && w[1] && w[2]) {
+    ok = plugin_action(w[1], w[2]);
+  } else if (g_strcmp0(w[0], "add-pounce") == 0 && w[1] && w[2]) {
+    PurplePounce *p =
+        purple_pounce_new(UI_ID, h.acct, w[1], PURPLE_POUNCE_SIGNON, PURPLE_POUNCE_OPTION_NONE);
+    purple_pounce_action_register(p, "send-message");
+    purple_pounce_action_set_enabled(p, "send-message", TRUE);
+    purple_pounce_action_set_attribute(p, "send-message", "message", w[2]);
+  } else if (g_strcmp0(w[0], "dump-accounts") == 0) {
+    dump_accounts();
+  } else if (g_strcmp0(w[0], "dump-pounces") == 0) {
+    dump_pounces();
+  } else if (g_strcmp0(w[0], "add-chat") == 0 && w[1] && w[2]) {
+    ok = add_chat(w[1], w[2]);
+  } else if (g_strcmp0(w[0], "dump-chats") == 0) {
+    dump_chats();
+  } else if (g_strcmp0(w[0], "dump-logs") == 0 && w[1]) {
+    dump_logs(w[1]);
+  } else {
+    mine = FALSE;
+  }
+  if (mine)
+    emit(ok ? "command-done" : "command-error", "line", S, line, (char *)NULL);
+  g_strfreev(w);
+  return mine;
+}
+
 /* ---- commands from stdin ---------------------------------------------------------------- */
 
 static gboolean
@@ -328,6 +522,8 @@ run_one(const char *line)
     /* account services: change-password, dump-password, adhoc-list, adhoc-run (harness-ui.c) */
   } else if (im_command(line)) {
     /* messages (above) */
+  } else if (migrate_command(line)) {
+    /* moving accounts (above) */
   } else if (w[0] && *w[0]) {
     emit("command-error", "line", S, line, (char *)NULL);
   }
@@ -472,6 +668,9 @@ main(int argc, char **argv)
     return 1;
   }
 
+  /* As Pidgin and Finch do: pounces.xml read (and saved), with this UI's pounce actions. */
+  purple_pounces_register_handler(UI_ID, pounce_fired, new_pounce, NULL);
+  purple_pounces_load();
   int rc = 1;
   PurplePlugin *prpl = purple_find_prpl(h.protocol);
   if (!prpl) {

@@ -52,13 +52,15 @@ class Client:
         self.home = tempfile.mkdtemp(prefix="lyre-purple-")
 
     def run(self, settings=None, cert_answer="reject", wait_for="signed-on", timeout=20,
-            resource="harness", stdin_text=None, extra=(), env=None):
+            resource="harness", stdin_text=None, extra=(), env=None, with_password=True):
         """env: the harness's environment; by default this one in the C locale (English, as
-        the tests expect), whatever the caller's LANG or LANGUAGE."""
+        the tests expect), whatever the caller's LANG or LANGUAGE. with_password=False: no
+        --password, the account signs in with the one it saved."""
         argv = [harness_path(), "--purple-home", self.home, "--protocol", self.proto,
-                "--account", "%s@%s/%s" % (self.user, self.server.host, resource),
-                "--password", self.password, "--cert-answer", cert_answer,
-                "--wait-for", wait_for, "--timeout", str(timeout)]
+                "--account", "%s@%s/%s" % (self.user, self.server.host, resource)]
+        if with_password:
+            argv += ["--password", self.password]
+        argv += ["--cert-answer", cert_answer, "--wait-for", wait_for, "--timeout", str(timeout)]
         plugin_dir = os.environ.get("LYRE_PLUGIN_DIR")
         if plugin_dir:
             argv += ["--plugin-dir", plugin_dir]
