@@ -39,6 +39,9 @@
  *                         ping <jid> (/ping in a conversation: a "conv-write" with the result)
  *                         account: change-password <old> <new> | dump-password | adhoc-list |
  *                         adhoc-run <name> (forms answered with their defaults)
+ *                         tools (harness-tools.c): action <label prefix> | console <text> |
+ *                         console-close | results-click <button> <cell> (events
+ *                         "searchresults", "searchresult-row", "notify-formatted")
  *                         profile: set-vcard <id>=<value>|<id>=<value>... (the "Set User Info…"
  *                         form) | set-icon <file> ("icon-set") | buddy-icon <jid> ("buddy-icon":
  *                         SHA-1 of the stored icon, "" when none)
@@ -520,6 +523,8 @@ run_one(const char *line)
     /* profile commands (harness-profile.c) */
   } else if (harness_accountsvc_command(h.acct, line)) {
     /* account services: change-password, dump-password, adhoc-list, adhoc-run (harness-ui.c) */
+  } else if (harness_tools_command(h.acct, line)) {
+    /* account actions, XML console, service browser (harness-tools.c) */
   } else if (im_command(line)) {
     /* messages (above) */
   } else if (migrate_command(line)) {
@@ -702,6 +707,7 @@ main(int argc, char **argv)
   purple_conversations_set_ui_ops(&conv_ops);
   harness_privacy_init();
   harness_info_init();
+  harness_tools_init();
   purple_signal_connect(purple_conversations_get_handle(), "buddy-typing", &handle,
                         PURPLE_CALLBACK(typing_changed), "typing");
   purple_signal_connect(purple_conversations_get_handle(), "buddy-typed", &handle,

@@ -52,6 +52,11 @@ void harness_register(PurpleAccount *account);
 gboolean harness_run_account_action(PurpleAccount *account, const char *prefix);
 gboolean harness_accountsvc_command(PurpleAccount *account, const char *line);
 
+/* Tools (harness-tools.c): account actions by name, the XML console, search results and
+ * formatted notices (harness_tools_init sets their ui ops). */
+void harness_tools_init(void);
+gboolean harness_tools_command(PurpleAccount *account, const char *line);
+
 /* Profile commands (harness-profile.c): set-vcard, set-icon, buddy-icon. fill_fields puts a
  * pending set-vcard's values into the vCard form (TRUE: answer it with OK). */
 gboolean harness_profile_command(PurpleAccount *account, const char *line);

@@ -1,0 +1,113 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Lyre's XML console in real Finch (under a private, detached tmux), read off the screen: the
+# account action is reached through the buddy list's Accounts menu as a user would, the console
+# window shows stanzas, and a raw ping typed there goes out and its answer comes back.
+"""Run alone: LYRE_PLUGIN_DIR=build/src/purple /usr/bin/python3 \
+tests/integration/test_finch_tools.py -v
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness_client import protocol  # noqa: E402
+from prosody import Prosody  # noqa: E402
+import purple_home  # noqa: E402
+
+POLL_SECONDS = 30
+ACCOUNT = "alice@example.test/finch"
+
+
+def tmux(sock, *args, check=True):
+    return subprocess.run(["tmux", "-S", sock] + list(args), check=check, text=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=20).stdout
+
+
+@unittest.skipUnless(protocol() == "prpl-lyre", "Lyre's own XML console")
+class TestFinchTools(unittest.TestCase):
+    def setUp(self):
+        if not shutil.which("finch") or not shutil.which("tmux"):
+            self.skipTest("finch or tmux not installed")
+        self.server = Prosody()
+        self.server.start()
+        self.server.add_user("alice", "alice-secret")
+        self.tmp = tempfile.mkdtemp(prefix="lyre-finch-tools-")
+        self.home = os.path.join(self.tmp, "purple")
+        self.sock = os.path.join(self.tmp, "tmux.sock")
+
+    def tearDown(self):
+        if os.path.exists(self.sock):
+            tmux(self.sock, "kill-server", check=False)
+        self.server.cleanup()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def screen(self):
+        return tmux(self.sock, "capture-pane", "-p", "-t", "finch", check=False)
+
+    def keys(self, *keys):
+        tmux(self.sock, "send-keys", "-t", "finch", *keys)
+
+    def wait_until(self, what, predicate, seconds=POLL_SECONDS):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if predicate():
+                return
+            time.sleep(0.2)
+        self.fail("timed out waiting for %s\n--- screen ---\n%s\n--- prosody ---\n%s"
+                  % (what, self.screen(), self.server.log_text()[-3000:]))
+
+    def start_finch(self):
+        purple_home.write_accounts(self.home, [{
+            "protocol": "prpl-lyre", "name": ACCOUNT, "password": "alice-secret",
+            "settings": purple_home.client_settings("prpl-lyre", self.server), "enabled": True}])
+        purple_home.install_plugin(self.home, os.environ["LYRE_PLUGIN_DIR"])
+        cmd = "exec finch -c %s 2>%s" % (self.home, os.path.join(self.tmp, "finch.log"))
+        tmux(self.sock, "new-session", "-d", "-x", "200", "-y", "50", "-s", "finch", cmd)
+
+    def open_account_action(self, label):
+        """The buddy list's menu (F10), Accounts, the account, then the action by its
+        mnemonic: what a user does with the keyboard. Each step waits for what it opens.
+        gnt reads the cursor keys in application mode: Right is ESC O C."""
+        right = "\x1bOC"
+        self.keys("F10")
+        self.wait_until("the buddy list's menu", lambda: "Accounts" in self.screen())
+        self.keys("-l", right)
+        self.wait_until("the Accounts menu", lambda: ACCOUNT + " (" in self.screen())
+        self.keys("-l", right)
+        self.wait_until("the account's actions", lambda: label in self.screen())
+        line = next(x for x in self.screen().splitlines() if label in x)
+        mnemonic = re.search(re.escape(label) + r"\s+\((.)\)", line)
+        self.assertIsNotNone(mnemonic, self.screen())
+        self.keys("-l", mnemonic.group(1))
+
+    def test_console_in_finch(self):
+        started = time.monotonic()
+        self.start_finch()
+        self.wait_until("alice's session bound on the server",
+                        lambda: "Resource bound: %s" % ACCOUNT in self.server.log_text())
+        self.wait_until("Finch's buddy list", lambda: "Buddy List" in self.screen())
+        self.open_account_action("XML Console")
+        self.wait_until("the console window", lambda: "passwords and" in self.screen())
+        self.keys("-l", "<iq type='get' to='example.test' id='finch1'><ping "
+                        "xmlns='urn:xmpp:ping'/></iq>")
+        self.keys("Enter")
+        self.wait_until("the ping shown as sent", lambda: "id='finch1'>" in self.screen())
+        self.wait_until("the server's answer", lambda: "type='result'" in self.screen()
+                        and "<ping xmlns='urn:xmpp:ping'/>" in self.screen())
+        self.keys("-l", "<iq type='get'")
+        self.keys("Enter")
+        self.wait_until("the error for malformed XML",
+                        lambda: "not well-formed XML" in self.screen())
+        if os.environ.get("LYRE_SHOW_SCREEN"):
+            print(self.screen(), file=sys.stderr)
+        print("test_console_in_finch: %.1f s" % (time.monotonic() - started), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
