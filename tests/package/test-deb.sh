@@ -175,10 +175,16 @@ DEBIAN_FRONTEND=noninteractive timeout "$APT_TIMEOUT" apt-get remove -y -q purpl
 # The package has no conffiles: remove leaves none of its files behind.
 left=$(while read -r f; do if [[ -n $f && -e $f ]]; then echo "$f"; fi; done <<<"$files")
 [[ -z $left ]] || fail "files left after apt-get remove: $left"
-step "apt-get purge purple-lyre"
-DEBIAN_FRONTEND=noninteractive timeout "$APT_TIMEOUT" apt-get purge -y -q purple-lyre \
-  >>"$tmp/remove.log" 2>&1 || { cat "$tmp/remove.log"; fail "apt-get purge failed"; }
+# Without conffiles dpkg forgets the package at remove: purge only what dpkg still knows.
 status=$(dpkg-query -W -f='${Status}' purple-lyre 2>/dev/null || true)
+if [[ -n $status && $status != *not-installed* ]]; then
+  step "apt-get purge purple-lyre ($status)"
+  DEBIAN_FRONTEND=noninteractive timeout "$APT_TIMEOUT" apt-get purge -y -q purple-lyre \
+    >>"$tmp/remove.log" 2>&1 || { cat "$tmp/remove.log"; fail "apt-get purge failed"; }
+  status=$(dpkg-query -W -f='${Status}' purple-lyre 2>/dev/null || true)
+else
+  step "nothing to purge: dpkg no longer knows purple-lyre"
+fi
 [[ -z $status || $status == *not-installed* ]] || fail "purple-lyre is still known to dpkg: $status"
 INSTALLED=0
 
