@@ -375,32 +375,70 @@ copy_status(PurpleAccount *old, PurpleAccount *account)
 
 /* ---- one account: buddy list and pounces -------------------------------------------------- */
 
+/* Settings that name a file in purple's icon cache (buddyicon.c): that cache counts who names a
+ * file and deletes it when nobody does, so these are made through its API, never copied. */
+static gboolean
+is_icon_setting(const char *key)
+{
+  return strcmp(key, "buddy_icon") == 0 || strcmp(key, "icon_checksum") == 0 ||
+         strcmp(key, "custom_buddy_icon") == 0;
+}
+
+/* A node's settings (a buddy's, a contact's, a room's: what plugins keep there), and the custom
+ * icon the user gave it. */
 static void
 copy_node_settings(PurpleBlistNode *from, PurpleBlistNode *to)
 {
-  if (from->settings == NULL)
-    return;
-  GHashTableIter it;
-  gpointer key, value;
-  g_hash_table_iter_init(&it, from->settings);
-  while (g_hash_table_iter_next(&it, &key, &value)) {
-    if (key == NULL || value == NULL)
-      continue;
-    switch (purple_value_get_type(value)) {
-      case PURPLE_TYPE_BOOLEAN:
-        purple_blist_node_set_bool(to, key, purple_value_get_boolean(value));
-        break;
-      case PURPLE_TYPE_INT:
-        purple_blist_node_set_int(to, key, purple_value_get_int(value));
-        break;
-      case PURPLE_TYPE_STRING:
-        if (purple_value_get_string(value) != NULL)
-          purple_blist_node_set_string(to, key, purple_value_get_string(value));
-        break;
-      default:
-        break;
+  if (from->settings != NULL) {
+    GHashTableIter it;
+    gpointer key, value;
+    g_hash_table_iter_init(&it, from->settings);
+    while (g_hash_table_iter_next(&it, &key, &value)) {
+      if (key == NULL || value == NULL || is_icon_setting(key))
+        continue;
+      switch (purple_value_get_type(value)) {
+        case PURPLE_TYPE_BOOLEAN:
+          purple_blist_node_set_bool(to, key, purple_value_get_boolean(value));
+          break;
+        case PURPLE_TYPE_INT:
+          purple_blist_node_set_int(to, key, purple_value_get_int(value));
+          break;
+        case PURPLE_TYPE_STRING:
+          if (purple_value_get_string(value) != NULL)
+            purple_blist_node_set_string(to, key, purple_value_get_string(value));
+          break;
+        default:
+          break;
+      }
     }
   }
+  PurpleStoredImage *custom = purple_buddy_icons_node_has_custom_icon(from)
+                                  ? purple_buddy_icons_node_find_custom_icon(from)
+                                  : NULL;
+  if (custom != NULL) {
+    gsize size = purple_imgstore_get_size(custom);
+    if (size > 0 && purple_imgstore_get_data(custom) != NULL)
+      purple_buddy_icons_node_set_custom_icon(to, g_memdup2(purple_imgstore_get_data(custom), size),
+                                              size);
+    purple_imgstore_unref(custom);
+  }
+}
+
+/* The contact's avatar the old account kept, for the same contact of the new one (until Lyre
+ * fetches it again: with the same checksum, it need not). */
+static void
+copy_buddy_icon(PurpleBuddy *from, PurpleAccount *account)
+{
+  PurpleBuddyIcon *icon =
+      purple_buddy_icons_find(purple_buddy_get_account(from), purple_buddy_get_name(from));
+  if (icon == NULL)
+    return;
+  size_t len = 0;
+  gconstpointer data = purple_buddy_icon_get_data(icon, &len);
+  if (data != NULL && len > 0)
+    purple_buddy_icons_set_for_user(account, purple_buddy_get_name(from), g_memdup2(data, len), len,
+                                    purple_buddy_icon_get_checksum(icon));
+  purple_buddy_icon_unref(icon);
 }
 
 /* The old account's buddies of one contact, into a new contact right after it in the same
@@ -433,6 +471,7 @@ copy_contact(PurpleContact *contact, PurpleGroup *group, PurpleAccount *old, Pur
     if (purple_buddy_get_server_alias(buddy) != NULL)
       purple_blist_server_alias_buddy(moved, purple_buddy_get_server_alias(buddy));
     copy_node_settings(node, (PurpleBlistNode *)moved);
+    copy_buddy_icon(buddy, account);
     n++;
   }
   return n;

@@ -51,6 +51,8 @@
  *                         message) | dump-accounts ("account" events, then "accounts-end") |
  *                         dump-pounces ("pounce" events, "pounces-end") | add-chat <room@server>
  *                         <group> (a room on the buddy list, prpl-jabber's components) |
+ *                         contact-icon <jid> <file> (a contact's avatar as a protocol stores
+ *                         it, its SHA-1 as checksum) |
  *                         dump-chats ("chat" events, "chats-end") | dump-logs <jid> (the
  *                         account's IM logs with jid as purple's log viewer lists them: "log"
  *                         events with their text and file, then "logs-end")
@@ -446,8 +448,8 @@ dump_logs(const char *who)
   emit("logs-end", "who", S, who, "count", I, n, (char *)NULL);
 }
 
-/* plugin-action | add-pounce | dump-accounts | dump-pounces | add-chat | dump-chats | dump-logs:
- * TRUE when line was one of them. */
+/* plugin-action | add-pounce | dump-accounts | dump-pounces | add-chat | contact-icon | dump-chats
+ * | dump-logs: TRUE when line was one of them. */
 static gboolean
 migrate_command(const char *line)
 {
@@ -467,6 +469,17 @@ migrate_command(const char *line)
     dump_pounces();
   } else if (g_strcmp0(w[0], "add-chat") == 0 && w[1] && w[2]) {
     ok = add_chat(w[1], w[2]);
+  } else if (g_strcmp0(w[0], "contact-icon") == 0 && w[1] && w[2]) {
+    gchar *data = NULL;
+    gsize len = 0;
+    ok = g_file_get_contents(w[2], &data, &len, NULL) && len > 0;
+    if (ok) {
+      char *sha1 = g_compute_checksum_for_data(G_CHECKSUM_SHA1, (const guchar *)data, len);
+      purple_buddy_icons_set_for_user(h.acct, w[1], data, len, sha1); /* takes data */
+      g_free(sha1);
+    } else {
+      g_free(data);
+    }
   } else if (g_strcmp0(w[0], "dump-chats") == 0) {
     dump_chats();
   } else if (g_strcmp0(w[0], "dump-logs") == 0 && w[1]) {

@@ -10,6 +10,7 @@
 LYRE_PLUGIN_DIR=build/src/purple /usr/bin/python3 tests/integration/test_migrate.py -v
 """
 
+import hashlib
 import os
 import sys
 import tempfile
@@ -30,6 +31,7 @@ CONFIRM = "Move these accounts of the built-in XMPP plugin to Lyre?"
 ACTION = "plugin-action prpl-lyre Move Accounts from the Built-in XMPP Plugin"
 MESSAGE = "hello bob, this was written by prpl-jabber"
 ROOM = "room@conference.example.test"
+BOB_ICON = png(32, 32, (200, 60, 20))
 
 
 def wait(seconds):
@@ -82,12 +84,16 @@ class MigrateTest(unittest.TestCase):
         icon = os.path.join(self.tmp, "alice.png")
         with open(icon, "wb") as f:
             f.write(png(40, 40, (30, 140, 90)))
+        bob_icon = os.path.join(self.tmp, "bob.png")  # as if prpl-jabber had fetched it
+        with open(bob_icon, "wb") as f:
+            f.write(BOB_ICON)
         r = self.client.run(settings=purple_home.client_settings("prpl-jabber", self.server),
                             timeout=TIMEOUT, stdin_text=commands(
                                 "add-buddy %s Friends" % self.bob,
                                 "alias %s Bobby" % self.bob,
                                 "add-pounce %s hello from the pounce" % self.bob,
                                 "add-chat %s Rooms" % ROOM,
+                                "contact-icon %s %s" % (self.bob, bob_icon),
                                 "set-icon %s" % icon,
                                 "im %s %s" % (self.bob, MESSAGE),
                                 wait(1)))
@@ -146,7 +152,7 @@ class MigrateTest(unittest.TestCase):
         self.client.proto = "prpl-lyre"
         r3 = self.client.run(timeout=TIMEOUT, with_password=False, stdin_text=commands(
             wait(1), "dump-buddies after", "dump-logs %s" % self.bob, "dump-accounts",
-            "dump-pounces", "dump-chats"))
+            "dump-pounces", "dump-chats", "buddy-icon %s" % self.bob))
         self.check(r3.returncode == 0 and r3.has("signed-on"), r3, "the moved account did not "
                    "sign in with its saved password and settings")
         bob = [e for e in r3.of("buddy") if e["jid"] == self.bob]
@@ -156,6 +162,9 @@ class MigrateTest(unittest.TestCase):
         logs = r3.of("log")
         self.check(any(e["path"] == copy and MESSAGE in e["text"] for e in logs), r3,
                    "the old conversation is not in the new account's logs")
+        icons = r3.of("buddy-icon")
+        self.check(icons and icons[0]["sha1"] == hashlib.sha1(BOB_ICON).hexdigest(), r3,
+                   "bob's avatar did not follow")
         rooms = {(e["protocol"], e["alias"], e["group"]) for e in r3.of("chat")}
         self.check(rooms == {("prpl-jabber", "", "Rooms"), ("prpl-lyre", ROOM, "Rooms")}, r3,
                    "the room on the buddy list did not follow")
