@@ -42,9 +42,9 @@ class ToolsCase(unittest.TestCase):
         # A chat service, so that the server has an item to browse: Prosody's as a component
         # (its disco#items lists the components under its domain), ejabberd's as a module.
         cls.server = make_server(
-            extra_modules=["register"],
+            extra_modules=["register", "adhoc", "uptime"],
             prosody={"extra_config": 'allow_registration = true\nComponent "%s" "muc"' % MUC},
-            ejabberd={"extra_modules": ["register", "mod_muc"]})
+            ejabberd={"extra_modules": ["register", "adhoc", "mod_muc"]})
         cls.addClassCleanup(cls.server.cleanup)
         cls.server.start()
         cls.server.add_user("carol", "carol-secret")
@@ -125,6 +125,8 @@ class ToolsCase(unittest.TestCase):
             "action Browse Services\n", w,
             "results-click info %s\n" % MUC, w,
             "results-click browse %s\n" % MUC, w,
+            "results-click commands %s\n" % HOST, w,
+            "results-click register %s\n" % HOST, w,
             "quit\n"]))
         windows = r.of("searchresults")
         self.assertEqual(len(windows), 2, r.describe())
@@ -151,7 +153,15 @@ class ToolsCase(unittest.TestCase):
         self.assertIn("conference/text", infos[0]["text"], r.describe())
         # Browse deeper: the chat service's own window (its rooms: none yet).
         self.assertEqual(windows[1]["primary"], "Services of %s" % MUC, r.describe())
-        self.assertFalse(r.of("notify"), r.describe())  # no error on the way
+        # Commands on the server: the list of its commands (purple-account-commands.c's).
+        lists = [e for e in r.of("request") if e.get("kind") == "fields"
+                 and "Commands of %s" % HOST in (e.get("primary") or "")]
+        self.assertEqual(len(lists), 1, r.describe())
+        self.assertTrue(lists[0]["choices"], r.describe())
+        # Register on our own server: not a new registration, a word about Change Password.
+        notes = r.of("notify")
+        self.assertEqual([e["kind"] for e in notes], ["info"], r.describe())
+        self.assertIn("your own server", notes[0]["secondary"], r.describe())
         print("test_browse: %.1f s" % self.elapsed, file=sys.stderr)
 
 
