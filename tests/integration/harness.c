@@ -61,6 +61,9 @@
  *                         exit 0 without signing in
  *   --register            register the account (XEP-0077) instead of signing in: the form is
  *                         submitted with its defaults; events "registered" or "register-failed"
+ *   --migration-offer     let Lyre offer to move prpl-jabber accounts (its first-run question);
+ *                         otherwise the harness marks it as asked, so that it cannot come
+ *                         between a test and its own questions
  *   --debug               libpurple debug output on stderr
  * The locale comes from the environment (LANG, LC_ALL, LANGUAGE), as in Pidgin and Finch.
  * Exit: 0 condition met, 1 otherwise, 2 usage error. Every event is one JSON object on stdout.
@@ -79,7 +82,7 @@ typedef struct {
   const char *purple_home, *plugin_dir, *protocol, *account, *password, *cert_answer, *wait_for;
   GPtrArray *settings;
   int timeout;
-  gboolean commands, debug, dump_options;
+  gboolean commands, debug, dump_options, migration_offer;
   gboolean register_mode; /* --register: register the account (XEP-0077) instead of signing in */
   GMainLoop *loop;
   PurpleAccount *acct;
@@ -643,6 +646,8 @@ main(int argc, char **argv)
       h.debug = TRUE, takes = FALSE;
     else if (!strcmp(a, "--dump-options"))
       h.dump_options = TRUE, takes = FALSE;
+    else if (!strcmp(a, "--migration-offer"))
+      h.migration_offer = TRUE, takes = FALSE;
     else if (!v)
       return usage("missing value");
     else if (!strcmp(a, "--purple-home"))
@@ -686,6 +691,10 @@ main(int argc, char **argv)
     return 1;
   }
 
+  /* Lyre's first-run offer (purple-migrate.c) comes on the first main loop iteration, unless
+   * its pref says it was shown. */
+  if (!h.migration_offer && purple_prefs_exists("/plugins/prpl/lyre/migration_offered"))
+    purple_prefs_set_bool("/plugins/prpl/lyre/migration_offered", TRUE);
   /* As Pidgin and Finch do: pounces.xml read (and saved), with this UI's pounce actions. */
   purple_pounces_register_handler(UI_ID, pounce_fired, new_pounce, NULL);
   purple_pounces_load();
