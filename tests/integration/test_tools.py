@@ -67,7 +67,7 @@ class ToolsCase(unittest.TestCase):
         return r
 
     def test_console(self):
-        w = "wait %d\n" % (2 * SCALE)
+        w = "wait %d\n" % (1 * SCALE)
         r = self.run_client("carol", "carol-secret", "".join([
             "action XML Console\n", w,
             "console <iq type='get' to='%s' id='x1'><ping xmlns='urn:xmpp:ping'/></iq>\n" % HOST,
@@ -120,7 +120,7 @@ class ToolsCase(unittest.TestCase):
         print("test_console: %.1f s" % self.elapsed, file=sys.stderr)
 
     def test_browse(self):
-        w = "wait %d\n" % (2 * SCALE)
+        w = "wait %d\n" % (1 * SCALE)
         r = self.run_client("dave", "dave-secret", "".join([
             "action Browse Services\n", w,
             "results-click info %s\n" % MUC, w,
