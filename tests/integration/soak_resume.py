@@ -128,7 +128,8 @@ def main():
         # bounded).
         duration = max(20.0, args.faults * 6.0)
         every = duration / args.messages
-        # Everyone is online before the first message (the witnesses sign in after alice).
+        # Everyone is online before the first message (the witnesses sign in after alice), and
+        # the phone has carbons on before carol's first line.
         start_delay = 8.0
         commands = ["wait %.1f" % start_delay]
         for i in range(1, args.messages + 1):
@@ -151,7 +152,7 @@ def main():
             return 2
         carol = Peer(server, CAROL + "/peer", "carol-secret",
                      [chat(ALICE, "c-%d" % i) for i in range(1, args.messages + 1)],
-                     stay=2 * duration + 70, every=every, delay=start_delay - 4)
+                     stay=2 * duration + 70, every=every, delay=start_delay - 2)
         phone = None
         if args.second_device:
             phone = Peer(server, ALICE + "/phone", "alice-secret",
