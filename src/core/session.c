@@ -592,7 +592,8 @@ maybe_catch_up(XmppSession *session)
   if (after == NULL)
     after = session->config.archive_after_id;
   gint64 now_s = g_get_real_time() / G_USEC_PER_SEC;
-  xmpp_mam_catch_up(session->mam, after, now_s - XMPP_MAM_FIRST_WINDOW_S,
+  gint64 start_s = MAX(now_s - XMPP_MAM_FIRST_WINDOW_S, session->config.archive_not_before_s);
+  xmpp_mam_catch_up(session->mam, after, start_s,
                     after != NULL ? XMPP_MAM_MAX_MESSAGES : XMPP_MAM_FIRST_MAX_MESSAGES);
 }
 

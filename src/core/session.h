@@ -108,6 +108,10 @@ typedef struct _XmppSessionConfig {
   /* The newest archive id this account saw last time (XEP-0313 catch-up starts after it), as
    * the glue kept it (xmpp_messages_get_last_archive_id); NULL: the last days only. */
   const char *archive_after_id;
+  /* Without an archive id: the first catch-up starts no earlier than this (Unix seconds; 0:
+   * the last days). An account moved from another client has that client's history logged up
+   * to then, and it is not fetched and logged again. */
+  gint64 archive_not_before_s;
 } XmppSessionConfig;
 
 typedef enum {

@@ -699,6 +699,8 @@ connect_account(PurpleAccount *account, gboolean register_only)
               : NULL,
       .archive_after_id =
           nonempty(purple_account_get_string(account, XMPP_PURPLE_OPT_MAM_LAST_ID, NULL)),
+      .archive_not_before_s = g_ascii_strtoll(
+          purple_account_get_string(account, XMPP_PURPLE_OPT_MAM_NOT_BEFORE, "0"), NULL, 10),
   };
   GError *error = NULL;
   conn->session = xmpp_session_new(&config, &conn->host, &session_events, conn, &error);

@@ -36,6 +36,9 @@ G_BEGIN_DECLS
 /* The newest message archive id (XEP-0313) this account saw: the next catch-up starts after
  * it. Kept by purple-archive.c. */
 #define XMPP_PURPLE_OPT_MAM_LAST_ID "lyre_mam_last_id"
+/* Unix seconds, as text: without an archive id, the first catch-up starts no earlier (set when
+ * an account is moved from prpl-jabber, whose logs already hold what came before). */
+#define XMPP_PURPLE_OPT_MAM_NOT_BEFORE "lyre_mam_not_before"
 
 #define XMPP_PURPLE_DEFAULT_PORT        5222 /* RFC 6120 §3.2.1 fallback */
 #define XMPP_PURPLE_DEFAULT_DIRECT_PORT 5223 /* prpl-jabber's old_ssl port */

@@ -676,6 +676,10 @@ move_account(PurpleAccount *old)
   guint buddies = copy_buddy_list(old, account);
   copy_pounces(old, account);
   copy_logs(old, account);
+  /* The old logs hold the history up to now: the first archive catch-up starts here. */
+  char now[32];
+  g_snprintf(now, sizeof now, "%" G_GINT64_FORMAT, g_get_real_time() / G_USEC_PER_SEC);
+  purple_account_set_string(account, XMPP_PURPLE_OPT_MAM_NOT_BEFORE, now);
   /* The old account first, so the two never sign in with one address at the same time. */
   gboolean enabled = purple_account_get_enabled(old, ui);
   purple_account_set_enabled(old, ui, FALSE);

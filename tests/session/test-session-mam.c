@@ -10,6 +10,7 @@
 #include "router/namespaces.h"
 #include "script-server.h"
 #include "services/mam.h"
+#include "xml/datetime.h"
 
 #define MAM_FEATURES "<feature var='urn:xmpp:mam:2'/><feature var='urn:xmpp:sid:0'/>"
 
@@ -55,6 +56,36 @@ sign_in(Fixture *f, const char *archive_after_id, const char *account_features)
   f->log = g_string_new(NULL);
   xmpp_messages_set_events(xmpp_session_get_messages(f->s->session), &events, f);
   script_login_plain_discovering(f->s, NULL, account_features);
+}
+
+/* The first catch-up of an account moved from another client starts when it was moved. */
+static void
+test_not_before_moved_history(Fixture *f, gconstpointer unused)
+{
+  gint64 moved = g_get_real_time() / G_USEC_PER_SEC - 3600;
+  XmppSessionConfig config = {
+      .jid = "juliet@example.test",
+      .password = "r0m30",
+      .tls_policy = XMPP_TLS_POLICY_OPPORTUNISTIC,
+      .allow_plain_in_clear = TRUE,
+      .archive_not_before_s = moved,
+  };
+  f->s = script_new(&config);
+  f->log = g_string_new(NULL);
+  script_login_plain_discovering(f->s, NULL, MAM_FEATURES);
+  g_autoptr(XmppNode) presence = xmpp_node_new(XMPP_NS_JABBER_CLIENT, "presence");
+  xmpp_session_send(f->s->session, presence);
+  g_autoptr(XmppNode) out = script_expect(f->s, XMPP_NS_JABBER_CLIENT, "presence");
+  g_autoptr(XmppNode) iq = script_expect(f->s, XMPP_NS_JABBER_CLIENT, "iq");
+  XmppNode *x =
+      xmpp_node_get_child(xmpp_node_get_child(iq, XMPP_NS_MAM, "query"), XMPP_NS_XDATA, "x");
+  g_autofree char *start = NULL;
+  for (XmppNode *field = xmpp_node_get_child(x, XMPP_NS_XDATA, "field"); field != NULL;
+       field = xmpp_node_next_child(x, field, XMPP_NS_XDATA, "field"))
+    if (g_strcmp0(xmpp_node_get_attr(field, "var"), "start") == 0)
+      start = xmpp_node_dup_child_text(field, XMPP_NS_XDATA, "value");
+  g_autofree char *want = xmpp_datetime_format(moved);
+  g_assert_cmpstr(start, ==, want); /* not two days back: the old client logged those */
 }
 
 static void
@@ -409,6 +440,7 @@ main(int argc, char **argv)
   ADD("T56_live_twice_shown_once", test_live_twice_shown_once);
   ADD("T70_first_use_bounded", test_first_use_bounded);
   ADD("after_id_goes_further", test_after_id_goes_further);
+  ADD("not_before_moved_history", test_not_before_moved_history);
   ADD("short_catch_up_no_progress", test_short_catch_up_no_progress);
 #undef ADD
   return g_test_run();
