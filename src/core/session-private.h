@@ -102,6 +102,7 @@ struct _XmppSession {
   XmppSm *sm;              /* XEP-0198 (session-sm.c) */
   gboolean resuming;       /* this transport was connected to resume a detached session */
   gboolean ack_requested;  /* an <r/> is out and no <a/> came since */
+  gboolean ack_answer_due; /* the server asked (<r/>): answered once this read is handled */
   guint ack_timer;         /* that <r/>'s deadline (a link that only carries data one way) */
   guint32 sent_at_request; /* the outbound count when that <r/> went out */
   GPtrArray *held;         /* XmppNode*: stanzas to send once bound again (a failed resume) */
@@ -141,6 +142,8 @@ void xmpp_session_sm_handle(XmppSession *session, const XmppNode *element);
 /* A stanza goes out (or waits while no transport is attached): counted, and acknowledgement
  * requested when it is a message or enough stanzas wait. FALSE when the session failed. */
 gboolean xmpp_session_sm_outbound(XmppSession *session, const XmppNode *stanza);
+/* Answers the server's <r/> of this read, if it sent one (at the end of xmpp_session_feed). */
+void xmpp_session_sm_answer(XmppSession *session);
 /* An inbound stanza was handled. */
 void xmpp_session_sm_inbound(XmppSession *session);
 /* The session can be resumed on a new transport. */

@@ -10,8 +10,11 @@
 #include "session-private.h"
 #include "stream/stream-error.h"
 
-/* An <r/> goes out after a message, or once this many other stanzas wait unacknowledged. */
+/* An <r/> goes out after a message, or once this many other stanzas wait unacknowledged, when
+ * none is outstanding; while one is, another only after SM_REQUEST_BURST more stanzas (a burst
+ * keeps acknowledgements coming for the window without an <r/> per message). */
 #define SM_REQUEST_EVERY 5
+#define SM_REQUEST_BURST (XMPP_SM_WINDOW / 5)
 
 static gboolean
 is_stanza(const XmppNode *node)
@@ -125,9 +128,11 @@ xmpp_session_sm_handle(XmppSession *session, const XmppNode *element)
 {
   const char *name = element->name;
   if (g_strcmp0(name, "r") == 0) {
-    /* §4: answered at once, whatever else is going on. */
+    /* §4: answered at once, whatever else is going on: when what arrived with it is handled
+     * (xmpp_session_sm_answer), so several requests in one read get one answer, with the
+     * count of everything before it. */
     if (xmpp_sm_is_enabled(session->sm))
-      send_nonza(session, "a", "h", xmpp_sm_get_handled(session->sm));
+      session->ack_answer_due = TRUE;
   } else if (g_strcmp0(name, "a") == 0) {
     if (!xmpp_sm_is_counting(session->sm))
       return;
@@ -162,6 +167,17 @@ xmpp_session_sm_handle(XmppSession *session, const XmppNode *element)
   }
 }
 
+void
+xmpp_session_sm_answer(XmppSession *session)
+{
+  if (!session->ack_answer_due)
+    return;
+  session->ack_answer_due = FALSE;
+  if (xmpp_sm_is_enabled(session->sm) && session->stream != NULL &&
+      !xmpp_stream_is_closed(session->stream))
+    send_nonza(session, "a", "h", xmpp_sm_get_handled(session->sm));
+}
+
 gboolean
 xmpp_session_sm_outbound(XmppSession *session, const XmppNode *stanza)
 {
@@ -188,7 +204,7 @@ maybe_request_ack(XmppSession *session, const XmppNode *stanza)
   gboolean message = xmpp_node_is(stanza, XMPP_NS_JABBER_CLIENT, "message");
   if ((!session->ack_requested &&
        (message || xmpp_sm_n_unacked(session->sm) >= SM_REQUEST_EVERY)) ||
-      since >= SM_REQUEST_EVERY)
+      since >= SM_REQUEST_BURST)
     request_ack(session);
 }
 

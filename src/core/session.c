@@ -879,6 +879,7 @@ xmpp_session_feed(XmppSession *session, const guint8 *data, gsize len)
   xmpp_session_enter(session);
   session->last_rx = xmpp_host_now(&session->host);
   xmpp_stream_feed(session->stream, data, len);
+  xmpp_session_sm_answer(session);
   xmpp_session_leave(session);
 }
 

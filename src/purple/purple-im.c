@@ -184,7 +184,9 @@ ev_received(gpointer data, const XmppMessageInfo *info, const char *text, const 
     serv_got_im(conn->gc, who, shown, flags, when);
   g_free(forwarded);
   g_free(corrected);
-  if (shown != NULL && info->route == XMPP_MESSAGE_DIRECT)
+  /* Only a markable message is answered with <displayed/> (the lookup costs a conversation
+   * search per message otherwise). */
+  if (shown != NULL && info->route == XMPP_MESSAGE_DIRECT && info->markable)
     mark_seen_if_focused(conn, who);
 }
 

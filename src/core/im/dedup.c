@@ -28,13 +28,10 @@ xmpp_dedup_free(XmppDedup *d)
   g_free(d);
 }
 
+/* key is not known yet (xmpp_dedup_check looked). */
 static void
 remember(XmppDedup *d, char *key)
 {
-  if (g_hash_table_contains(d->keys, key)) {
-    g_free(key);
-    return;
-  }
   while (g_queue_get_length(&d->order) >= d->max_keys) {
     char *old = g_queue_pop_head(&d->order);
     g_hash_table_remove(d->keys, old);
@@ -42,6 +39,18 @@ remember(XmppDedup *d, char *key)
   }
   g_queue_push_tail(&d->order, key);
   g_hash_table_add(d->keys, key);
+}
+
+/* FNV-1a (64 bits) of the body: an id reused by the same sender for another text is another
+ * message. Only the sender's own messages share its key, so a collision could hide nothing
+ * from anyone else; no cryptographic hash is needed (it cost a SHA-256 per received message). */
+static guint64
+body_hash(const char *body)
+{
+  guint64 h = G_GUINT64_CONSTANT(14695981039346656037);
+  for (const guchar *p = (const guchar *)(body != NULL ? body : ""); *p != '\0'; p++)
+    h = (h ^ *p) * G_GUINT64_CONSTANT(1099511628211);
+  return h;
 }
 
 gboolean
@@ -57,8 +66,11 @@ xmpp_dedup_check(XmppDedup *d, const XmppDedupMessage *m)
   if (m->origin_id != NULL)
     keys[n++] = g_strconcat("o\x01", peer, "\x01", m->origin_id, NULL);
   else if (m->id != NULL) {
-    g_autofree char *sum =
-        g_compute_checksum_for_string(G_CHECKSUM_SHA256, m->body != NULL ? m->body : "", -1);
+    char sum[17];
+    guint64 h = body_hash(m->body);
+    for (int i = 15; i >= 0; i--, h >>= 4)
+      sum[i] = "0123456789abcdef"[h & 0xf];
+    sum[16] = '\0';
     keys[n++] = g_strconcat("i\x01", peer, "\x01", m->id, "\x01", sum, NULL);
   }
   gboolean seen = FALSE;
