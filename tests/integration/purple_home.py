@@ -43,10 +43,12 @@ def account_xml(protocol, name, password, settings, enabled=True, ui=FINCH_UI):
 
 
 def write_accounts(home, accounts):
-    """accounts: list of dicts with protocol, name, password, settings, enabled."""
+    """accounts: list of dicts with protocol, name, password, settings, enabled, ui (the UI the
+    account is enabled for: Finch's unless given)."""
     os.makedirs(home, exist_ok=True)
     body = "\n".join(account_xml(a["protocol"], a["name"], a.get("password"),
-                                 a.get("settings", {}), a.get("enabled", True))
+                                 a.get("settings", {}), a.get("enabled", True),
+                                 a.get("ui", FINCH_UI))
                      for a in accounts)
     with open(os.path.join(home, "accounts.xml"), "w") as f:
         f.write("<?xml version='1.0' encoding='UTF-8' ?>\n\n<account version='1.0'>\n%s\n"
