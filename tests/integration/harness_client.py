@@ -22,6 +22,13 @@ def harness_path():
     return path
 
 
+# LeakSanitizer's own tracer can crash while it stops the threads at exit (under load, with
+# GLib's worker threads ending): then no leak check ran at all. That is not a leak report
+# ("detected memory leaks" still fails), so the harness's own exit status stands.
+LSAN_TRACER_CRASH = "LeakSanitizer has encountered a fatal error"
+LSAN_LEAKS = "ERROR: LeakSanitizer: detected memory leaks"
+
+
 class Result:
     def __init__(self, returncode, stdout, stderr, argv):
         self.returncode, self.stdout, self.stderr, self.argv = returncode, stdout, stderr, argv
@@ -31,6 +38,12 @@ class Result:
                 self.events.append(json.loads(line))
             except ValueError:
                 pass
+        exits = self.of("exit")
+        if (returncode != 0 and LSAN_TRACER_CRASH in stderr and LSAN_LEAKS not in stderr
+                and exits and exits[-1].get("status") == 0):
+            print("note: LeakSanitizer's tracer crashed after the harness exited 0; no leak "
+                  "check ran for this run", flush=True)
+            self.returncode = 0
 
     def of(self, name):
         return [e for e in self.events if e.get("event") == name]
