@@ -379,6 +379,7 @@ test_first_use_bounded(Fixture *f, gconstpointer unused)
   send_initial_presence(f);
   gboolean has_start;
   g_autofree char *after = expect_query(f, &has_start);
+  g_assert_null(after); /* first use: from the time window */
   guint pages = XMPP_MAM_FIRST_MAX_MESSAGES / 100;
   g_assert_cmpuint(serve_full_pages(f, pages + 5), ==, pages);
   script_expect_nothing(f->s);
@@ -400,6 +401,7 @@ test_after_id_goes_further(Fixture *f, gconstpointer unused)
   send_initial_presence(f);
   gboolean has_start;
   g_autofree char *after = expect_query(f, &has_start);
+  g_assert_cmpstr(after, ==, "K1");
   guint pages = XMPP_MAM_FIRST_MAX_MESSAGES / 100 + 2;
   g_assert_cmpuint(serve_full_pages(f, pages), ==, pages + 1);
   send_result(f, NULL, f->queryid, "Z1", STAMP1, FROM_ROMEO("last"));
@@ -419,6 +421,7 @@ test_short_catch_up_no_progress(Fixture *f, gconstpointer unused)
   send_initial_presence(f);
   gboolean has_start;
   g_autofree char *after = expect_query(f, &has_start);
+  g_assert_cmpstr(after, ==, "K1");
   send_result(f, NULL, f->queryid, "A1", STAMP1, FROM_ROMEO("one"));
   send_fin(f, TRUE, "A1");
   g_assert_cmpstr(f->mam_events->str, ==, "done[1|complete|A1|ok]");
