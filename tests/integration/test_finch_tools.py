@@ -120,6 +120,23 @@ class TestFinchTools(unittest.TestCase):
             print(self.screen(), file=sys.stderr)
         print("test_console_in_finch: %.1f s" % (time.monotonic() - started), file=sys.stderr)
 
+    def test_browser_in_finch(self):
+        self.start_finch()
+        self.wait_until("alice's session bound on the server",
+                        lambda: "Resource bound: %s" % ACCOUNT in self.server.log_text())
+        self.wait_until("Finch's buddy list", lambda: "Buddy List" in self.screen())
+        self.open_account_action("Browse Services…")
+        # Finch's search-results window: the server's row with its kind and features, and the
+        # buttons that fit.
+        # (The window opens beside the buddy list, which hides its left edge.)
+        self.wait_until("the services window", lambda: "Browse Services" in self.screen()
+                        and "Kind" in self.screen() and "Features" in self.screen())
+        self.wait_until("the server's row and the buttons",
+                        lambda: "server/im" in self.screen() and "vCard" in self.screen()
+                        and "Browse" in self.screen() and "Info" in self.screen())
+        if os.environ.get("LYRE_SHOW_SCREEN"):
+            print(self.screen(), file=sys.stderr)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
