@@ -545,7 +545,12 @@ gboolean
 harness_run_account_action(PurpleAccount *account, const char *prefix)
 {
   PurpleConnection *gc = purple_account_get_connection(account);
-  PurplePlugin *prpl = gc ? purple_connection_get_prpl(gc) : NULL;
+  return harness_run_plugin_action(gc ? purple_connection_get_prpl(gc) : NULL, gc, prefix);
+}
+
+gboolean
+harness_run_plugin_action(PurplePlugin *prpl, PurpleConnection *gc, const char *prefix)
+{
   if (prpl == NULL || !PURPLE_PLUGIN_HAS_ACTIONS(prpl))
     return FALSE;
   gboolean found = FALSE;

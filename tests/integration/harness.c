@@ -326,28 +326,12 @@ static gboolean
 plugin_action(const char *prpl_id, const char *prefix)
 {
   PurplePlugin *prpl = purple_find_prpl(prpl_id);
-  if (prpl == NULL || !PURPLE_PLUGIN_HAS_ACTIONS(prpl))
-    return FALSE;
   PurpleConnection *gc = NULL;
-  for (GList *l = purple_connections_get_all(); l != NULL && gc == NULL; l = l->next)
+  for (GList *l = purple_connections_get_all(); prpl != NULL && l != NULL && gc == NULL;
+       l = l->next)
     if (purple_connection_get_prpl(l->data) == prpl)
       gc = l->data;
-  gboolean found = FALSE;
-  GList *actions = PURPLE_PLUGIN_ACTIONS(prpl, gc);
-  for (GList *l = actions; l != NULL; l = l->next) {
-    PurplePluginAction *action = l->data;
-    if (action == NULL)
-      continue;
-    if (!found && g_str_has_prefix(action->label, prefix)) {
-      action->plugin = prpl;
-      action->context = gc;
-      action->callback(action);
-      found = TRUE;
-    }
-    purple_plugin_action_free(action);
-  }
-  g_list_free(actions);
-  return found;
+  return harness_run_plugin_action(prpl, gc, prefix);
 }
 
 static void

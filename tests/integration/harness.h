@@ -50,6 +50,8 @@ void harness_register(PurpleAccount *account);
 /* Runs the protocol's account action (the Accounts menu) whose label starts with prefix;
  * FALSE when there is none. */
 gboolean harness_run_account_action(PurpleAccount *account, const char *prefix);
+/* The same for a protocol plugin's action, with gc (may be NULL) as its context. */
+gboolean harness_run_plugin_action(PurplePlugin *prpl, PurpleConnection *gc, const char *prefix);
 gboolean harness_accountsvc_command(PurpleAccount *account, const char *line);
 
 /* Tools (harness-tools.c): account actions by name, the XML console, search results and

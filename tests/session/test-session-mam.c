@@ -345,6 +345,17 @@ on_mam_done(gpointer data, guint fetched, gboolean complete, const char *last_id
 
 static const XmppMamEvents mam_events = {.progress = on_mam_progress, .done = on_mam_done};
 
+/* Signed in (archive id after_id, or none), the catch-up's events recorded, initial presence
+ * out: the first query is on its way. */
+static void
+start_watching(Fixture *f, const char *after_id)
+{
+  sign_in(f, after_id, MAM_FEATURES);
+  f->mam_events = g_string_new(NULL);
+  xmpp_mam_set_events(xmpp_session_get_mam(f->s->session), &mam_events, f);
+  send_initial_presence(f);
+}
+
 /* Full pages of 100 results until the query is not answered by a next one; returns how many
  * pages were asked for (the first was already expected by the caller). */
 static guint
@@ -373,10 +384,7 @@ serve_full_pages(Fixture *f, guint pages)
 static void
 test_first_use_bounded(Fixture *f, gconstpointer unused)
 {
-  sign_in(f, NULL, MAM_FEATURES);
-  f->mam_events = g_string_new(NULL);
-  xmpp_mam_set_events(xmpp_session_get_mam(f->s->session), &mam_events, f);
-  send_initial_presence(f);
+  start_watching(f, NULL);
   gboolean has_start;
   g_autofree char *after = expect_query(f, &has_start);
   g_assert_null(after); /* first use: from the time window */
@@ -395,10 +403,7 @@ test_first_use_bounded(Fixture *f, gconstpointer unused)
 static void
 test_after_id_goes_further(Fixture *f, gconstpointer unused)
 {
-  sign_in(f, "K1", MAM_FEATURES);
-  f->mam_events = g_string_new(NULL);
-  xmpp_mam_set_events(xmpp_session_get_mam(f->s->session), &mam_events, f);
-  send_initial_presence(f);
+  start_watching(f, "K1");
   gboolean has_start;
   g_autofree char *after = expect_query(f, &has_start);
   g_assert_cmpstr(after, ==, "K1");
@@ -415,10 +420,7 @@ test_after_id_goes_further(Fixture *f, gconstpointer unused)
 static void
 test_short_catch_up_no_progress(Fixture *f, gconstpointer unused)
 {
-  sign_in(f, "K1", MAM_FEATURES);
-  f->mam_events = g_string_new(NULL);
-  xmpp_mam_set_events(xmpp_session_get_mam(f->s->session), &mam_events, f);
-  send_initial_presence(f);
+  start_watching(f, "K1");
   gboolean has_start;
   g_autofree char *after = expect_query(f, &has_start);
   g_assert_cmpstr(after, ==, "K1");
