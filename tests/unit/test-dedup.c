@@ -64,7 +64,18 @@ test_bounded(void)
   /* The oldest were forgotten, the newest are known. */
   XmppDedupMessage oldest = {.stanza_id = "s0", .body = "b"};
   XmppDedupMessage newest = {.stanza_id = "s99", .body = "b"};
+  g_assert_cmpuint(xmpp_dedup_n_keys(d), ==, 8);
   g_assert_true(xmpp_dedup_check(d, &newest));
+  /* First in, first forgotten: exactly the last 8 (s92..s99) are known. */
+  for (guint i = 92; i < 100; i++) {
+    g_autofree char *id = g_strdup_printf("s%u", i);
+    XmppDedupMessage m = {.stanza_id = id, .body = "b"};
+    g_assert_true(xmpp_dedup_check(d, &m));
+  }
+  XmppDedupMessage forgotten = {.stanza_id = "s91", .body = "b"};
+  g_assert_false(xmpp_dedup_check(d, &forgotten)); /* now remembered, in place of s92 */
+  XmppDedupMessage pushed_out = {.stanza_id = "s92", .body = "b"};
+  g_assert_false(xmpp_dedup_check(d, &pushed_out));
   g_assert_false(xmpp_dedup_check(d, &oldest));
   xmpp_dedup_free(d);
 }

@@ -794,11 +794,34 @@ test_domain_ascii(void)
   }
 }
 
+/* A copy shares the JID: it outlives the original, reads the same, and a bare JID's bare copy
+ * is the same JID while a full one's is new. */
+static void
+test_copy_shares(void)
+{
+  XmppJid *full = xmpp_jid_parse("juliet@example.test/balcony", NULL);
+  XmppJid *copy = xmpp_jid_copy(full);
+  g_assert_true(copy == full);
+  XmppJid *bare = xmpp_jid_dup_bare(full);
+  g_assert_true(bare != full);
+  XmppJid *bare_again = xmpp_jid_dup_bare(bare);
+  g_assert_true(bare_again == bare);
+  xmpp_jid_free(full);
+  g_assert_cmpstr(xmpp_jid_get_full(copy), ==, "juliet@example.test/balcony");
+  g_assert_cmpstr(xmpp_jid_get_resource(copy), ==, "balcony");
+  xmpp_jid_free(copy);
+  xmpp_jid_free(bare);
+  g_assert_cmpstr(xmpp_jid_get_full(bare_again), ==, "juliet@example.test");
+  xmpp_jid_free(bare_again);
+  xmpp_jid_free(NULL);
+}
+
 int
 main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/jid/T59_invalid_corpus", test_invalid_corpus);
+  g_test_add_func("/jid/api/copy_shares", test_copy_shares);
   g_test_add_func("/jid/T60_valid_corpus", test_valid_corpus);
   g_test_add_func("/jid/T61_compare_normalise", test_compare_normalise);
   g_test_add_func("/jid/T62_roundtrip", test_roundtrip);

@@ -433,6 +433,51 @@ test_is_from_self(Fixture *f, gconstpointer data)
   }
 }
 
+/* The address cache: the same spelling shares the parsed JID; another spelling is parsed
+ * anew; an invalid address is flagged every time and never kept (positive twin: the valid one
+ * before it still is). */
+static void
+test_address_cache(Fixture *f, gconstpointer data)
+{
+  (void)f;
+  XmppAddressCache cache = {0};
+  XmppStanza *a = xmpp_stanza_new_cached(
+      parse_stanza("<message from='Romeo@Example.net/orchard' to='juliet@example.test/b'/>"),
+      &cache);
+  XmppStanza *b = xmpp_stanza_new_cached(
+      parse_stanza("<message from='Romeo@Example.net/orchard' to='juliet@example.test/b'/>"),
+      &cache);
+  g_assert_true(a->from == b->from && a->to == b->to);
+  g_assert_cmpstr(xmpp_jid_get_full(b->from), ==, "romeo@example.net/orchard");
+  xmpp_stanza_free(a);
+  g_assert_cmpstr(xmpp_jid_get_full(b->from), ==, "romeo@example.net/orchard");
+
+  XmppStanza *c = xmpp_stanza_new_cached(
+      parse_stanza("<message from='romeo@example.net/orchard' to='juliet@example.test/b'/>"),
+      &cache);
+  g_assert_true(c->from != b->from && c->to == b->to);
+  g_assert_true(xmpp_jid_equal(c->from, b->from, XMPP_JID_MATCH_FULL));
+
+  XmppStanza *bad = xmpp_stanza_new_cached(
+      parse_stanza("<message from='@@bad' to='juliet@example.test/b'/>"), &cache);
+  g_assert_true(bad->from == NULL && bad->from_invalid && !bad->to_invalid);
+  XmppStanza *bad_again = xmpp_stanza_new_cached(
+      parse_stanza("<message from='@@bad' to='juliet@example.test/b'/>"), &cache);
+  g_assert_true(bad_again->from == NULL && bad_again->from_invalid);
+  XmppStanza *d =
+      xmpp_stanza_new_cached(parse_stanza("<message from='romeo@example.net/orchard'/>"), &cache);
+  g_assert_true(d->from == c->from && d->to == NULL && !d->to_invalid);
+
+  xmpp_stanza_free(b);
+  xmpp_stanza_free(c);
+  xmpp_stanza_free(bad);
+  xmpp_stanza_free(bad_again);
+  xmpp_address_cache_clear(&cache);
+  g_assert_cmpstr(xmpp_jid_get_full(d->from), ==, "romeo@example.net/orchard");
+  xmpp_stanza_free(d);
+  xmpp_address_cache_clear(&cache);
+}
+
 static void
 on_reply_sends_again(const XmppStanza *reply, const GError *error, gpointer data)
 {
@@ -633,5 +678,6 @@ main(int argc, char **argv)
   ADD("/router/repeated_id_not_sent", test_repeated_id_not_sent);
   ADD("/router/cancel_owner", test_cancel_owner);
   ADD("/router/too_many_pending", test_too_many_pending);
+  ADD("/router/address_cache", test_address_cache);
   return g_test_run();
 }

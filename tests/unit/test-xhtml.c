@@ -41,6 +41,41 @@ test_escape(void)
   g_assert_cmpstr(empty, ==, "");
 }
 
+/* The printable-ASCII shortcut gives exactly GLib's escaping: every byte value, alone, after a
+ * plain run and before one, and random strings of bytes. */
+static void
+check_like_glib(const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid(text, -1);
+  g_autofree char *expected = g_markup_escape_text(valid, -1);
+  g_autofree char *got = xmpp_xhtml_escape(text);
+  g_assert_cmpstr(got, ==, expected);
+}
+
+static void
+test_escape_like_glib(void)
+{
+  for (int b = 1; b < 256; b++) {
+    char one[2] = {(char)b, '\0'};
+    g_autofree char *after = g_strdup_printf("plain words %c", b);
+    g_autofree char *before = g_strdup_printf("%cplain words", b);
+    check_like_glib(one);
+    check_like_glib(after);
+    check_like_glib(before);
+  }
+  GRand *rand = g_rand_new_with_seed(20261206);
+  for (int i = 0; i < 2000; i++) {
+    char buf[24];
+    gsize len = (gsize)g_rand_int_range(rand, 0, sizeof buf);
+    for (gsize j = 0; j < len; j++) /* mostly printable, sometimes anything but NUL */
+      buf[j] = (char)(g_rand_int_range(rand, 0, 4) != 0 ? g_rand_int_range(rand, 0x20, 0x7f)
+                                                        : g_rand_int_range(rand, 1, 256));
+    buf[len] = '\0';
+    check_like_glib(buf);
+  }
+  g_rand_free(rand);
+}
+
 static void
 test_href(void)
 {
@@ -364,6 +399,7 @@ main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/xhtml/escape", test_escape);
+  g_test_add_func("/xhtml/escape-like-glib", test_escape_like_glib);
   g_test_add_func("/xhtml/href", test_href);
   g_test_add_func("/xhtml/style", test_style);
   g_test_add_func("/xhtml/style/dialects", test_style_dialects);

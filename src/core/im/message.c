@@ -45,13 +45,25 @@ node_lang(const XmppNode *node, const char *inherited)
   return lang != NULL && *lang != '\0' ? lang : inherited;
 }
 
+/* The empty list of texts, shared (a message without a subject is the rule): never added to. */
+static GPtrArray *
+no_texts(void)
+{
+  static GPtrArray *empty;
+  if (g_once_init_enter(&empty))
+    g_once_init_leave(&empty, g_ptr_array_new());
+  return g_ptr_array_ref(empty);
+}
+
 /* The <body/> or <subject/> children of a message, capped. */
 static GPtrArray *
 collect_texts(const XmppNode *message, const char *name, const char *lang)
 {
+  XmppNode *el = xmpp_node_get_child(message, XMPP_NS_JABBER_CLIENT, name);
+  if (el == NULL)
+    return no_texts();
   GPtrArray *texts = g_ptr_array_new_with_free_func(text_free);
-  for (XmppNode *el = xmpp_node_get_child(message, XMPP_NS_JABBER_CLIENT, name);
-       el != NULL && texts->len < XMPP_MESSAGE_MAX_TEXTS;
+  for (; el != NULL && texts->len < XMPP_MESSAGE_MAX_TEXTS;
        el = xmpp_node_next_child(message, el, XMPP_NS_JABBER_CLIENT, name)) {
     XmppMessageText *t = g_new0(XmppMessageText, 1);
     t->lang = g_strdup(node_lang(el, lang));
@@ -115,11 +127,58 @@ xmpp_message_dup_stanza_id(const XmppNode *message, const XmppJid *by)
   return NULL;
 }
 
+/* The namespaces among a message's element children: each part below is looked for only when
+ * its namespace is there (most messages carry a body and little else). */
+enum {
+  HAS_CLIENT = 1 << 0,
+  HAS_DELAY = 1 << 1,
+  HAS_CHATSTATES = 1 << 2,
+  HAS_EVENT = 1 << 3,
+  HAS_XHTML_IM = 1 << 4,
+  HAS_FORWARD = 1 << 5,
+  HAS_SID = 1 << 6,
+  HAS_RECEIPTS = 1 << 7,
+  HAS_MARKERS = 1 << 8,
+  HAS_CORRECT = 1 << 9,
+};
+
+static const struct {
+  const char *ns;
+  guint bit;
+} child_namespaces[] = {
+    {XMPP_NS_JABBER_CLIENT, HAS_CLIENT},
+    {XMPP_NS_CHATSTATES, HAS_CHATSTATES},
+    {XMPP_NS_SID, HAS_SID},
+    {XMPP_NS_RECEIPTS, HAS_RECEIPTS},
+    {XMPP_NS_CHAT_MARKERS, HAS_MARKERS},
+    {XMPP_NS_DELAY, HAS_DELAY},
+    {XMPP_NS_DELAY_LEGACY, HAS_DELAY},
+    {XMPP_NS_EVENT, HAS_EVENT},
+    {XMPP_NS_XHTML_IM, HAS_XHTML_IM},
+    {XMPP_NS_FORWARD, HAS_FORWARD},
+    {XMPP_NS_CORRECT, HAS_CORRECT},
+};
+
+static guint
+namespaces_of_children(const XmppNode *node)
+{
+  guint has = 0;
+  for (XmppNode *c = xmpp_node_first_element(node); c != NULL;
+       c = xmpp_node_next_child(node, c, NULL, NULL))
+    for (guint i = 0; i < G_N_ELEMENTS(child_namespaces); i++)
+      if (strcmp(c->ns, child_namespaces[i].ns) == 0) {
+        has |= child_namespaces[i].bit;
+        break;
+      }
+  return has;
+}
+
 XmppMessageInfo *
 xmpp_message_info_parse(const XmppStanza *stanza, gint64 now_s)
 {
   g_return_val_if_fail(stanza != NULL, NULL);
   const XmppNode *node = stanza->node;
+  guint has = namespaces_of_children(node);
   XmppMessageInfo *info = g_new0(XmppMessageInfo, 1);
   info->from = stanza->from != NULL ? xmpp_jid_copy(stanza->from) : NULL;
   info->to = stanza->to != NULL ? xmpp_jid_copy(stanza->to) : NULL;
@@ -127,9 +186,10 @@ xmpp_message_info_parse(const XmppStanza *stanza, gint64 now_s)
   info->id = g_strdup(stanza->id);
   /* Only the stanza's own xml:lang is its default (the stream's is not ours to assume). */
   info->lang = g_strdup(node_lang(node, NULL));
-  info->bodies = collect_texts(node, "body", info->lang);
-  info->subjects = collect_texts(node, "subject", info->lang);
-  XmppNode *thread = xmpp_node_get_child(node, XMPP_NS_JABBER_CLIENT, "thread");
+  info->bodies = has & HAS_CLIENT ? collect_texts(node, "body", info->lang) : no_texts();
+  info->subjects = has & HAS_CLIENT ? collect_texts(node, "subject", info->lang) : no_texts();
+  XmppNode *thread =
+      has & HAS_CLIENT ? xmpp_node_get_child(node, XMPP_NS_JABBER_CLIENT, "thread") : NULL;
   if (thread != NULL) {
     char *text = xmpp_node_dup_text(thread);
     info->thread = dup_capped(g_strstrip(text), XMPP_MESSAGE_MAX_THREAD_ID);
@@ -137,29 +197,39 @@ xmpp_message_info_parse(const XmppStanza *stanza, gint64 now_s)
         dup_capped(xmpp_node_get_attr(thread, "parent"), XMPP_MESSAGE_MAX_THREAD_ID);
     g_free(text);
   }
-  info->delay = xmpp_delay_parse(node, now_s);
-  info->chat_state = xmpp_chatstates_parse(node);
-  xmpp_chatstates_parse_event(node, &info->event);
-  XmppNode *html = xmpp_node_get_child(node, XMPP_NS_XHTML_IM, "html");
+  if (has & HAS_DELAY)
+    info->delay = xmpp_delay_parse(node, now_s);
+  if (has & HAS_CHATSTATES)
+    info->chat_state = xmpp_chatstates_parse(node);
+  if (has & HAS_EVENT)
+    xmpp_chatstates_parse_event(node, &info->event);
+  XmppNode *html = has & HAS_XHTML_IM ? xmpp_node_get_child(node, XMPP_NS_XHTML_IM, "html") : NULL;
   if (html != NULL)
     info->html = xmpp_node_copy(html);
   if (info->type == XMPP_MESSAGE_ERROR)
     info->error = xmpp_stanza_error_from_stanza(stanza);
   /* XEP-0297 outside carbons or MAM (T45): the inner message is only something the sender
    * shows us; its from is never trusted, so we keep just its bodies. */
-  XmppNode *fwd = xmpp_node_get_child(node, XMPP_NS_FORWARD, "forwarded");
+  XmppNode *fwd =
+      has & HAS_FORWARD ? xmpp_node_get_child(node, XMPP_NS_FORWARD, "forwarded") : NULL;
   if (fwd != NULL) {
     info->forwarded = TRUE;
     XmppNode *inner = xmpp_node_get_child(fwd, XMPP_NS_JABBER_CLIENT, "message");
     if (inner != NULL)
       info->forwarded_bodies = collect_texts(inner, "body", node_lang(inner, NULL));
   }
-  info->origin_id = dup_child_id(node, XMPP_NS_SID, "origin-id");
-  info->receipt_request = xmpp_node_get_child(node, XMPP_NS_RECEIPTS, "request") != NULL;
-  info->receipt_id = dup_child_id(node, XMPP_NS_RECEIPTS, "received");
-  info->markable = xmpp_node_get_child(node, XMPP_NS_CHAT_MARKERS, "markable") != NULL;
-  parse_marker(node, info);
-  info->replace_id = dup_child_id(node, XMPP_NS_CORRECT, "replace");
+  if (has & HAS_SID)
+    info->origin_id = dup_child_id(node, XMPP_NS_SID, "origin-id");
+  if (has & HAS_RECEIPTS) {
+    info->receipt_request = xmpp_node_get_child(node, XMPP_NS_RECEIPTS, "request") != NULL;
+    info->receipt_id = dup_child_id(node, XMPP_NS_RECEIPTS, "received");
+  }
+  if (has & HAS_MARKERS) {
+    info->markable = xmpp_node_get_child(node, XMPP_NS_CHAT_MARKERS, "markable") != NULL;
+    parse_marker(node, info);
+  }
+  if (has & HAS_CORRECT)
+    info->replace_id = dup_child_id(node, XMPP_NS_CORRECT, "replace");
   return info;
 }
 

@@ -30,11 +30,29 @@ in_list(const char *name, const char *const *list, gsize n)
   return FALSE;
 }
 
+/* Length of text's leading run of printable ASCII that needs no escaping (most chat text is
+ * that from end to end). */
+static gsize
+plain_prefix(const char *text)
+{
+  const char *p = text;
+  while ((guchar)*p >= ' ' && (guchar)*p < 0x7f && *p != '&' && *p != '<' && *p != '>' &&
+         *p != '"' && *p != '\'')
+    p++;
+  return (gsize)(p - text);
+}
+
 /* GLib's escaping (& < > " ' and the control characters): what purple markup needs. It wants
- * valid UTF-8, which the parser's text always is; anything else is made valid first. */
+ * valid UTF-8, which the parser's text always is; anything else is made valid first. A run of
+ * printable ASCII is copied as it is, which is what GLib would make of it. */
 static void
 append_escaped(GString *out, const char *text)
 {
+  gsize plain = plain_prefix(text);
+  g_string_append_len(out, text, (gssize)plain);
+  text += plain;
+  if (*text == '\0')
+    return;
   char *valid = g_utf8_validate(text, -1, NULL) ? NULL : g_utf8_make_valid(text, -1);
   char *escaped = g_markup_escape_text(valid != NULL ? valid : text, -1);
   g_string_append(out, escaped);
@@ -45,9 +63,13 @@ append_escaped(GString *out, const char *text)
 char *
 xmpp_xhtml_escape(const char *text)
 {
-  GString *out = g_string_new(NULL);
-  if (text != NULL)
-    append_escaped(out, text);
+  if (text == NULL)
+    return g_strdup("");
+  gsize plain = plain_prefix(text);
+  if (text[plain] == '\0')
+    return g_strndup(text, plain);
+  GString *out = g_string_sized_new(plain + 16);
+  append_escaped(out, text);
   return g_string_free(out, FALSE);
 }
 

@@ -10,7 +10,9 @@ G_BEGIN_DECLS
 #define DOMAIN_MAX_ASCII 253 /* RFC 1035 §2.3.4, in A-label form without the final dot */
 #define LABEL_MAX        63  /* RFC 1035 §2.3.4 */
 
+/* Immutable once built: a copy is one more reference (refs), never new strings. */
 struct _XmppJid {
+  gint refs;
   const char *local; /* NULL when absent */
   const char *domain;
   const char *resource; /* NULL when absent */

@@ -40,6 +40,7 @@ xmpp_jid_alloc(gsize ll, gboolean has_local, gsize dl, gsize rl, gboolean has_re
   XmppJid *jid = g_malloc(sizeof *jid + size);
   char *p = jid->data;
 
+  jid->refs = 1;
   jid->full = *full_out = p;
   p += full_len + 1;
   jid->bare = jid->full;
@@ -322,13 +323,16 @@ XmppJid *
 xmpp_jid_copy(const XmppJid *jid)
 {
   g_return_val_if_fail(jid != NULL, NULL);
-  return jid_build(jid->local, jid->domain, jid->resource);
+  XmppJid *shared = (XmppJid *)jid; /* only refs changes: the strings are never written again */
+  g_atomic_int_inc(&shared->refs);
+  return shared;
 }
 
 void
 xmpp_jid_free(XmppJid *jid)
 {
-  g_free(jid);
+  if (jid != NULL && g_atomic_int_dec_and_test(&jid->refs))
+    g_free(jid);
 }
 
 const char *
@@ -384,7 +388,7 @@ XmppJid *
 xmpp_jid_dup_bare(const XmppJid *jid)
 {
   g_return_val_if_fail(jid != NULL, NULL);
-  return jid_build(jid->local, jid->domain, NULL);
+  return jid->resource == NULL ? xmpp_jid_copy(jid) : jid_build(jid->local, jid->domain, NULL);
 }
 
 XmppJid *

@@ -27,6 +27,8 @@ typedef struct _XmppJid XmppJid;
 XmppJid *xmpp_jid_parse(const char *str, GError **error);
 /* From parts (local and resource may be NULL). */
 XmppJid *xmpp_jid_new(const char *local, const char *domain, const char *resource, GError **error);
+/* A JID never changes once made: a copy shares it (a reference) and costs no allocation;
+ * xmpp_jid_free drops one. */
 XmppJid *xmpp_jid_copy(const XmppJid *jid);
 void xmpp_jid_free(XmppJid *jid);
 

@@ -53,6 +53,7 @@ struct _XmppRouter {
   gboolean needs_compaction;
   guint64 next_serial;
   GHashTable *pending; /* id -> PendingIq* */
+  XmppAddressCache addresses;
 };
 
 static void
@@ -136,6 +137,7 @@ xmpp_router_free(XmppRouter *router)
   for (guint i = 0; i < G_N_ELEMENTS(router->handlers); i++)
     g_ptr_array_free(router->handlers[i], TRUE);
   xmpp_jid_free(router->own_jid);
+  xmpp_address_cache_clear(&router->addresses);
   g_free(router);
 }
 
@@ -481,7 +483,7 @@ void
 xmpp_router_dispatch(XmppRouter *router, XmppNode *node)
 {
   g_return_if_fail(router != NULL && node != NULL);
-  g_autoptr(XmppStanza) stanza = xmpp_stanza_new(node);
+  g_autoptr(XmppStanza) stanza = xmpp_stanza_new_cached(node, &router->addresses);
   if (stanza->kind != XMPP_STANZA_IQ) {
     run_handlers(router, stanza);
     return;

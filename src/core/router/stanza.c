@@ -2,22 +2,50 @@
 /* XmppStanza: addressing of a received stanza parsed once, and builders for IQs. */
 #include "router/stanza.h"
 
+#include <string.h>
+
 #include "router/namespaces.h"
 
+enum { ADDRESS_FROM, ADDRESS_TO };
+static const char *const address_attrs[] = {"from", "to"};
+
 static XmppJid *
-parse_address(const XmppNode *node, const char *attr, gboolean *invalid)
+parse_address(const XmppNode *node, guint which, XmppAddressCache *cache, gboolean *invalid)
 {
-  const char *value = xmpp_node_get_attr(node, attr);
+  const char *value = xmpp_node_get_attr(node, address_attrs[which]);
   *invalid = FALSE;
   if (value == NULL)
     return NULL;
+  if (cache != NULL && cache->text[which] != NULL && strcmp(cache->text[which], value) == 0)
+    return xmpp_jid_copy(cache->jid[which]);
   XmppJid *jid = xmpp_jid_parse(value, NULL);
   *invalid = (jid == NULL);
+  if (jid != NULL && cache != NULL) {
+    g_free(cache->text[which]);
+    xmpp_jid_free(cache->jid[which]);
+    cache->text[which] = g_strdup(value);
+    cache->jid[which] = xmpp_jid_copy(jid);
+  }
   return jid;
+}
+
+void
+xmpp_address_cache_clear(XmppAddressCache *cache)
+{
+  for (guint i = 0; i < G_N_ELEMENTS(cache->text); i++) {
+    g_clear_pointer(&cache->text[i], g_free);
+    g_clear_pointer(&cache->jid[i], xmpp_jid_free);
+  }
 }
 
 XmppStanza *
 xmpp_stanza_new(XmppNode *node)
+{
+  return xmpp_stanza_new_cached(node, NULL);
+}
+
+XmppStanza *
+xmpp_stanza_new_cached(XmppNode *node, XmppAddressCache *cache)
 {
   g_return_val_if_fail(node != NULL, NULL);
   XmppStanza *stanza = g_new0(XmppStanza, 1);
@@ -32,8 +60,8 @@ xmpp_stanza_new(XmppNode *node)
       stanza->kind = XMPP_STANZA_IQ;
   }
   if (stanza->kind != XMPP_STANZA_OTHER) {
-    stanza->from = parse_address(node, "from", &stanza->from_invalid);
-    stanza->to = parse_address(node, "to", &stanza->to_invalid);
+    stanza->from = parse_address(node, ADDRESS_FROM, cache, &stanza->from_invalid);
+    stanza->to = parse_address(node, ADDRESS_TO, cache, &stanza->to_invalid);
   }
   stanza->id = xmpp_node_get_attr(node, "id");
   stanza->type = xmpp_node_get_attr(node, "type");

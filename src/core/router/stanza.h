@@ -28,6 +28,18 @@ typedef struct _XmppStanza {
 
 /* Takes node. Never fails: bad addresses are recorded in from_invalid/to_invalid. */
 XmppStanza *xmpp_stanza_new(XmppNode *node);
+
+/* The from and to parsed last: a connection sees the same few addresses again and again (our
+ * own JID in every to), so a stanza whose address is spelled exactly as the previous one's
+ * shares that parsed JID instead of parsing it again. Zero-initialise; clear when done. */
+typedef struct {
+  char *text[2];   /* from, to: the attribute as it was spelled */
+  XmppJid *jid[2]; /* what it parsed to (always valid: invalid ones are not kept) */
+} XmppAddressCache;
+
+/* xmpp_stanza_new, with cache (may be NULL) consulted and updated. */
+XmppStanza *xmpp_stanza_new_cached(XmppNode *node, XmppAddressCache *cache);
+void xmpp_address_cache_clear(XmppAddressCache *cache);
 void xmpp_stanza_free(XmppStanza *stanza);
 
 /* The first element child of an IQ (its payload), or NULL. */
