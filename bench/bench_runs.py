@@ -130,6 +130,35 @@ def messaging(bench, protocol, home, peer, count, wrap=(), do_send=True):
     return result
 
 
+def memory(bench, protocol, home, peer, count, warmup=2000):
+    """Resident memory growth while `count` messages come in as the peer sends them (the
+    client reads as they arrive), after `warmup` messages that open the conversation and
+    fill what every client fills once. Returns {"growth_mib", "rss_start_mib", "rss_end_mib",
+    "cpu_s"}."""
+    client = Client(bench, protocol, home, bench.jid(bench.msg_user), bench.password, 1)
+    try:
+        client.wait("signin")
+        peer.discard_messages()
+        to = bench.jid(bench.msg_user) + "/bench"
+        client.command("receive %d" % warmup)
+        client.wait("receive-armed")
+        # Other texts than the measured ones: the same id with the same text from the same
+        # sender is one message seen twice, which Lyre shows once.
+        peer.send_messages(to, warmup, body_fmt="Warm-up message {i}")
+        client.wait("received")
+        client.command("receive %d" % count)
+        armed = client.wait("receive-armed")
+        peer.send_messages(to, count)
+        done = client.wait("received")
+        start, end = int(armed["rss_kb"]) / 1024.0, int(done["rss_kb"]) / 1024.0
+        result = {"growth_mib": end - start, "rss_start_mib": start, "rss_end_mib": end,
+                  "cpu_s": int(done["cpu_us"]) / 1e6}
+    finally:
+        client.quit()
+    bench.settle()
+    return result
+
+
 def catch_up(bench, home, user, count):
     """One sign-in of `user` (Lyre) that ends when `count` messages have come in from the
     archive catch-up (the only messages it gets): time, CPU and peak RSS from the start."""

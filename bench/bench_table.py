@@ -22,7 +22,7 @@ def _row(name, unit, lyre, jabber, target=None, lower_is_better=True, fmt="%.3f"
             "holds": holds, "fmt": fmt}
 
 
-def rows(results, sizes, messages, archived=None):
+def rows(results, sizes, messages, archived=None, memory_messages=None):
     out = []
     s = results["signin"]
     biggest = max(sizes)
@@ -69,6 +69,11 @@ def rows(results, sizes, messages, archived=None):
     out.append(_row("send: end-to-end time to the peer", "s",
                     _median(m[(LYRE, "send")], "e2e_s"), _median(m[(JABBER, "send")], "e2e_s"),
                     fmt="%.2f"))
+    mem = results.get("memory")
+    if mem:
+        out.append(_row("RSS growth while receiving %d messages" % memory_messages, "MiB",
+                        _median(mem[LYRE], "growth_mib"), _median(mem[JABBER], "growth_mib"),
+                        1.0, fmt="%.1f"))
     c = results.get("catch_up")
     if c:
         out.append(_row("archive catch-up, %d messages: time from sign-in start" % archived, "s",
@@ -93,7 +98,7 @@ def rows(results, sizes, messages, archived=None):
             out.append(_row(label + ": instructions, total", "Ir", lt / per, jt / per,
                             fmt="%.0f"))
             out.append(_row(label + ": instructions in the plugin", "Ir", lp / per, jp / per,
-                            0.4 if scen == "receive" else None, fmt="%.0f"))
+                            0.6 if scen == "receive" else 1.0, fmt="%.0f"))
     return out
 
 

@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #ifdef HAVE_CALLGRIND
 #include <valgrind/callgrind.h>
@@ -94,6 +95,21 @@ max_rss_kb(void)
   return (int)ru.ru_maxrss;
 }
 
+/* Resident memory now (not the peak): /proc/self/statm's second field, in pages. */
+static int
+rss_now_kb(void)
+{
+  g_autofree char *statm = NULL;
+  if (!g_file_get_contents("/proc/self/statm", &statm, NULL, NULL))
+    return -1;
+  char **fields = g_strsplit(statm, " ", 3);
+  int kb = g_strv_length(fields) >= 2
+               ? (int)(g_ascii_strtoll(fields[1], NULL, 10) * (sysconf(_SC_PAGESIZE) / 1024))
+               : -1;
+  g_strfreev(fields);
+  return kb;
+}
+
 static Mark
 mark_now(void)
 {
@@ -113,7 +129,7 @@ emit_measure(const char *event, Mark since, int count)
   g_snprintf(t0, sizeof t0, "%" G_GINT64_FORMAT, since.wall_us);
   g_snprintf(t1, sizeof t1, "%" G_GINT64_FORMAT, now.wall_us);
   emit(event, "count", I, count, "wall_us", S, wall, "cpu_us", S, cpu, "sys_us", S, sys,
-       "start_mono_us", S, t0, "end_mono_us", S, t1, "max_rss_kb", I, max_rss_kb(), (char *)NULL);
+       "start_mono_us", S, t0, "end_mono_us", S, t1, "max_rss_kb", I, max_rss_kb(), "rss_kb", I, rss_now_kb(), (char *)NULL);
 }
 
 static void
@@ -260,7 +276,9 @@ run_command(const char *line)
   if (n == 2 && strcmp(w[0], "receive") == 0) {
     b.recv_target = (guint)g_ascii_strtoull(w[1], NULL, 10);
     b.recv_count = 0;
-    emit("receive-armed", "count", I, (int)b.recv_target, (char *)NULL);
+    recv_start = mark_now(); /* "hold" starts it again when the drain starts */
+    emit("receive-armed", "count", I, (int)b.recv_target, "rss_kb", I, rss_now_kb(),
+         (char *)NULL);
   } else if (n == 1 && strcmp(w[0], "hold") == 0) {
     hold();
   } else if (n == 3 && strcmp(w[0], "send") == 0) {

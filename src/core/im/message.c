@@ -802,3 +802,19 @@ xmpp_messages_get_chatstates(XmppMessages *m)
 {
   return m->chatstates;
 }
+
+void
+xmpp_messages_get_tables(const XmppMessages *m, XmppMessagesTables *out)
+{
+  g_return_if_fail(m != NULL && out != NULL);
+  memset(out, 0, sizeof *out);
+  out->dedup_keys = xmpp_dedup_n_keys(m->dedup);
+  out->recent_peers = g_hash_table_size(m->recent);
+  GHashTableIter iter;
+  gpointer ids;
+  g_hash_table_iter_init(&iter, m->recent);
+  while (g_hash_table_iter_next(&iter, NULL, &ids))
+    out->recent_ids += g_queue_get_length(ids);
+  out->threads = g_hash_table_size(m->threads);
+  out->last_sent = g_hash_table_size(m->last_sent);
+}

@@ -177,6 +177,17 @@ const char *xmpp_messages_get_thread(XmppMessages *messages, const char *peer);
 void xmpp_messages_forget(XmppMessages *messages, const char *peer);
 XmppChatStates *xmpp_messages_get_chatstates(XmppMessages *messages);
 
+/* What the module remembers about past messages, entry by entry: each table is bounded by
+ * count (the limits above and XMPP_DEDUP_MAX_KEYS), whatever the traffic. */
+typedef struct {
+  guint dedup_keys;   /* messages known, for showing each once */
+  guint recent_peers; /* conversations with ids a correction may name */
+  guint recent_ids;   /* those ids, all conversations together */
+  guint threads;
+  guint last_sent;
+} XmppMessagesTables;
+void xmpp_messages_get_tables(const XmppMessages *messages, XmppMessagesTables *out);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(XmppMessageInfo, xmpp_message_info_free)
 
 G_END_DECLS
