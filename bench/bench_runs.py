@@ -99,6 +99,30 @@ def sign_in(bench, protocol, home, user, contacts, wrap=()):
     return result
 
 
+def sign_in_settled(bench, protocol, home, user, contacts, quiet_ms=2000, end="quit",
+                    settle_server=True):
+    """A sign-in measured until the buddy list has not changed for quiet_ms: the sign-in's own
+    figures plus "settle_s" (from enabling the account to the list's last change),
+    "settle_cpu_s" and "changes". end: "quit" (the client signs off as Pidgin does on quit) or
+    "kill" (the process vanishes, as when a laptop's link or battery dies)."""
+    client = Client(bench, protocol, home, bench.jid(user), bench.password, contacts)
+    try:
+        result = measured(client.wait("signin"))
+        client.command("settle %d" % quiet_ms)
+        ev = client.wait("settled", timeout=RUN_TIMEOUT)
+        result.update({"settle_s": int(ev["wall_us"]) / 1e6,
+                       "settle_cpu_s": int(ev["cpu_us"]) / 1e6, "changes": ev["changes"]})
+    finally:
+        if end == "kill":
+            client.proc.kill()
+            client.proc.wait()
+        else:
+            client.quit()
+    if settle_server:
+        bench.settle()
+    return result
+
+
 def messaging(bench, protocol, home, peer, count, wrap=(), do_send=True):
     """Receive `count` messages from the peer with the client's socket held unread, then send
     `count` to the peer. Returns the receive and send measurements."""

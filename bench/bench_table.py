@@ -55,6 +55,16 @@ def rows(results, sizes, messages, archived=None, memory_messages=None):
         row["target"] = "Lyre ≤ %.1f" % limit
         row["holds"] = growth[LYRE] <= limit
         out.append(row)
+    w = results.get("warm_server")
+    if w:
+        label = "sign-in right after a previous session (warm server), %d contacts" % biggest
+        out.append(_row(label + ": client CPU until the list settles", "s",
+                        _median(w[LYRE], "settle_cpu_s"), _median(w[JABBER], "settle_cpu_s"),
+                        1.0))
+        out.append(_row(label + ": time to signed-on", "s", _median(w[LYRE], "wall_s"),
+                        _median(w[JABBER], "wall_s"), 1.0))
+        out.append(_row(label + ": time until the buddy list stops changing", "s",
+                        _median(w[LYRE], "settle_s"), _median(w[JABBER], "settle_s"), 1.0))
     m = results["messages"]
     us = 1e6 / messages
     out.append(_row("receive %d messages: client CPU per message" % messages, "µs",

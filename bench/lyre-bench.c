@@ -20,6 +20,9 @@
  *   send JID COUNT  send COUNT chat messages to JID through a conversation, in batches per
  *                   main-loop iteration ("send-started" with the monotonic start, "send-queued")
  *   report          CPU and wall time since the last send started ("report")
+ *   settle MS       wait until the buddy list has not changed for MS milliseconds ("settled":
+ *                   wall_us from enabling the account to its last change, cpu_us until then,
+ *                   and how many changes libpurple reported to the buddy list UI)
  *   quit
  * Every event is a JSON line on stdout with wall_us, cpu_us (user+system of this process), sys_us,
  * and max_rss_kb. Under valgrind's callgrind the counters are zeroed when a measurement starts
@@ -129,7 +132,8 @@ emit_measure(const char *event, Mark since, int count)
   g_snprintf(t0, sizeof t0, "%" G_GINT64_FORMAT, since.wall_us);
   g_snprintf(t1, sizeof t1, "%" G_GINT64_FORMAT, now.wall_us);
   emit(event, "count", I, count, "wall_us", S, wall, "cpu_us", S, cpu, "sys_us", S, sys,
-       "start_mono_us", S, t0, "end_mono_us", S, t1, "max_rss_kb", I, max_rss_kb(), "rss_kb", I, rss_now_kb(), (char *)NULL);
+       "start_mono_us", S, t0, "end_mono_us", S, t1, "max_rss_kb", I, max_rss_kb(), "rss_kb", I,
+       rss_now_kb(), (char *)NULL);
 }
 
 static void
@@ -189,6 +193,43 @@ request_action(const char *title, const char *primary, const char *secondary, in
 }
 
 static PurpleRequestUiOps request_ops = {.request_action = request_action};
+
+/* ---- settling ---------------------------------------------------------------------------------
+ * Every change libpurple shows a buddy-list UI (a buddy added, aliased, its status or icon)
+ * goes through the UI's update hook: the list has settled when that stays quiet. */
+
+static gint64 last_change_us;
+static guint n_changes, settle_quiet_ms, settle_timer;
+
+static void
+blist_update(PurpleBuddyList *list, PurpleBlistNode *node)
+{
+  last_change_us = g_get_monotonic_time();
+  n_changes++;
+}
+
+static gboolean
+check_settled(gpointer data)
+{
+  gint64 now = g_get_monotonic_time();
+  if (now - last_change_us < (gint64)settle_quiet_ms * 1000)
+    return G_SOURCE_CONTINUE;
+  settle_timer = 0;
+  char wall[32], cpu[32];
+  g_snprintf(wall, sizeof wall, "%" G_GINT64_FORMAT,
+             MAX(last_change_us, b.start.wall_us) - b.start.wall_us);
+  g_snprintf(cpu, sizeof cpu, "%" G_GINT64_FORMAT, cpu_now_us() - b.start.cpu_us);
+  emit("settled", "wall_us", S, wall, "cpu_us", S, cpu, "changes", I, (int)n_changes, (char *)NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_settle(guint quiet_ms)
+{
+  settle_quiet_ms = quiet_ms;
+  if (settle_timer == 0)
+    settle_timer = g_timeout_add(50, check_settled, NULL);
+}
 
 /* ---- receive ----------------------------------------------------------------------------------
  */
@@ -277,12 +318,13 @@ run_command(const char *line)
     b.recv_target = (guint)g_ascii_strtoull(w[1], NULL, 10);
     b.recv_count = 0;
     recv_start = mark_now(); /* "hold" starts it again when the drain starts */
-    emit("receive-armed", "count", I, (int)b.recv_target, "rss_kb", I, rss_now_kb(),
-         (char *)NULL);
+    emit("receive-armed", "count", I, (int)b.recv_target, "rss_kb", I, rss_now_kb(), (char *)NULL);
   } else if (n == 1 && strcmp(w[0], "hold") == 0) {
     hold();
   } else if (n == 3 && strcmp(w[0], "send") == 0) {
     start_send(w[1], (guint)g_ascii_strtoull(w[2], NULL, 10));
+  } else if (n == 2 && strcmp(w[0], "settle") == 0) {
+    start_settle((guint)g_ascii_strtoull(w[1], NULL, 10));
   } else if (n == 1 && strcmp(w[0], "report") == 0) {
     emit_measure("report", send_start, (int)b.send_total);
   } else if (n == 1 && strcmp(w[0], "quit") == 0) {
@@ -402,6 +444,9 @@ main(int argc, char **argv)
   GSList *have = purple_find_buddies(b.acct, NULL);
   b.buddies = g_slist_length(have);
   g_slist_free(have);
+  PurpleBlistUiOps *blist_ops = purple_blist_get_ui_ops();
+  if (blist_ops != NULL)
+    blist_ops->update = blist_update;
   purple_signal_connect(purple_blist_get_handle(), "blist-node-added", &handle,
                         PURPLE_CALLBACK(node_added), NULL);
   purple_signal_connect(purple_connections_get_handle(), "signed-on", &handle,
@@ -428,6 +473,8 @@ main(int argc, char **argv)
     g_source_remove(b.in_watch);
   if (b.send_idle != 0)
     g_source_remove(b.send_idle);
+  if (settle_timer != 0)
+    g_source_remove(settle_timer);
   g_io_channel_unref(b.in);
 out:
   purple_signals_disconnect_by_handle(&handle);

@@ -191,9 +191,16 @@ on_contact_changed(gpointer data, const XmppPresenceContact *contact)
   XmppPurplePresence *state = data;
   PurpleAccount *account = state->conn->account;
   const XmppPresenceResource *best = xmpp_presence_contact_get_best(contact);
-  if (purple_find_buddy(account, contact->bare) == NULL)
+  PurpleBuddy *buddy = purple_find_buddy(account, contact->bare);
+  if (buddy == NULL)
     return; /* not on the buddy list: purple would ignore it anyway */
   if (best == NULL) {
+    /* Offline already (the server's answer to our probes at sign-in, for every contact who is
+     * not online): purple would redraw the buddy and look for a conversation to stop typing
+     * in, for nothing. */
+    PurplePresence *shown = purple_buddy_get_presence(buddy);
+    if (!purple_presence_is_online(shown) && !purple_presence_is_idle(shown))
+      return;
     purple_prpl_got_user_status(account, contact->bare, STATUS_OFFLINE, NULL);
     purple_prpl_got_user_idle(account, contact->bare, FALSE, 0);
     return;

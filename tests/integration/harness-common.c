@@ -99,6 +99,25 @@ PurpleEventLoopUiOps harness_loop_ops = {
 
 /* ---- libpurple start-up and account settings ---------------------------------------------- */
 
+/* How often libpurple asked the buddy-list UI to redraw each node (what Pidgin and Finch
+ * would repaint). */
+static GHashTable *updates; /* PurpleBlistNode* -> count */
+
+static void
+count_update(PurpleBuddyList *list, PurpleBlistNode *node)
+{
+  if (updates == NULL)
+    updates = g_hash_table_new(g_direct_hash, g_direct_equal);
+  guint n = GPOINTER_TO_UINT(g_hash_table_lookup(updates, node));
+  g_hash_table_insert(updates, node, GUINT_TO_POINTER(n + 1));
+}
+
+guint
+harness_blist_updates(PurpleBlistNode *node)
+{
+  return updates != NULL ? GPOINTER_TO_UINT(g_hash_table_lookup(updates, node)) : 0;
+}
+
 gboolean
 harness_purple_init(const char *ui_id, const char *home, const char *plugin_dir, gboolean debug)
 {
@@ -113,7 +132,7 @@ harness_purple_init(const char *ui_id, const char *home, const char *plugin_dir,
     return FALSE;
   /* With ui ops set (even empty ones) libpurple saves blist.xml, as Pidgin and Finch do: a
    * second run starts from the buddy list the first one left. */
-  static PurpleBlistUiOps blist_ops;
+  static PurpleBlistUiOps blist_ops = {.update = count_update};
   purple_blist_set_ui_ops(&blist_ops);
   purple_set_blist(purple_blist_new());
   purple_blist_load();

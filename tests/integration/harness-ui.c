@@ -257,7 +257,8 @@ dump_presence(PurpleAccount *account, const char *jid, const char *tag)
        p ? purple_presence_is_online(p) : 0, "status", S, st ? purple_status_get_id(st) : "",
        "message", S, message ? message : "", "priority", I,
        st ? purple_status_get_attr_int(st, "priority") : 0, "idle", I,
-       p ? purple_presence_is_idle(p) : 0, (char *)NULL);
+       p ? purple_presence_is_idle(p) : 0, "updates", I,
+       b ? (int)harness_blist_updates((PurpleBlistNode *)b) : 0, (char *)NULL);
   /* The protocol's tooltip and status text, as Pidgin would show them. */
   PurplePlugin *prpl = purple_find_prpl(purple_account_get_protocol_id(account));
   PurplePluginProtocolInfo *info = prpl ? PURPLE_PLUGIN_PROTOCOL_INFO(prpl) : NULL;

@@ -22,6 +22,8 @@ extern PurpleEventLoopUiOps harness_loop_ops;
  * plugin_dir (may be NULL), a fresh buddy list loaded from home. Set other ui ops before. */
 gboolean harness_purple_init(const char *ui_id, const char *home, const char *plugin_dir,
                              gboolean debug);
+/* How many times libpurple asked the buddy-list UI to redraw node since start-up. */
+guint harness_blist_updates(PurpleBlistNode *node);
 /* key=value (type from the protocol's option list) or key:int=, key:bool=, key:string=. */
 gboolean harness_apply_setting(PurpleAccount *acct, const char *spec);
 extern PurpleRequestUiOps harness_request_ops;

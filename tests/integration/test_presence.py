@@ -293,6 +293,36 @@ class TestTwoResources(PresenceCase):
         p = a.poll_presence(self.jid("carol"), lambda p: not p["online"])
         self.check(p and not p["online"], a, "carol still online after both left")
 
+    def test_offline_contact_not_redrawn(self):
+        """An unavailable presence from a contact purple already shows offline changes
+        nothing, so the buddy is not redrawn (at sign-in the server answers our probe of every
+        offline contact this way: with 2,000 contacts that was 2,000 redraws after signing
+        on). The twin: the same presence from a contact shown online takes it offline, a
+        redraw."""
+        a = self.start("alice")
+        carol, alice = self.jid("carol"), self.jid("alice")
+        p = a.poll_presence(carol, lambda p: p["found"] and not p["online"])
+        self.check(p and not p["online"], a, "carol not on the list, offline")
+        # carol signs in (alice sees her online), 3 s later sends a broadcast unavailable
+        # presence (alice sees her offline: a change), then a directed one while offline (no
+        # change), then a message: it travels the same way after the presence, so once alice
+        # has it she has had the presence too.
+        self.peer("phone", "--send-xml", "<presence type='unavailable'/>",
+                  "--send-xml", "<presence type='unavailable' to='%s'/>" % alice,
+                  "--send-xml", "<message type='chat' to='%s'><body>after the presence</body>"
+                                "</message>" % alice,
+                  "--send-delay", "3", "--send-every", "2")
+        online = a.poll_presence(carol, lambda p: p["online"])
+        self.check(online and online["online"], a, "carol/phone not seen online")
+        gone = a.poll_presence(carol, lambda p: not p["online"])
+        self.check(gone and not gone["online"], a, "carol's unavailable presence not seen")
+        self.assertGreater(gone["updates"], online["updates"])
+        im = a.wait(lambda e: e.get("event") == "im" and "after the presence" in e.get("text", ""))
+        self.check(im is not None, a, "carol's message after the directed presence not seen")
+        after = a.poll_presence(carol, lambda p: True)
+        self.assertFalse(after["online"])
+        self.assertEqual(after["updates"], gone["updates"],
+                         "an unavailable presence for an offline contact redrew it")
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
