@@ -142,6 +142,10 @@ void xmpp_session_sm_handle(XmppSession *session, const XmppNode *element);
 /* A stanza goes out (or waits while no transport is attached): counted, and acknowledgement
  * requested when it is a message or enough stanzas wait. FALSE when the session failed. */
 gboolean xmpp_session_sm_outbound(XmppSession *session, const XmppNode *stanza);
+/* The same for a stanza the caller owns and would free after sending (one from the waiting
+ * queue): when stream management keeps it, it keeps this one (no copy) and *kept is TRUE;
+ * the caller then must not free it. */
+gboolean xmpp_session_sm_outbound_give(XmppSession *session, XmppNode *stanza, gboolean *kept);
 /* Answers the server's <r/> of this read, if it sent one (at the end of xmpp_session_feed). */
 void xmpp_session_sm_answer(XmppSession *session);
 /* An inbound stanza was handled. */

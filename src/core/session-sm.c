@@ -178,19 +178,36 @@ xmpp_session_sm_answer(XmppSession *session)
     send_nonza(session, "a", "h", xmpp_sm_get_handled(session->sm));
 }
 
-gboolean
-xmpp_session_sm_outbound(XmppSession *session, const XmppNode *stanza)
+static gboolean
+outbound(XmppSession *session, XmppNode *given, const XmppNode *stanza, gboolean *kept)
 {
+  *kept = FALSE;
   if (!xmpp_sm_is_counting(session->sm) || !is_stanza(stanza))
     return TRUE;
   g_autoptr(GError) error = NULL;
-  if (!xmpp_sm_sent(session->sm, stanza, &error)) {
+  *kept = given != NULL;
+  gboolean ok = given != NULL ? xmpp_sm_sent_take(session->sm, given, &error)
+                              : xmpp_sm_sent(session->sm, stanza, &error);
+  if (!ok) {
     /* A server that never acknowledges: better a clear error than unbounded memory. */
     xmpp_session_fail_with(session, XMPP_SESSION_ERROR, XMPP_SESSION_ERROR_PROTOCOL, "%s",
                            error->message);
     return FALSE;
   }
   return TRUE;
+}
+
+gboolean
+xmpp_session_sm_outbound(XmppSession *session, const XmppNode *stanza)
+{
+  gboolean kept;
+  return outbound(session, NULL, stanza, &kept);
+}
+
+gboolean
+xmpp_session_sm_outbound_give(XmppSession *session, XmppNode *stanza, gboolean *kept)
+{
+  return outbound(session, stanza, stanza, kept);
 }
 
 /* After a stanza was written: ask for an acknowledgement after a message, or once enough wait

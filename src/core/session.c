@@ -189,11 +189,17 @@ xmpp_session_report_not_sent(XmppSession *session, const XmppNode *node)
     session->events.not_sent(session->events_data, node);
 }
 
-/* Writes a stanza on the transport now, counted by stream management. */
+/* Writes a stanza on the transport now, counted by stream management. given: the same node,
+ * ours to give (from the waiting queue): stream management keeps it rather than a copy, and
+ * it is freed here when not kept. */
 static void
-send_now(XmppSession *session, const XmppNode *node)
+send_now_given(XmppSession *session, const XmppNode *node, XmppNode *given)
 {
-  if (!xmpp_session_sm_outbound(session, node))
+  gboolean kept = FALSE;
+  gboolean ok = given != NULL ? xmpp_session_sm_outbound_give(session, given, &kept)
+                              : xmpp_session_sm_outbound(session, node);
+  g_autoptr(XmppNode) ours = kept ? NULL : given;
+  if (!ok)
     return;
   xmpp_session_send_element(session, node);
   xmpp_session_sm_written(session, node);
@@ -204,6 +210,12 @@ send_now(XmppSession *session, const XmppNode *node)
     session->initial_presence_out = TRUE;
     maybe_catch_up(session);
   }
+}
+
+static void
+send_now(XmppSession *session, const XmppNode *node)
+{
+  send_now_given(session, node, NULL);
 }
 
 /* Every stanza the core sends. Past the stream management window, it waits its turn. While
@@ -234,8 +246,8 @@ xmpp_session_drain_waiting(XmppSession *session)
 {
   while (!g_queue_is_empty(&session->waiting) && session->state == XMPP_SESSION_STATE_READY &&
          xmpp_sm_n_unacked(session->sm) < XMPP_SM_WINDOW) {
-    g_autoptr(XmppNode) node = g_queue_pop_head(&session->waiting);
-    send_now(session, node);
+    XmppNode *node = g_queue_pop_head(&session->waiting);
+    send_now_given(session, node, node);
   }
 }
 

@@ -96,8 +96,15 @@ gboolean
 xmpp_sm_sent(XmppSm *sm, const XmppNode *stanza, GError **error)
 {
   g_return_val_if_fail(sm != NULL && sm->counting && stanza != NULL, FALSE);
+  return xmpp_sm_sent_take(sm, xmpp_node_copy(stanza), error);
+}
+
+gboolean
+xmpp_sm_sent_take(XmppSm *sm, XmppNode *stanza, GError **error)
+{
+  g_return_val_if_fail(sm != NULL && sm->counting && stanza != NULL, FALSE);
   sm->sent++;
-  g_queue_push_tail(&sm->unacked, xmpp_node_copy(stanza));
+  g_queue_push_tail(&sm->unacked, stanza);
   if (sm->unacked.length > XMPP_SM_MAX_UNACKED) {
     g_set_error(error, XMPP_SM_ERROR, XMPP_SM_ERROR_TOO_MANY_UNACKED,
                 "the server has not acknowledged %u stanzas", sm->unacked.length);

@@ -53,6 +53,9 @@ guint xmpp_sm_get_max(const XmppSm *sm);
  * a copy kept until acknowledged. FALSE with TOO_MANY_UNACKED when the queue is full (it is
  * still counted and kept). */
 gboolean xmpp_sm_sent(XmppSm *sm, const XmppNode *stanza, GError **error);
+/* The same, keeping the stanza itself (transfer full, also on FALSE): for one the caller
+ * would free right after sending, which saves a copy. */
+gboolean xmpp_sm_sent_take(XmppSm *sm, XmppNode *stanza, GError **error);
 /* An inbound stanza was handled. */
 void xmpp_sm_handled(XmppSm *sm);
 /* How many inbound stanzas were handled (the h of our <a/> and <resume/>). */

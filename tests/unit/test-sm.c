@@ -164,6 +164,27 @@ test_parse_h(void)
   }
 }
 
+/* A stanza given to the queue is the one kept (no copy); one sent by reference is copied.
+ * Both count the same, and an acknowledgement frees both. */
+static void
+test_sent_take_keeps_the_stanza(void)
+{
+  XmppSm *sm = xmpp_sm_new();
+  xmpp_sm_enable_sent(sm);
+  xmpp_sm_enabled(sm, "sm-1", 300);
+  XmppNode *given = message(1);
+  g_assert_true(xmpp_sm_sent_take(sm, given, NULL));
+  g_autoptr(XmppNode) lent = message(2);
+  g_assert_true(xmpp_sm_sent(sm, lent, NULL));
+  g_assert_cmpuint(xmpp_sm_get_sent(sm), ==, 2);
+  g_assert_true(xmpp_sm_peek_unacked(sm, 0) == given);
+  g_assert_true(xmpp_sm_peek_unacked(sm, 1) != lent);
+  g_assert_cmpstr(xmpp_node_get_attr(xmpp_sm_peek_unacked(sm, 1), "id"), ==, "m2");
+  g_assert_true(xmpp_sm_ack(sm, 2, NULL));
+  g_assert_cmpuint(xmpp_sm_n_unacked(sm), ==, 0);
+  xmpp_sm_free(sm);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -174,5 +195,6 @@ main(int argc, char **argv)
   g_test_add_func("/sm/take_unacked_and_reset", test_take_unacked_and_reset);
   g_test_add_func("/sm/queue_bounded", test_queue_bounded);
   g_test_add_func("/sm/parse_h", test_parse_h);
+  g_test_add_func("/sm/sent_take_keeps_the_stanza", test_sent_take_keeps_the_stanza);
   return g_test_run();
 }
