@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* libFuzzer target: group chat (XEP-0045) parsing on any element the XML parser accepts. Today
+ * the muc#user part of a room presence (status codes, the item, a room's destruction); room
+ * messages and bookmark payloads join it as their parsers are written. */
+#include <string.h>
+
+#include "muc/muc-user.h"
+#include "xml/parser.h"
+
+int LLVMFuzzerTestOneInput(const guint8 *data, size_t size);
+
+static gboolean
+nick_ok(const char *nick)
+{
+  return nick == NULL || (*nick != '\0' && strlen(nick) <= XMPP_MUC_MAX_NICK &&
+                          g_utf8_validate(nick, -1, NULL) && xmpp_muc_nick_valid(nick, NULL));
+}
+
+static gboolean
+text_ok(const char *text)
+{
+  return text == NULL ||
+         (*text != '\0' && strlen(text) <= XMPP_MUC_MAX_REASON && g_utf8_validate(text, -1, NULL));
+}
+
+static void
+on_element(gpointer data, XmppNode *node)
+{
+  XmppMucUser *user = xmpp_muc_user_parse(node);
+  if (user != NULL) {
+    /* What the parser keeps is within its limits and valid, whatever came in. */
+    if ((guint)user->role > XMPP_MUC_ROLE_MODERATOR ||
+        (guint)user->affiliation > XMPP_MUC_AFFILIATION_OWNER ||
+        user->status >= (XMPP_MUC_STATUS_REMOVED_ERROR << 1) || !nick_ok(user->new_nick) ||
+        !nick_ok(user->actor_nick) || !text_ok(user->reason) || !text_ok(user->destroy_reason) ||
+        (user->new_nick != NULL && !(user->status & XMPP_MUC_STATUS_NICK_CHANGED)) ||
+        (user->alternate != NULL &&
+         (!user->destroyed || xmpp_jid_get_resource(user->alternate) != NULL)))
+      abort();
+    xmpp_muc_user_free(user);
+  }
+  xmpp_node_free(node);
+}
+
+int
+LLVMFuzzerTestOneInput(const guint8 *data, size_t size)
+{
+  XmppParserCallbacks callbacks = {.stanza = on_element};
+  XmppParser *parser = xmpp_parser_new(&callbacks, NULL, NULL);
+  static const char header[] = "<stream:stream xmlns='jabber:client' "
+                               "xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>";
+  xmpp_parser_feed(parser, header, sizeof header - 1, NULL);
+  xmpp_parser_feed(parser, (const char *)data, size, NULL);
+  xmpp_parser_free(parser);
+  return 0;
+}
