@@ -1,0 +1,540 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* XmppMuc: rooms (XEP-0045 §7), occupants from the room's presences, the room's messages. */
+#include "muc/muc.h"
+
+#include <string.h>
+
+#include "im/namespaces.h"
+#include "router/namespaces.h"
+
+typedef enum { ROOM_JOINING, ROOM_JOINED, ROOM_LEAVING } RoomState;
+
+/* Status codes that say the room put an occupant out (§9, §10, §15.6). */
+#define REMOVALS                                                                                   \
+  (XMPP_MUC_STATUS_BANNED | XMPP_MUC_STATUS_KICKED | XMPP_MUC_STATUS_REMOVED_AFFILIATION |         \
+   XMPP_MUC_STATUS_REMOVED_MEMBERS_ONLY | XMPP_MUC_STATUS_SHUTDOWN |                               \
+   XMPP_MUC_STATUS_REMOVED_ERROR)
+
+typedef struct {
+  char *nick;
+  XmppMucRole role;
+  XmppMucAffiliation affiliation;
+  XmppJid *real_jid;
+} Occupant;
+
+typedef struct {
+  char *jid; /* the room's bare JID */
+  char *nick;
+  RoomState state;
+  GHashTable *occupants; /* nick -> Occupant* */
+  char *subject;
+} Room;
+
+struct _XmppMuc {
+  XmppRouter *router;
+  const XmppHost *host;
+  XmppMucEvents events;
+  gpointer events_data;
+  char *lang;
+  GHashTable *rooms; /* bare JID -> Room* */
+  guint handlers[4];
+  XmppDedup *seen;                       /* room messages shown: history after a rejoin */
+  char *sent_ids[XMPP_MUC_MAX_SENT_IDS]; /* our recent room message ids, a ring */
+  guint next_sent;
+};
+
+static void
+occupant_free(gpointer data)
+{
+  Occupant *o = data;
+  g_free(o->nick);
+  xmpp_jid_free(o->real_jid);
+  g_free(o);
+}
+
+static void
+room_free(gpointer data)
+{
+  Room *r = data;
+  g_free(r->jid);
+  g_free(r->nick);
+  g_hash_table_destroy(r->occupants);
+  g_free(r->subject);
+  g_free(r);
+}
+
+static XmppMucOccupant
+public_view(const Occupant *o)
+{
+  return (XmppMucOccupant){
+      .nick = o->nick, .role = o->role, .affiliation = o->affiliation, .real_jid = o->real_jid};
+}
+
+/* The room a stanza comes from, when it is one we are in or joining: its bare JID is the room's
+ * and (for an occupant) its resource is the nick. */
+static Room *
+room_of(XmppMuc *muc, const XmppStanza *stanza)
+{
+  if (stanza->from == NULL || xmpp_jid_get_local(stanza->from) == NULL)
+    return NULL;
+  return g_hash_table_lookup(muc->rooms, xmpp_jid_get_bare(stanza->from));
+}
+
+static void
+send_presence(XmppMuc *muc, const char *room, const char *nick, const char *type,
+              const char *password, gboolean join)
+{
+  g_autofree char *to = g_strdup_printf("%s/%s", room, nick);
+  g_autoptr(XmppNode) p = xmpp_node_new(XMPP_NS_JABBER_CLIENT, "presence");
+  xmpp_node_set_attr(p, "to", to);
+  if (type != NULL)
+    xmpp_node_set_attr(p, "type", type);
+  if (join) {
+    XmppNode *x = xmpp_node_new_child(p, XMPP_NS_MUC, "x");
+    if (password != NULL && *password != '\0')
+      xmpp_node_new_text_child(x, XMPP_NS_MUC, "password", password);
+  }
+  xmpp_router_send(muc->router, p);
+}
+
+/* ---- presence ----------------------------------------------------------------------------- */
+
+static void
+on_instant_room(const XmppStanza *reply, const GError *error, gpointer data)
+{
+  XmppMuc *muc = data;
+  if (error != NULL && !xmpp_iq_error_is_ended(error))
+    xmpp_host_log(muc->host, XMPP_LOG_WARNING, "the new room kept its lock: %s", error->message);
+}
+
+/* Our room is new and waits for its owner (201): we take the default configuration, an
+ * instant room (§10.1.2). */
+static void
+accept_instant_room(XmppMuc *muc, Room *room)
+{
+  g_autoptr(XmppNode) iq = xmpp_stanza_new_iq("set", room->jid, NULL);
+  XmppNode *query = xmpp_node_new_child(iq, XMPP_NS_MUC_OWNER, "query");
+  XmppNode *x = xmpp_node_new_child(query, "jabber:x:data", "x");
+  xmpp_node_set_attr(x, "type", "submit");
+  xmpp_router_send_iq(muc->router, muc, g_steal_pointer(&iq), 0, on_instant_room, muc, NULL);
+}
+
+static void
+forget_room(XmppMuc *muc, Room *room, const XmppMucUser *why)
+{
+  g_autofree char *jid = g_strdup(room->jid);
+  if (muc->events.left != NULL)
+    muc->events.left(muc->events_data, jid, why);
+  g_hash_table_remove(muc->rooms, jid);
+}
+
+static void
+join_failed(XmppMuc *muc, Room *room, const XmppStanza *stanza)
+{
+  g_autoptr(GError) error = xmpp_stanza_error_from_stanza(stanza);
+  g_autofree char *jid = g_strdup(room->jid);
+  xmpp_host_log(muc->host, XMPP_LOG_INFO, "joining %s failed: %s", jid, error->message);
+  g_hash_table_remove(muc->rooms, jid);
+  if (muc->events.join_failed != NULL)
+    muc->events.join_failed(muc->events_data, jid, error);
+}
+
+/* An occupant's unavailable presence: gone, or a nick change (303: a new presence follows). */
+static void
+occupant_unavailable(XmppMuc *muc, Room *room, const char *nick, const XmppMucUser *user)
+{
+  gboolean ours = (user->status & XMPP_MUC_STATUS_SELF) || g_strcmp0(nick, room->nick) == 0;
+  if ((user->status & XMPP_MUC_STATUS_NICK_CHANGED) && user->new_nick != NULL) {
+    Occupant *o = NULL;
+    char *old_key = NULL;
+    if (g_hash_table_steal_extended(room->occupants, nick, (gpointer *)&old_key, (gpointer *)&o)) {
+      g_free(o->nick);
+      o->nick = g_strdup(user->new_nick);
+      g_hash_table_replace(room->occupants, o->nick, o);
+    }
+    if (ours) {
+      g_free(room->nick);
+      room->nick = g_strdup(user->new_nick);
+    }
+    if (muc->events.nick_changed != NULL && room->state == ROOM_JOINED)
+      muc->events.nick_changed(muc->events_data, room->jid, nick, user->new_nick, ours);
+    return;
+  }
+  if (ours) {
+    /* Out of the room: because we asked, unless the room says it put us out. */
+    gboolean put_out = (user->status & REMOVALS) != 0;
+    forget_room(muc, room, room->state == ROOM_LEAVING && !put_out ? NULL : user);
+    return;
+  }
+  gboolean known = g_hash_table_contains(room->occupants, nick);
+  if (known && muc->events.occupant_left != NULL && room->state == ROOM_JOINED)
+    muc->events.occupant_left(muc->events_data, room->jid, nick, user);
+  g_hash_table_remove(room->occupants, nick);
+}
+
+static void
+occupant_available(XmppMuc *muc, Room *room, const char *nick, const XmppMucUser *user)
+{
+  Occupant *o = g_hash_table_lookup(room->occupants, nick);
+  gboolean is_new = o == NULL;
+  if (is_new) {
+    if (g_hash_table_size(room->occupants) >= XMPP_MUC_MAX_OCCUPANTS) {
+      xmpp_host_log(muc->host, XMPP_LOG_WARNING, "%s: more than %u occupants, %s not listed",
+                    room->jid, XMPP_MUC_MAX_OCCUPANTS, nick);
+      return;
+    }
+    o = g_new0(Occupant, 1);
+    o->nick = g_strdup(nick);
+    g_hash_table_replace(room->occupants, o->nick, o);
+  } else if (o->role == user->role && o->affiliation == user->affiliation) {
+    return; /* a status or show change: nothing of ours changed */
+  }
+  o->role = user->role;
+  o->affiliation = user->affiliation;
+  xmpp_jid_free(o->real_jid);
+  o->real_jid = user->real_jid != NULL ? xmpp_jid_copy(user->real_jid) : NULL;
+  gboolean self = (user->status & XMPP_MUC_STATUS_SELF) != 0;
+  if (self && room->state == ROOM_JOINING) {
+    /* The room may have given us another nick than we asked for (210). */
+    g_free(room->nick);
+    room->nick = g_strdup(nick);
+    room->state = ROOM_JOINED;
+    if (user->status & XMPP_MUC_STATUS_CREATED)
+      accept_instant_room(muc, room);
+    if (muc->events.joined != NULL)
+      muc->events.joined(muc->events_data, room->jid, nick, user->status);
+    return;
+  }
+  if (room->state == ROOM_JOINED && muc->events.occupant != NULL) {
+    XmppMucOccupant view = public_view(o);
+    muc->events.occupant(muc->events_data, room->jid, &view, is_new);
+  }
+}
+
+static XmppHandlerResult
+on_presence(XmppStanza *stanza, gpointer data)
+{
+  XmppMuc *muc = data;
+  Room *room = room_of(muc, stanza);
+  if (room == NULL)
+    return XMPP_HANDLER_PASS; /* not a room of ours: whatever its codes say, nothing changes */
+  const char *nick = xmpp_jid_get_resource(stanza->from);
+  if (g_strcmp0(stanza->type, "error") == 0) {
+    if (room->state == ROOM_JOINING && g_strcmp0(nick, room->nick) == 0)
+      join_failed(muc, room, stanza);
+    else
+      xmpp_host_log(muc->host, XMPP_LOG_INFO, "presence error from %s ignored",
+                    xmpp_jid_get_full(stanza->from));
+    return XMPP_HANDLER_CONSUMED;
+  }
+  g_autoptr(XmppMucUser) user = xmpp_muc_user_parse(stanza->node);
+  if (nick == NULL || user == NULL) {
+    xmpp_host_log(muc->host, XMPP_LOG_INFO, "presence from %s without an occupant ignored",
+                  xmpp_jid_get_full(stanza->from));
+    return XMPP_HANDLER_CONSUMED;
+  }
+  if (user->destroyed) {
+    forget_room(muc, room, user);
+    return XMPP_HANDLER_CONSUMED;
+  }
+  if (g_strcmp0(stanza->type, "unavailable") == 0)
+    occupant_unavailable(muc, room, nick, user);
+  else if (stanza->type == NULL)
+    occupant_available(muc, room, nick, user);
+  return XMPP_HANDLER_CONSUMED;
+}
+
+/* ---- messages ----------------------------------------------------------------------------- */
+
+static gboolean
+sent_by_us(const XmppMuc *muc, const char *id)
+{
+  for (guint i = 0; id != NULL && i < XMPP_MUC_MAX_SENT_IDS; i++)
+    if (muc->sent_ids[i] != NULL && strcmp(muc->sent_ids[i], id) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The room's XEP-0359 id for a message: only one the room itself stamped (by= the room). */
+static char *
+room_stanza_id(const XmppStanza *stanza, const Room *room)
+{
+  g_autoptr(XmppJid) jid = xmpp_jid_parse(room->jid, NULL);
+  return jid != NULL ? xmpp_message_dup_stanza_id(stanza->node, jid) : NULL;
+}
+
+static XmppHandlerResult
+on_groupchat(XmppStanza *stanza, gpointer data)
+{
+  XmppMuc *muc = data;
+  if (g_strcmp0(stanza->type, "groupchat") != 0)
+    return XMPP_HANDLER_PASS;
+  Room *room = room_of(muc, stanza);
+  if (room == NULL || room->state == ROOM_LEAVING)
+    return XMPP_HANDLER_PASS; /* T46: the chat module drops groupchat from elsewhere */
+  const char *nick = xmpp_jid_get_resource(stanza->from);
+  g_autoptr(XmppMessageInfo) info =
+      xmpp_message_info_parse(stanza, g_get_real_time() / G_USEC_PER_SEC);
+  info->stanza_id = room_stanza_id(stanza, room);
+  const XmppMessageText *body = xmpp_message_choose_text(info->bodies, muc->lang, info->lang);
+  const XmppMessageText *subject = xmpp_message_choose_text(info->subjects, muc->lang, info->lang);
+  if (body == NULL && info->subjects->len > 0) {
+    /* §8.1: a subject without a body is the room's subject (empty: cleared). */
+    g_free(room->subject);
+    room->subject = g_strdup(subject != NULL ? subject->text : "");
+    if (muc->events.subject != NULL)
+      muc->events.subject(muc->events_data, room->jid, nick, room->subject);
+    return XMPP_HANDLER_CONSUMED;
+  }
+  if (body == NULL)
+    return XMPP_HANDLER_CONSUMED; /* chat states and markers in rooms: not shown yet */
+  XmppDedupMessage key = {.stanza_id = info->stanza_id,
+                          .origin_id = info->origin_id,
+                          .id = info->id,
+                          .counterpart = xmpp_jid_get_full(stanza->from),
+                          .body = body->text};
+  if (xmpp_dedup_check(muc->seen, &key)) {
+    xmpp_host_log(muc->host, XMPP_LOG_DEBUG, "%s: message seen already: not shown again",
+                  room->jid);
+    return XMPP_HANDLER_CONSUMED;
+  }
+  gboolean ours = nick != NULL && g_strcmp0(nick, room->nick) == 0;
+  if (ours && !sent_by_us(muc, info->origin_id) && !sent_by_us(muc, info->id))
+    xmpp_host_log(muc->host, XMPP_LOG_DEBUG, "%s: our nick's message from another client",
+                  room->jid);
+  g_autofree char *markup = xmpp_message_info_dup_markup(info, muc->lang);
+  if (markup != NULL && muc->events.message != NULL)
+    muc->events.message(muc->events_data, room->jid, nick, info, markup, ours);
+  return XMPP_HANDLER_CONSUMED;
+}
+
+/* ---- the module --------------------------------------------------------------------------- */
+
+XmppMuc *
+xmpp_muc_new(XmppRouter *router, const XmppHost *host)
+{
+  XmppMuc *muc = g_new0(XmppMuc, 1);
+  muc->router = router;
+  muc->host = host;
+  muc->rooms = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, room_free);
+  muc->seen = xmpp_dedup_new(XMPP_DEDUP_MAX_KEYS);
+  /* Keyed: they run before the catch-alls of contacts' presence and of chat messages. */
+  muc->handlers[0] = xmpp_router_add_owner(router, XMPP_STANZA_PRESENCE, XMPP_NS_MUC_USER, "x",
+                                           on_presence, muc, NULL);
+  /* A room's refusal may carry no muc#user (only the <error/>). */
+  muc->handlers[3] = xmpp_router_add_owner(router, XMPP_STANZA_PRESENCE, XMPP_NS_JABBER_CLIENT,
+                                           "error", on_presence, muc, NULL);
+  muc->handlers[1] = xmpp_router_add_owner(router, XMPP_STANZA_MESSAGE, XMPP_NS_JABBER_CLIENT,
+                                           "body", on_groupchat, muc, NULL);
+  muc->handlers[2] = xmpp_router_add_owner(router, XMPP_STANZA_MESSAGE, XMPP_NS_JABBER_CLIENT,
+                                           "subject", on_groupchat, muc, NULL);
+  return muc;
+}
+
+void
+xmpp_muc_free(XmppMuc *muc)
+{
+  if (muc == NULL)
+    return;
+  xmpp_router_cancel_owner(muc->router, muc);
+  for (guint i = 0; i < G_N_ELEMENTS(muc->handlers); i++)
+    xmpp_router_remove_handler(muc->router, muc->handlers[i]);
+  g_hash_table_destroy(muc->rooms);
+  xmpp_dedup_free(muc->seen);
+  for (guint i = 0; i < XMPP_MUC_MAX_SENT_IDS; i++)
+    g_free(muc->sent_ids[i]);
+  g_free(muc->lang);
+  g_free(muc);
+}
+
+void
+xmpp_muc_set_events(XmppMuc *muc, const XmppMucEvents *events, gpointer data)
+{
+  g_return_if_fail(muc != NULL);
+  if (events != NULL)
+    muc->events = *events;
+  else
+    memset(&muc->events, 0, sizeof muc->events);
+  muc->events_data = data;
+}
+
+void
+xmpp_muc_set_language(XmppMuc *muc, const char *lang)
+{
+  g_return_if_fail(muc != NULL);
+  g_free(muc->lang);
+  muc->lang = g_strdup(lang);
+}
+
+/* The room's normalised bare JID, or NULL with error. */
+static char *
+room_jid(const char *room, GError **error)
+{
+  g_autoptr(XmppJid) jid = room != NULL ? xmpp_jid_parse(room, NULL) : NULL;
+  if (jid == NULL || xmpp_jid_get_local(jid) == NULL || xmpp_jid_get_resource(jid) != NULL) {
+    g_set_error(error, XMPP_STANZA_ERROR, XMPP_STANZA_ERROR_JID_MALFORMED,
+                "%s is not a room's address (room@service)", room != NULL ? room : "(none)");
+    return NULL;
+  }
+  return g_strdup(xmpp_jid_get_bare(jid));
+}
+
+gboolean
+xmpp_muc_join(XmppMuc *muc, const char *room, const char *nick, const char *password,
+              GError **error)
+{
+  g_return_val_if_fail(muc != NULL, FALSE);
+  g_autofree char *jid = room_jid(room, error);
+  if (jid == NULL)
+    return FALSE;
+  g_autofree char *prepared = NULL;
+  if (!xmpp_muc_nick_valid(nick, &prepared)) {
+    g_set_error(error, XMPP_STANZA_ERROR, XMPP_STANZA_ERROR_JID_MALFORMED,
+                "%s is not a usable nick", nick != NULL ? nick : "(none)");
+    return FALSE;
+  }
+  if (g_hash_table_contains(muc->rooms, jid)) {
+    g_set_error(error, XMPP_STANZA_ERROR, XMPP_STANZA_ERROR_CONFLICT, "already in %s", jid);
+    return FALSE;
+  }
+  if (g_hash_table_size(muc->rooms) >= XMPP_MUC_MAX_ROOMS) {
+    g_set_error(error, XMPP_STANZA_ERROR, XMPP_STANZA_ERROR_RESOURCE_CONSTRAINT,
+                "already in %u rooms", XMPP_MUC_MAX_ROOMS);
+    return FALSE;
+  }
+  Room *r = g_new0(Room, 1);
+  r->jid = g_steal_pointer(&jid);
+  r->nick = g_steal_pointer(&prepared);
+  r->state = ROOM_JOINING;
+  r->occupants = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, occupant_free);
+  g_hash_table_insert(muc->rooms, r->jid, r);
+  send_presence(muc, r->jid, r->nick, NULL, password, TRUE);
+  return TRUE;
+}
+
+static Room *
+find_room(const XmppMuc *muc, const char *room)
+{
+  g_autofree char *jid = room_jid(room, NULL);
+  return jid != NULL ? g_hash_table_lookup(muc->rooms, jid) : NULL;
+}
+
+void
+xmpp_muc_leave(XmppMuc *muc, const char *room)
+{
+  g_return_if_fail(muc != NULL);
+  Room *r = find_room(muc, room);
+  if (r == NULL || r->state == ROOM_LEAVING)
+    return;
+  r->state = ROOM_LEAVING;
+  send_presence(muc, r->jid, r->nick, "unavailable", NULL, FALSE);
+}
+
+char *
+xmpp_muc_send(XmppMuc *muc, const char *room, const char *body)
+{
+  g_return_val_if_fail(muc != NULL && body != NULL, NULL);
+  Room *r = find_room(muc, room);
+  if (r == NULL || r->state != ROOM_JOINED)
+    return NULL;
+  char *id = xmpp_host_random_id(muc->host);
+  if (id == NULL)
+    return NULL;
+  g_autoptr(XmppNode) m = xmpp_node_new(XMPP_NS_JABBER_CLIENT, "message");
+  xmpp_node_set_attr(m, "to", r->jid);
+  xmpp_node_set_attr(m, "type", "groupchat");
+  xmpp_node_set_attr(m, "id", id);
+  xmpp_node_new_text_child(m, XMPP_NS_JABBER_CLIENT, "body", body);
+  /* XEP-0359: the room keeps it, and so do archives: our echo is known by it. */
+  XmppNode *origin = xmpp_node_new_child(m, XMPP_NS_SID, "origin-id");
+  xmpp_node_set_attr(origin, "id", id);
+  g_free(muc->sent_ids[muc->next_sent]);
+  muc->sent_ids[muc->next_sent] = g_strdup(id);
+  muc->next_sent = (muc->next_sent + 1) % XMPP_MUC_MAX_SENT_IDS;
+  xmpp_router_send(muc->router, m);
+  return id;
+}
+
+gboolean
+xmpp_muc_set_subject(XmppMuc *muc, const char *room, const char *subject)
+{
+  g_return_val_if_fail(muc != NULL, FALSE);
+  Room *r = find_room(muc, room);
+  if (r == NULL || r->state != ROOM_JOINED)
+    return FALSE;
+  g_autoptr(XmppNode) m = xmpp_node_new(XMPP_NS_JABBER_CLIENT, "message");
+  xmpp_node_set_attr(m, "to", r->jid);
+  xmpp_node_set_attr(m, "type", "groupchat");
+  xmpp_node_new_text_child(m, XMPP_NS_JABBER_CLIENT, "subject", subject != NULL ? subject : "");
+  xmpp_router_send(muc->router, m);
+  return TRUE;
+}
+
+void
+xmpp_muc_forget_all(XmppMuc *muc)
+{
+  g_return_if_fail(muc != NULL);
+  g_hash_table_remove_all(muc->rooms);
+}
+
+gboolean
+xmpp_muc_is_joined(const XmppMuc *muc, const char *room)
+{
+  const Room *r = muc != NULL ? find_room(muc, room) : NULL;
+  return r != NULL && r->state == ROOM_JOINED;
+}
+
+const char *
+xmpp_muc_get_nick(const XmppMuc *muc, const char *room)
+{
+  const Room *r = muc != NULL ? find_room(muc, room) : NULL;
+  return r != NULL ? r->nick : NULL;
+}
+
+const char *
+xmpp_muc_get_subject(const XmppMuc *muc, const char *room)
+{
+  const Room *r = muc != NULL ? find_room(muc, room) : NULL;
+  return r != NULL ? r->subject : NULL;
+}
+
+guint
+xmpp_muc_n_rooms(const XmppMuc *muc)
+{
+  return muc != NULL ? g_hash_table_size(muc->rooms) : 0;
+}
+
+guint
+xmpp_muc_n_occupants(const XmppMuc *muc, const char *room)
+{
+  const Room *r = muc != NULL ? find_room(muc, room) : NULL;
+  return r != NULL ? g_hash_table_size(r->occupants) : 0;
+}
+
+gboolean
+xmpp_muc_get_occupant(const XmppMuc *muc, const char *room, const char *nick, XmppMucOccupant *out)
+{
+  const Room *r = muc != NULL ? find_room(muc, room) : NULL;
+  const Occupant *o = r != NULL && nick != NULL ? g_hash_table_lookup(r->occupants, nick) : NULL;
+  if (o == NULL)
+    return FALSE;
+  *out = public_view(o);
+  return TRUE;
+}
+
+void
+xmpp_muc_foreach_occupant(const XmppMuc *muc, const char *room,
+                          void (*func)(const XmppMucOccupant *occupant, gpointer data),
+                          gpointer data)
+{
+  const Room *r = muc != NULL ? find_room(muc, room) : NULL;
+  if (r == NULL)
+    return;
+  GHashTableIter iter;
+  gpointer value;
+  g_hash_table_iter_init(&iter, r->occupants);
+  while (g_hash_table_iter_next(&iter, NULL, &value)) {
+    XmppMucOccupant view = public_view(value);
+    func(&view, data);
+  }
+}

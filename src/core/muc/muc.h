@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* XmppMuc: the rooms a session is in (XEP-0045 §7): joining (and an instant room when ours is
+ * new), the occupants with their roles and affiliations, nick changes, kicks, bans and a
+ * room's end, the room's messages and subject, leaving. Only presences and messages from a
+ * room we joined (or are joining) are believed: anyone else's muc#user status codes, nicks and
+ * groupchat messages change nothing (T46). */
+#pragma once
+
+#include "im/dedup.h"
+#include "im/message.h"
+#include "muc/muc-user.h"
+#include "router/router.h"
+#include "router/stanza-error.h"
+
+G_BEGIN_DECLS
+
+#define XMPP_MUC_MAX_ROOMS     512   /* rooms joined at once */
+#define XMPP_MUC_MAX_OCCUPANTS 20000 /* occupants kept a room; more are not listed */
+#define XMPP_MUC_MAX_SENT_IDS  64    /* ids of our recent room messages, to know their echo */
+
+typedef struct _XmppMuc XmppMuc;
+
+typedef struct {
+  const char *nick;
+  XmppMucRole role;
+  XmppMucAffiliation affiliation;
+  const XmppJid *real_jid; /* NULL when the room does not tell */
+} XmppMucOccupant;
+
+/* Every callback may be NULL. room is the room's bare JID (normalised). */
+typedef struct {
+  /* The room sent our own presence (status 110): we are in, as nick (the room may have
+   * changed it: status has XMPP_MUC_STATUS_NICK_ASSIGNED). The occupants known so far are in
+   * xmpp_muc_foreach_occupant. */
+  void (*joined)(gpointer data, const char *room, const char *nick, guint status);
+  /* The room refused us (error: XMPP_STANZA_ERROR, e.g. NOT_AUTHORIZED for a password,
+   * REGISTRATION_REQUIRED for members-only, FORBIDDEN when banned, CONFLICT for a nick in
+   * use). The room is forgotten. */
+  void (*join_failed)(gpointer data, const char *room, const GError *error);
+  /* An occupant arrived (is_new) or changed role or affiliation (after joined only). */
+  void (*occupant)(gpointer data, const char *room, const XmppMucOccupant *occupant,
+                   gboolean is_new);
+  /* An occupant left: why has the codes (kicked 307, banned 301, ...), actor and reason. */
+  void (*occupant_left)(gpointer data, const char *room, const char *nick, const XmppMucUser *why);
+  /* An occupant (or we, when ours) is now known as new_nick (303). */
+  void (*nick_changed)(gpointer data, const char *room, const char *old_nick, const char *new_nick,
+                       gboolean ours);
+  /* A message in the room, from nick (NULL: the room itself), already made safe for display;
+   * ours: our nick sent it (an echo of what we sent, or another of our clients). */
+  void (*message)(gpointer data, const char *room, const char *nick, const XmppMessageInfo *info,
+                  const char *markup, gboolean ours);
+  /* The room's subject (empty: none), set by nick (NULL: the room or unknown). */
+  void (*subject)(gpointer data, const char *room, const char *nick, const char *subject);
+  /* We are out of the room: we left (why NULL), or were kicked, banned, removed, or the room
+   * was destroyed (why says which). The room is forgotten after this returns. */
+  void (*left)(gpointer data, const char *room, const XmppMucUser *why);
+} XmppMucEvents;
+
+XmppMuc *xmpp_muc_new(XmppRouter *router, const XmppHost *host);
+void xmpp_muc_free(XmppMuc *muc);
+void xmpp_muc_set_events(XmppMuc *muc, const XmppMucEvents *events, gpointer data);
+/* The language texts are chosen in (as for chat messages). */
+void xmpp_muc_set_language(XmppMuc *muc, const char *lang);
+
+/* Asks to join room (a bare JID) as nick, with password (or NULL). FALSE with error when the
+ * room or nick is invalid, the room is joined or being joined already, or too many are. */
+gboolean xmpp_muc_join(XmppMuc *muc, const char *room, const char *nick, const char *password,
+                       GError **error);
+/* Leaves the room (the room confirms; left then follows). */
+void xmpp_muc_leave(XmppMuc *muc, const char *room);
+/* Sends a groupchat message; its echo from the room is how it is shown. Returns its id, or
+ * NULL (nothing sent) when we are not in the room or there is no random data for the id. */
+char *xmpp_muc_send(XmppMuc *muc, const char *room, const char *body);
+/* Sets the room's subject (the room answers with the new subject, or an error). */
+gboolean xmpp_muc_set_subject(XmppMuc *muc, const char *room, const char *subject);
+/* Forgets every room without a word to the server (the session ended: the rooms ended it). */
+void xmpp_muc_forget_all(XmppMuc *muc);
+
+gboolean xmpp_muc_is_joined(const XmppMuc *muc, const char *room);
+/* Our nick in the room, or NULL when not in it. */
+const char *xmpp_muc_get_nick(const XmppMuc *muc, const char *room);
+const char *xmpp_muc_get_subject(const XmppMuc *muc, const char *room);
+guint xmpp_muc_n_rooms(const XmppMuc *muc);
+guint xmpp_muc_n_occupants(const XmppMuc *muc, const char *room);
+/* NULL when there is no such occupant. */
+gboolean xmpp_muc_get_occupant(const XmppMuc *muc, const char *room, const char *nick,
+                               XmppMucOccupant *out);
+void xmpp_muc_foreach_occupant(const XmppMuc *muc, const char *room,
+                               void (*func)(const XmppMucOccupant *occupant, gpointer data),
+                               gpointer data);
+
+G_END_DECLS

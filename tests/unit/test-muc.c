@@ -1,0 +1,393 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* XmppMuc: joining (and its refusals), occupants, nick changes, kicks, bans, a destroyed room,
+ * room messages and subject, our echo, history after a rejoin shown once, leaving; and what a
+ * sender that is not a room we are in can never do (T46: groupchat, fake status codes, nick
+ * changes), each with its positive twin. */
+#include <string.h>
+
+#include "muc/muc.h"
+#include "router-fixture.h"
+#include "xml/writer.h"
+
+#define OWN  "hag66@shakespeare.example/pda"
+#define ROOM "coven@chat.shakespeare.example"
+
+#define X_USER "<x xmlns='http://jabber.org/protocol/muc#user'>"
+
+typedef struct {
+  TestRouter *t;
+  XmppMuc *muc;
+  GString *log;
+} Fixture;
+
+static void
+ev_joined(gpointer data, const char *room, const char *nick, guint status)
+{
+  g_string_append_printf(((Fixture *)data)->log, "joined[%s|%s|%x]", room, nick, status);
+}
+
+static void
+ev_join_failed(gpointer data, const char *room, const GError *error)
+{
+  g_string_append_printf(((Fixture *)data)->log, "failed[%s|%s]", room,
+                         xmpp_stanza_error_condition_name(error->code));
+}
+
+static void
+ev_occupant(gpointer data, const char *room, const XmppMucOccupant *o, gboolean is_new)
+{
+  g_string_append_printf(((Fixture *)data)->log, "%s[%s|%s|%s]", is_new ? "in" : "changed", o->nick,
+                         xmpp_muc_role_name(o->role), xmpp_muc_affiliation_name(o->affiliation));
+}
+
+static void
+ev_left(gpointer data, const char *room, const char *nick, const XmppMucUser *why)
+{
+  g_string_append_printf(((Fixture *)data)->log, "out[%s|%x|%s]", nick, why->status,
+                         why->reason != NULL ? why->reason : "-");
+}
+
+static void
+ev_nick(gpointer data, const char *room, const char *old_nick, const char *new_nick, gboolean ours)
+{
+  g_string_append_printf(((Fixture *)data)->log, "nick[%s>%s|%d]", old_nick, new_nick, ours);
+}
+
+static void
+ev_message(gpointer data, const char *room, const char *nick, const XmppMessageInfo *info,
+           const char *markup, gboolean ours)
+{
+  g_string_append_printf(((Fixture *)data)->log, "msg[%s|%s|%s%s]", nick ? nick : "(room)", markup,
+                         ours ? "ours" : "theirs", info->delay != NULL ? "|delayed" : "");
+}
+
+static void
+ev_subject(gpointer data, const char *room, const char *nick, const char *subject)
+{
+  g_string_append_printf(((Fixture *)data)->log, "subject[%s|%s]", nick ? nick : "(room)", subject);
+}
+
+static void
+ev_room_left(gpointer data, const char *room, const XmppMucUser *why)
+{
+  g_string_append_printf(((Fixture *)data)->log, "left[%s|%x]", room, why ? why->status : 0);
+}
+
+static const XmppMucEvents events = {
+    .joined = ev_joined,
+    .join_failed = ev_join_failed,
+    .occupant = ev_occupant,
+    .occupant_left = ev_left,
+    .nick_changed = ev_nick,
+    .message = ev_message,
+    .subject = ev_subject,
+    .left = ev_room_left,
+};
+
+static void
+setup(Fixture *f, gconstpointer unused)
+{
+  f->t = test_router_new(OWN);
+  f->muc = xmpp_muc_new(f->t->router, &f->t->fake->host);
+  f->log = g_string_new(NULL);
+  xmpp_muc_set_events(f->muc, &events, f);
+}
+
+static void
+teardown(Fixture *f, gconstpointer unused)
+{
+  xmpp_muc_free(f->muc);
+  test_router_free(f->t);
+  g_string_free(f->log, TRUE);
+}
+
+static void dispatchf(Fixture *f, const char *format, ...) G_GNUC_PRINTF(2, 3);
+
+static void
+dispatchf(Fixture *f, const char *format, ...)
+{
+  va_list ap;
+  va_start(ap, format);
+  g_autofree char *xml = g_strdup_vprintf(format, ap);
+  va_end(ap);
+  test_router_dispatch(f->t, xml);
+}
+
+static void
+occupant_presence(Fixture *f, const char *nick, const char *role, const char *codes)
+{
+  dispatchf(f,
+            "<presence from='" ROOM "/%s' to='" OWN "'>" X_USER
+            "<item affiliation='member' role='%s'/>%s</x></presence>",
+            nick, role, codes);
+}
+
+/* Joins as thirdwitch; firstwitch is in already. */
+static void
+join(Fixture *f)
+{
+  g_assert_true(xmpp_muc_join(f->muc, ROOM, "thirdwitch", NULL, NULL));
+  occupant_presence(f, "firstwitch", "moderator", "");
+  occupant_presence(f, "thirdwitch", "participant", "<status code='110'/>");
+  g_assert_true(xmpp_muc_is_joined(f->muc, ROOM));
+}
+
+static void
+test_join_sends_presence(Fixture *f, gconstpointer unused)
+{
+  g_assert_true(
+      xmpp_muc_join(f->muc, "Coven@Chat.Shakespeare.Example", "thirdwitch", "cauldronburn", NULL));
+  g_autofree char *sent = test_router_dup_sent_string(f->t, 0);
+  g_assert_nonnull(strstr(sent, "to='" ROOM "/thirdwitch'"));
+  g_assert_nonnull(strstr(sent, "<x xmlns='http://jabber.org/protocol/muc'>"
+                                "<password>cauldronburn</password></x>"));
+  g_assert_false(xmpp_muc_is_joined(f->muc, ROOM)); /* not before the room says so */
+  /* Twice, or a bad room or nick: refused, nothing sent. */
+  g_autoptr(GError) error = NULL;
+  g_assert_false(xmpp_muc_join(f->muc, ROOM, "other", NULL, &error));
+  g_assert_error(error, XMPP_STANZA_ERROR, XMPP_STANZA_ERROR_CONFLICT);
+  g_assert_false(xmpp_muc_join(f->muc, "chat.shakespeare.example", "x", NULL, NULL));
+  g_assert_false(xmpp_muc_join(f->muc, ROOM "/nick", "x", NULL, NULL));
+  g_assert_false(xmpp_muc_join(f->muc, "other@chat.shakespeare.example", "", NULL, NULL));
+  g_assert_cmpuint(test_router_n_sent(f->t), ==, 1);
+}
+
+static void
+test_joined_with_occupants(Fixture *f, gconstpointer unused)
+{
+  join(f);
+  /* Occupants before our own presence are the room's list, not arrivals. */
+  g_assert_cmpstr(f->log->str, ==, "joined[" ROOM "|thirdwitch|2]");
+  g_assert_cmpuint(xmpp_muc_n_occupants(f->muc, ROOM), ==, 2);
+  XmppMucOccupant o;
+  g_assert_true(xmpp_muc_get_occupant(f->muc, ROOM, "firstwitch", &o));
+  g_assert_cmpint(o.role, ==, XMPP_MUC_ROLE_MODERATOR);
+  g_string_truncate(f->log, 0);
+  occupant_presence(f, "secondwitch", "participant", "");
+  occupant_presence(f, "secondwitch", "visitor", ""); /* demoted */
+  occupant_presence(f, "secondwitch", "visitor", ""); /* a show change: nothing of ours */
+  g_assert_cmpstr(f->log->str, ==,
+                  "in[secondwitch|participant|member]changed[secondwitch|visitor|member]");
+  g_assert_cmpstr(xmpp_muc_get_nick(f->muc, ROOM), ==, "thirdwitch");
+}
+
+/* The room gives us another nick (210) and creates the room for us (201): an instant room. */
+static void
+test_assigned_nick_and_new_room(Fixture *f, gconstpointer unused)
+{
+  g_assert_true(xmpp_muc_join(f->muc, ROOM, "thirdwitch", NULL, NULL));
+  dispatchf(f, "<presence from='" ROOM "/Third Witch'>" X_USER
+               "<item affiliation='owner' role='moderator'/><status code='110'/>"
+               "<status code='201'/><status code='210'/></x></presence>");
+  g_assert_cmpstr(xmpp_muc_get_nick(f->muc, ROOM), ==, "Third Witch");
+  g_autofree char *iq = test_router_dup_sent_string(f->t, 1);
+  g_assert_nonnull(strstr(iq, "type='set'"));
+  g_assert_nonnull(strstr(iq, "<query xmlns='http://jabber.org/protocol/muc#owner'>"
+                              "<x xmlns='jabber:x:data' type='submit'/></query>"));
+}
+
+static void
+test_join_refused(Fixture *f, gconstpointer unused)
+{
+  const char *conditions[] = {"not-authorized", "registration-required", "forbidden",
+                              "conflict",       "item-not-found",        "service-unavailable"};
+  for (guint i = 0; i < G_N_ELEMENTS(conditions); i++) {
+    g_assert_true(xmpp_muc_join(f->muc, ROOM, "thirdwitch", NULL, NULL));
+    dispatchf(f,
+              "<presence from='" ROOM "/thirdwitch' type='error'>"
+              "<x xmlns='http://jabber.org/protocol/muc'/><error type='auth'>"
+              "<%s xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></presence>",
+              conditions[i]);
+    g_assert_cmpuint(xmpp_muc_n_rooms(f->muc), ==, 0); /* forgotten: the user may try again */
+  }
+  g_assert_cmpstr(f->log->str, ==,
+                  "failed[" ROOM "|not-authorized]failed[" ROOM
+                  "|registration-required]failed[" ROOM "|forbidden]failed[" ROOM
+                  "|conflict]failed[" ROOM "|item-not-found]failed[" ROOM "|service-unavailable]");
+}
+
+static void
+test_nick_changes(Fixture *f, gconstpointer unused)
+{
+  join(f);
+  g_string_truncate(f->log, 0);
+  dispatchf(f, "<presence from='" ROOM "/firstwitch' type='unavailable'>" X_USER
+               "<item affiliation='member' role='moderator' nick='oldhag'/>"
+               "<status code='303'/></x></presence>");
+  occupant_presence(f, "oldhag", "moderator", "");
+  g_assert_true(xmpp_muc_get_occupant(f->muc, ROOM, "oldhag", &(XmppMucOccupant){0}));
+  g_assert_false(xmpp_muc_get_occupant(f->muc, ROOM, "firstwitch", &(XmppMucOccupant){0}));
+  /* Ours. */
+  dispatchf(f, "<presence from='" ROOM "/thirdwitch' type='unavailable'>" X_USER
+               "<item affiliation='member' role='participant' nick='hecate'/>"
+               "<status code='303'/><status code='110'/></x></presence>");
+  g_assert_cmpstr(xmpp_muc_get_nick(f->muc, ROOM), ==, "hecate");
+  g_assert_cmpstr(f->log->str, ==, "nick[firstwitch>oldhag|0]nick[thirdwitch>hecate|1]");
+}
+
+static void
+test_kicked_banned_destroyed(Fixture *f, gconstpointer unused)
+{
+  join(f);
+  occupant_presence(f, "pistol", "participant", "");
+  g_string_truncate(f->log, 0);
+  dispatchf(f, "<presence from='" ROOM "/pistol' type='unavailable'>" X_USER
+               "<item affiliation='none' role='none'><actor nick='firstwitch'/>"
+               "<reason>Avaunt!</reason></item><status code='307'/></x></presence>");
+  g_assert_cmpstr(f->log->str, ==, "out[pistol|80|Avaunt!]");
+  g_string_truncate(f->log, 0);
+  /* We are banned: out of the room, with the reason. */
+  dispatchf(f, "<presence from='" ROOM "/thirdwitch' type='unavailable'>" X_USER
+               "<item affiliation='outcast' role='none'/><status code='301'/>"
+               "<status code='110'/></x></presence>");
+  g_assert_cmpstr(f->log->str, ==, "left[" ROOM "|22]");
+  g_assert_cmpuint(xmpp_muc_n_rooms(f->muc), ==, 0);
+  g_string_truncate(f->log, 0);
+  join(f);
+  g_string_truncate(f->log, 0);
+  dispatchf(f, "<presence from='" ROOM "/thirdwitch' type='unavailable'>" X_USER
+               "<item affiliation='none' role='none'/><destroy><reason>gone</reason>"
+               "</destroy></x></presence>");
+  g_assert_cmpstr(f->log->str, ==, "left[" ROOM "|0]");
+  g_assert_cmpuint(xmpp_muc_n_rooms(f->muc), ==, 0);
+}
+
+static void
+test_leave(Fixture *f, gconstpointer unused)
+{
+  join(f);
+  g_string_truncate(f->log, 0);
+  xmpp_muc_leave(f->muc, ROOM);
+  g_autofree char *sent = test_router_dup_sent_string(f->t, 1);
+  g_assert_nonnull(strstr(sent, "type='unavailable'"));
+  g_assert_nonnull(strstr(sent, "to='" ROOM "/thirdwitch'"));
+  dispatchf(f, "<presence from='" ROOM "/thirdwitch' type='unavailable'>" X_USER
+               "<item affiliation='member' role='none'/><status code='110'/></x></presence>");
+  g_assert_cmpstr(f->log->str, ==, "left[" ROOM "|0]"); /* we asked: no reason */
+  g_assert_cmpuint(xmpp_muc_n_rooms(f->muc), ==, 0);
+}
+
+static void
+test_messages_and_subject(Fixture *f, gconstpointer unused)
+{
+  join(f);
+  g_string_truncate(f->log, 0);
+  dispatchf(f, "<message from='" ROOM "/firstwitch' type='groupchat' id='h1'>"
+               "<body>Thrice the brinded cat hath mew'd.</body>"
+               "<delay xmlns='urn:xmpp:delay' stamp='2002-10-13T23:58:37Z'/>"
+               "<stanza-id xmlns='urn:xmpp:sid:0' id='s1' by='" ROOM "'/></message>");
+  dispatchf(f, "<message from='" ROOM "/secondwitch' type='groupchat'>"
+               "<subject>Fire Burn and Cauldron Bubble!</subject></message>");
+  dispatchf(f, "<message from='" ROOM "' type='groupchat'><body>This room is not "
+               "anonymous</body></message>");
+  g_assert_cmpstr(f->log->str, ==,
+                  "msg[firstwitch|Thrice the brinded cat hath mew&apos;d.|theirs|delayed]"
+                  "subject[secondwitch|Fire Burn and Cauldron Bubble!]"
+                  "msg[(room)|This room is not anonymous|theirs]");
+  g_assert_cmpstr(xmpp_muc_get_subject(f->muc, ROOM), ==, "Fire Burn and Cauldron Bubble!");
+}
+
+/* What we send comes back from the room: shown then, as ours. */
+static void
+test_send_and_echo(Fixture *f, gconstpointer unused)
+{
+  join(f);
+  g_string_truncate(f->log, 0);
+  g_autofree char *id = xmpp_muc_send(f->muc, ROOM, "Harpier cries");
+  g_assert_nonnull(id);
+  XmppNode *m = test_router_last_sent(f->t);
+  g_assert_cmpstr(xmpp_node_get_attr(m, "type"), ==, "groupchat");
+  g_assert_cmpstr(xmpp_node_get_attr(m, "to"), ==, ROOM);
+  XmppNode *origin = xmpp_node_get_child(m, "urn:xmpp:sid:0", "origin-id");
+  g_assert_cmpstr(xmpp_node_get_attr(origin, "id"), ==, id);
+  g_assert_cmpstr(f->log->str, ==, ""); /* not before the echo */
+  dispatchf(f,
+            "<message from='" ROOM "/thirdwitch' type='groupchat' id='%s'><body>Harpier "
+            "cries</body><origin-id xmlns='urn:xmpp:sid:0' id='%s'/></message>",
+            id, id);
+  g_assert_cmpstr(f->log->str, ==, "msg[thirdwitch|Harpier cries|ours]");
+  /* Not in the room: nothing sent. */
+  g_assert_null(xmpp_muc_send(f->muc, "other@chat.shakespeare.example", "x"));
+}
+
+/* A rejoin's history repeats what was shown: each message once (the room's stanza-id). */
+static void
+test_history_once(Fixture *f, gconstpointer unused)
+{
+  join(f);
+  const char *history = "<message from='" ROOM "/firstwitch' type='groupchat' id='h1'>"
+                        "<body>When shall we three meet again</body>"
+                        "<stanza-id xmlns='urn:xmpp:sid:0' id='s1' by='" ROOM "'/></message>";
+  test_router_dispatch(f->t, history);
+  xmpp_muc_leave(f->muc, ROOM);
+  dispatchf(f, "<presence from='" ROOM "/thirdwitch' type='unavailable'>" X_USER
+               "<item role='none'/><status code='110'/></x></presence>");
+  join(f);
+  g_string_truncate(f->log, 0);
+  test_router_dispatch(f->t, history);
+  g_assert_cmpstr(f->log->str, ==, "");
+  /* Twin: a new message of the same text is a new message. */
+  dispatchf(f, "<message from='" ROOM "/firstwitch' type='groupchat' id='h2'>"
+               "<body>When shall we three meet again</body>"
+               "<stanza-id xmlns='urn:xmpp:sid:0' id='s2' by='" ROOM "'/></message>");
+  g_assert_cmpstr(f->log->str, ==, "msg[firstwitch|When shall we three meet again|theirs]");
+}
+
+/* T46: groupchat from a room we are not in, presences with muc#user codes and nick changes
+ * from senders that are not our room change nothing and reach the other handlers. The twin:
+ * the same from our room does. */
+static void
+test_T46_not_our_room(Fixture *f, gconstpointer unused)
+{
+  join(f);
+  g_string_truncate(f->log, 0);
+  guint before = test_router_n_sent(f->t);
+  dispatchf(f, "<message from='other@chat.shakespeare.example/firstwitch' type='groupchat'>"
+               "<body>spoof</body></message>");
+  dispatchf(f, "<message from='mallory@evil.example/firstwitch' type='groupchat'>"
+               "<subject>spoofed subject</subject></message>");
+  /* A contact who is not our room claims we were banned, or renames an occupant. */
+  dispatchf(f, "<presence from='mallory@evil.example/thirdwitch' type='unavailable'>" X_USER
+               "<item affiliation='outcast' role='none'/><status code='301'/>"
+               "<status code='110'/></x></presence>");
+  dispatchf(f, "<presence from='chat.shakespeare.example/firstwitch' type='unavailable'>" X_USER
+               "<item nick='spoof'/><status code='303'/></x></presence>");
+  g_assert_cmpstr(f->log->str, ==, "");
+  g_assert_true(xmpp_muc_is_joined(f->muc, ROOM));
+  g_assert_true(xmpp_muc_get_occupant(f->muc, ROOM, "firstwitch", &(XmppMucOccupant){0}));
+  g_assert_null(xmpp_muc_get_subject(f->muc, ROOM));
+  g_assert_cmpuint(test_router_n_sent(f->t), ==, before);
+  /* Twin: from our room. */
+  dispatchf(f, "<message from='" ROOM "/firstwitch' type='groupchat'><body>real</body></message>");
+  g_assert_cmpstr(f->log->str, ==, "msg[firstwitch|real|theirs]");
+}
+
+/* A chat (not groupchat) message from an occupant is not the room's: the chat module's. */
+static void
+test_private_message_passes(Fixture *f, gconstpointer unused)
+{
+  join(f);
+  g_string_truncate(f->log, 0);
+  dispatchf(f, "<message from='" ROOM "/firstwitch' type='chat'><body>psst</body></message>");
+  g_assert_cmpstr(f->log->str, ==, "");
+}
+
+int
+main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+#define ADD(path, fn) g_test_add(path, Fixture, NULL, setup, fn, teardown)
+  ADD("/muc/join-sends-presence", test_join_sends_presence);
+  ADD("/muc/joined-with-occupants", test_joined_with_occupants);
+  ADD("/muc/assigned-nick-and-new-room", test_assigned_nick_and_new_room);
+  ADD("/muc/join-refused", test_join_refused);
+  ADD("/muc/nick-changes", test_nick_changes);
+  ADD("/muc/kicked-banned-destroyed", test_kicked_banned_destroyed);
+  ADD("/muc/leave", test_leave);
+  ADD("/muc/messages-and-subject", test_messages_and_subject);
+  ADD("/muc/send-and-echo", test_send_and_echo);
+  ADD("/muc/history-once", test_history_once);
+  ADD("/muc/T46_not_our_room", test_T46_not_our_room);
+  ADD("/muc/private-message-passes", test_private_message_passes);
+  return g_test_run();
+}
