@@ -7,6 +7,7 @@
 #include "im/message.h"
 #include "im/presence.h"
 #include "im/roster.h"
+#include "muc/muc.h"
 #include "services/ping.h"
 #include "services/disco.h"
 #include "services/caps.h"
@@ -83,6 +84,7 @@ struct _XmppSession {
   XmppSearch *search;
   XmppBlocking *blocking;
   XmppExtras *extras;
+  XmppMuc *muc;
   char *stream_id;
   char *tls_description;
   char *sasl_mechanism;

@@ -755,6 +755,7 @@ xmpp_session_new(const XmppSessionConfig *config, const XmppHost *host,
   session->search = xmpp_search_new(session->router, &session->host, session->disco);
   session->blocking = xmpp_blocking_new(session->router, &session->host, session->disco);
   session->extras = xmpp_extras_new(session->router, &session->host, session->disco, session->pep);
+  session->muc = xmpp_muc_new(session->router, &session->host);
   session->state = XMPP_SESSION_STATE_IDLE;
   return session;
 }
@@ -769,6 +770,7 @@ session_destroy(XmppSession *session)
   xmpp_session_sm_ack_settled(session);
   /* Features first: their pending IQs end while they still exist. */
   xmpp_router_fail_pending(session->router);
+  xmpp_muc_free(session->muc);
   xmpp_extras_free(session->extras);
   xmpp_blocking_free(session->blocking);
   xmpp_search_free(session->search);
@@ -1166,4 +1168,11 @@ xmpp_session_get_extras(XmppSession *session)
 {
   g_return_val_if_fail(session != NULL, NULL);
   return session->extras;
+}
+
+XmppMuc *
+xmpp_session_get_muc(XmppSession *session)
+{
+  g_return_val_if_fail(session != NULL, NULL);
+  return session->muc;
 }

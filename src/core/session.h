@@ -31,6 +31,7 @@ typedef struct _XmppAdhoc XmppAdhoc;
 typedef struct _XmppSearch XmppSearch;
 typedef struct _XmppBlocking XmppBlocking;
 typedef struct _XmppExtras XmppExtras;
+typedef struct _XmppMuc XmppMuc;
 
 #define XMPP_SESSION_ERROR (xmpp_session_error_quark())
 GQuark xmpp_session_error_quark(void);
@@ -237,6 +238,7 @@ XmppAdhoc *xmpp_session_get_adhoc(XmppSession *session);
 XmppSearch *xmpp_session_get_search(XmppSession *session);
 XmppBlocking *xmpp_session_get_blocking(XmppSession *session);
 XmppExtras *xmpp_session_get_extras(XmppSession *session);
+XmppMuc *xmpp_session_get_muc(XmppSession *session);
 
 /* Names of what was negotiated, for the log and the account's tooltip: e.g. "TLS 1.3",
  * "SCRAM-SHA-256-PLUS". NULL before. */

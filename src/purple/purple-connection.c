@@ -2,6 +2,7 @@
 /* Login and logout: account settings to session config, SRV lookups and socket connects, the
  * XmppHost (bytes out, timers, log) and the session events turned into libpurple calls. */
 #include "purple-glue.h"
+#include "purple-chat.h"
 #include "purple-extras.h"
 #include "purple-i18n.h"
 
@@ -441,6 +442,7 @@ static const struct {
     {xmpp_purple_accountsvc_start, xmpp_purple_accountsvc_stop},
     {xmpp_purple_privacy_start, xmpp_purple_privacy_stop},
     {xmpp_purple_extras_start, xmpp_purple_extras_stop},
+    {xmpp_purple_chat_start, xmpp_purple_chat_stop},
     {xmpp_purple_roster_start, xmpp_purple_roster_stop},
 };
 

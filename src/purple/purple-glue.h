@@ -100,6 +100,7 @@ typedef struct _XmppPurpleConn {
   struct _XmppPurpleExtrasState *extras_state;    /* purple-extras.c */
   struct _XmppPurpleResume *resume_state;         /* purple-resume.c */
   struct _XmppPurpleArchive *archive_state;       /* purple-archive.c */
+  struct _XmppPurpleChatState *chat_state;        /* purple-chat.c */
   gboolean areas_started;                         /* the areas run (purple-connection.c) */
 } XmppPurpleConn;
 

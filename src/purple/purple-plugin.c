@@ -2,6 +2,7 @@
 /* The plugin itself: plugin and protocol info, account options and user splits, and the one
  * exported symbol (purple_init_plugin). */
 #include "purple-glue.h"
+#include "purple-chat.h"
 #include "purple-extras.h"
 #include "purple-migrate.h"
 #include "purple-subscription.h"
@@ -83,10 +84,10 @@ plugin_actions(PurplePlugin *plugin, gpointer context)
 /* Every slot Lyre fills, in the order of PurplePluginProtocolInfo, with the file that owns it. */
 static PurplePluginProtocolInfo prpl_info = {
     .struct_size = sizeof(PurplePluginProtocolInfo),
-    /* Password required; no chat features yet. Not OPT_PROTO_SLASH_COMMANDS_NATIVE: XMPP has no
-     * commands on the wire, and with it Pidgin would answer "Unknown command." to a typed
-     * "/shrug" instead of sending it as text. */
-    .options = 0,
+    /* Password required; rooms have a topic anyone may try to set (the room decides). Not
+     * OPT_PROTO_SLASH_COMMANDS_NATIVE: XMPP has no commands on the wire, and with it Pidgin
+     * would answer "Unknown command." to a typed "/shrug" instead of sending it as text. */
+    .options = OPT_PROTO_CHAT_TOPIC,
     /* XEP-0153 §4.1 suggests 32-96 pixels; purple scales what the user picks before sending. */
     .icon_spec = {"png,gif,jpeg", 32, 32, 96, 96, 0, PURPLE_ICON_SCALE_SEND},
     .list_icon = list_icon,
@@ -94,6 +95,8 @@ static PurplePluginProtocolInfo prpl_info = {
     .tooltip_text = xmpp_purple_presence_tooltip_text,      /* purple-presence.c */
     .status_types = status_types,                           /* presence + extras */
     .blist_node_menu = blist_node_menu,                     /* every area */
+    .chat_info = xmpp_purple_chat_info,                     /* purple-chat.c */
+    .chat_info_defaults = xmpp_purple_chat_info_defaults,   /* purple-chat.c */
     .login = xmpp_purple_connection_login,                  /* purple-connection.c */
     .close = xmpp_purple_connection_close,                  /* purple-connection.c */
     .send_im = xmpp_purple_im_send,                         /* purple-im.c */
@@ -107,6 +110,10 @@ static PurplePluginProtocolInfo prpl_info = {
     .add_deny = xmpp_purple_privacy_add_deny,               /* purple-privacy.c */
     .rem_deny = xmpp_purple_privacy_rem_deny,               /* purple-privacy.c */
     .set_permit_deny = xmpp_purple_privacy_set_permit_deny, /* purple-privacy.c */
+    .join_chat = xmpp_purple_chat_join,                     /* purple-chat.c */
+    .get_chat_name = xmpp_purple_chat_get_name,             /* purple-chat.c */
+    .chat_leave = xmpp_purple_chat_leave,                   /* purple-chat.c */
+    .chat_send = xmpp_purple_chat_send,                     /* purple-chat.c */
     .register_user = xmpp_purple_accountsvc_register_user,  /* purple-account-services.c */
     .alias_buddy = xmpp_purple_roster_alias_buddy,          /* purple-roster.c */
     .group_buddy = xmpp_purple_roster_group_buddy,          /* purple-roster.c */
@@ -115,6 +122,7 @@ static PurplePluginProtocolInfo prpl_info = {
     .normalize = normalize,
     .set_buddy_icon = xmpp_purple_profile_set_buddy_icon,          /* purple-profile.c */
     .remove_group = xmpp_purple_roster_remove_group,               /* purple-roster.c */
+    .set_chat_topic = xmpp_purple_chat_set_topic,                  /* purple-chat.c */
     .send_attention = xmpp_purple_extras_send_attention,           /* purple-extras.c */
     .get_attention_types = xmpp_purple_extras_get_attention_types, /* purple-extras.c */
     .unregister_user = xmpp_purple_accountsvc_unregister_user,     /* purple-account-services.c */

@@ -88,6 +88,10 @@ EXTRA_MODULES = {
     "adhoc": {"mod_adhoc": {}},
     "blocklist": {"mod_blocking": {}},
     "uptime": None,  # no such command: ejabberd's mod_adhoc offers "Ping" instead
+    # Rooms at conference.<host> (mod_muc's default), created by anyone, with their archive.
+    "muc": {"mod_muc": {"access": "all", "access_create": "all", "access_persistent": "all",
+                        "default_room_options": {"mam": True}},
+            "mod_muc_admin": {}},
 }
 
 
@@ -224,6 +228,7 @@ class Ejabberd(LogQueries):
         if scram_hash not in AUTH_SCRAM_HASH:
             raise ValueError("ejabberd has no SCRAM-%s" % scram_hash)
         self.host = host
+        self.muc_host = "conference." + host  # mod_muc's, with extra_modules=["muc"]
         self.tls = tls
         self.require_encryption = require_encryption
         self.cert_name = cert_name or host

@@ -59,6 +59,9 @@ gboolean harness_accountsvc_command(PurpleAccount *account, const char *line);
 /* Tools (harness-tools.c): account actions by name, the XML console, search results and
  * formatted notices (harness_tools_init sets their ui ops). */
 void harness_tools_init(void);
+/* Group chat commands and events (harness-rooms.c). */
+gboolean harness_rooms_command(PurpleAccount *account, const char *line);
+void harness_rooms_init(void);
 gboolean harness_tools_command(PurpleAccount *account, const char *line);
 
 /* Profile commands (harness-profile.c): set-vcard, set-icon, buddy-icon. fill_fields puts a

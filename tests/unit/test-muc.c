@@ -184,6 +184,10 @@ test_assigned_nick_and_new_room(Fixture *f, gconstpointer unused)
   g_assert_nonnull(strstr(iq, "type='set'"));
   g_assert_nonnull(strstr(iq, "<query xmlns='http://jabber.org/protocol/muc#owner'>"
                               "<x xmlns='jabber:x:data' type='submit'/></query>"));
+  /* Joined once the service has the room: others can come in then. */
+  g_assert_cmpstr(f->log->str, ==, "");
+  test_router_answer_last(f->t, NULL);
+  g_assert_cmpstr(f->log->str, ==, "joined[" ROOM "|Third Witch|1a]");
 }
 
 static void

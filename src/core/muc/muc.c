@@ -99,24 +99,51 @@ send_presence(XmppMuc *muc, const char *room, const char *nick, const char *type
 
 /* ---- presence ----------------------------------------------------------------------------- */
 
+typedef struct {
+  XmppMuc *muc;
+  char *room;
+  guint status;
+} InstantRoom;
+
+static void
+instant_room_free(gpointer data)
+{
+  InstantRoom *ir = data;
+  g_free(ir->room);
+  g_free(ir);
+}
+
+/* The room is open once the service took its configuration: only then are we in it as far as
+ * the user can tell (others can join it, what we say is heard). */
 static void
 on_instant_room(const XmppStanza *reply, const GError *error, gpointer data)
 {
-  XmppMuc *muc = data;
-  if (error != NULL && !xmpp_iq_error_is_ended(error))
+  InstantRoom *ir = data;
+  XmppMuc *muc = ir->muc;
+  if (error != NULL && xmpp_iq_error_is_ended(error))
+    return;
+  if (error != NULL)
     xmpp_host_log(muc->host, XMPP_LOG_WARNING, "the new room kept its lock: %s", error->message);
+  Room *room = g_hash_table_lookup(muc->rooms, ir->room);
+  if (room != NULL && room->state == ROOM_JOINED && muc->events.joined != NULL)
+    muc->events.joined(muc->events_data, room->jid, room->nick, ir->status);
 }
 
 /* Our room is new and waits for its owner (201): we take the default configuration, an
- * instant room (§10.1.2). */
+ * instant room (§10.1.2), and tell we are in once the service has it. */
 static void
-accept_instant_room(XmppMuc *muc, Room *room)
+accept_instant_room(XmppMuc *muc, Room *room, guint status)
 {
   g_autoptr(XmppNode) iq = xmpp_stanza_new_iq("set", room->jid, NULL);
   XmppNode *query = xmpp_node_new_child(iq, XMPP_NS_MUC_OWNER, "query");
   XmppNode *x = xmpp_node_new_child(query, "jabber:x:data", "x");
   xmpp_node_set_attr(x, "type", "submit");
-  xmpp_router_send_iq(muc->router, muc, g_steal_pointer(&iq), 0, on_instant_room, muc, NULL);
+  InstantRoom *ir = g_new0(InstantRoom, 1);
+  ir->muc = muc;
+  ir->room = g_strdup(room->jid);
+  ir->status = status;
+  xmpp_router_send_iq(muc->router, muc, g_steal_pointer(&iq), 0, on_instant_room, ir,
+                      instant_room_free);
 }
 
 static void
@@ -200,8 +227,8 @@ occupant_available(XmppMuc *muc, Room *room, const char *nick, const XmppMucUser
     room->nick = g_strdup(nick);
     room->state = ROOM_JOINED;
     if (user->status & XMPP_MUC_STATUS_CREATED)
-      accept_instant_room(muc, room);
-    if (muc->events.joined != NULL)
+      accept_instant_room(muc, room, user->status);
+    else if (muc->events.joined != NULL)
       muc->events.joined(muc->events_data, room->jid, nick, user->status);
     return;
   }

@@ -30,8 +30,9 @@ typedef struct {
 /* Every callback may be NULL. room is the room's bare JID (normalised). */
 typedef struct {
   /* The room sent our own presence (status 110): we are in, as nick (the room may have
-   * changed it: status has XMPP_MUC_STATUS_NICK_ASSIGNED). The occupants known so far are in
-   * xmpp_muc_foreach_occupant. */
+   * changed it: status has XMPP_MUC_STATUS_NICK_ASSIGNED). A room we created (CREATED) is
+   * reported once the service accepted it as an instant room, open to others. The occupants
+   * known so far are in xmpp_muc_foreach_occupant. */
   void (*joined)(gpointer data, const char *room, const char *nick, guint status);
   /* The room refused us (error: XMPP_STANZA_ERROR, e.g. NOT_AUTHORIZED for a password,
    * REGISTRATION_REQUIRED for members-only, FORBIDDEN when banned, CONFLICT for a nick in

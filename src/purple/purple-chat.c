@@ -1,0 +1,471 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The glue of group chat: purple's chat ids and conversations for the core's rooms. */
+#include "purple-chat.h"
+#include "purple-i18n.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "jid/jid.h"
+#include "xml/lang.h"
+
+struct _XmppPurpleChatState {
+  XmppPurpleConn *conn;
+  GHashTable *ids;   /* room bare JID -> GINT_TO_POINTER(purple chat id) */
+  GHashTable *rooms; /* GINT_TO_POINTER(id) -> room bare JID (the key of ids) */
+  int next_id;
+};
+
+static XmppPurpleChatState *
+state_of_gc(PurpleConnection *gc)
+{
+  XmppPurpleConn *conn = gc != NULL ? xmpp_purple_connection_get(gc) : NULL;
+  return conn != NULL ? conn->chat_state : NULL;
+}
+
+static XmppMuc *
+muc_of(XmppPurpleChatState *state)
+{
+  return state != NULL && state->conn->session != NULL ? xmpp_session_get_muc(state->conn->session)
+                                                       : NULL;
+}
+
+static const char *
+room_of_id(XmppPurpleChatState *state, int id)
+{
+  return state != NULL ? g_hash_table_lookup(state->rooms, GINT_TO_POINTER(id)) : NULL;
+}
+
+static PurpleConvChat *
+chat_of(XmppPurpleChatState *state, const char *room)
+{
+  gpointer id;
+  if (!g_hash_table_lookup_extended(state->ids, room, NULL, &id))
+    return NULL;
+  PurpleConversation *conv = purple_find_chat(state->conn->gc, GPOINTER_TO_INT(id));
+  return conv != NULL ? PURPLE_CONV_CHAT(conv) : NULL;
+}
+
+static void
+forget(XmppPurpleChatState *state, const char *room)
+{
+  gpointer key, id;
+  if (g_hash_table_lookup_extended(state->ids, room, &key, &id)) {
+    g_hash_table_remove(state->rooms, id);
+    g_hash_table_remove(state->ids, room);
+  }
+}
+
+PurpleConvChatBuddyFlags
+xmpp_purple_chat_flags(XmppMucRole role, XmppMucAffiliation affiliation)
+{
+  PurpleConvChatBuddyFlags flags = PURPLE_CBFLAGS_NONE;
+  if (affiliation == XMPP_MUC_AFFILIATION_OWNER)
+    flags |= PURPLE_CBFLAGS_FOUNDER;
+  else if (affiliation == XMPP_MUC_AFFILIATION_ADMIN)
+    flags |= PURPLE_CBFLAGS_OP;
+  if (role == XMPP_MUC_ROLE_MODERATOR)
+    flags |= PURPLE_CBFLAGS_HALFOP;
+  else if (role == XMPP_MUC_ROLE_PARTICIPANT)
+    flags |= PURPLE_CBFLAGS_VOICE;
+  return flags;
+}
+
+static void
+write_system(PurpleConvChat *chat, const char *text)
+{
+  purple_conv_chat_write(chat, "", text, PURPLE_MESSAGE_SYSTEM, time(NULL));
+}
+
+/* ---- events from the core ----------------------------------------------------------------- */
+
+static void
+add_occupant(const XmppMucOccupant *o, gpointer data)
+{
+  PurpleConvChat *chat = data;
+  if (g_strcmp0(o->nick, purple_conv_chat_get_nick(chat)) != 0)
+    purple_conv_chat_add_user(chat, o->nick, NULL, xmpp_purple_chat_flags(o->role, o->affiliation),
+                              FALSE);
+}
+
+static void
+ev_joined(gpointer data, const char *room, const char *nick, guint status)
+{
+  XmppPurpleChatState *state = data;
+  int id = ++state->next_id;
+  char *key = g_strdup(room);
+  g_hash_table_replace(state->ids, key, GINT_TO_POINTER(id));
+  g_hash_table_replace(state->rooms, GINT_TO_POINTER(id), key);
+  PurpleConversation *conv = serv_got_joined_chat(state->conn->gc, id, room);
+  if (conv == NULL)
+    return;
+  PurpleConvChat *chat = PURPLE_CONV_CHAT(conv);
+  purple_conv_chat_set_nick(chat, nick);
+  XmppMucOccupant self;
+  if (xmpp_muc_get_occupant(muc_of(state), room, nick, &self))
+    purple_conv_chat_add_user(chat, nick, NULL, xmpp_purple_chat_flags(self.role, self.affiliation),
+                              FALSE);
+  xmpp_muc_foreach_occupant(muc_of(state), room, add_occupant, chat);
+  if (status & XMPP_MUC_STATUS_CREATED)
+    write_system(chat, _("You created this room. It is open to others with the service's "
+                         "default settings."));
+  if (status & XMPP_MUC_STATUS_NICK_ASSIGNED) {
+    char *text = g_strdup_printf(_("The room calls you %s."), nick);
+    write_system(chat, text);
+    g_free(text);
+  }
+}
+
+static const char *
+join_error_text(const GError *error)
+{
+  if (error->domain != XMPP_STANZA_ERROR)
+    return NULL;
+  switch (error->code) {
+    case XMPP_STANZA_ERROR_NOT_AUTHORIZED:
+      return _("This room needs a password, and the one given (if any) is wrong.");
+    case XMPP_STANZA_ERROR_REGISTRATION_REQUIRED:
+      return _("Only members may join this room.");
+    case XMPP_STANZA_ERROR_FORBIDDEN:
+      return _("You are banned from this room.");
+    case XMPP_STANZA_ERROR_CONFLICT:
+      return _("Someone in this room already uses that nickname: choose another.");
+    case XMPP_STANZA_ERROR_ITEM_NOT_FOUND:
+      return _("This room does not exist, and the service does not let you create it.");
+    case XMPP_STANZA_ERROR_NOT_ALLOWED:
+      return _("The service does not let you create rooms.");
+    case XMPP_STANZA_ERROR_SERVICE_UNAVAILABLE:
+      return _("The room is full, or the service is not available.");
+    default:
+      return NULL;
+  }
+}
+
+/* The components purple's "chat-join-failed" carries: the room split as prpl-jabber's. */
+static GHashTable *
+components_for(const char *room)
+{
+  GHashTable *c = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  const char *at = strchr(room, '@');
+  g_hash_table_insert(c, g_strdup("room"),
+                      at != NULL ? g_strndup(room, at - room) : g_strdup(room));
+  g_hash_table_insert(c, g_strdup("server"), g_strdup(at != NULL ? at + 1 : ""));
+  return c;
+}
+
+static void
+ev_join_failed(gpointer data, const char *room, const GError *error)
+{
+  XmppPurpleChatState *state = data;
+  const char *text = join_error_text(error);
+  purple_notify_error(state->conn->gc, _("Join a Chat"), room,
+                      text != NULL ? text : error->message);
+  GHashTable *components = components_for(room);
+  purple_serv_got_join_chat_failed(state->conn->gc, components);
+  g_hash_table_destroy(components);
+}
+
+static void
+ev_occupant(gpointer data, const char *room, const XmppMucOccupant *o, gboolean is_new)
+{
+  PurpleConvChat *chat = chat_of(data, room);
+  if (chat == NULL)
+    return;
+  PurpleConvChatBuddyFlags flags = xmpp_purple_chat_flags(o->role, o->affiliation);
+  if (is_new || !purple_conv_chat_find_user(chat, o->nick))
+    purple_conv_chat_add_user(chat, o->nick, NULL, flags, TRUE);
+  else
+    purple_conv_chat_user_set_flags(chat, o->nick, flags);
+}
+
+/* Why an occupant (or we, by our nick) left, as a sentence; NULL for an ordinary departure. */
+static char *
+removal_text(const char *who, const XmppMucUser *why)
+{
+  if (why == NULL)
+    return NULL;
+  if (why->destroyed)
+    return why->destroy_reason != NULL
+               ? g_strdup_printf(_("The room was destroyed: %s"), why->destroy_reason)
+               : g_strdup(_("The room was destroyed."));
+  /* Whole sentences, with or without who did it and why, for translators. */
+  const char *actor = why->actor_nick, *reason = why->reason;
+  if (why->status & XMPP_MUC_STATUS_BANNED) {
+    if (actor != NULL && reason != NULL)
+      return g_strdup_printf(_("%s was banned by %s: %s"), who, actor, reason);
+    if (actor != NULL)
+      return g_strdup_printf(_("%s was banned by %s"), who, actor);
+    return reason != NULL ? g_strdup_printf(_("%s was banned: %s"), who, reason)
+                          : g_strdup_printf(_("%s was banned"), who);
+  }
+  if (why->status & XMPP_MUC_STATUS_KICKED) {
+    if (actor != NULL && reason != NULL)
+      return g_strdup_printf(_("%s was kicked by %s: %s"), who, actor, reason);
+    if (actor != NULL)
+      return g_strdup_printf(_("%s was kicked by %s"), who, actor);
+    return reason != NULL ? g_strdup_printf(_("%s was kicked: %s"), who, reason)
+                          : g_strdup_printf(_("%s was kicked"), who);
+  }
+  if (why->status & (XMPP_MUC_STATUS_REMOVED_AFFILIATION | XMPP_MUC_STATUS_REMOVED_MEMBERS_ONLY))
+    return g_strdup_printf(_("%s was removed: the room is for members only"), who);
+  if (why->status & XMPP_MUC_STATUS_SHUTDOWN)
+    return g_strdup_printf(_("%s was removed: the service is shutting down"), who);
+  if (why->status & XMPP_MUC_STATUS_REMOVED_ERROR)
+    return g_strdup_printf(_("%s was removed after an error"), who);
+  return NULL;
+}
+
+static void
+ev_occupant_left(gpointer data, const char *room, const char *nick, const XmppMucUser *why)
+{
+  PurpleConvChat *chat = chat_of(data, room);
+  if (chat == NULL)
+    return;
+  char *text = removal_text(nick, why);
+  purple_conv_chat_remove_user(chat, nick, text);
+  g_free(text);
+}
+
+static void
+ev_nick_changed(gpointer data, const char *room, const char *old_nick, const char *new_nick,
+                gboolean ours)
+{
+  PurpleConvChat *chat = chat_of(data, room);
+  if (chat == NULL)
+    return;
+  purple_conv_chat_rename_user(chat, old_nick, new_nick);
+  if (ours)
+    purple_conv_chat_set_nick(chat, new_nick);
+}
+
+static void
+ev_message(gpointer data, const char *room, const char *nick, const XmppMessageInfo *info,
+           const char *markup, gboolean ours)
+{
+  XmppPurpleChatState *state = data;
+  gpointer id;
+  if (!g_hash_table_lookup_extended(state->ids, room, NULL, &id))
+    return;
+  PurpleMessageFlags flags = ours ? PURPLE_MESSAGE_SEND : PURPLE_MESSAGE_RECV;
+  time_t when = time(NULL);
+  if (info->delay != NULL) {
+    flags |= PURPLE_MESSAGE_DELAYED;
+    when = (time_t)info->delay->stamp;
+  }
+  if (nick == NULL) { /* the room itself speaks */
+    PurpleConvChat *chat = chat_of(state, room);
+    if (chat != NULL)
+      purple_conv_chat_write(chat, "", markup, flags | PURPLE_MESSAGE_SYSTEM, when);
+    return;
+  }
+  serv_got_chat_in(state->conn->gc, GPOINTER_TO_INT(id), nick, flags, markup, when);
+}
+
+static void
+ev_subject(gpointer data, const char *room, const char *nick, const char *subject)
+{
+  PurpleConvChat *chat = chat_of(data, room);
+  if (chat == NULL)
+    return;
+  const char *before = purple_conv_chat_get_topic(chat);
+  gboolean had_topic = before != NULL && *before != '\0';
+  purple_conv_chat_set_topic(chat, nick, subject);
+  if (*subject == '\0' && !had_topic)
+    return; /* a room without a subject says so once we are in: nothing to tell */
+  char *escaped = g_markup_escape_text(subject, -1);
+  char *text = *subject == '\0' ? g_strdup(_("The topic was cleared."))
+               : nick != NULL   ? g_strdup_printf(_("%s has set the topic to: %s"), nick, escaped)
+                                : g_strdup_printf(_("The topic is: %s"), escaped);
+  write_system(chat, text);
+  g_free(text);
+  g_free(escaped);
+}
+
+static void
+ev_left(gpointer data, const char *room, const XmppMucUser *why)
+{
+  XmppPurpleChatState *state = data;
+  gpointer id;
+  if (!g_hash_table_lookup_extended(state->ids, room, NULL, &id))
+    return;
+  PurpleConvChat *chat = chat_of(state, room);
+  char *text = chat != NULL ? removal_text(purple_conv_chat_get_nick(chat), why) : NULL;
+  if (chat != NULL && text != NULL)
+    write_system(chat, text);
+  g_free(text);
+  serv_got_chat_left(state->conn->gc, GPOINTER_TO_INT(id));
+  forget(state, room);
+}
+
+static const XmppMucEvents muc_events = {
+    .joined = ev_joined,
+    .join_failed = ev_join_failed,
+    .occupant = ev_occupant,
+    .occupant_left = ev_occupant_left,
+    .nick_changed = ev_nick_changed,
+    .message = ev_message,
+    .subject = ev_subject,
+    .left = ev_left,
+};
+
+/* ---- the area ----------------------------------------------------------------------------- */
+
+void
+xmpp_purple_chat_start(XmppPurpleConn *conn)
+{
+  XmppPurpleChatState *state = g_new0(XmppPurpleChatState, 1);
+  state->conn = conn;
+  state->ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  state->rooms = g_hash_table_new(g_direct_hash, g_direct_equal);
+  conn->chat_state = state;
+  XmppMuc *muc = xmpp_session_get_muc(conn->session);
+  xmpp_muc_set_events(muc, &muc_events, state);
+  /* The language to pick among a message's bodies: the UI locale, as for chat messages. */
+  char *lang = xmpp_lang_from_locale(g_get_language_names()[0]);
+  xmpp_muc_set_language(muc, lang);
+  g_free(lang);
+}
+
+void
+xmpp_purple_chat_stop(XmppPurpleConn *conn)
+{
+  XmppPurpleChatState *state = conn->chat_state;
+  if (state == NULL)
+    return;
+  if (conn->session != NULL)
+    xmpp_muc_set_events(xmpp_session_get_muc(conn->session), NULL, NULL);
+  g_hash_table_destroy(state->rooms);
+  g_hash_table_destroy(state->ids);
+  conn->chat_state = NULL;
+  g_free(state);
+}
+
+/* ---- purple's slots ----------------------------------------------------------------------- */
+
+static struct proto_chat_entry *
+entry(const char *label, const char *identifier, gboolean required, gboolean secret)
+{
+  struct proto_chat_entry *e = g_new0(struct proto_chat_entry, 1);
+  e->label = label;
+  e->identifier = identifier;
+  e->required = required;
+  e->secret = secret;
+  return e;
+}
+
+GList *
+xmpp_purple_chat_info(PurpleConnection *gc)
+{
+  GList *entries = NULL;
+  entries = g_list_append(entries, entry(_("_Room:"), "room", TRUE, FALSE));
+  entries = g_list_append(entries, entry(_("_Server:"), "server", TRUE, FALSE));
+  entries = g_list_append(entries, entry(_("_Handle:"), "handle", TRUE, FALSE));
+  return g_list_append(entries, entry(_("_Password:"), "password", FALSE, TRUE));
+}
+
+GHashTable *
+xmpp_purple_chat_info_defaults(PurpleConnection *gc, const char *chat_name)
+{
+  GHashTable *d = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+  PurpleAccount *account = purple_connection_get_account(gc);
+  g_autoptr(XmppJid) me = xmpp_jid_parse(purple_account_get_username(account), NULL);
+  /* "room@service" typed into the room field (or given by a link) fills both. */
+  g_autoptr(XmppJid) named = chat_name != NULL ? xmpp_jid_parse(chat_name, NULL) : NULL;
+  if (named != NULL && xmpp_jid_get_local(named) != NULL) {
+    g_hash_table_insert(d, "room", g_strdup(xmpp_jid_get_local(named)));
+    g_hash_table_insert(d, "server", g_strdup(xmpp_jid_get_domain(named)));
+  } else {
+    if (chat_name != NULL)
+      g_hash_table_insert(d, "room", g_strdup(chat_name));
+    /* Prosody's and ejabberd's usual name for their room service. */
+    if (me != NULL)
+      g_hash_table_insert(d, "server", g_strdup_printf("conference.%s", xmpp_jid_get_domain(me)));
+  }
+  if (me != NULL && xmpp_jid_get_local(me) != NULL)
+    g_hash_table_insert(d, "handle", g_strdup(xmpp_jid_get_local(me)));
+  return d;
+}
+
+char *
+xmpp_purple_chat_room_of(GHashTable *components)
+{
+  const char *room = components != NULL ? g_hash_table_lookup(components, "room") : NULL;
+  const char *server = components != NULL ? g_hash_table_lookup(components, "server") : NULL;
+  if (room == NULL || *room == '\0')
+    return NULL;
+  g_autofree char *text = strchr(room, '@') != NULL || server == NULL || *server == '\0'
+                              ? g_strdup(room)
+                              : g_strdup_printf("%s@%s", room, server);
+  g_autoptr(XmppJid) jid = xmpp_jid_parse(text, NULL);
+  if (jid == NULL || xmpp_jid_get_local(jid) == NULL || xmpp_jid_get_resource(jid) != NULL)
+    return NULL;
+  return g_strdup(xmpp_jid_get_bare(jid));
+}
+
+char *
+xmpp_purple_chat_get_name(GHashTable *components)
+{
+  return xmpp_purple_chat_room_of(components);
+}
+
+void
+xmpp_purple_chat_join(PurpleConnection *gc, GHashTable *components)
+{
+  XmppPurpleChatState *state = state_of_gc(gc);
+  XmppMuc *muc = muc_of(state);
+  if (muc == NULL)
+    return;
+  g_autofree char *room = xmpp_purple_chat_room_of(components);
+  const char *handle = g_hash_table_lookup(components, "handle");
+  const char *password = g_hash_table_lookup(components, "password");
+  g_autoptr(GError) error = NULL;
+  if (room == NULL) {
+    purple_notify_error(gc, _("Join a Chat"), _("Not a room's address"),
+                        _("Give the room's name and its server (room@server)."));
+    purple_serv_got_join_chat_failed(gc, components);
+    return;
+  }
+  if (room != NULL && xmpp_muc_is_joined(muc, room))
+    return; /* purple raises the open conversation itself */
+  if (!xmpp_muc_join(muc, room, handle, password, &error)) {
+    purple_notify_error(gc, _("Join a Chat"), room, error->message);
+    purple_serv_got_join_chat_failed(gc, components);
+  }
+}
+
+void
+xmpp_purple_chat_leave(PurpleConnection *gc, int id)
+{
+  XmppPurpleChatState *state = state_of_gc(gc);
+  const char *room = room_of_id(state, id);
+  if (room != NULL)
+    xmpp_muc_leave(muc_of(state), room);
+}
+
+int
+xmpp_purple_chat_send(PurpleConnection *gc, int id, const char *message, PurpleMessageFlags flags)
+{
+  XmppPurpleChatState *state = state_of_gc(gc);
+  const char *room = room_of_id(state, id);
+  if (room == NULL)
+    return -ENOTCONN;
+  char *plain = NULL;
+  XmppNode *html = NULL;
+  xmpp_purple_im_prepare(message, &plain, &html);
+  xmpp_node_free(html); /* rooms get the plain text for now */
+  char *sent = xmpp_muc_send(muc_of(state), room, plain);
+  g_free(plain);
+  if (sent == NULL)
+    return -EINVAL;
+  g_free(sent);
+  return 0; /* shown when the room echoes it */
+}
+
+void
+xmpp_purple_chat_set_topic(PurpleConnection *gc, int id, const char *topic)
+{
+  XmppPurpleChatState *state = state_of_gc(gc);
+  const char *room = room_of_id(state, id);
+  if (room != NULL)
+    xmpp_muc_set_subject(muc_of(state), room, topic);
+}

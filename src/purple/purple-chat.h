@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The glue of group chat (XEP-0045): purple's chat slots (Join a Chat, the chat window, the
+ * topic) on the core's rooms (muc/muc.h). The components are prpl-jabber's (room, server,
+ * handle, password), so chats on the buddy list move over unchanged. */
+#pragma once
+
+#include "muc/muc.h"
+#include "purple-glue.h"
+
+G_BEGIN_DECLS
+
+typedef struct _XmppPurpleChatState XmppPurpleChatState;
+
+void xmpp_purple_chat_start(XmppPurpleConn *conn);
+void xmpp_purple_chat_stop(XmppPurpleConn *conn);
+
+/* prpl_info slots. */
+GList *xmpp_purple_chat_info(PurpleConnection *gc);
+GHashTable *xmpp_purple_chat_info_defaults(PurpleConnection *gc, const char *chat_name);
+void xmpp_purple_chat_join(PurpleConnection *gc, GHashTable *components);
+char *xmpp_purple_chat_get_name(GHashTable *components);
+void xmpp_purple_chat_leave(PurpleConnection *gc, int id);
+int xmpp_purple_chat_send(PurpleConnection *gc, int id, const char *message,
+                          PurpleMessageFlags flags);
+void xmpp_purple_chat_set_topic(PurpleConnection *gc, int id, const char *topic);
+
+/* The room's address from the components: room@server (or a room that is an address already),
+ * normalised; NULL when they name no room. Pure. */
+char *xmpp_purple_chat_room_of(GHashTable *components);
+/* The purple chat flags of an occupant: owner FOUNDER, admin OP, moderator HALFOP, voice
+ * VOICE. Pure. */
+PurpleConvChatBuddyFlags xmpp_purple_chat_flags(XmppMucRole role, XmppMucAffiliation affiliation);
+
+G_END_DECLS

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* lyre-harness: group chat through purple's chat API, as Pidgin's Join a Chat and chat window
+ * use it.
+ *   join-chat <room@server> <nick> [password]   the protocol's chat components, then
+ *                                               serv_join_chat ("chat-joined" or a "notify")
+ *   chat-send <room@server> <text>              purple_conv_chat_send in the room's window
+ *   chat-topic <room@server> <text>             the protocol's set_chat_topic
+ *   chat-leave <room@server>                    closes the window (the protocol leaves)
+ *   dump-room <room@server> [tag]               one "room" event (with the tag): our nick,
+ *                                               the topic, the occupants as nick:flags
+ * Events: "chat-joined", "chat-left", "chat-join-failed", and "chat-line" for every line the
+ * window shows (who, text, flags: send, recv, system, delayed). */
+#include "harness.h"
+
+#include <string.h>
+
+static PurpleConversation *
+room_conv(PurpleAccount *account, const char *room)
+{
+  return purple_find_conversation_with_account(PURPLE_CONV_TYPE_CHAT, room, account);
+}
+
+static void
+join_chat(PurpleAccount *account, const char *room, const char *nick, const char *password)
+{
+  PurpleConnection *gc = purple_account_get_connection(account);
+  PurplePluginProtocolInfo *info =
+      gc != NULL ? PURPLE_PLUGIN_PROTOCOL_INFO(purple_connection_get_prpl(gc)) : NULL;
+  if (info == NULL || info->chat_info_defaults == NULL) {
+    emit("command-error", "line", S, "join-chat: not connected", (char *)NULL);
+    return;
+  }
+  /* As prpl-jabber's, the defaults' keys are the protocol's static strings. */
+  GHashTable *components = info->chat_info_defaults(gc, room);
+  g_hash_table_replace(components, "handle", g_strdup(nick));
+  if (password != NULL)
+    g_hash_table_replace(components, "password", g_strdup(password));
+  serv_join_chat(gc, components);
+  g_hash_table_destroy(components);
+}
+
+static void
+dump_room(PurpleAccount *account, const char *room, const char *tag)
+{
+  PurpleConversation *conv = room_conv(account, room);
+  PurpleConvChat *chat = conv != NULL ? PURPLE_CONV_CHAT(conv) : NULL;
+  GString *users = g_string_new(NULL);
+  for (GList *l = chat != NULL ? purple_conv_chat_get_users(chat) : NULL; l != NULL; l = l->next) {
+    PurpleConvChatBuddy *cb = l->data;
+    g_string_append_printf(users, "%s%s:%d", users->len > 0 ? " " : "",
+                           purple_conv_chat_cb_get_name(cb), (int)cb->flags);
+  }
+  const char *topic = chat != NULL ? purple_conv_chat_get_topic(chat) : NULL;
+  emit("room", "room", S, room, "tag", S, tag != NULL ? tag : "", "found", I, chat != NULL, "left",
+       I, chat != NULL && purple_conv_chat_has_left(chat), "nick", S,
+       chat != NULL ? purple_conv_chat_get_nick(chat) : "", "topic", S, topic != NULL ? topic : "",
+       "users", S, users->str, (char *)NULL);
+  g_string_free(users, TRUE);
+}
+
+gboolean
+harness_rooms_command(PurpleAccount *account, const char *line)
+{
+  char **w = g_strsplit(line, " ", 4);
+  gboolean handled = TRUE;
+  PurpleConversation *conv = w[0] != NULL && w[1] != NULL ? room_conv(account, w[1]) : NULL;
+  if (g_strcmp0(w[0], "join-chat") == 0 && w[1] && w[2]) {
+    join_chat(account, w[1], w[2], w[3]);
+  } else if (g_strcmp0(w[0], "chat-send") == 0 && w[1] && w[2]) {
+    char *text = w[3] != NULL ? g_strjoin(" ", w[2], w[3], NULL) : g_strdup(w[2]);
+    if (conv != NULL)
+      purple_conv_chat_send(PURPLE_CONV_CHAT(conv), text);
+    else
+      emit("command-error", "line", S, line, "why", S, "no such room window", (char *)NULL);
+    g_free(text);
+  } else if (g_strcmp0(w[0], "chat-topic") == 0 && w[1] && w[2]) {
+    char *text = w[3] != NULL ? g_strjoin(" ", w[2], w[3], NULL) : g_strdup(w[2]);
+    PurpleConnection *gc = purple_account_get_connection(account);
+    PurplePluginProtocolInfo *info = PURPLE_PLUGIN_PROTOCOL_INFO(purple_connection_get_prpl(gc));
+    if (conv != NULL && info->set_chat_topic != NULL)
+      info->set_chat_topic(gc, purple_conv_chat_get_id(PURPLE_CONV_CHAT(conv)), text);
+    g_free(text);
+  } else if (g_strcmp0(w[0], "chat-leave") == 0 && w[1]) {
+    if (conv != NULL)
+      purple_conversation_destroy(conv);
+  } else if (g_strcmp0(w[0], "dump-room") == 0 && w[1]) {
+    dump_room(account, w[1], w[2]);
+  } else {
+    handled = FALSE;
+  }
+  if (handled)
+    emit("command-done", "line", S, line, (char *)NULL);
+  g_strfreev(w);
+  return handled;
+}
+
+static void
+chat_joined(PurpleConversation *conv, gpointer data)
+{
+  emit("chat-joined", "room", S, purple_conversation_get_name(conv), "nick", S,
+       purple_conv_chat_get_nick(PURPLE_CONV_CHAT(conv)), (char *)NULL);
+}
+
+static void
+chat_left(PurpleConversation *conv, gpointer data)
+{
+  emit("chat-left", "room", S, purple_conversation_get_name(conv), (char *)NULL);
+}
+
+static void
+chat_join_failed(PurpleConnection *gc, GHashTable *components, gpointer data)
+{
+  const char *room = components != NULL ? g_hash_table_lookup(components, "room") : NULL;
+  emit("chat-join-failed", "room", S, room != NULL ? room : "", (char *)NULL);
+}
+
+static void
+chat_line(PurpleAccount *account, const char *who, char *message, PurpleConversation *conv,
+          PurpleMessageFlags flags, gpointer data)
+{
+  if (purple_conversation_get_type(conv) != PURPLE_CONV_TYPE_CHAT)
+    return;
+  GString *kinds = g_string_new(NULL);
+  static const struct {
+    PurpleMessageFlags flag;
+    const char *name;
+  } names[] = {{PURPLE_MESSAGE_SEND, "send"},
+               {PURPLE_MESSAGE_RECV, "recv"},
+               {PURPLE_MESSAGE_SYSTEM, "system"},
+               {PURPLE_MESSAGE_DELAYED, "delayed"}};
+  for (guint i = 0; i < G_N_ELEMENTS(names); i++)
+    if (flags & names[i].flag)
+      g_string_append_printf(kinds, "%s%s", kinds->len > 0 ? "," : "", names[i].name);
+  emit("chat-line", "room", S, purple_conversation_get_name(conv), "who", S, who ? who : "", "text",
+       S, message ? message : "", "flags", S, kinds->str, (char *)NULL);
+  g_string_free(kinds, TRUE);
+}
+
+void
+harness_rooms_init(void)
+{
+  static int handle;
+  void *convs = purple_conversations_get_handle();
+  purple_signal_connect(convs, "chat-joined", &handle, PURPLE_CALLBACK(chat_joined), NULL);
+  purple_signal_connect(convs, "chat-left", &handle, PURPLE_CALLBACK(chat_left), NULL);
+  purple_signal_connect(convs, "chat-join-failed", &handle, PURPLE_CALLBACK(chat_join_failed),
+                        NULL);
+  purple_signal_connect(convs, "wrote-chat-msg", &handle, PURPLE_CALLBACK(chat_line), NULL);
+}

@@ -1,0 +1,140 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Group chat (XEP-0045) against a real private server (servers.py: Prosody with its MUC
+# component, or ejabberd's mod_muc): two Lyre accounts in headless libpurple use purple's chat
+# API as Pidgin's Join a Chat and chat window do.
+"""Run alone: LYRE_HARNESS=build/tests/integration/lyre-harness \
+LYRE_PLUGIN_DIR=build/src/purple /usr/bin/python3 tests/integration/test_rooms.py -v
+(LYRE_TEST_SERVER=ejabberd for ejabberd.)
+"""
+
+import os
+import sys
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from harness_client import protocol  # noqa: E402
+from servers import make_server  # noqa: E402
+from test_presence import PresenceCase  # noqa: E402
+
+LYRE = protocol() == "prpl-lyre"
+FLAG_VOICE, FLAG_FOUNDER = 0x01, 0x08  # PURPLE_CBFLAGS_VOICE, PURPLE_CBFLAGS_FOUNDER
+
+
+@unittest.skipUnless(LYRE, "Lyre's group chat")
+class RoomsCase(PresenceCase):
+    """Live harnesses as in test_presence (start, check), on a server with a room service."""
+    users = ("alice", "bob")
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = make_server(extra_modules=["muc"])
+        cls.addClassCleanup(cls.server.cleanup)
+        cls.server.start()
+        for u in cls.users:
+            cls.server.add_user(u, u + "-secret")
+
+    def room(self, name):
+        return "%s@%s" % (name, self.server.muc_host)
+
+    def dump(self, h, room):
+        h.polls += 1
+        tag = "d%d" % h.polls
+        h.send("dump-room %s %s" % (room, tag))
+        e = h.wait(lambda e: e.get("event") == "room" and e.get("tag") == tag)
+        users = {}
+        for part in (e or {}).get("users", "").split():
+            nick, _, flags = part.rpartition(":")
+            users[nick] = int(flags)
+        return e, users
+
+    def poll_room(self, h, room, pred, timeout=20):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            e, users = self.dump(h, room)
+            if e is not None and pred(e, users):
+                return e, users
+            time.sleep(0.3)
+        return self.dump(h, room)
+
+    def lines(self, h, room, text):
+        h.wait(lambda e: False, timeout=0.5)
+        return [e for e in h.events if e.get("event") == "chat-line" and e.get("room") == room
+                and text in e.get("text", "")]
+
+    def join(self, h, room, nick):
+        h.send("join-chat %s %s" % (room, nick))
+        joined = h.wait(lambda e: e.get("event") == "chat-joined" and e.get("room") == room)
+        self.check(joined, h, "%s did not join %s" % (nick, room))
+        e, users = self.poll_room(h, room, lambda e, u: e.get("nick") == nick and nick in u)
+        self.check(e and e["nick"] == nick and nick in users, h,
+                   "%s is not %s in %s: %s" % (h.argv[h.argv.index("--account") + 1], nick,
+                                               room, e))
+
+    def test_join_talk_topic_leave(self):
+        a, b = self.start("alice"), self.start("bob")
+        room = self.room("coven")
+        self.join(a, room, "alice")
+        e, users = self.poll_room(a, room, lambda e, u: "alice" in u)
+        # Alice made the room: its owner.
+        self.check(users.get("alice", 0) & FLAG_FOUNDER, a, "alice is not the room's owner")
+        self.join(b, room, "bob")
+        e, users = self.poll_room(a, room, lambda e, u: "bob" in u)
+        self.check("bob" in users, a, "alice does not see bob arrive")
+        self.check(users["bob"] & FLAG_VOICE, a, "bob has no voice (participant)")
+        _, bob_sees = self.dump(b, room)
+        self.check("alice" in bob_sees and "bob" in bob_sees, b, "bob's list lacks someone")
+
+        b.send("chat-send %s Double, double toil and trouble" % room)
+        got = a.wait(lambda e: e.get("event") == "chat-line" and "toil and trouble" in
+                     e.get("text", ""))
+        self.check(got and got["who"] == "bob" and "recv" in got["flags"], a,
+                   "alice did not get bob's room message")
+        # Bob sees his own message once, as sent (the room's echo).
+        b.wait(lambda e: e.get("event") == "chat-line" and "toil and trouble" in
+               e.get("text", ""))
+        mine = self.lines(b, room, "toil and trouble")
+        self.check(len(mine) == 1 and "send" in mine[0]["flags"], b,
+                   "bob's own message shown %d times: %s" % (len(mine), mine))
+
+        a.send("chat-topic %s Fire burn and cauldron bubble" % room)
+        e, _ = self.poll_room(b, room, lambda e, u: "cauldron" in e.get("topic", ""))
+        self.check(e and e["topic"] == "Fire burn and cauldron bubble", b, "topic not seen")
+
+        b.send("chat-leave %s" % room)
+        e, users = self.poll_room(a, room, lambda e, u: "bob" not in u)
+        self.check("bob" not in users, a, "bob still listed after leaving")
+
+    def test_nick_in_use(self):
+        """Someone in the room has the nick: the join is refused with a clear message, and the
+        same account joins with another nick (the twin)."""
+        a, b = self.start("alice"), self.start("bob")
+        room = self.room("heath")
+        self.join(a, room, "hecate")
+        b.send("join-chat %s hecate" % room)
+        failed = b.wait(lambda e: e.get("event") == "chat-join-failed")
+        self.check(failed is not None, b, "no chat-join-failed")
+        note = b.wait(lambda e: e.get("event") == "notify")
+        self.check(note and "nickname" in note.get("secondary", "") + note.get("primary", ""),
+                   b, "no clear message about the nickname: %s" % note)
+        self.join(b, room, "graymalkin")
+
+    def test_groupchat_from_elsewhere_not_shown(self):
+        """T46 with a real server: a groupchat message from a room we are not in is dropped;
+        the twin, the room we are in, is shown."""
+        a, b = self.start("alice"), self.start("bob")
+        room, other = self.room("blasted"), self.room("elsewhere")
+        self.join(a, room, "alice")
+        self.join(b, room, "bob")
+        self.join(b, other, "bob")
+        b.send("chat-send %s not for alice" % other)
+        b.send("chat-send %s for alice" % room)
+        got = a.wait(lambda e: e.get("event") == "chat-line" and e.get("text") == "for alice")
+        self.check(got is not None, a, "the room's message was not shown")
+        self.assertEqual(self.lines(a, other, "not for alice"), [])
+        self.assertEqual([e for e in a.events if "not for alice" in e.get("text", "")], [])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
