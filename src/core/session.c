@@ -669,8 +669,10 @@ xmpp_session_become_ready(XmppSession *session, XmppJid *bound)
                 session->sasl_mechanism ? session->sasl_mechanism : "legacy auth", cb ? " " : "",
                 cb ? cb : "");
   xmpp_session_progress(session, XMPP_SESSION_STEP_READY);
-  /* A new session on the server (the first, or after a failed resume): carbons anew. */
+  /* A new session on the server (the first, or after a failed resume): carbons anew, and
+   * the rooms we were in know us no more. */
   xmpp_carbons_reset(session->carbons);
+  xmpp_muc_rejoin_all(session->muc);
   xmpp_disco_discover(session->disco);
   if (session->events.ready != NULL)
     session->events.ready(session->events_data, bound);

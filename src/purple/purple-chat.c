@@ -92,14 +92,21 @@ static void
 ev_joined(gpointer data, const char *room, const char *nick, guint status)
 {
   XmppPurpleChatState *state = data;
-  int id = ++state->next_id;
-  char *key = g_strdup(room);
-  g_hash_table_replace(state->ids, key, GINT_TO_POINTER(id));
-  g_hash_table_replace(state->rooms, GINT_TO_POINTER(id), key);
-  PurpleConversation *conv = serv_got_joined_chat(state->conn->gc, id, room);
-  if (conv == NULL)
-    return;
-  PurpleConvChat *chat = PURPLE_CONV_CHAT(conv);
+  PurpleConvChat *chat = chat_of(state, room);
+  if (chat != NULL) {
+    /* In again after a new server session: the same window, its list learnt anew. */
+    purple_conv_chat_clear_users(chat);
+  } else {
+    forget(state, room);
+    int id = ++state->next_id;
+    char *key = g_strdup(room);
+    g_hash_table_replace(state->ids, key, GINT_TO_POINTER(id));
+    g_hash_table_replace(state->rooms, GINT_TO_POINTER(id), key);
+    PurpleConversation *conv = serv_got_joined_chat(state->conn->gc, id, room);
+    if (conv == NULL)
+      return;
+    chat = PURPLE_CONV_CHAT(conv);
+  }
   purple_conv_chat_set_nick(chat, nick);
   XmppMucOccupant self;
   if (xmpp_muc_get_occupant(muc_of(state), room, nick, &self))

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "im/message.h"
+#include "muc/muc.h"
 #include "router/namespaces.h"
 #include "script-server.h"
 
@@ -257,6 +258,48 @@ test_resume_failed(void)
   script_free(s);
 }
 
+#define COVEN "coven@chat.example"
+
+/* After a resume the rooms are as they were: nothing is sent to them. After a failed one the
+ * server's session is new, and every room is joined again (its occupants learnt anew). */
+static void
+test_rooms_after_resume(void)
+{
+  ScriptServer *s = signed_in();
+  XmppMuc *muc = xmpp_session_get_muc(s->session);
+  g_assert_true(xmpp_muc_join(muc, COVEN, "thirdwitch", NULL, NULL));
+  g_autoptr(XmppNode) join = script_expect(s, XMPP_NS_JABBER_CLIENT, "presence");
+  script_send(s, "<presence from='" COVEN "/thirdwitch'><x "
+                 "xmlns='http://jabber.org/protocol/muc#user'><item role='participant'/>"
+                 "<status code='110'/></x></presence>");
+  g_assert_true(xmpp_muc_is_joined(muc, COVEN));
+
+  xmpp_session_transport_closed(s->session, "reset by peer");
+  authenticate(s, TRUE);
+  g_autoptr(XmppNode) resume = script_expect(s, SM_NS, "resume");
+  script_send(s, "<resumed xmlns='urn:xmpp:sm:3' previd='sm-1' h='3'/>");
+  script_expect_nothing(s);
+  g_assert_true(xmpp_muc_is_joined(muc, COVEN));
+
+  xmpp_session_transport_closed(s->session, "reset by peer");
+  authenticate(s, TRUE);
+  g_autoptr(XmppNode) resume2 = script_expect(s, SM_NS, "resume");
+  script_send(s, "<failed xmlns='urn:xmpp:sm:3' h='3'><item-not-found "
+                 "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></failed>");
+  answer_bind(s);
+  g_autoptr(XmppNode) enable = script_expect(s, SM_NS, "enable");
+  g_autoptr(XmppNode) again = script_expect(s, XMPP_NS_JABBER_CLIENT, "presence");
+  g_assert_cmpstr(xmpp_node_get_attr(again, "to"), ==, COVEN "/thirdwitch");
+  g_assert_nonnull(xmpp_node_get_child(again, "http://jabber.org/protocol/muc", "x"));
+  g_assert_false(xmpp_muc_is_joined(muc, COVEN)); /* until the room says so */
+  script_answer_discovery(s, NULL);
+  script_send(s, "<presence from='" COVEN "/thirdwitch'><x "
+                 "xmlns='http://jabber.org/protocol/muc#user'><item role='participant'/>"
+                 "<status code='110'/></x></presence>");
+  g_assert_true(xmpp_muc_is_joined(muc, COVEN));
+  script_free(s);
+}
+
 /* A new transport whose server no longer offers stream management: a new sign-in too. */
 static void
 test_resume_not_offered(void)
@@ -500,5 +543,6 @@ main(int argc, char **argv)
   g_test_add_func("/session/sm/T71_held_overflow_reported", test_T71_held_overflow_reported);
   g_test_add_func("/session/sm/window_flow_control", test_window_flow_control);
   g_test_add_func("/session/sm/T63_one_way_link", test_T63_one_way_link);
+  g_test_add_func("/session/sm/rooms_after_resume", test_rooms_after_resume);
   return g_test_run();
 }

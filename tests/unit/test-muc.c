@@ -337,6 +337,32 @@ test_history_once(Fixture *f, gconstpointer unused)
   g_assert_cmpstr(f->log->str, ==, "msg[firstwitch|When shall we three meet again|theirs]");
 }
 
+/* A new server session: every room is joined again (with its password), its list learnt
+ * anew; a room we were leaving is forgotten. */
+static void
+test_rejoin_all(Fixture *f, gconstpointer unused)
+{
+  g_assert_true(xmpp_muc_join(f->muc, ROOM, "thirdwitch", "cauldronburn", NULL));
+  occupant_presence(f, "firstwitch", "moderator", "");
+  occupant_presence(f, "thirdwitch", "participant", "<status code='110'/>");
+  g_assert_true(xmpp_muc_join(f->muc, "heath@chat.shakespeare.example", "hecate", NULL, NULL));
+  xmpp_muc_leave(f->muc, "heath@chat.shakespeare.example");
+  g_string_truncate(f->log, 0);
+  guint before = test_router_n_sent(f->t);
+  xmpp_muc_rejoin_all(f->muc);
+  g_assert_cmpstr(f->log->str, ==, "left[heath@chat.shakespeare.example|0]");
+  g_assert_cmpuint(test_router_n_sent(f->t), ==, before + 1);
+  g_autofree char *sent = test_router_dup_sent_string(f->t, before);
+  g_assert_nonnull(strstr(sent, "to='" ROOM "/thirdwitch'"));
+  g_assert_nonnull(strstr(sent, "<password>cauldronburn</password>"));
+  g_assert_false(xmpp_muc_is_joined(f->muc, ROOM));
+  g_assert_cmpuint(xmpp_muc_n_occupants(f->muc, ROOM), ==, 0);
+  g_string_truncate(f->log, 0);
+  occupant_presence(f, "thirdwitch", "participant", "<status code='110'/>");
+  g_assert_cmpstr(f->log->str, ==, "joined[" ROOM "|thirdwitch|2]");
+  g_assert_true(xmpp_muc_is_joined(f->muc, ROOM));
+}
+
 /* T46: groupchat from a room we are not in, presences with muc#user codes and nick changes
  * from senders that are not our room change nothing and reach the other handlers. The twin:
  * the same from our room does. */
@@ -391,6 +417,7 @@ main(int argc, char **argv)
   ADD("/muc/messages-and-subject", test_messages_and_subject);
   ADD("/muc/send-and-echo", test_send_and_echo);
   ADD("/muc/history-once", test_history_once);
+  ADD("/muc/rejoin-all", test_rejoin_all);
   ADD("/muc/T46_not_our_room", test_T46_not_our_room);
   ADD("/muc/private-message-passes", test_private_message_passes);
   return g_test_run();

@@ -25,6 +25,7 @@ typedef struct {
 typedef struct {
   char *jid; /* the room's bare JID */
   char *nick;
+  char *password; /* to join again on a new server session, or NULL */
   RoomState state;
   GHashTable *occupants; /* nick -> Occupant* */
   char *subject;
@@ -58,6 +59,7 @@ room_free(gpointer data)
   Room *r = data;
   g_free(r->jid);
   g_free(r->nick);
+  g_free(r->password);
   g_hash_table_destroy(r->occupants);
   g_free(r->subject);
   g_free(r);
@@ -433,6 +435,7 @@ xmpp_muc_join(XmppMuc *muc, const char *room, const char *nick, const char *pass
   r->jid = g_steal_pointer(&jid);
   r->nick = g_steal_pointer(&prepared);
   r->state = ROOM_JOINING;
+  r->password = password != NULL && *password != '\0' ? g_strdup(password) : NULL;
   r->occupants = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, occupant_free);
   g_hash_table_insert(muc->rooms, r->jid, r);
   send_presence(muc, r->jid, r->nick, NULL, password, TRUE);
@@ -495,6 +498,32 @@ xmpp_muc_set_subject(XmppMuc *muc, const char *room, const char *subject)
   xmpp_node_new_text_child(m, XMPP_NS_JABBER_CLIENT, "subject", subject != NULL ? subject : "");
   xmpp_router_send(muc->router, m);
   return TRUE;
+}
+
+void
+xmpp_muc_rejoin_all(XmppMuc *muc)
+{
+  g_return_if_fail(muc != NULL);
+  GPtrArray *leaving = g_ptr_array_new_with_free_func(g_free);
+  GHashTableIter iter;
+  gpointer value;
+  g_hash_table_iter_init(&iter, muc->rooms);
+  while (g_hash_table_iter_next(&iter, NULL, &value)) {
+    Room *r = value;
+    if (r->state == ROOM_LEAVING) {
+      g_ptr_array_add(leaving, g_strdup(r->jid)); /* out already, as far as the server knows */
+      continue;
+    }
+    g_hash_table_remove_all(r->occupants);
+    r->state = ROOM_JOINING;
+    send_presence(muc, r->jid, r->nick, NULL, r->password, TRUE);
+  }
+  for (guint i = 0; i < leaving->len; i++) {
+    Room *r = g_hash_table_lookup(muc->rooms, leaving->pdata[i]);
+    if (r != NULL)
+      forget_room(muc, r, NULL);
+  }
+  g_ptr_array_unref(leaving);
 }
 
 void

@@ -74,6 +74,10 @@ void xmpp_muc_leave(XmppMuc *muc, const char *room);
 char *xmpp_muc_send(XmppMuc *muc, const char *room, const char *body);
 /* Sets the room's subject (the room answers with the new subject, or an error). */
 gboolean xmpp_muc_set_subject(XmppMuc *muc, const char *room, const char *subject);
+/* A new session on the server (the old one could not be resumed): the rooms no longer know
+ * us. Every room we are in (or joining) is joined again with its nick and password, its
+ * occupants learnt anew (joined follows again); one we were leaving is forgotten (left). */
+void xmpp_muc_rejoin_all(XmppMuc *muc);
 /* Forgets every room without a word to the server (the session ended: the rooms ended it). */
 void xmpp_muc_forget_all(XmppMuc *muc);
 
