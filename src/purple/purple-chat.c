@@ -468,6 +468,30 @@ xmpp_purple_chat_send(PurpleConnection *gc, int id, const char *message, PurpleM
   return 0; /* shown when the room echoes it */
 }
 
+char *
+xmpp_purple_chat_get_cb_real_name(PurpleConnection *gc, int id, const char *who)
+{
+  const char *room = room_of_id(state_of_gc(gc), id);
+  return room != NULL && who != NULL ? g_strdup_printf("%s/%s", room, who) : NULL;
+}
+
+void
+xmpp_purple_chat_whisper(PurpleConnection *gc, int id, const char *who, const char *message)
+{
+  XmppPurpleChatState *state = state_of_gc(gc);
+  const char *room = room_of_id(state, id);
+  if (room == NULL || who == NULL)
+    return;
+  /* XEP-0045 §7.5: a private message goes to the occupant's room JID, as a chat. */
+  g_autofree char *to = g_strdup_printf("%s/%s", room, who);
+  char *plain = NULL;
+  XmppNode *html = NULL;
+  xmpp_purple_im_prepare(message, &plain, &html);
+  g_free(xmpp_messages_send_chat(xmpp_session_get_messages(state->conn->session), to, plain, html));
+  g_free(plain);
+  xmpp_node_free(html);
+}
+
 void
 xmpp_purple_chat_set_topic(PurpleConnection *gc, int id, const char *topic)
 {

@@ -23,6 +23,10 @@ void xmpp_purple_chat_leave(PurpleConnection *gc, int id);
 int xmpp_purple_chat_send(PurpleConnection *gc, int id, const char *message,
                           PurpleMessageFlags flags);
 void xmpp_purple_chat_set_topic(PurpleConnection *gc, int id, const char *topic);
+/* An occupant's room JID (room@service/nick), for a private conversation with them. */
+char *xmpp_purple_chat_get_cb_real_name(PurpleConnection *gc, int id, const char *who);
+/* A private message to an occupant (purple's whisper). */
+void xmpp_purple_chat_whisper(PurpleConnection *gc, int id, const char *who, const char *message);
 
 /* The room's address from the components: room@server (or a room that is an address already),
  * normalised; NULL when they name no room. Pure. */

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "muc/muc.h"
 #include "im/message.h"
 #include "im/xhtml.h"
 #include "services/delivery.h"
@@ -102,12 +103,18 @@ xmpp_purple_im_convo_closed(PurpleConnection *gc, const char *who)
 
 /* ---- incoming --------------------------------------------------------------------------- */
 
-/* Whose conversation a message belongs in: the sender's bare JID (the buddy), or our server
- * when there is no from. */
+/* Whose conversation a message belongs in: the sender's bare JID (the buddy), an occupant's
+ * room JID (room@service/nick: a private message in a room we are in; the room's bare JID is
+ * everyone's), or our server when there is no from. */
 static const char *
 conversation_name(XmppPurpleConn *conn, const XmppJid *from)
 {
-  return from != NULL ? xmpp_jid_get_bare(from) : xmpp_session_get_domain(conn->session);
+  if (from == NULL)
+    return xmpp_session_get_domain(conn->session);
+  if (xmpp_jid_get_resource(from) != NULL &&
+      xmpp_muc_is_room(xmpp_session_get_muc(conn->session), xmpp_jid_get_bare(from)))
+    return xmpp_jid_get_full(from);
+  return xmpp_jid_get_bare(from);
 }
 
 PurpleConversation *

@@ -6,6 +6,9 @@
  *   chat-send <room@server> <text>              purple_conv_chat_send in the room's window
  *   chat-topic <room@server> <text>             the protocol's set_chat_topic
  *   chat-leave <room@server>                    closes the window (the protocol leaves)
+ *   chat-whisper <room@server> <nick> <text>    the protocol's chat_whisper (a private
+ *                                               message to an occupant)
+ *   chat-real-name <room@server> <nick>         one "real-name" event: get_cb_real_name
  *   dump-room <room@server> [tag]               one "room" event (with the tag): our nick,
  *                                               the topic, the occupants as nick:flags
  * Events: "chat-joined", "chat-left", "chat-join-failed", and "chat-line" for every line the
@@ -80,6 +83,19 @@ harness_rooms_command(PurpleAccount *account, const char *line)
     if (conv != NULL && info->set_chat_topic != NULL)
       info->set_chat_topic(gc, purple_conv_chat_get_id(PURPLE_CONV_CHAT(conv)), text);
     g_free(text);
+  } else if ((g_strcmp0(w[0], "chat-whisper") == 0 && w[1] && w[2] && w[3]) ||
+             (g_strcmp0(w[0], "chat-real-name") == 0 && w[1] && w[2])) {
+    PurpleConnection *gc = purple_account_get_connection(account);
+    PurplePluginProtocolInfo *info = PURPLE_PLUGIN_PROTOCOL_INFO(purple_connection_get_prpl(gc));
+    int id = conv != NULL ? purple_conv_chat_get_id(PURPLE_CONV_CHAT(conv)) : -1;
+    if (w[0][5] == 'w' && info->chat_whisper != NULL) {
+      info->chat_whisper(gc, id, w[2], w[3]);
+    } else if (info->get_cb_real_name != NULL) {
+      char *real = info->get_cb_real_name(gc, id, w[2]);
+      emit("real-name", "room", S, w[1], "nick", S, w[2], "name", S, real ? real : "",
+           (char *)NULL);
+      g_free(real);
+    }
   } else if (g_strcmp0(w[0], "chat-leave") == 0 && w[1]) {
     if (conv != NULL)
       purple_conversation_destroy(conv);

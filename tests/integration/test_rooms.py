@@ -106,6 +106,22 @@ class RoomsCase(PresenceCase):
         e, users = self.poll_room(a, room, lambda e, u: "bob" not in u)
         self.check("bob" not in users, a, "bob still listed after leaving")
 
+    def test_private_message(self):
+        """An occupant's real name is the room JID with the nick; a private message (whisper)
+        arrives in a conversation with that JID, not with the room or anyone else."""
+        a, b = self.start("alice"), self.start("bob")
+        room = self.room("cavern")
+        self.join(a, room, "alice")
+        self.join(b, room, "bob")
+        self.poll_room(a, room, lambda e, u: "bob" in u)
+        a.send("chat-real-name %s bob" % room)
+        real = a.wait(lambda e: e.get("event") == "real-name")
+        self.check(real and real["name"] == room + "/bob", a, "real name: %s" % real)
+        a.send("chat-whisper %s bob By the pricking of my thumbs" % room)
+        im = b.wait(lambda e: e.get("event") == "im" and "pricking" in e.get("text", ""))
+        self.check(im and im["from"] == room + "/alice", b, "private message: %s" % im)
+        self.assertEqual(self.lines(b, room, "pricking"), [])  # not in the room's window
+
     def test_nick_in_use(self):
         """Someone in the room has the nick: the join is refused with a clear message, and the
         same account joins with another nick (the twin)."""

@@ -540,6 +540,12 @@ xmpp_muc_is_joined(const XmppMuc *muc, const char *room)
   return r != NULL && r->state == ROOM_JOINED;
 }
 
+gboolean
+xmpp_muc_is_room(const XmppMuc *muc, const char *room)
+{
+  return muc != NULL && room != NULL && g_hash_table_contains(muc->rooms, room);
+}
+
 const char *
 xmpp_muc_get_nick(const XmppMuc *muc, const char *room)
 {

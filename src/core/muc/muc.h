@@ -82,6 +82,8 @@ void xmpp_muc_rejoin_all(XmppMuc *muc);
 void xmpp_muc_forget_all(XmppMuc *muc);
 
 gboolean xmpp_muc_is_joined(const XmppMuc *muc, const char *room);
+/* Is room one we are in, joining or leaving (so its occupants' JIDs are people, not it)? */
+gboolean xmpp_muc_is_room(const XmppMuc *muc, const char *room);
 /* Our nick in the room, or NULL when not in it. */
 const char *xmpp_muc_get_nick(const XmppMuc *muc, const char *room);
 const char *xmpp_muc_get_subject(const XmppMuc *muc, const char *room);
