@@ -304,7 +304,28 @@ ev_left(gpointer data, const char *room, const XmppMucUser *why)
   forget(state, room);
 }
 
+/* T44: a question (purple's "X has invited you to join Y" with Accept and Decline), never a
+ * join; accepting joins with these components. */
+static void
+ev_invited(gpointer data, const XmppMucInvite *invite)
+{
+  XmppPurpleChatState *state = data;
+  GHashTable *components = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  const char *at = strchr(invite->room, '@');
+  g_hash_table_insert(components, g_strdup("room"), g_strndup(invite->room, at - invite->room));
+  g_hash_table_insert(components, g_strdup("server"), g_strdup(at + 1));
+  g_autoptr(XmppJid) me = xmpp_jid_parse(purple_account_get_username(state->conn->account), NULL);
+  if (me != NULL && xmpp_jid_get_local(me) != NULL)
+    g_hash_table_insert(components, g_strdup("handle"), g_strdup(xmpp_jid_get_local(me)));
+  if (invite->password != NULL)
+    g_hash_table_insert(components, g_strdup("password"), g_strdup(invite->password));
+  serv_got_chat_invite(state->conn->gc, invite->room,
+                       invite->inviter != NULL ? invite->inviter : invite->room, invite->reason,
+                       components);
+}
+
 static const XmppMucEvents muc_events = {
+    .invited = ev_invited,
     .joined = ev_joined,
     .join_failed = ev_join_failed,
     .occupant = ev_occupant,
@@ -493,10 +514,42 @@ xmpp_purple_chat_whisper(PurpleConnection *gc, int id, const char *who, const ch
 }
 
 void
+xmpp_purple_chat_invite(PurpleConnection *gc, int id, const char *message, const char *who)
+{
+  XmppPurpleChatState *state = state_of_gc(gc);
+  const char *room = room_of_id(state, id);
+  if (room != NULL)
+    xmpp_muc_invite(muc_of(state), room, who, message);
+}
+
+void
 xmpp_purple_chat_set_topic(PurpleConnection *gc, int id, const char *topic)
 {
   XmppPurpleChatState *state = state_of_gc(gc);
   const char *room = room_of_id(state, id);
   if (room != NULL)
     xmpp_muc_set_subject(muc_of(state), room, topic);
+}
+
+/* ---- for the room window's commands (purple-chat-commands.c) ------------------------------ */
+
+const char *
+xmpp_purple_chat_room_for(PurpleConversation *conv, XmppMuc **muc)
+{
+  XmppPurpleChatState *state = state_of_gc(purple_conversation_get_gc(conv));
+  *muc = muc_of(state);
+  return room_of_id(state, purple_conv_chat_get_id(PURPLE_CONV_CHAT(conv)));
+}
+
+PurpleConvChat *
+xmpp_purple_chat_window(PurpleConnection *gc, const char *room)
+{
+  XmppPurpleChatState *state = state_of_gc(gc);
+  return state != NULL ? chat_of(state, room) : NULL;
+}
+
+void
+xmpp_purple_chat_write_system(PurpleConvChat *chat, const char *text)
+{
+  write_system(chat, text);
 }

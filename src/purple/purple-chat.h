@@ -11,6 +11,9 @@ G_BEGIN_DECLS
 
 typedef struct _XmppPurpleChatState XmppPurpleChatState;
 
+/* Registers the room window's commands (once, at plugin init): /nick /topic /part /invite
+ * /kick /ban. */
+void xmpp_purple_chat_commands(void);
 void xmpp_purple_chat_start(XmppPurpleConn *conn);
 void xmpp_purple_chat_stop(XmppPurpleConn *conn);
 
@@ -23,6 +26,8 @@ void xmpp_purple_chat_leave(PurpleConnection *gc, int id);
 int xmpp_purple_chat_send(PurpleConnection *gc, int id, const char *message,
                           PurpleMessageFlags flags);
 void xmpp_purple_chat_set_topic(PurpleConnection *gc, int id, const char *topic);
+/* Invites who to the room (through the room), with message as the reason. */
+void xmpp_purple_chat_invite(PurpleConnection *gc, int id, const char *message, const char *who);
 /* An occupant's room JID (room@service/nick), for a private conversation with them. */
 char *xmpp_purple_chat_get_cb_real_name(PurpleConnection *gc, int id, const char *who);
 /* A private message to an occupant (purple's whisper). */
@@ -34,5 +39,11 @@ char *xmpp_purple_chat_room_of(GHashTable *components);
 /* The purple chat flags of an occupant: owner FOUNDER, admin OP, moderator HALFOP, voice
  * VOICE. Pure. */
 PurpleConvChatBuddyFlags xmpp_purple_chat_flags(XmppMucRole role, XmppMucAffiliation affiliation);
+
+/* For the commands (purple-chat-commands.c): the room of a chat window and the room module
+ * (NULL when the window is not one of our rooms), a room's window, a line from the room. */
+const char *xmpp_purple_chat_room_for(PurpleConversation *conv, XmppMuc **muc);
+PurpleConvChat *xmpp_purple_chat_window(PurpleConnection *gc, const char *room);
+void xmpp_purple_chat_write_system(PurpleConvChat *chat, const char *text);
 
 G_END_DECLS

@@ -112,6 +112,7 @@ static PurplePluginProtocolInfo prpl_info = {
     .set_permit_deny = xmpp_purple_privacy_set_permit_deny, /* purple-privacy.c */
     .join_chat = xmpp_purple_chat_join,                     /* purple-chat.c */
     .get_chat_name = xmpp_purple_chat_get_name,             /* purple-chat.c */
+    .chat_invite = xmpp_purple_chat_invite,                 /* purple-chat.c */
     .chat_leave = xmpp_purple_chat_leave,                   /* purple-chat.c */
     .chat_whisper = xmpp_purple_chat_whisper,               /* purple-chat.c */
     .chat_send = xmpp_purple_chat_send,                     /* purple-chat.c */
@@ -172,6 +173,7 @@ init_plugin(PurplePlugin *plugin)
   plugin_info.actions = plugin_actions;
   xmpp_purple_info_commands();
   xmpp_purple_im_commands();
+  xmpp_purple_chat_commands();
 
   plugin_info.summary = _("XMPP protocol plugin (Lyre)");
   plugin_info.description =

@@ -9,6 +9,10 @@
  *   chat-whisper <room@server> <nick> <text>    the protocol's chat_whisper (a private
  *                                               message to an occupant)
  *   chat-real-name <room@server> <nick>         one "real-name" event: get_cb_real_name
+ *   chat-command <room@server> <command line>   a /command typed in the room's window (without
+ *                                               the slash); "command-error" when it fails
+ *   answer-requests accept|reject               how action requests (an invitation) are
+ *                                               answered from now on
  *   dump-room <room@server> [tag]               one "room" event (with the tag): our nick,
  *                                               the topic, the occupants as nick:flags
  * Events: "chat-joined", "chat-left", "chat-join-failed", and "chat-line" for every line the
@@ -64,6 +68,20 @@ dump_room(PurpleAccount *account, const char *room, const char *tag)
 gboolean
 harness_rooms_command(PurpleAccount *account, const char *line)
 {
+  if (g_str_has_prefix(line, "chat-command ")) {
+    char **cw = g_strsplit(line, " ", 3);
+    PurpleConversation *c = cw[1] != NULL ? room_conv(account, cw[1]) : NULL;
+    char *error = NULL;
+    PurpleCmdStatus st = c != NULL && cw[2] != NULL ? purple_cmd_do_command(c, cw[2], cw[2], &error)
+                                                    : PURPLE_CMD_STATUS_NOT_FOUND;
+    if (st != PURPLE_CMD_STATUS_OK)
+      emit("command-error", "line", S, line, "why", S, error != NULL ? error : "failed",
+           (char *)NULL);
+    emit("command-done", "line", S, line, (char *)NULL);
+    g_free(error);
+    g_strfreev(cw);
+    return TRUE;
+  }
   char **w = g_strsplit(line, " ", 4);
   gboolean handled = TRUE;
   PurpleConversation *conv = w[0] != NULL && w[1] != NULL ? room_conv(account, w[1]) : NULL;
@@ -99,6 +117,8 @@ harness_rooms_command(PurpleAccount *account, const char *line)
   } else if (g_strcmp0(w[0], "chat-leave") == 0 && w[1]) {
     if (conv != NULL)
       purple_conversation_destroy(conv);
+  } else if (g_strcmp0(w[0], "answer-requests") == 0 && w[1]) {
+    harness_set_cert_answer(g_strcmp0(w[1], "accept") == 0 ? "accept-once" : "reject");
   } else if (g_strcmp0(w[0], "dump-room") == 0 && w[1]) {
     dump_room(account, w[1], w[2]);
   } else {

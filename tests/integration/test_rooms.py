@@ -122,6 +122,51 @@ class RoomsCase(PresenceCase):
         self.check(im and im["from"] == room + "/alice", b, "private message: %s" % im)
         self.assertEqual(self.lines(b, room, "pricking"), [])  # not in the room's window
 
+    def test_T44_invitation_is_a_question(self):
+        """An invitation is a question: declined, nothing is joined; the twin, accepted, joins
+        the room with the account's name as nick."""
+        a, b = self.start("alice"), self.start("bob")
+        room = self.room("darkcave")
+        self.join(a, room, "alice")
+        a.send("chat-command %s invite %s come in" % (room, self.jid("bob")))
+        asked = b.wait(lambda e: e.get("event") == "request" and
+                       room in e.get("primary", "") + e.get("secondary", ""))
+        self.check(asked and asked["answer"] == "cancel", b, "no invitation question: %s" % asked)
+        time.sleep(1)
+        self.assertFalse(b.of("chat-joined"), "an invitation joined a room by itself")
+        b.send("answer-requests accept")
+        b.wait(lambda e: e.get("event") == "command-done" and "answer-requests" in e["line"])
+        a.send("chat-command %s invite %s come in" % (room, self.jid("bob")))
+        joined = b.wait(lambda e: e.get("event") == "chat-joined" and e.get("room") == room)
+        self.check(joined, b, "accepting the invitation did not join")
+        e, users = self.poll_room(a, room, lambda e, u: "bob" in u)
+        self.check("bob" in users, a, "alice does not see bob, invited, arrive")
+
+    def test_commands(self):
+        """/nick, /topic and /kick in the room's window, seen by the other occupant."""
+        a, b = self.start("alice"), self.start("bob")
+        room = self.room("blasted-heath")
+        self.join(a, room, "alice")
+        self.join(b, room, "bob")
+        a.send("chat-command %s nick hecate" % room)
+        e, users = self.poll_room(b, room, lambda e, u: "hecate" in u and "alice" not in u)
+        self.check("hecate" in users and "alice" not in users, b, "nick change not seen")
+        e, _ = self.poll_room(a, room, lambda e, u: e.get("nick") == "hecate")
+        self.check(e and e["nick"] == "hecate", a, "our own nick not changed")
+        a.send("chat-command %s topic Fair is foul" % room)
+        e, _ = self.poll_room(b, room, lambda e, u: e.get("topic") == "Fair is foul")
+        self.check(e and e["topic"] == "Fair is foul", b, "topic not set by /topic")
+        a.send("chat-command %s kick bob Avaunt" % room)
+        gone = b.wait(lambda e: e.get("event") == "chat-line" and "kicked" in e.get("text", ""))
+        self.check(gone and "hecate" in gone["text"] and "Avaunt" in gone["text"], b,
+                   "bob was not told who kicked him and why: %s" % gone)
+        e, users = self.poll_room(a, room, lambda e, u: "bob" not in u)
+        self.check("bob" not in users, a, "bob still listed after the kick")
+        a.send("chat-command %s kick nobody-here" % room)
+        refused = a.wait(lambda e: e.get("event") == "chat-line" and "refused" in
+                         e.get("text", ""))
+        self.check(refused is not None, a, "a refused kick said nothing")
+
     def test_nick_in_use(self):
         """Someone in the room has the nick: the join is refused with a clear message, and the
         same account joins with another nick (the twin)."""

@@ -73,7 +73,15 @@ ev_room_left(gpointer data, const char *room, const XmppMucUser *why)
   g_string_append_printf(((Fixture *)data)->log, "left[%s|%x]", room, why ? why->status : 0);
 }
 
+static void
+ev_invited(gpointer data, const XmppMucInvite *inv)
+{
+  g_string_append_printf(((Fixture *)data)->log, "invited[%s|%s|%s]", inv->room,
+                         inv->inviter ? inv->inviter : "-", inv->direct ? "direct" : "mediated");
+}
+
 static const XmppMucEvents events = {
+    .invited = ev_invited,
     .joined = ev_joined,
     .join_failed = ev_join_failed,
     .occupant = ev_occupant,
@@ -363,6 +371,55 @@ test_rejoin_all(Fixture *f, gconstpointer unused)
   g_assert_true(xmpp_muc_is_joined(f->muc, ROOM));
 }
 
+/* Invitations reach the user as questions, mediated or direct; nothing is joined (T44). */
+static void
+test_T44_invitations_asked(Fixture *f, gconstpointer unused)
+{
+  dispatchf(f, "<message from='darkcave@chat.shakespeare.example'>" X_USER
+               "<invite from='crone1@shakespeare.example/desktop'/></x></message>");
+  dispatchf(f, "<message from='crone1@shakespeare.example/desktop'><x "
+               "xmlns='jabber:x:conference' jid='heath@chat.shakespeare.example'/></message>");
+  g_assert_cmpstr(f->log->str, ==,
+                  "invited[darkcave@chat.shakespeare.example|crone1@shakespeare.example/"
+                  "desktop|mediated]invited[heath@chat.shakespeare.example|crone1@"
+                  "shakespeare.example/desktop|direct]");
+  g_assert_cmpuint(test_router_n_sent(f->t), ==, 0); /* no join */
+  g_assert_cmpuint(xmpp_muc_n_rooms(f->muc), ==, 0);
+}
+
+static void
+on_done(gpointer data, const char *room, const GError *error)
+{
+  g_string_append_printf(((Fixture *)data)->log, "done[%s|%s]", room,
+                         error != NULL ? error->message : "ok");
+}
+
+/* A nick change and the moderation requests, as the XEP spells them. */
+static void
+test_nick_and_moderation(Fixture *f, gconstpointer unused)
+{
+  join(f);
+  g_string_truncate(f->log, 0);
+  g_assert_true(xmpp_muc_change_nick(f->muc, ROOM, "hecate", NULL));
+  g_autofree char *nick = test_router_dup_sent_string(f->t, 1);
+  g_assert_cmpstr(nick, ==, "<presence to='" ROOM "/hecate'/>");
+  g_assert_false(xmpp_muc_change_nick(f->muc, "other@chat.shakespeare.example", "x", NULL));
+
+  g_assert_true(
+      xmpp_muc_set_role(f->muc, ROOM, "pistol", XMPP_MUC_ROLE_NONE, "Avaunt", on_done, f));
+  g_autofree char *kick = test_router_dup_sent_string(f->t, 2);
+  g_assert_nonnull(strstr(kick, "<query xmlns='http://jabber.org/protocol/muc#admin'><item "
+                                "nick='pistol' role='none'><reason>Avaunt</reason></item>"));
+  test_router_answer_last(f->t, NULL);
+  g_assert_true(xmpp_muc_set_affiliation(f->muc, ROOM, "earlofcambridge@shakespeare.example/x",
+                                         XMPP_MUC_AFFILIATION_OUTCAST, NULL, on_done, f));
+  g_autofree char *ban = test_router_dup_sent_string(f->t, 3);
+  g_assert_nonnull(strstr(ban, "<item jid='earlofcambridge@shakespeare.example' "
+                               "affiliation='outcast'/>"));
+  g_assert_cmpstr(f->log->str, ==, "done[" ROOM "|ok]");
+  g_assert_false(xmpp_muc_set_role(f->muc, ROOM, "", XMPP_MUC_ROLE_NONE, NULL, on_done, f));
+}
+
 /* T46: groupchat from a room we are not in, presences with muc#user codes and nick changes
  * from senders that are not our room change nothing and reach the other handlers. The twin:
  * the same from our room does. */
@@ -418,6 +475,8 @@ main(int argc, char **argv)
   ADD("/muc/send-and-echo", test_send_and_echo);
   ADD("/muc/history-once", test_history_once);
   ADD("/muc/rejoin-all", test_rejoin_all);
+  ADD("/muc/T44_invitations_asked", test_T44_invitations_asked);
+  ADD("/muc/nick-and-moderation", test_nick_and_moderation);
   ADD("/muc/T46_not_our_room", test_T46_not_our_room);
   ADD("/muc/private-message-passes", test_private_message_passes);
   return g_test_run();

@@ -1,48 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* XmppMuc: rooms (XEP-0045 §7), occupants from the room's presences, the room's messages. */
 #include "muc/muc.h"
+#include "muc/muc-private.h"
 
 #include <string.h>
 
 #include "im/namespaces.h"
 #include "router/namespaces.h"
-
-typedef enum { ROOM_JOINING, ROOM_JOINED, ROOM_LEAVING } RoomState;
-
-/* Status codes that say the room put an occupant out (§9, §10, §15.6). */
-#define REMOVALS                                                                                   \
-  (XMPP_MUC_STATUS_BANNED | XMPP_MUC_STATUS_KICKED | XMPP_MUC_STATUS_REMOVED_AFFILIATION |         \
-   XMPP_MUC_STATUS_REMOVED_MEMBERS_ONLY | XMPP_MUC_STATUS_SHUTDOWN |                               \
-   XMPP_MUC_STATUS_REMOVED_ERROR)
-
-typedef struct {
-  char *nick;
-  XmppMucRole role;
-  XmppMucAffiliation affiliation;
-  XmppJid *real_jid;
-} Occupant;
-
-typedef struct {
-  char *jid; /* the room's bare JID */
-  char *nick;
-  char *password; /* to join again on a new server session, or NULL */
-  RoomState state;
-  GHashTable *occupants; /* nick -> Occupant* */
-  char *subject;
-} Room;
-
-struct _XmppMuc {
-  XmppRouter *router;
-  const XmppHost *host;
-  XmppMucEvents events;
-  gpointer events_data;
-  char *lang;
-  GHashTable *rooms; /* bare JID -> Room* */
-  guint handlers[4];
-  XmppDedup *seen;                       /* room messages shown: history after a rejoin */
-  char *sent_ids[XMPP_MUC_MAX_SENT_IDS]; /* our recent room message ids, a ring */
-  guint next_sent;
-};
 
 static void
 occupant_free(gpointer data)
@@ -82,9 +46,9 @@ room_of(XmppMuc *muc, const XmppStanza *stanza)
   return g_hash_table_lookup(muc->rooms, xmpp_jid_get_bare(stanza->from));
 }
 
-static void
-send_presence(XmppMuc *muc, const char *room, const char *nick, const char *type,
-              const char *password, gboolean join)
+void
+xmpp_muc_send_presence(XmppMuc *muc, const char *room, const char *nick, const char *type,
+                       const char *password, gboolean join)
 {
   g_autofree char *to = g_strdup_printf("%s/%s", room, nick);
   g_autoptr(XmppNode) p = xmpp_node_new(XMPP_NS_JABBER_CLIENT, "presence");
@@ -337,6 +301,20 @@ on_groupchat(XmppStanza *stanza, gpointer data)
   return XMPP_HANDLER_CONSUMED;
 }
 
+/* ---- invitations --------------------------------------------------------------------------- */
+
+static XmppHandlerResult
+on_invite(XmppStanza *stanza, gpointer data)
+{
+  XmppMuc *muc = data;
+  g_autoptr(XmppMucInvite) invite = xmpp_muc_invite_parse(stanza);
+  if (invite == NULL)
+    return XMPP_HANDLER_PASS; /* a room's status message, a private message: not ours */
+  if (muc->events.invited != NULL)
+    muc->events.invited(muc->events_data, invite);
+  return XMPP_HANDLER_CONSUMED;
+}
+
 /* ---- the module --------------------------------------------------------------------------- */
 
 XmppMuc *
@@ -350,6 +328,11 @@ xmpp_muc_new(XmppRouter *router, const XmppHost *host)
   /* Keyed: they run before the catch-alls of contacts' presence and of chat messages. */
   muc->handlers[0] = xmpp_router_add_owner(router, XMPP_STANZA_PRESENCE, XMPP_NS_MUC_USER, "x",
                                            on_presence, muc, NULL);
+  /* Invitations first: a mediated one comes from the room and carries muc#user. */
+  muc->handlers[4] = xmpp_router_add_owner(router, XMPP_STANZA_MESSAGE, XMPP_NS_MUC_USER, "x",
+                                           on_invite, muc, NULL);
+  muc->handlers[5] = xmpp_router_add_owner(router, XMPP_STANZA_MESSAGE, XMPP_NS_CONFERENCE, "x",
+                                           on_invite, muc, NULL);
   /* A room's refusal may carry no muc#user (only the <error/>). */
   muc->handlers[3] = xmpp_router_add_owner(router, XMPP_STANZA_PRESENCE, XMPP_NS_JABBER_CLIENT,
                                            "error", on_presence, muc, NULL);
@@ -438,12 +421,12 @@ xmpp_muc_join(XmppMuc *muc, const char *room, const char *nick, const char *pass
   r->password = password != NULL && *password != '\0' ? g_strdup(password) : NULL;
   r->occupants = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, occupant_free);
   g_hash_table_insert(muc->rooms, r->jid, r);
-  send_presence(muc, r->jid, r->nick, NULL, password, TRUE);
+  xmpp_muc_send_presence(muc, r->jid, r->nick, NULL, password, TRUE);
   return TRUE;
 }
 
-static Room *
-find_room(const XmppMuc *muc, const char *room)
+Room *
+xmpp_muc_find_room(const XmppMuc *muc, const char *room)
 {
   g_autofree char *jid = room_jid(room, NULL);
   return jid != NULL ? g_hash_table_lookup(muc->rooms, jid) : NULL;
@@ -453,18 +436,18 @@ void
 xmpp_muc_leave(XmppMuc *muc, const char *room)
 {
   g_return_if_fail(muc != NULL);
-  Room *r = find_room(muc, room);
+  Room *r = xmpp_muc_find_room(muc, room);
   if (r == NULL || r->state == ROOM_LEAVING)
     return;
   r->state = ROOM_LEAVING;
-  send_presence(muc, r->jid, r->nick, "unavailable", NULL, FALSE);
+  xmpp_muc_send_presence(muc, r->jid, r->nick, "unavailable", NULL, FALSE);
 }
 
 char *
 xmpp_muc_send(XmppMuc *muc, const char *room, const char *body)
 {
   g_return_val_if_fail(muc != NULL && body != NULL, NULL);
-  Room *r = find_room(muc, room);
+  Room *r = xmpp_muc_find_room(muc, room);
   if (r == NULL || r->state != ROOM_JOINED)
     return NULL;
   char *id = xmpp_host_random_id(muc->host);
@@ -489,7 +472,7 @@ gboolean
 xmpp_muc_set_subject(XmppMuc *muc, const char *room, const char *subject)
 {
   g_return_val_if_fail(muc != NULL, FALSE);
-  Room *r = find_room(muc, room);
+  Room *r = xmpp_muc_find_room(muc, room);
   if (r == NULL || r->state != ROOM_JOINED)
     return FALSE;
   g_autoptr(XmppNode) m = xmpp_node_new(XMPP_NS_JABBER_CLIENT, "message");
@@ -516,7 +499,7 @@ xmpp_muc_rejoin_all(XmppMuc *muc)
     }
     g_hash_table_remove_all(r->occupants);
     r->state = ROOM_JOINING;
-    send_presence(muc, r->jid, r->nick, NULL, r->password, TRUE);
+    xmpp_muc_send_presence(muc, r->jid, r->nick, NULL, r->password, TRUE);
   }
   for (guint i = 0; i < leaving->len; i++) {
     Room *r = g_hash_table_lookup(muc->rooms, leaving->pdata[i]);
@@ -536,7 +519,7 @@ xmpp_muc_forget_all(XmppMuc *muc)
 gboolean
 xmpp_muc_is_joined(const XmppMuc *muc, const char *room)
 {
-  const Room *r = muc != NULL ? find_room(muc, room) : NULL;
+  const Room *r = muc != NULL ? xmpp_muc_find_room(muc, room) : NULL;
   return r != NULL && r->state == ROOM_JOINED;
 }
 
@@ -549,14 +532,14 @@ xmpp_muc_is_room(const XmppMuc *muc, const char *room)
 const char *
 xmpp_muc_get_nick(const XmppMuc *muc, const char *room)
 {
-  const Room *r = muc != NULL ? find_room(muc, room) : NULL;
+  const Room *r = muc != NULL ? xmpp_muc_find_room(muc, room) : NULL;
   return r != NULL ? r->nick : NULL;
 }
 
 const char *
 xmpp_muc_get_subject(const XmppMuc *muc, const char *room)
 {
-  const Room *r = muc != NULL ? find_room(muc, room) : NULL;
+  const Room *r = muc != NULL ? xmpp_muc_find_room(muc, room) : NULL;
   return r != NULL ? r->subject : NULL;
 }
 
@@ -569,14 +552,14 @@ xmpp_muc_n_rooms(const XmppMuc *muc)
 guint
 xmpp_muc_n_occupants(const XmppMuc *muc, const char *room)
 {
-  const Room *r = muc != NULL ? find_room(muc, room) : NULL;
+  const Room *r = muc != NULL ? xmpp_muc_find_room(muc, room) : NULL;
   return r != NULL ? g_hash_table_size(r->occupants) : 0;
 }
 
 gboolean
 xmpp_muc_get_occupant(const XmppMuc *muc, const char *room, const char *nick, XmppMucOccupant *out)
 {
-  const Room *r = muc != NULL ? find_room(muc, room) : NULL;
+  const Room *r = muc != NULL ? xmpp_muc_find_room(muc, room) : NULL;
   const Occupant *o = r != NULL && nick != NULL ? g_hash_table_lookup(r->occupants, nick) : NULL;
   if (o == NULL)
     return FALSE;
@@ -589,7 +572,7 @@ xmpp_muc_foreach_occupant(const XmppMuc *muc, const char *room,
                           void (*func)(const XmppMucOccupant *occupant, gpointer data),
                           gpointer data)
 {
-  const Room *r = muc != NULL ? find_room(muc, room) : NULL;
+  const Room *r = muc != NULL ? xmpp_muc_find_room(muc, room) : NULL;
   if (r == NULL)
     return;
   GHashTableIter iter;

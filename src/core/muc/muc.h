@@ -8,6 +8,7 @@
 
 #include "im/dedup.h"
 #include "im/message.h"
+#include "muc/muc-invite.h"
 #include "muc/muc-user.h"
 #include "router/router.h"
 #include "router/stanza-error.h"
@@ -55,7 +56,13 @@ typedef struct {
   /* We are out of the room: we left (why NULL), or were kicked, banned, removed, or the room
    * was destroyed (why says which). The room is forgotten after this returns. */
   void (*left)(gpointer data, const char *room, const XmppMucUser *why);
+  /* An invitation (mediated by a room, or direct from a contact): a question for the user,
+   * never a join (T44). */
+  void (*invited)(gpointer data, const XmppMucInvite *invite);
 } XmppMucEvents;
+
+/* The end of a moderation request (error NULL: done). */
+typedef void (*XmppMucDone)(gpointer data, const char *room, const GError *error);
 
 XmppMuc *xmpp_muc_new(XmppRouter *router, const XmppHost *host);
 void xmpp_muc_free(XmppMuc *muc);
@@ -78,6 +85,18 @@ gboolean xmpp_muc_set_subject(XmppMuc *muc, const char *room, const char *subjec
  * us. Every room we are in (or joining) is joined again with its nick and password, its
  * occupants learnt anew (joined follows again); one we were leaving is forgotten (left). */
 void xmpp_muc_rejoin_all(XmppMuc *muc);
+/* Asks the room to call us nick from now on (the room answers with 303, or an error). */
+gboolean xmpp_muc_change_nick(XmppMuc *muc, const char *room, const char *nick, GError **error);
+/* Invites who (a JID) to the room, through the room (XEP-0045 §7.8.2). */
+gboolean xmpp_muc_invite(XmppMuc *muc, const char *room, const char *who, const char *reason);
+/* Moderation (XEP-0045 §8, §9): an occupant's role by nick (NONE kicks), a user's affiliation
+ * by bare JID (OUTCAST bans). done runs once (also when the session ends first). FALSE when
+ * we are not in the room or the nick or JID is invalid (done is not called then). */
+gboolean xmpp_muc_set_role(XmppMuc *muc, const char *room, const char *nick, XmppMucRole role,
+                           const char *reason, XmppMucDone done, gpointer data);
+gboolean xmpp_muc_set_affiliation(XmppMuc *muc, const char *room, const char *jid,
+                                  XmppMucAffiliation affiliation, const char *reason,
+                                  XmppMucDone done, gpointer data);
 /* Forgets every room without a word to the server (the session ended: the rooms ended it). */
 void xmpp_muc_forget_all(XmppMuc *muc);
 

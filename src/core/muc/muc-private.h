@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* What the room module's files share (muc.c keeps the rooms, muc-admin.c asks them for
+ * changes): the rooms and their occupants. Private to src/core/muc. */
+#pragma once
+
+#include "muc/muc.h"
+
+typedef enum { ROOM_JOINING, ROOM_JOINED, ROOM_LEAVING } RoomState;
+
+/* Status codes that say the room put an occupant out (§9, §10, §15.6). */
+#define REMOVALS                                                                                   \
+  (XMPP_MUC_STATUS_BANNED | XMPP_MUC_STATUS_KICKED | XMPP_MUC_STATUS_REMOVED_AFFILIATION |         \
+   XMPP_MUC_STATUS_REMOVED_MEMBERS_ONLY | XMPP_MUC_STATUS_SHUTDOWN |                               \
+   XMPP_MUC_STATUS_REMOVED_ERROR)
+
+typedef struct {
+  char *nick;
+  XmppMucRole role;
+  XmppMucAffiliation affiliation;
+  XmppJid *real_jid;
+} Occupant;
+
+typedef struct {
+  char *jid; /* the room's bare JID */
+  char *nick;
+  char *password; /* to join again on a new server session, or NULL */
+  RoomState state;
+  GHashTable *occupants; /* nick -> Occupant* */
+  char *subject;
+} Room;
+
+struct _XmppMuc {
+  XmppRouter *router;
+  const XmppHost *host;
+  XmppMucEvents events;
+  gpointer events_data;
+  char *lang;
+  GHashTable *rooms; /* bare JID -> Room* */
+  guint handlers[6];
+  XmppDedup *seen;                       /* room messages shown: history after a rejoin */
+  char *sent_ids[XMPP_MUC_MAX_SENT_IDS]; /* our recent room message ids, a ring */
+  guint next_sent;
+};
+
+/* The room (any JID spelling), or NULL when we are not in, joining or leaving it. */
+Room *xmpp_muc_find_room(const XmppMuc *muc, const char *room);
+/* A presence to room/nick: type (NULL: available), with the MUC join element when join
+ * (and the password in it, if any). */
+void xmpp_muc_send_presence(XmppMuc *muc, const char *room, const char *nick, const char *type,
+                            const char *password, gboolean join);
