@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* libFuzzer target: group chat (XEP-0045) parsing on any element the XML parser accepts. Today
- * the muc#user part of a room presence (status codes, the item, a room's destruction); room
- * messages and bookmark payloads join it as their parsers are written. */
+/* libFuzzer target: group chat (XEP-0045) parsing on any element the XML parser accepts: the
+ * muc#user part of a room presence (status codes, the item, a room's destruction) and room
+ * invitations (mediated, XEP-0249 direct); bookmark payloads join it as their parser is
+ * written. */
 #include <string.h>
 
+#include "muc/muc-invite.h"
 #include "muc/muc-user.h"
 #include "xml/parser.h"
 
@@ -39,7 +41,18 @@ on_element(gpointer data, XmppNode *node)
       abort();
     xmpp_muc_user_free(user);
   }
-  xmpp_node_free(node);
+  XmppStanza *stanza = xmpp_stanza_new(node); /* takes node */
+  XmppMucInvite *invite = xmpp_muc_invite_parse(stanza);
+  if (invite != NULL) {
+    /* An invitation always names a room's bare JID, and its texts are valid. */
+    g_autoptr(XmppJid) room = xmpp_jid_parse(invite->room, NULL);
+    if (room == NULL || xmpp_jid_get_local(room) == NULL || xmpp_jid_get_resource(room) != NULL ||
+        !text_ok(invite->reason) ||
+        (invite->password != NULL && !g_utf8_validate(invite->password, -1, NULL)))
+      abort();
+    xmpp_muc_invite_free(invite);
+  }
+  xmpp_stanza_free(stanza);
 }
 
 int
