@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Lyre's XML console in real Finch (under a private, detached tmux), read off the screen: the
-# account action is reached through the buddy list's Accounts menu as a user would, the console
-# window shows stanzas, and a raw ping typed there goes out and its answer comes back.
+# Lyre's tools and rooms in real Finch (under a private, detached tmux), read off the screen: the
+# XML console and the service browser are reached through the buddy list's Accounts menu as a
+# user would; a room is joined through Join Chat, another occupant's message is read and an
+# answer typed in the room's window reaches them.
 """Run alone: LYRE_PLUGIN_DIR=build/src/purple /usr/bin/python3 \
 tests/integration/test_finch_tools.py -v
 """
@@ -19,6 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness_client import protocol  # noqa: E402
 from prosody import Prosody  # noqa: E402
 import purple_home  # noqa: E402
+from test_presence import Live  # noqa: E402
 
 POLL_SECONDS = 30
 ACCOUNT = "alice@example.test/finch"
@@ -46,14 +48,18 @@ class TestFinchTools(unittest.TestCase):
             self.skipTest("finch or tmux not installed")
         if plugin_has_asan():
             self.skipTest("the plugin is built with ASan, Finch is not: it cannot load it")
-        self.server = Prosody()
+        self.server = Prosody(extra_modules=["muc"])
         self.server.start()
         self.server.add_user("alice", "alice-secret")
+        self.server.add_user("bob", "bob-secret")
+        self.live = []
         self.tmp = tempfile.mkdtemp(prefix="lyre-finch-tools-")
         self.home = os.path.join(self.tmp, "purple")
         self.sock = os.path.join(self.tmp, "tmux.sock")
 
     def tearDown(self):
+        for h in self.live:
+            h.stop()
         if os.path.exists(self.sock):
             tmux(self.sock, "kill-server", check=False)
         self.server.cleanup()
@@ -134,6 +140,41 @@ class TestFinchTools(unittest.TestCase):
         self.wait_until("the server's row and the buttons",
                         lambda: "server/im" in self.screen() and "vCard" in self.screen()
                         and "Browse" in self.screen() and "Info" in self.screen())
+        if os.environ.get("LYRE_SHOW_SCREEN"):
+            print(self.screen(), file=sys.stderr)
+
+    def test_room_in_finch(self):
+        """Join Chat from the buddy list's menu with the room's address; bob (a headless Lyre)
+        is in the room: alice reads his message in the room's window and answers there."""
+        room = "coven@" + self.server.muc_host
+        self.start_finch()
+        self.wait_until("alice's session bound on the server",
+                        lambda: "Resource bound: %s" % ACCOUNT in self.server.log_text())
+        self.wait_until("Finch's buddy list", lambda: "Buddy List" in self.screen())
+        self.keys("F10")
+        self.wait_until("the buddy list's menu", lambda: "Join Chat..." in self.screen())
+        self.keys("-l", "j")
+        self.wait_until("the Join a Chat dialog", lambda: "Join a Chat" in self.screen())
+        self.keys("-l", room)
+        self.keys("Tab")
+        self.keys("Enter")
+        self.wait_until("the room's window", lambda: "You created this room" in self.screen())
+        bob = Live(self.server, "bob", "bob-secret")
+        self.live.append(bob)
+        self.assertTrue(bob.wait(lambda e: e.get("event") == "signed-on"), bob.describe())
+        bob.send("join-chat %s bob" % room)
+        self.assertTrue(bob.wait(lambda e: e.get("event") == "chat-joined"), bob.describe())
+        self.wait_until("bob arriving in Finch", lambda: "bob entered the room" in self.screen())
+        bob.send("chat-send %s Double, double toil and trouble" % room)
+        self.wait_until("bob's message in Finch", lambda: "toil and trouble" in self.screen())
+        self.keys("-l", "Fire burn, and cauldron bubble")
+        self.keys("Enter")
+        got = bob.wait(lambda e: e.get("event") == "chat-line" and "cauldron bubble" in
+                       e.get("text", ""))
+        self.assertTrue(got and got["who"] == "alice", "%s\n%s" % (got, self.screen()))
+        # Alice's own line is shown once, from the room's echo.
+        self.wait_until("alice's line in her window", lambda: "cauldron bubble" in self.screen())
+        self.assertEqual(self.screen().count("cauldron bubble"), 1, self.screen())
         if os.environ.get("LYRE_SHOW_SCREEN"):
             print(self.screen(), file=sys.stderr)
 
