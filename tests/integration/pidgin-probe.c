@@ -2,7 +2,9 @@
 /* lyre-pidgin-probe: a Pidgin plugin for test_pidgin.py, loaded from the test's purple home. It
  * uses Pidgin's own windows as a user would and reports what it sees as JSON lines.
  *
- * Environment: LYRE_PROBE_OUT (file the lines are appended to), LYRE_PROBE_BUDDY (the bare JID
+ * Environment: LYRE_PROBE_OUT (file the lines are appended to), LYRE_PROBE_JOINCHAT (set: open
+ * Buddies > Join a Chat once signed on, report every label of the visible windows, take the
+ * screenshot, done), LYRE_PROBE_BUDDY (the bare JID
  * to talk to), LYRE_PROBE_SCREENSHOT (optional: a PNG of the screen with the Font menu open).
  *
  * Once an account signs on it opens a conversation window with the buddy and reports
@@ -23,6 +25,7 @@
 
 #include <purple.h>
 
+#include <gtkblist.h>
 #include <gtkconv.h>
 #include <gtkconvwin.h>
 #include <gtkimhtml.h>
@@ -264,9 +267,45 @@ inspect_conversation(gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* ---- LYRE_PROBE_JOINCHAT: the Join a Chat dialog a user opens from the Buddies menu ---- */
+
+static void
+report_labels(GtkWidget *widget, gpointer window_title)
+{
+  if (GTK_IS_LABEL(widget)) {
+    char *t = json(gtk_label_get_text(GTK_LABEL(widget)));
+    char *w = json(window_title);
+    report("{\"event\":\"label\",\"window\":%s,\"text\":%s}", w, t);
+    g_free(t);
+    g_free(w);
+  }
+  if (GTK_IS_CONTAINER(widget))
+    gtk_container_forall(GTK_CONTAINER(widget), report_labels, window_title);
+}
+
+static gboolean
+inspect_join_chat(gpointer data)
+{
+  GList *windows = gtk_window_list_toplevels();
+  for (GList *l = windows; l != NULL; l = l->next) {
+    const char *title = gtk_window_get_title(GTK_WINDOW(l->data));
+    if (title != NULL && gtk_widget_get_visible(l->data))
+      report_labels(l->data, (gpointer)title);
+  }
+  g_list_free(windows);
+  save_screenshot();
+  g_timeout_add(500, finish, NULL);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 signed_on(PurpleConnection *gc, gpointer data)
 {
+  if (g_getenv("LYRE_PROBE_JOINCHAT") != NULL) {
+    pidgin_blist_joinchat_show(); /* Buddies > Join a Chat... */
+    g_timeout_add(1500, inspect_join_chat, NULL);
+    return;
+  }
   const char *who = g_getenv("LYRE_PROBE_BUDDY");
   if (probe_conv != NULL || who == NULL)
     return;

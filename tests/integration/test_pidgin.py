@@ -152,6 +152,34 @@ class TestPidgin(unittest.TestCase):
                          % (peer.stdout, peer.stderr[-2000:]))
         self.assertIn('"from": "alice@example.test/pidgin"', peer.stdout)
 
+    def test_join_a_chat_dialog(self):
+        """Buddies > Join a Chat... for a Lyre account offers prpl-jabber's fields (Room,
+        Server, Handle, Password), the server filled in. LYRE_PIDGIN_SCREENSHOTS=DIR keeps a
+        screenshot of the dialog."""
+        probe = os.environ.get("LYRE_PIDGIN_PROBE")
+        if not probe or not os.path.exists(probe):
+            self.skipTest("lyre-pidgin-probe.so not built (needs pidgin-dev)")
+        out = os.path.join(self.tmp, "probe.jsonl")
+        shot = os.path.join(self.tmp, "join-a-chat.png")
+        self.start_pidgin(self.make_home(probe),
+                          env={"LYRE_PROBE_OUT": out, "LYRE_PROBE_JOINCHAT": "1",
+                               "LYRE_PROBE_SCREENSHOT": shot})
+        events = []
+        deadline = time.monotonic() + WAIT_SECONDS
+        while not any(e["event"] == "done" for e in events):
+            self.assertLess(time.monotonic(), deadline, "the probe did not finish: %s" % events)
+            time.sleep(0.25)
+            events = read_events(out)
+        keep = os.environ.get("LYRE_PIDGIN_SCREENSHOTS")
+        if keep and os.path.exists(shot):
+            os.makedirs(keep, exist_ok=True)
+            shutil.copy2(shot, keep)
+        labels = [e["text"] for e in events
+                  if e["event"] == "label" and e["window"] == "Join a Chat"]
+        for field in ("Room:", "Server:", "Handle:", "Password:"):
+            self.assertIn(field, labels, "no %s field in Join a Chat: %s" % (field, labels))
+        self.assertTrue(any(e["event"] == "screenshot" and e["ok"] for e in events), events)
+
     def test_formatting_toolbar_and_bold_message(self):
         probe = os.environ.get("LYRE_PIDGIN_PROBE")
         if not probe or not os.path.exists(probe):
