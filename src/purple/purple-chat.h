@@ -40,6 +40,10 @@ char *xmpp_purple_chat_room_of(GHashTable *components);
  * VOICE. Pure. */
 PurpleConvChatBuddyFlags xmpp_purple_chat_flags(XmppMucRole role, XmppMucAffiliation affiliation);
 
+/* purple-roomlist.c: the rooms of the account's room service (Room List). */
+PurpleRoomlist *xmpp_purple_roomlist_get_list(PurpleConnection *gc);
+void xmpp_purple_roomlist_cancel(PurpleRoomlist *list);
+
 /* For the commands (purple-chat-commands.c): the room of a chat window and the room module
  * (NULL when the window is not one of our rooms), a room's window, a line from the room. */
 const char *xmpp_purple_chat_room_for(PurpleConversation *conv, XmppMuc **muc);

@@ -13,6 +13,9 @@
  *                                               the slash); "command-error" when it fails
  *   answer-requests accept|reject               how action requests (an invitation) are
  *                                               answered from now on
+ *   roomlist                                    the protocol's room list: one "roomlist-room"
+ *                                               event a room (its fields), then
+ *                                               "roomlist-done"
  *   dump-room <room@server> [tag]               one "room" event (with the tag): our nick,
  *                                               the topic, the occupants as nick:flags
  * Events: "chat-joined", "chat-left", "chat-join-failed", and "chat-line" for every line the
@@ -63,6 +66,26 @@ dump_room(PurpleAccount *account, const char *room, const char *tag)
        chat != NULL ? purple_conv_chat_get_nick(chat) : "", "topic", S, topic != NULL ? topic : "",
        "users", S, users->str, (char *)NULL);
   g_string_free(users, TRUE);
+}
+
+static gboolean
+roomlist_poll(gpointer data)
+{
+  PurpleRoomlist *list = data;
+  if (purple_roomlist_get_in_progress(list))
+    return G_SOURCE_CONTINUE;
+  int n = 0;
+  for (GList *l = list->rooms; l != NULL; l = l->next, n++) {
+    PurpleRoomlistRoom *room = l->data;
+    GList *f = purple_roomlist_room_get_fields(room);
+    emit("roomlist-room", "name", S, purple_roomlist_room_get_name(room), "room", S,
+         f != NULL ? (const char *)f->data : "", "server", S,
+         f != NULL && f->next != NULL ? (const char *)f->next->data : "", "description", S,
+         g_list_length(f) >= 4 ? (const char *)g_list_nth_data(f, 3) : "", (char *)NULL);
+  }
+  emit("roomlist-done", "count", I, n, (char *)NULL);
+  purple_roomlist_unref(list);
+  return G_SOURCE_REMOVE;
 }
 
 gboolean
@@ -117,6 +140,12 @@ harness_rooms_command(PurpleAccount *account, const char *line)
   } else if (g_strcmp0(w[0], "chat-leave") == 0 && w[1]) {
     if (conv != NULL)
       purple_conversation_destroy(conv);
+  } else if (g_strcmp0(w[0], "roomlist") == 0) {
+    PurpleRoomlist *list = purple_roomlist_get_list(purple_account_get_connection(account));
+    if (list != NULL)
+      g_timeout_add(100, roomlist_poll, list); /* holds the reference get_list gave */
+    else
+      emit("command-error", "line", S, line, "why", S, "no room list", (char *)NULL);
   } else if (g_strcmp0(w[0], "answer-requests") == 0 && w[1]) {
     harness_set_cert_answer(g_strcmp0(w[1], "accept") == 0 ? "accept-once" : "reject");
   } else if (g_strcmp0(w[0], "dump-room") == 0 && w[1]) {

@@ -228,7 +228,10 @@ class Prosody(LogQueries):
             # Rooms with their archive (XEP-0313 in rooms), created by any local user.
             lines += ["Component %s %s" % (lua_str(self.muc_host), lua_str("muc")),
                       '  modules_enabled = { "muc_mam" }',
-                      "  restrict_room_creation = false"]
+                      "  restrict_room_creation = false",
+                      # Listed in the room list, as ejabberd's new rooms are (Prosody's own
+                      # default keeps them hidden).
+                      "  muc_room_default_public = true"]
         with open(self.config_file, "w") as f:
             f.write("\n".join(lines) + "\n")
 

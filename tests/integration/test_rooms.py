@@ -167,6 +167,21 @@ class RoomsCase(PresenceCase):
                          e.get("text", ""))
         self.check(refused is not None, a, "a refused kick said nothing")
 
+    def test_room_list(self):
+        """The room list has the rooms of the account's room service, each with the
+        components that join it."""
+        a, b = self.start("alice"), self.start("bob")
+        room = self.room("listed")
+        self.join(a, room, "alice")
+        # A room is listed once it is public (Prosody, ejabberd: the default for new rooms).
+        b.send("roomlist")
+        done = b.wait(lambda e: e.get("event") == "roomlist-done")
+        self.check(done is not None, b, "no room list")
+        rooms = [e for e in b.events if e.get("event") == "roomlist-room"]
+        listed = [e for e in rooms if e["room"] == "listed"]
+        self.check(listed and listed[0]["server"] == self.server.muc_host, b,
+                   "the room is not listed: %s" % rooms)
+
     def test_nick_in_use(self):
         """Someone in the room has the nick: the join is refused with a clear message, and the
         same account joins with another nick (the twin)."""
