@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The room window's commands: /nick /topic /part /invite /kick /ban (as prpl-jabber's). */
+/* The room window's commands, as prpl-jabber's: /nick /topic /part /invite /kick /ban /role
+ * /affiliate /msg /join. */
 #include "purple-chat.h"
 #include "purple-i18n.h"
 
@@ -107,6 +108,68 @@ cmd_moderate(PurpleConversation *conv, const char *cmd, char **args, char **erro
   return ok ? PURPLE_CMD_RET_OK : PURPLE_CMD_RET_FAILED;
 }
 
+/* /role nick role [reason]; /affiliate nick-or-address affiliation [reason] (none: unban). */
+static PurpleCmdRet
+cmd_grant(PurpleConversation *conv, const char *cmd, char **args, char **error, void *data)
+{
+  XmppMuc *muc;
+  const char *room = xmpp_purple_chat_room_for(conv, &muc);
+  if (room == NULL || args[0] == NULL || args[1] == NULL)
+    return PURPLE_CMD_RET_FAILED;
+  gboolean ok = FALSE;
+  if (strcmp(cmd, "role") == 0) {
+    XmppMucRole role = xmpp_muc_role_from_string(args[1]);
+    if (role != XMPP_MUC_ROLE_NONE || strcmp(args[1], "none") == 0)
+      ok = xmpp_muc_set_role(muc, room, args[0], role, args[2], on_moderated,
+                             purple_conversation_get_gc(conv));
+    if (!ok)
+      *error = g_strdup(_("Roles are moderator, participant, visitor and none."));
+  } else {
+    XmppMucAffiliation affiliation = xmpp_muc_affiliation_from_string(args[1]);
+    XmppMucOccupant o;
+    const char *jid = args[0];
+    if (xmpp_muc_get_occupant(muc, room, args[0], &o) && o.real_jid != NULL)
+      jid = xmpp_jid_get_bare(o.real_jid);
+    if (affiliation != XMPP_MUC_AFFILIATION_NONE || strcmp(args[1], "none") == 0)
+      ok = xmpp_muc_set_affiliation(muc, room, jid, affiliation, args[2], on_moderated,
+                                    purple_conversation_get_gc(conv));
+    if (!ok)
+      *error = g_strdup(_("Affiliations are owner, admin, member, outcast and none, for an "
+                          "address (or an occupant whose address the room tells)."));
+  }
+  return ok ? PURPLE_CMD_RET_OK : PURPLE_CMD_RET_FAILED;
+}
+
+/* /msg nick message: a private message to an occupant. */
+static PurpleCmdRet
+cmd_msg(PurpleConversation *conv, const char *cmd, char **args, char **error, void *data)
+{
+  PurpleConnection *gc = purple_conversation_get_gc(conv);
+  if (args[0] == NULL || args[1] == NULL)
+    return PURPLE_CMD_RET_FAILED;
+  xmpp_purple_chat_whisper(gc, purple_conv_chat_get_id(PURPLE_CONV_CHAT(conv)), args[0], args[1]);
+  return PURPLE_CMD_RET_OK;
+}
+
+/* /join room[@server] [password]: another room, on this room's service unless named. */
+static PurpleCmdRet
+cmd_join(PurpleConversation *conv, const char *cmd, char **args, char **error, void *data)
+{
+  XmppMuc *muc;
+  const char *here = xmpp_purple_chat_room_for(conv, &muc);
+  if (here == NULL || args[0] == NULL)
+    return PURPLE_CMD_RET_FAILED;
+  PurpleConnection *gc = purple_conversation_get_gc(conv);
+  GHashTable *components = xmpp_purple_chat_info_defaults(gc, args[0]);
+  if (strchr(args[0], '@') == NULL)
+    g_hash_table_replace(components, "server", g_strdup(strchr(here, '@') + 1));
+  if (args[1] != NULL)
+    g_hash_table_replace(components, "password", g_strdup(args[1]));
+  serv_join_chat(gc, components);
+  g_hash_table_destroy(components);
+  return PURPLE_CMD_RET_OK;
+}
+
 void
 xmpp_purple_chat_commands(void)
 {
@@ -126,4 +189,18 @@ xmpp_purple_chat_commands(void)
   purple_cmd_register("ban", "ws", PURPLE_CMD_P_PRPL, optional, XMPP_PURPLE_PLUGIN_ID, cmd_moderate,
                       _("ban &lt;nickname or address&gt; [reason]: Ban someone from the room."),
                       NULL);
+  purple_cmd_register("role", "wws", PURPLE_CMD_P_PRPL, optional, XMPP_PURPLE_PLUGIN_ID, cmd_grant,
+                      _("role &lt;nickname&gt; &lt;moderator|participant|visitor|none&gt; "
+                        "[reason]: Change someone's role here."),
+                      NULL);
+  purple_cmd_register("affiliate", "wws", PURPLE_CMD_P_PRPL, optional, XMPP_PURPLE_PLUGIN_ID,
+                      cmd_grant,
+                      _("affiliate &lt;nickname or address&gt; "
+                        "&lt;owner|admin|member|outcast|none&gt; [reason]: Change someone's "
+                        "affiliation with the room."),
+                      NULL);
+  purple_cmd_register("msg", "ws", PURPLE_CMD_P_PRPL, flags, XMPP_PURPLE_PLUGIN_ID, cmd_msg,
+                      _("msg &lt;nickname&gt; &lt;message&gt;: Send a private message."), NULL);
+  purple_cmd_register("join", "ws", PURPLE_CMD_P_PRPL, optional, XMPP_PURPLE_PLUGIN_ID, cmd_join,
+                      _("join &lt;room[@server]&gt; [password]: Join another room."), NULL);
 }

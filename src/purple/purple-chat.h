@@ -12,7 +12,7 @@ G_BEGIN_DECLS
 typedef struct _XmppPurpleChatState XmppPurpleChatState;
 
 /* Registers the room window's commands (once, at plugin init): /nick /topic /part /invite
- * /kick /ban. */
+ * /kick /ban /role /affiliate /msg /join. */
 void xmpp_purple_chat_commands(void);
 void xmpp_purple_chat_start(XmppPurpleConn *conn);
 void xmpp_purple_chat_stop(XmppPurpleConn *conn);

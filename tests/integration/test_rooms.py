@@ -182,6 +182,25 @@ class RoomsCase(PresenceCase):
         self.check(listed and listed[0]["server"] == self.server.muc_host, b,
                    "the room is not listed: %s" % rooms)
 
+    def test_role_msg_join_commands(self):
+        """/role takes bob's voice, /msg reaches him privately, and /join in a room's window
+        joins another room on the same service."""
+        a, b = self.start("alice"), self.start("bob")
+        room = self.room("witches")
+        self.join(a, room, "alice")
+        self.join(b, room, "bob")
+        self.poll_room(a, room, lambda e, u: "bob" in u)
+        a.send("chat-command %s role bob visitor" % room)
+        e, users = self.poll_room(a, room, lambda e, u: u.get("bob", FLAG_VOICE) & FLAG_VOICE == 0)
+        self.check("bob" in users and not users["bob"] & FLAG_VOICE, a, "bob still has voice")
+        a.send("chat-command %s msg bob Hover through the fog" % room)
+        im = b.wait(lambda e: e.get("event") == "im" and "through the fog" in e.get("text", ""))
+        self.check(im and im["from"] == room + "/alice", b, "/msg: %s" % im)
+        b.send("chat-command %s join filthy-air" % room)
+        joined = b.wait(lambda e: e.get("event") == "chat-joined" and
+                        e.get("room") == self.room("filthy-air"))
+        self.check(joined, b, "/join did not join the other room")
+
     def test_nick_in_use(self):
         """Someone in the room has the nick: the join is refused with a clear message, and the
         same account joins with another nick (the twin)."""
