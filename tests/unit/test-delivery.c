@@ -110,6 +110,8 @@ online_with(Fixture *f, const char *jid, const char *const *features)
 
 static const char *const both_features[] = {"urn:xmpp:receipts", "urn:xmpp:chat-markers:0", NULL};
 static const char *const no_features[] = {"jabber:iq:version", NULL};
+static const char *const receipts_only[] = {"jabber:iq:version", "urn:xmpp:receipts", NULL};
+static const char *const markers_only[] = {"urn:xmpp:chat-markers:0", NULL};
 
 static XmppNode *
 last_sent(Fixture *f)
@@ -145,6 +147,19 @@ test_request_where_supported(Fixture *f, gconstpointer data)
   g_assert_null(xmpp_node_get_child(last_sent(f), "urn:xmpp:receipts", "request"));
   g_free(xmpp_messages_send_chat(f->messages, "romeo@example.net/phone", "hi", NULL));
   g_assert_nonnull(xmpp_node_get_child(last_sent(f), "urn:xmpp:receipts", "request"));
+
+  /* Each feature on its own: one resource with receipts, another with markers. */
+  online_with(f, "juliet@example.net/a", receipts_only);
+  g_free(xmpp_messages_send_chat(f->messages, "juliet@example.net", "hi", NULL));
+  g_assert_nonnull(xmpp_node_get_child(last_sent(f), "urn:xmpp:receipts", "request"));
+  g_assert_null(xmpp_node_get_child(last_sent(f), "urn:xmpp:chat-markers:0", "markable"));
+  online_with(f, "juliet@example.net/b", markers_only);
+  g_free(xmpp_messages_send_chat(f->messages, "juliet@example.net", "hi", NULL));
+  g_assert_nonnull(xmpp_node_get_child(last_sent(f), "urn:xmpp:receipts", "request"));
+  g_assert_nonnull(xmpp_node_get_child(last_sent(f), "urn:xmpp:chat-markers:0", "markable"));
+  g_free(xmpp_messages_send_chat(f->messages, "juliet@example.net/b", "hi", NULL));
+  g_assert_null(xmpp_node_get_child(last_sent(f), "urn:xmpp:receipts", "request"));
+  g_assert_nonnull(xmpp_node_get_child(last_sent(f), "urn:xmpp:chat-markers:0", "markable"));
 }
 
 /* A receipt, then a displayed marker, for our newest message: forwards only, once each; a

@@ -88,6 +88,46 @@ xmpp_delivery_peer_supports(const XmppDelivery *d, const XmppJid *peer, const ch
   return FALSE;
 }
 
+/* Adds what info offers of receipts and markers to *found (bit 0: receipts, bit 1: markers),
+ * in one pass over its features. */
+static void
+note_features(const XmppDiscoInfo *info, guint *found)
+{
+  for (guint i = 0; info != NULL && i < info->features->len && *found != 3; i++) {
+    const char *f = info->features->pdata[i];
+    if (strcmp(f, XMPP_NS_RECEIPTS) == 0)
+      *found |= 1;
+    else if (strcmp(f, XMPP_NS_CHAT_MARKERS) == 0)
+      *found |= 2;
+  }
+}
+
+/* xmpp_delivery_peer_supports for both features at once (a message is decorated with both):
+ * one walk over the peer's resources, their full JIDs written in one buffer. */
+static guint
+peer_features(const XmppDelivery *d, const XmppJid *peer)
+{
+  guint found = 0;
+  if (xmpp_jid_get_resource(peer) != NULL) {
+    note_features(xmpp_caps_get_jid_info(d->caps, xmpp_jid_get_full(peer)), &found);
+    return found;
+  }
+  const XmppPresenceContact *contact =
+      xmpp_presence_get_contact(d->presence, xmpp_jid_get_bare(peer));
+  GString *full = g_string_sized_new(128);
+  for (guint i = 0; contact != NULL && i < contact->resources->len && found != 3; i++) {
+    const XmppPresenceResource *r = contact->resources->pdata[i];
+    g_string_assign(full, contact->bare);
+    if (*r->resource != '\0') {
+      g_string_append_c(full, '/');
+      g_string_append(full, r->resource);
+    }
+    note_features(xmpp_caps_get_jid_info(d->caps, full->str), &found);
+  }
+  g_string_free(full, TRUE);
+  return found;
+}
+
 /* The messages module's decorator: every chat message we send asks for a receipt and is
  * markable where the peer supports it (XEP-0184 §5.1, XEP-0333 §4), and becomes the newest one
  * we follow in that conversation. */
@@ -95,9 +135,10 @@ static void
 decorate(gpointer data, XmppNode *message, const XmppJid *to)
 {
   XmppDelivery *d = data;
-  if (xmpp_delivery_peer_supports(d, to, XMPP_NS_RECEIPTS))
+  guint found = peer_features(d, to);
+  if (found & 1)
     xmpp_node_new_child(message, XMPP_NS_RECEIPTS, "request");
-  if (xmpp_delivery_peer_supports(d, to, XMPP_NS_CHAT_MARKERS))
+  if (found & 2)
     xmpp_node_new_child(message, XMPP_NS_CHAT_MARKERS, "markable");
   Peer *p = peer_get(d, xmpp_jid_get_bare(to));
   g_free(p->sent_id);
