@@ -580,6 +580,8 @@ xmpp_session_resumed(XmppSession *session)
 {
   start_keepalive(session);
   maybe_catch_up(session); /* if it had not started before the link was lost */
+  /* XEP-0410: a room may have dropped us while the link was down. */
+  xmpp_muc_check_all(session->muc);
   if (session->events.resumed != NULL)
     session->events.resumed(session->events_data);
 }

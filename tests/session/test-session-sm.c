@@ -278,6 +278,13 @@ test_rooms_after_resume(void)
   authenticate(s, TRUE);
   g_autoptr(XmppNode) resume = script_expect(s, SM_NS, "resume");
   script_send(s, "<resumed xmlns='urn:xmpp:sm:3' previd='sm-1' h='3'/>");
+  /* XEP-0410: the room may have dropped us while the link was down: a self-ping, answered. */
+  g_autoptr(XmppNode) ping = script_expect(s, XMPP_NS_JABBER_CLIENT, "iq");
+  g_assert_cmpstr(xmpp_node_get_attr(ping, "to"), ==, COVEN "/thirdwitch");
+  g_assert_nonnull(xmpp_node_get_child(ping, "urn:xmpp:ping", "ping"));
+  g_autofree char *pong = g_strdup_printf("<iq type='result' from='" COVEN "/thirdwitch' id='%s'/>",
+                                          xmpp_node_get_attr(ping, "id"));
+  script_send(s, pong);
   script_expect_nothing(s);
   g_assert_true(xmpp_muc_is_joined(muc, COVEN));
 
@@ -297,6 +304,35 @@ test_rooms_after_resume(void)
                  "xmlns='http://jabber.org/protocol/muc#user'><item role='participant'/>"
                  "<status code='110'/></x></presence>");
   g_assert_true(xmpp_muc_is_joined(muc, COVEN));
+  script_free(s);
+}
+
+/* Resumed, but the room dropped us meanwhile (it restarted, or kicked the ghost): its answer
+ * to the self-ping says so (not-acceptable), and the room is joined again. */
+static void
+test_room_dropped_us_meanwhile(void)
+{
+  ScriptServer *s = signed_in();
+  XmppMuc *muc = xmpp_session_get_muc(s->session);
+  g_assert_true(xmpp_muc_join(muc, COVEN, "thirdwitch", NULL, NULL));
+  g_autoptr(XmppNode) join = script_expect(s, XMPP_NS_JABBER_CLIENT, "presence");
+  script_send(s, "<presence from='" COVEN "/thirdwitch'><x "
+                 "xmlns='http://jabber.org/protocol/muc#user'><item role='participant'/>"
+                 "<status code='110'/></x></presence>");
+  xmpp_session_transport_closed(s->session, "reset by peer");
+  authenticate(s, TRUE);
+  g_autoptr(XmppNode) resume = script_expect(s, SM_NS, "resume");
+  script_send(s, "<resumed xmlns='urn:xmpp:sm:3' previd='sm-1' h='3'/>");
+  g_autoptr(XmppNode) ping = script_expect(s, XMPP_NS_JABBER_CLIENT, "iq");
+  g_autofree char *refused =
+      g_strdup_printf("<iq type='error' from='" COVEN "/thirdwitch' id='%s'><error type='modify'>"
+                      "<not-acceptable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
+                      xmpp_node_get_attr(ping, "id"));
+  script_send(s, refused);
+  g_autoptr(XmppNode) again = script_expect(s, XMPP_NS_JABBER_CLIENT, "presence");
+  g_assert_cmpstr(xmpp_node_get_attr(again, "to"), ==, COVEN "/thirdwitch");
+  g_assert_nonnull(xmpp_node_get_child(again, "http://jabber.org/protocol/muc", "x"));
+  g_assert_false(xmpp_muc_is_joined(muc, COVEN));
   script_free(s);
 }
 
@@ -544,5 +580,6 @@ main(int argc, char **argv)
   g_test_add_func("/session/sm/window_flow_control", test_window_flow_control);
   g_test_add_func("/session/sm/T63_one_way_link", test_T63_one_way_link);
   g_test_add_func("/session/sm/rooms_after_resume", test_rooms_after_resume);
+  g_test_add_func("/session/sm/room_dropped_us_meanwhile", test_room_dropped_us_meanwhile);
   return g_test_run();
 }

@@ -420,6 +420,41 @@ test_nick_and_moderation(Fixture *f, gconstpointer unused)
   g_assert_false(xmpp_muc_set_role(f->muc, ROOM, "", XMPP_MUC_ROLE_NONE, NULL, on_done, f));
 }
 
+/* XEP-0410: a room silent for XMPP_MUC_SILENCE_S is asked whether we are in; a room that keeps
+ * talking is not; "service-unavailable" means in, "item-not-found" means out (joined again). */
+static void
+test_self_ping_after_silence(Fixture *f, gconstpointer unused)
+{
+  join(f);
+  guint sent = test_router_n_sent(f->t);
+  fake_host_advance(f->t->fake, (XMPP_MUC_SILENCE_S - 30) * 1000);
+  dispatchf(f, "<message from='" ROOM "/firstwitch' type='groupchat'><body>here</body></message>");
+  fake_host_advance(f->t->fake, 60 * 1000);
+  g_assert_cmpuint(test_router_n_sent(f->t), ==, sent); /* it spoke 60 s ago */
+  fake_host_advance(f->t->fake, XMPP_MUC_SILENCE_S * 1000);
+  g_assert_cmpuint(test_router_n_sent(f->t), ==, sent + 1);
+  XmppNode *ping = test_router_last_sent(f->t);
+  g_assert_cmpstr(xmpp_node_get_attr(ping, "to"), ==, ROOM "/thirdwitch");
+  g_assert_nonnull(xmpp_node_get_child(ping, "urn:xmpp:ping", "ping"));
+  dispatchf(f,
+            "<iq type='error' from='" ROOM "/thirdwitch' id='%s'><error type='cancel'>"
+            "<service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
+            xmpp_node_get_attr(ping, "id"));
+  g_assert_true(xmpp_muc_is_joined(f->muc, ROOM));
+  g_assert_cmpuint(test_router_n_sent(f->t), ==, sent + 1);
+  fake_host_advance(f->t->fake, (XMPP_MUC_SILENCE_S + XMPP_MUC_PING_CHECK_S) * 1000);
+  ping = test_router_last_sent(f->t);
+  g_assert_nonnull(xmpp_node_get_child(ping, "urn:xmpp:ping", "ping"));
+  dispatchf(f,
+            "<iq type='error' from='" ROOM "/thirdwitch' id='%s'><error type='cancel'>"
+            "<item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
+            xmpp_node_get_attr(ping, "id"));
+  XmppNode *again = test_router_last_sent(f->t);
+  g_assert_true(xmpp_node_is(again, "jabber:client", "presence"));
+  g_assert_nonnull(xmpp_node_get_child(again, "http://jabber.org/protocol/muc", "x"));
+  g_assert_false(xmpp_muc_is_joined(f->muc, ROOM));
+}
+
 /* T46: groupchat from a room we are not in, presences with muc#user codes and nick changes
  * from senders that are not our room change nothing and reach the other handlers. The twin:
  * the same from our room does. */
@@ -475,6 +510,7 @@ main(int argc, char **argv)
   ADD("/muc/send-and-echo", test_send_and_echo);
   ADD("/muc/history-once", test_history_once);
   ADD("/muc/rejoin-all", test_rejoin_all);
+  ADD("/muc/self-ping-after-silence", test_self_ping_after_silence);
   ADD("/muc/T44_invitations_asked", test_T44_invitations_asked);
   ADD("/muc/nick-and-moderation", test_nick_and_moderation);
   ADD("/muc/T46_not_our_room", test_T46_not_our_room);

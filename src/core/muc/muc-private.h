@@ -27,6 +27,8 @@ typedef struct {
   RoomState state;
   GHashTable *occupants; /* nick -> Occupant* */
   char *subject;
+  gint64 heard_us;  /* monotonic time of the room's last stanza to us */
+  gboolean pinging; /* a self-ping (XEP-0410) is out */
 } Room;
 
 struct _XmppMuc {
@@ -40,6 +42,7 @@ struct _XmppMuc {
   XmppDedup *seen;                       /* room messages shown: history after a rejoin */
   char *sent_ids[XMPP_MUC_MAX_SENT_IDS]; /* our recent room message ids, a ring */
   guint next_sent;
+  guint ping_timer; /* looks for silent rooms (XEP-0410) while any is joined */
 };
 
 /* The room (any JID spelling), or NULL when we are not in, joining or leaving it. */
@@ -48,3 +51,9 @@ Room *xmpp_muc_find_room(const XmppMuc *muc, const char *room);
  * (and the password in it, if any). */
 void xmpp_muc_send_presence(XmppMuc *muc, const char *room, const char *nick, const char *type,
                             const char *password, gboolean join);
+/* Joins room again (its occupants forgotten, joined follows). */
+void xmpp_muc_rejoin_room(XmppMuc *muc, Room *room);
+
+/* muc-ping.c: looking for silent rooms while any is joined, and stopping. */
+void xmpp_muc_watch_silence(XmppMuc *muc);
+void xmpp_muc_stop_watching(XmppMuc *muc);

@@ -192,6 +192,7 @@ occupant_available(XmppMuc *muc, Room *room, const char *nick, const XmppMucUser
     g_free(room->nick);
     room->nick = g_strdup(nick);
     room->state = ROOM_JOINED;
+    xmpp_muc_watch_silence(muc);
     if (user->status & XMPP_MUC_STATUS_CREATED)
       accept_instant_room(muc, room, user->status);
     else if (muc->events.joined != NULL)
@@ -211,6 +212,7 @@ on_presence(XmppStanza *stanza, gpointer data)
   Room *room = room_of(muc, stanza);
   if (room == NULL)
     return XMPP_HANDLER_PASS; /* not a room of ours: whatever its codes say, nothing changes */
+  room->heard_us = xmpp_host_now(muc->host);
   const char *nick = xmpp_jid_get_resource(stanza->from);
   if (g_strcmp0(stanza->type, "error") == 0) {
     if (room->state == ROOM_JOINING && g_strcmp0(nick, room->nick) == 0)
@@ -265,6 +267,7 @@ on_groupchat(XmppStanza *stanza, gpointer data)
   Room *room = room_of(muc, stanza);
   if (room == NULL || room->state == ROOM_LEAVING)
     return XMPP_HANDLER_PASS; /* T46: the chat module drops groupchat from elsewhere */
+  room->heard_us = xmpp_host_now(muc->host);
   const char *nick = xmpp_jid_get_resource(stanza->from);
   g_autoptr(XmppMessageInfo) info =
       xmpp_message_info_parse(stanza, g_get_real_time() / G_USEC_PER_SEC);
@@ -349,6 +352,7 @@ xmpp_muc_free(XmppMuc *muc)
   if (muc == NULL)
     return;
   xmpp_router_cancel_owner(muc->router, muc);
+  xmpp_muc_stop_watching(muc);
   for (guint i = 0; i < G_N_ELEMENTS(muc->handlers); i++)
     xmpp_router_remove_handler(muc->router, muc->handlers[i]);
   g_hash_table_destroy(muc->rooms);
@@ -484,6 +488,15 @@ xmpp_muc_set_subject(XmppMuc *muc, const char *room, const char *subject)
 }
 
 void
+xmpp_muc_rejoin_room(XmppMuc *muc, Room *r)
+{
+  g_hash_table_remove_all(r->occupants);
+  r->state = ROOM_JOINING;
+  r->pinging = FALSE;
+  xmpp_muc_send_presence(muc, r->jid, r->nick, NULL, r->password, TRUE);
+}
+
+void
 xmpp_muc_rejoin_all(XmppMuc *muc)
 {
   g_return_if_fail(muc != NULL);
@@ -497,9 +510,7 @@ xmpp_muc_rejoin_all(XmppMuc *muc)
       g_ptr_array_add(leaving, g_strdup(r->jid)); /* out already, as far as the server knows */
       continue;
     }
-    g_hash_table_remove_all(r->occupants);
-    r->state = ROOM_JOINING;
-    xmpp_muc_send_presence(muc, r->jid, r->nick, NULL, r->password, TRUE);
+    xmpp_muc_rejoin_room(muc, r);
   }
   for (guint i = 0; i < leaving->len; i++) {
     Room *r = g_hash_table_lookup(muc->rooms, leaving->pdata[i]);

@@ -18,6 +18,8 @@ G_BEGIN_DECLS
 #define XMPP_MUC_MAX_ROOMS     512   /* rooms joined at once */
 #define XMPP_MUC_MAX_OCCUPANTS 20000 /* occupants kept a room; more are not listed */
 #define XMPP_MUC_MAX_SENT_IDS  64    /* ids of our recent room messages, to know their echo */
+#define XMPP_MUC_SILENCE_S     600   /* a room silent this long is asked whether we are in */
+#define XMPP_MUC_PING_CHECK_S  60    /* how often silent rooms are looked for */
 
 typedef struct _XmppMuc XmppMuc;
 
@@ -97,6 +99,10 @@ gboolean xmpp_muc_set_role(XmppMuc *muc, const char *room, const char *nick, Xmp
 gboolean xmpp_muc_set_affiliation(XmppMuc *muc, const char *room, const char *jid,
                                   XmppMucAffiliation affiliation, const char *reason,
                                   XmppMucDone done, gpointer data);
+/* XEP-0410 self-ping: asks every joined room now whether we are still in it (after a resumed
+ * stream, where the rooms may have dropped us meanwhile); a room that says no is joined
+ * again. Rooms silent for XMPP_MUC_SILENCE_S are asked on their own. */
+void xmpp_muc_check_all(XmppMuc *muc);
 /* Forgets every room without a word to the server (the session ended: the rooms ended it). */
 void xmpp_muc_forget_all(XmppMuc *muc);
 
