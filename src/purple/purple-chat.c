@@ -11,10 +11,63 @@
 
 struct _XmppPurpleChatState {
   XmppPurpleConn *conn;
-  GHashTable *ids;   /* room bare JID -> GINT_TO_POINTER(purple chat id) */
-  GHashTable *rooms; /* GINT_TO_POINTER(id) -> room bare JID (the key of ids) */
+  GHashTable *ids;     /* room bare JID -> GINT_TO_POINTER(purple chat id) */
+  GHashTable *rooms;   /* GINT_TO_POINTER(id) -> room bare JID (the key of ids) */
+  GHashTable *joining; /* room bare JID -> Attempt*: what we asked the room with */
+  GPtrArray *asking;   /* Attempt*: refused for the nick, another one asked of the user */
   int next_id;
 };
+
+/* A join asked for: the nick and password, to ask again with another nick on a conflict. */
+typedef struct {
+  XmppPurpleChatState *state;
+  char *room;
+  char *nick;
+  char *password;
+} Attempt;
+
+static void
+attempt_free(gpointer data)
+{
+  Attempt *a = data;
+  g_free(a->room);
+  g_free(a->nick);
+  g_free(a->password);
+  g_free(a);
+}
+
+/* Asks the room, remembering how. FALSE with error when the core refused at once. */
+static gboolean
+try_join(XmppPurpleChatState *state, const char *room, const char *nick, const char *password,
+         GError **error)
+{
+  if (!xmpp_muc_join(xmpp_session_get_muc(state->conn->session), room, nick, password, error))
+    return FALSE;
+  Attempt *a = g_new0(Attempt, 1);
+  a->state = state;
+  a->room = g_strdup(room);
+  a->nick = g_strdup(nick);
+  a->password = g_strdup(password);
+  g_hash_table_replace(state->joining, a->room, a);
+  return TRUE;
+}
+
+static void
+other_nick_chosen(gpointer data, const char *nick)
+{
+  Attempt *a = data;
+  g_autoptr(GError) error = NULL;
+  if (nick != NULL && *nick != '\0' && !try_join(a->state, a->room, nick, a->password, &error))
+    purple_notify_error(a->state->conn->gc, _("Join a Chat"), a->room, error->message);
+  g_ptr_array_remove(a->state->asking, a);
+}
+
+static void
+other_nick_cancelled(gpointer data, const char *nick)
+{
+  Attempt *a = data;
+  g_ptr_array_remove(a->state->asking, a);
+}
 
 static XmppPurpleChatState *
 state_of_gc(PurpleConnection *gc)
@@ -92,6 +145,7 @@ static void
 ev_joined(gpointer data, const char *room, const char *nick, guint status)
 {
   XmppPurpleChatState *state = data;
+  g_hash_table_remove(state->joining, room);
   PurpleConvChat *chat = chat_of(state, room);
   if (chat != NULL) {
     /* In again after a new server session: the same window, its list learnt anew. */
@@ -164,9 +218,28 @@ static void
 ev_join_failed(gpointer data, const char *room, const GError *error)
 {
   XmppPurpleChatState *state = data;
-  const char *text = join_error_text(error);
-  purple_notify_error(state->conn->gc, _("Join a Chat"), room,
-                      text != NULL ? text : error->message);
+  Attempt *a = NULL;
+  g_hash_table_steal_extended(state->joining, room, NULL, (gpointer *)&a);
+  if (a != NULL && error->domain == XMPP_STANZA_ERROR &&
+      error->code == XMPP_STANZA_ERROR_CONFLICT) {
+    /* Someone has the nick: another one, as prpl-jabber and IRC clients ask. */
+    char *primary =
+        g_strdup_printf(_("Someone in %s already uses the nickname %s."), room, a->nick);
+    char *suggestion = g_strdup_printf("%s_", a->nick);
+    g_ptr_array_add(state->asking, a);
+    purple_request_input(state, _("Join a Chat"), primary, _("Choose another nickname:"),
+                         suggestion, FALSE, FALSE, NULL, _("_Join"), G_CALLBACK(other_nick_chosen),
+                         _("_Cancel"), G_CALLBACK(other_nick_cancelled), state->conn->account, NULL,
+                         NULL, a);
+    g_free(primary);
+    g_free(suggestion);
+  } else {
+    const char *text = join_error_text(error);
+    purple_notify_error(state->conn->gc, _("Join a Chat"), room,
+                        text != NULL ? text : error->message);
+    if (a != NULL)
+      attempt_free(a);
+  }
   GHashTable *components = components_for(room);
   purple_serv_got_join_chat_failed(state->conn->gc, components);
   g_hash_table_destroy(components);
@@ -345,6 +418,8 @@ xmpp_purple_chat_start(XmppPurpleConn *conn)
   state->conn = conn;
   state->ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   state->rooms = g_hash_table_new(g_direct_hash, g_direct_equal);
+  state->joining = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, attempt_free);
+  state->asking = g_ptr_array_new_with_free_func(attempt_free);
   conn->chat_state = state;
   XmppMuc *muc = xmpp_session_get_muc(conn->session);
   xmpp_muc_set_events(muc, &muc_events, state);
@@ -362,6 +437,9 @@ xmpp_purple_chat_stop(XmppPurpleConn *conn)
     return;
   if (conn->session != NULL)
     xmpp_muc_set_events(xmpp_session_get_muc(conn->session), NULL, NULL);
+  purple_request_close_with_handle(state); /* an open "another nickname" question */
+  g_ptr_array_unref(state->asking);
+  g_hash_table_destroy(state->joining);
   g_hash_table_destroy(state->rooms);
   g_hash_table_destroy(state->ids);
   conn->chat_state = NULL;
@@ -455,7 +533,7 @@ xmpp_purple_chat_join(PurpleConnection *gc, GHashTable *components)
   }
   if (room != NULL && xmpp_muc_is_joined(muc, room))
     return; /* purple raises the open conversation itself */
-  if (!xmpp_muc_join(muc, room, handle, password, &error)) {
+  if (!try_join(state, room, handle, password, &error)) {
     purple_notify_error(gc, _("Join a Chat"), room, error->message);
     purple_serv_got_join_chat_failed(gc, components);
   }

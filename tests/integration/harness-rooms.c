@@ -11,8 +11,9 @@
  *   chat-real-name <room@server> <nick>         one "real-name" event: get_cb_real_name
  *   chat-command <room@server> <command line>   a /command typed in the room's window (without
  *                                               the slash); "command-error" when it fails
- *   answer-requests accept|reject               how action requests (an invitation) are
- *                                               answered from now on
+ *   answer-requests accept|reject               how action requests (an invitation) and
+ *                                               input requests (another nick: its default)
+ *                                               are answered from now on
  *   roomlist                                    the protocol's room list: one "roomlist-room"
  *                                               event a room (its fields), then
  *                                               "roomlist-done"
@@ -147,7 +148,9 @@ harness_rooms_command(PurpleAccount *account, const char *line)
     else
       emit("command-error", "line", S, line, "why", S, "no room list", (char *)NULL);
   } else if (g_strcmp0(w[0], "answer-requests") == 0 && w[1]) {
-    harness_set_cert_answer(g_strcmp0(w[1], "accept") == 0 ? "accept-once" : "reject");
+    gboolean accept = g_strcmp0(w[1], "accept") == 0;
+    harness_set_cert_answer(accept ? "accept-once" : "reject");
+    harness_set_input_answer(accept);
   } else if (g_strcmp0(w[0], "dump-room") == 0 && w[1]) {
     dump_room(account, w[1], w[2]);
   } else {

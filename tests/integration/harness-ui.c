@@ -24,7 +24,18 @@ typedef struct {
   int choice;
   GCallback cb;
   void *user_data;
+  char *value; /* an input's answer (NULL: cancelled) */
 } Answer;
+
+/* Input requests are cancelled unless a test asked for them to be answered with their
+ * default (harness_set_input_answer). */
+static gboolean input_answer;
+
+void
+harness_set_input_answer(gboolean answer)
+{
+  input_answer = answer;
+}
 
 /* Label without mnemonic underscores, lower case. */
 static char *
@@ -76,7 +87,7 @@ answer_idle(gpointer data)
   else if (a->type == PURPLE_REQUEST_FIELDS && a->cb)
     ((PurpleRequestFieldsCb)a->cb)(a->user_data, NULL);
   else if (a->type == PURPLE_REQUEST_INPUT && a->cb)
-    ((PurpleRequestInputCb)a->cb)(a->user_data, NULL);
+    ((PurpleRequestInputCb)a->cb)(a->user_data, a->value);
   purple_request_close(a->type, a);
   return G_SOURCE_REMOVE;
 }
@@ -99,6 +110,7 @@ close_request(PurpleRequestType type, void *ui_handle)
   Answer *a = ui_handle;
   if (a->idle)
     g_source_remove(a->idle);
+  g_free(a->value);
   g_free(a);
 }
 
@@ -155,9 +167,13 @@ request_input(const char *title, const char *primary, const char *secondary,
               const char *ok_text, GCallback ok_cb, const char *cancel_text, GCallback cancel_cb,
               PurpleAccount *account, const char *who, PurpleConversation *conv, void *user_data)
 {
+  gboolean ok = input_answer && ok_cb != NULL;
   emit("request", "kind", S, "input", "title", S, title, "primary", S, primary, "secondary", S,
-       secondary, "answer", S, "cancel", (char *)NULL);
-  return answer_later(PURPLE_REQUEST_INPUT, 0, cancel_cb, user_data);
+       secondary, "default", S, default_value != NULL ? default_value : "", "answer", S,
+       ok ? "ok" : "cancel", (char *)NULL);
+  Answer *a = answer_later(PURPLE_REQUEST_INPUT, 0, ok ? ok_cb : cancel_cb, user_data);
+  a->value = ok ? g_strdup(default_value != NULL ? default_value : "") : NULL;
+  return a;
 }
 
 PurpleRequestUiOps harness_request_ops = {

@@ -59,6 +59,8 @@ gboolean harness_accountsvc_command(PurpleAccount *account, const char *line);
 /* Tools (harness-tools.c): account actions by name, the XML console, search results and
  * formatted notices (harness_tools_init sets their ui ops). */
 void harness_tools_init(void);
+/* Input requests answered with their default (TRUE) or cancelled (FALSE, the default). */
+void harness_set_input_answer(gboolean answer);
 /* Group chat commands and events (harness-rooms.c). */
 gboolean harness_rooms_command(PurpleAccount *account, const char *line);
 void harness_rooms_init(void);

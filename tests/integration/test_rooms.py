@@ -202,18 +202,26 @@ class RoomsCase(PresenceCase):
         self.check(joined, b, "/join did not join the other room")
 
     def test_nick_in_use(self):
-        """Someone in the room has the nick: the join is refused with a clear message, and the
-        same account joins with another nick (the twin)."""
+        """Someone in the room has the nick: the user is asked for another one, saying why
+        (cancelled: nothing joined); the twin: the suggested one joins."""
         a, b = self.start("alice"), self.start("bob")
         room = self.room("heath")
         self.join(a, room, "hecate")
         b.send("join-chat %s hecate" % room)
         failed = b.wait(lambda e: e.get("event") == "chat-join-failed")
         self.check(failed is not None, b, "no chat-join-failed")
-        note = b.wait(lambda e: e.get("event") == "notify")
-        self.check(note and "nickname" in note.get("secondary", "") + note.get("primary", ""),
-                   b, "no clear message about the nickname: %s" % note)
-        self.join(b, room, "graymalkin")
+        # Asked for another nick, saying why (the harness cancels by default), then answered:
+        # hecate_.
+        asked = b.wait(lambda e: e.get("event") == "request" and e.get("kind") == "input")
+        self.check(asked and asked["default"] == "hecate_" and "nickname hecate" in
+                   asked["primary"], b, "no other nick asked: %s" % asked)
+        b.send("answer-requests accept")
+        b.wait(lambda e: e.get("event") == "command-done" and "answer-requests" in e["line"])
+        b.send("join-chat %s hecate" % room)
+        joined = b.wait(lambda e: e.get("event") == "chat-joined" and e.get("room") == room)
+        self.check(joined, b, "joining with the other nick failed")
+        e, users = self.poll_room(b, room, lambda e, u: e.get("nick") == "hecate_")
+        self.check(e and e["nick"] == "hecate_" and "hecate" in users, b, "nicks: %s" % e)
 
     def test_groupchat_from_elsewhere_not_shown(self):
         """T46 with a real server: a groupchat message from a room we are not in is dropped;
