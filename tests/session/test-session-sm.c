@@ -260,18 +260,26 @@ test_resume_failed(void)
 
 #define COVEN "coven@chat.example"
 
-/* After a resume the rooms are as they were: nothing is sent to them. After a failed one the
- * server's session is new, and every room is joined again (its occupants learnt anew). */
-static void
-test_rooms_after_resume(void)
+/* In the room COVEN as thirdwitch (the join sent, our own presence answered). */
+static XmppMuc *
+join_coven(ScriptServer *s)
 {
-  ScriptServer *s = signed_in();
   XmppMuc *muc = xmpp_session_get_muc(s->session);
   g_assert_true(xmpp_muc_join(muc, COVEN, "thirdwitch", NULL, NULL));
   g_autoptr(XmppNode) join = script_expect(s, XMPP_NS_JABBER_CLIENT, "presence");
   script_send(s, "<presence from='" COVEN "/thirdwitch'><x "
                  "xmlns='http://jabber.org/protocol/muc#user'><item role='participant'/>"
                  "<status code='110'/></x></presence>");
+  return muc;
+}
+
+/* After a resume the rooms are as they were: nothing is sent to them. After a failed one the
+ * server's session is new, and every room is joined again (its occupants learnt anew). */
+static void
+test_rooms_after_resume(void)
+{
+  ScriptServer *s = signed_in();
+  XmppMuc *muc = join_coven(s);
   g_assert_true(xmpp_muc_is_joined(muc, COVEN));
 
   xmpp_session_transport_closed(s->session, "reset by peer");
@@ -313,12 +321,7 @@ static void
 test_room_dropped_us_meanwhile(void)
 {
   ScriptServer *s = signed_in();
-  XmppMuc *muc = xmpp_session_get_muc(s->session);
-  g_assert_true(xmpp_muc_join(muc, COVEN, "thirdwitch", NULL, NULL));
-  g_autoptr(XmppNode) join = script_expect(s, XMPP_NS_JABBER_CLIENT, "presence");
-  script_send(s, "<presence from='" COVEN "/thirdwitch'><x "
-                 "xmlns='http://jabber.org/protocol/muc#user'><item role='participant'/>"
-                 "<status code='110'/></x></presence>");
+  XmppMuc *muc = join_coven(s);
   xmpp_session_transport_closed(s->session, "reset by peer");
   authenticate(s, TRUE);
   g_autoptr(XmppNode) resume = script_expect(s, SM_NS, "resume");

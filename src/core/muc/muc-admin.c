@@ -38,25 +38,10 @@ xmpp_muc_invite(XmppMuc *muc, const char *room, const char *who, const char *rea
   return TRUE;
 }
 
-typedef struct {
-  XmppMuc *muc;
-  char *room;
-  XmppMucDone done;
-  gpointer data;
-} Moderation;
-
-static void
-moderation_free(gpointer data)
-{
-  Moderation *m = data;
-  g_free(m->room);
-  g_free(m);
-}
-
 static void
 on_moderated(const XmppStanza *reply, const GError *error, gpointer data)
 {
-  Moderation *m = data;
+  RoomRequest *m = data;
   m->done(m->data, m->room, error);
 }
 
@@ -75,12 +60,10 @@ moderate(XmppMuc *muc, const char *room, const char *key, const char *key_value,
   xmpp_node_set_attr(item, attr, value);
   if (reason != NULL && *reason != '\0')
     xmpp_node_new_text_child(item, XMPP_NS_MUC_ADMIN, "reason", reason);
-  Moderation *m = g_new0(Moderation, 1);
-  m->muc = muc;
-  m->room = g_strdup(r->jid);
+  RoomRequest *m = xmpp_muc_room_request_new(muc, r->jid);
   m->done = done;
   m->data = data;
-  xmpp_router_send_iq(muc->router, muc, iq, 0, on_moderated, m, moderation_free);
+  xmpp_router_send_iq(muc->router, muc, iq, 0, on_moderated, m, xmpp_muc_room_request_free);
   return TRUE;
 }
 

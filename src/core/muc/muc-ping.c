@@ -6,19 +6,6 @@
 
 #include "router/namespaces.h"
 
-typedef struct {
-  XmppMuc *muc;
-  char *room;
-} Ping;
-
-static void
-ping_free(gpointer data)
-{
-  Ping *p = data;
-  g_free(p->room);
-  g_free(p);
-}
-
 /* XEP-0410 §3: what each answer says about us. */
 static gboolean
 still_joined(const GError *error)
@@ -38,7 +25,7 @@ still_joined(const GError *error)
 static void
 on_pong(const XmppStanza *reply, const GError *error, gpointer data)
 {
-  Ping *p = data;
+  RoomRequest *p = data;
   if (error != NULL && xmpp_iq_error_is_ended(error))
     return;
   Room *room = xmpp_muc_find_room(p->muc, p->room);
@@ -59,11 +46,9 @@ self_ping(XmppMuc *muc, Room *room)
   g_autofree char *to = g_strdup_printf("%s/%s", room->jid, room->nick);
   XmppNode *iq = xmpp_stanza_new_iq("get", to, NULL);
   xmpp_node_new_child(iq, XMPP_NS_PING, "ping");
-  Ping *p = g_new0(Ping, 1);
-  p->muc = muc;
-  p->room = g_strdup(room->jid);
   room->pinging = TRUE;
-  xmpp_router_send_iq(muc->router, muc, iq, 0, on_pong, p, ping_free);
+  xmpp_router_send_iq(muc->router, muc, iq, 0, on_pong, xmpp_muc_room_request_new(muc, room->jid),
+                      xmpp_muc_room_request_free);
 }
 
 void

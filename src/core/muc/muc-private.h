@@ -51,6 +51,19 @@ Room *xmpp_muc_find_room(const XmppMuc *muc, const char *room);
  * (and the password in it, if any). */
 void xmpp_muc_send_presence(XmppMuc *muc, const char *room, const char *nick, const char *type,
                             const char *password, gboolean join);
+/* What a request about one room carries to its answer: the room by JID (it may be gone by
+ * then), and what the caller wants back. */
+typedef struct {
+  XmppMuc *muc;
+  char *room;
+  guint status;     /* the instant room's join status codes */
+  XmppMucDone done; /* a moderation's caller */
+  gpointer data;
+} RoomRequest;
+
+RoomRequest *xmpp_muc_room_request_new(XmppMuc *muc, const char *room);
+void xmpp_muc_room_request_free(gpointer request);
+
 /* Joins room again (its occupants forgotten, joined follows). */
 void xmpp_muc_rejoin_room(XmppMuc *muc, Room *room);
 

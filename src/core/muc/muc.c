@@ -65,18 +65,21 @@ xmpp_muc_send_presence(XmppMuc *muc, const char *room, const char *nick, const c
 
 /* ---- presence ----------------------------------------------------------------------------- */
 
-typedef struct {
-  XmppMuc *muc;
-  char *room;
-  guint status;
-} InstantRoom;
-
-static void
-instant_room_free(gpointer data)
+RoomRequest *
+xmpp_muc_room_request_new(XmppMuc *muc, const char *room)
 {
-  InstantRoom *ir = data;
-  g_free(ir->room);
-  g_free(ir);
+  RoomRequest *r = g_new0(RoomRequest, 1);
+  r->muc = muc;
+  r->room = g_strdup(room);
+  return r;
+}
+
+void
+xmpp_muc_room_request_free(gpointer request)
+{
+  RoomRequest *r = request;
+  g_free(r->room);
+  g_free(r);
 }
 
 /* The room is open once the service took its configuration: only then are we in it as far as
@@ -84,7 +87,7 @@ instant_room_free(gpointer data)
 static void
 on_instant_room(const XmppStanza *reply, const GError *error, gpointer data)
 {
-  InstantRoom *ir = data;
+  RoomRequest *ir = data;
   XmppMuc *muc = ir->muc;
   if (error != NULL && xmpp_iq_error_is_ended(error))
     return;
@@ -104,12 +107,10 @@ accept_instant_room(XmppMuc *muc, Room *room, guint status)
   XmppNode *query = xmpp_node_new_child(iq, XMPP_NS_MUC_OWNER, "query");
   XmppNode *x = xmpp_node_new_child(query, "jabber:x:data", "x");
   xmpp_node_set_attr(x, "type", "submit");
-  InstantRoom *ir = g_new0(InstantRoom, 1);
-  ir->muc = muc;
-  ir->room = g_strdup(room->jid);
+  RoomRequest *ir = xmpp_muc_room_request_new(muc, room->jid);
   ir->status = status;
   xmpp_router_send_iq(muc->router, muc, g_steal_pointer(&iq), 0, on_instant_room, ir,
-                      instant_room_free);
+                      xmpp_muc_room_request_free);
 }
 
 static void
