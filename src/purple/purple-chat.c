@@ -558,9 +558,9 @@ xmpp_purple_chat_send(PurpleConnection *gc, int id, const char *message, PurpleM
   char *plain = NULL;
   XmppNode *html = NULL;
   xmpp_purple_im_prepare(message, &plain, &html);
-  xmpp_node_free(html); /* rooms get the plain text for now */
-  char *sent = xmpp_muc_send(muc_of(state), room, plain);
+  char *sent = xmpp_muc_send(muc_of(state), room, plain, html);
   g_free(plain);
+  xmpp_node_free(html);
   if (sent == NULL)
     return -EINVAL;
   g_free(sent);

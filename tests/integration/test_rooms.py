@@ -98,6 +98,13 @@ class RoomsCase(PresenceCase):
         self.check(len(mine) == 1 and "send" in mine[0]["flags"], b,
                    "bob's own message shown %d times: %s" % (len(mine), mine))
 
+        # Formatting goes along (XEP-0071), sanitised on arrival.
+        b.send("chat-send %s <b>Eye of newt</b>" % room)
+        bold = a.wait(lambda e: e.get("event") == "chat-line" and "Eye of newt" in
+                      e.get("text", ""))
+        self.check(bold and "font-weight: bold" in bold["text"], a,
+                   "the bold text arrived plain: %s" % bold)
+
         a.send("chat-topic %s Fire burn and cauldron bubble" % room)
         e, _ = self.poll_room(b, room, lambda e, u: "cauldron" in e.get("topic", ""))
         self.check(e and e["topic"] == "Fire burn and cauldron bubble", b, "topic not seen")

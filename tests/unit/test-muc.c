@@ -305,7 +305,7 @@ test_send_and_echo(Fixture *f, gconstpointer unused)
 {
   join(f);
   g_string_truncate(f->log, 0);
-  g_autofree char *id = xmpp_muc_send(f->muc, ROOM, "Harpier cries");
+  g_autofree char *id = xmpp_muc_send(f->muc, ROOM, "Harpier cries", NULL);
   g_assert_nonnull(id);
   XmppNode *m = test_router_last_sent(f->t);
   g_assert_cmpstr(xmpp_node_get_attr(m, "type"), ==, "groupchat");
@@ -318,8 +318,15 @@ test_send_and_echo(Fixture *f, gconstpointer unused)
             "cries</body><origin-id xmlns='urn:xmpp:sid:0' id='%s'/></message>",
             id, id);
   g_assert_cmpstr(f->log->str, ==, "msg[thirdwitch|Harpier cries|ours]");
+  /* With XHTML-IM: the <html/> goes along. */
+  g_autoptr(XmppNode) html = xmpp_node_new("http://jabber.org/protocol/xhtml-im", "html");
+  XmppNode *xb = xmpp_node_new_child(html, "http://www.w3.org/1999/xhtml", "body");
+  xmpp_node_new_text_child(xb, "http://www.w3.org/1999/xhtml", "strong", "Harpier");
+  g_free(xmpp_muc_send(f->muc, ROOM, "Harpier", html));
+  XmppNode *rich = test_router_last_sent(f->t);
+  g_assert_nonnull(xmpp_node_get_child(rich, "http://jabber.org/protocol/xhtml-im", "html"));
   /* Not in the room: nothing sent. */
-  g_assert_null(xmpp_muc_send(f->muc, "other@chat.shakespeare.example", "x"));
+  g_assert_null(xmpp_muc_send(f->muc, "other@chat.shakespeare.example", "x", NULL));
 }
 
 /* A rejoin's history repeats what was shown: each message once (the room's stanza-id). */

@@ -449,7 +449,7 @@ xmpp_muc_leave(XmppMuc *muc, const char *room)
 }
 
 char *
-xmpp_muc_send(XmppMuc *muc, const char *room, const char *body)
+xmpp_muc_send(XmppMuc *muc, const char *room, const char *body, const XmppNode *html)
 {
   g_return_val_if_fail(muc != NULL && body != NULL, NULL);
   Room *r = xmpp_muc_find_room(muc, room);
@@ -463,6 +463,8 @@ xmpp_muc_send(XmppMuc *muc, const char *room, const char *body)
   xmpp_node_set_attr(m, "type", "groupchat");
   xmpp_node_set_attr(m, "id", id);
   xmpp_node_new_text_child(m, XMPP_NS_JABBER_CLIENT, "body", body);
+  if (html != NULL)
+    xmpp_node_add_child(m, xmpp_node_copy(html));
   /* XEP-0359: the room keeps it, and so do archives: our echo is known by it. */
   XmppNode *origin = xmpp_node_new_child(m, XMPP_NS_SID, "origin-id");
   xmpp_node_set_attr(origin, "id", id);

@@ -78,9 +78,10 @@ gboolean xmpp_muc_join(XmppMuc *muc, const char *room, const char *nick, const c
                        GError **error);
 /* Leaves the room (the room confirms; left then follows). */
 void xmpp_muc_leave(XmppMuc *muc, const char *room);
-/* Sends a groupchat message; its echo from the room is how it is shown. Returns its id, or
- * NULL (nothing sent) when we are not in the room or there is no random data for the id. */
-char *xmpp_muc_send(XmppMuc *muc, const char *room, const char *body);
+/* Sends a groupchat message (with html, a XEP-0071 <html/> to copy, or NULL); its echo from
+ * the room is how it is shown. Returns its id, or NULL (nothing sent) when we are not in the
+ * room or there is no random data for the id. */
+char *xmpp_muc_send(XmppMuc *muc, const char *room, const char *body, const XmppNode *html);
 /* Sets the room's subject (the room answers with the new subject, or an error). */
 gboolean xmpp_muc_set_subject(XmppMuc *muc, const char *room, const char *subject);
 /* A new session on the server (the old one could not be resumed): the rooms no longer know
