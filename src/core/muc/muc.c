@@ -113,6 +113,27 @@ accept_instant_room(XmppMuc *muc, Room *room, guint status)
                       xmpp_muc_room_request_free);
 }
 
+static XmppHandlerResult on_groupchat(XmppStanza *stanza, gpointer data);
+
+/* The owners of room messages exist only while we are in (or joining) a room: a chat message
+ * costs nothing more to someone who is in none. Keyed: they run before the chat catch-all. */
+static void
+rooms_changed(XmppMuc *muc)
+{
+  gboolean any = g_hash_table_size(muc->rooms) > 0;
+  if (any && muc->handlers[1] == 0) {
+    muc->handlers[1] = xmpp_router_add_owner(
+        muc->router, XMPP_STANZA_MESSAGE, XMPP_NS_JABBER_CLIENT, "body", on_groupchat, muc, NULL);
+    muc->handlers[2] =
+        xmpp_router_add_owner(muc->router, XMPP_STANZA_MESSAGE, XMPP_NS_JABBER_CLIENT, "subject",
+                              on_groupchat, muc, NULL);
+  } else if (!any && muc->handlers[1] != 0) {
+    xmpp_router_remove_handler(muc->router, muc->handlers[1]);
+    xmpp_router_remove_handler(muc->router, muc->handlers[2]);
+    muc->handlers[1] = muc->handlers[2] = 0;
+  }
+}
+
 static void
 forget_room(XmppMuc *muc, Room *room, const XmppMucUser *why)
 {
@@ -120,6 +141,7 @@ forget_room(XmppMuc *muc, Room *room, const XmppMucUser *why)
   if (muc->events.left != NULL)
     muc->events.left(muc->events_data, jid, why);
   g_hash_table_remove(muc->rooms, jid);
+  rooms_changed(muc);
 }
 
 static void
@@ -129,6 +151,7 @@ join_failed(XmppMuc *muc, Room *room, const XmppStanza *stanza)
   g_autofree char *jid = g_strdup(room->jid);
   xmpp_host_log(muc->host, XMPP_LOG_INFO, "joining %s failed: %s", jid, error->message);
   g_hash_table_remove(muc->rooms, jid);
+  rooms_changed(muc);
   if (muc->events.join_failed != NULL)
     muc->events.join_failed(muc->events_data, jid, error);
 }
@@ -340,11 +363,7 @@ xmpp_muc_new(XmppRouter *router, const XmppHost *host)
   /* A room's refusal may carry no muc#user (only the <error/>). */
   muc->handlers[3] = xmpp_router_add_owner(router, XMPP_STANZA_PRESENCE, XMPP_NS_JABBER_CLIENT,
                                            "error", on_presence, muc, NULL);
-  muc->handlers[1] = xmpp_router_add_owner(router, XMPP_STANZA_MESSAGE, XMPP_NS_JABBER_CLIENT,
-                                           "body", on_groupchat, muc, NULL);
-  muc->handlers[2] = xmpp_router_add_owner(router, XMPP_STANZA_MESSAGE, XMPP_NS_JABBER_CLIENT,
-                                           "subject", on_groupchat, muc, NULL);
-  return muc;
+  return muc; /* the room messages' owners come with the first room (rooms_changed) */
 }
 
 void
@@ -355,7 +374,8 @@ xmpp_muc_free(XmppMuc *muc)
   xmpp_router_cancel_owner(muc->router, muc);
   xmpp_muc_stop_watching(muc);
   for (guint i = 0; i < G_N_ELEMENTS(muc->handlers); i++)
-    xmpp_router_remove_handler(muc->router, muc->handlers[i]);
+    if (muc->handlers[i] != 0)
+      xmpp_router_remove_handler(muc->router, muc->handlers[i]);
   g_hash_table_destroy(muc->rooms);
   xmpp_dedup_free(muc->seen);
   for (guint i = 0; i < XMPP_MUC_MAX_SENT_IDS; i++)
@@ -426,6 +446,7 @@ xmpp_muc_join(XmppMuc *muc, const char *room, const char *nick, const char *pass
   r->password = password != NULL && *password != '\0' ? g_strdup(password) : NULL;
   r->occupants = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, occupant_free);
   g_hash_table_insert(muc->rooms, r->jid, r);
+  rooms_changed(muc);
   xmpp_muc_send_presence(muc, r->jid, r->nick, NULL, password, TRUE);
   return TRUE;
 }
@@ -528,6 +549,7 @@ xmpp_muc_forget_all(XmppMuc *muc)
 {
   g_return_if_fail(muc != NULL);
   g_hash_table_remove_all(muc->rooms);
+  rooms_changed(muc);
 }
 
 gboolean
@@ -540,7 +562,8 @@ xmpp_muc_is_joined(const XmppMuc *muc, const char *room)
 gboolean
 xmpp_muc_is_room(const XmppMuc *muc, const char *room)
 {
-  return muc != NULL && room != NULL && g_hash_table_contains(muc->rooms, room);
+  return muc != NULL && room != NULL && g_hash_table_size(muc->rooms) > 0 &&
+         g_hash_table_contains(muc->rooms, room);
 }
 
 const char *
