@@ -383,10 +383,7 @@ static void
 ev_invited(gpointer data, const XmppMucInvite *invite)
 {
   XmppPurpleChatState *state = data;
-  GHashTable *components = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-  const char *at = strchr(invite->room, '@');
-  g_hash_table_insert(components, g_strdup("room"), g_strndup(invite->room, at - invite->room));
-  g_hash_table_insert(components, g_strdup("server"), g_strdup(at + 1));
+  GHashTable *components = components_for(invite->room);
   g_autoptr(XmppJid) me = xmpp_jid_parse(purple_account_get_username(state->conn->account), NULL);
   if (me != NULL && xmpp_jid_get_local(me) != NULL)
     g_hash_table_insert(components, g_strdup("handle"), g_strdup(xmpp_jid_get_local(me)));

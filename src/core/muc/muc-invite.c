@@ -16,16 +16,6 @@ dup_text(const char *text)
   return g_utf8_validate(text, -1, NULL) ? g_strdup(text) : NULL;
 }
 
-/* A room's normalised bare JID, or NULL when jid is not one. */
-static char *
-room_jid(const char *jid)
-{
-  g_autoptr(XmppJid) parsed = jid != NULL ? xmpp_jid_parse(jid, NULL) : NULL;
-  if (parsed == NULL || xmpp_jid_get_local(parsed) == NULL || xmpp_jid_get_resource(parsed) != NULL)
-    return NULL;
-  return g_strdup(xmpp_jid_get_bare(parsed));
-}
-
 static XmppMucInvite *
 parse_mediated(const XmppStanza *message)
 {
@@ -50,7 +40,7 @@ static XmppMucInvite *
 parse_direct(const XmppStanza *message)
 {
   XmppNode *x = xmpp_node_get_child(message->node, XMPP_NS_CONFERENCE, "x");
-  g_autofree char *room = x != NULL ? room_jid(xmpp_node_get_attr(x, "jid")) : NULL;
+  g_autofree char *room = x != NULL ? xmpp_muc_room_jid(xmpp_node_get_attr(x, "jid")) : NULL;
   if (room == NULL || message->from == NULL)
     return NULL;
   XmppMucInvite *inv = g_new0(XmppMucInvite, 1);

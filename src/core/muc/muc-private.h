@@ -21,7 +21,8 @@ typedef struct {
 } Occupant;
 
 typedef struct {
-  char *jid; /* the room's bare JID */
+  char *jid;       /* the room's bare JID */
+  XmppJid *parsed; /* the same, parsed once (stanza-ids are checked against it) */
   char *nick;
   char *password; /* to join again on a new server session, or NULL */
   RoomState state;

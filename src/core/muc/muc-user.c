@@ -59,6 +59,15 @@ xmpp_muc_nick_valid(const char *nick, char **prepared)
   return TRUE;
 }
 
+char *
+xmpp_muc_room_jid(const char *jid)
+{
+  g_autoptr(XmppJid) parsed = jid != NULL ? xmpp_jid_parse(jid, NULL) : NULL;
+  if (parsed == NULL || xmpp_jid_get_local(parsed) == NULL || xmpp_jid_get_resource(parsed) != NULL)
+    return NULL;
+  return g_strdup(xmpp_jid_get_bare(parsed));
+}
+
 /* Text cut at a character boundary within max bytes; NULL for none or empty. */
 static char *
 dup_capped_text(const char *text, gsize max)

@@ -69,6 +69,10 @@ const char *xmpp_muc_affiliation_name(XmppMucAffiliation affiliation);
 XmppMucRole xmpp_muc_role_from_string(const char *name);
 XmppMucAffiliation xmpp_muc_affiliation_from_string(const char *name);
 
+/* A room's normalised bare JID (room@service: a local part, no resource) from jid, or NULL
+ * when jid is not one. */
+char *xmpp_muc_room_jid(const char *jid);
+
 /* Is nick usable as a nick (a valid, non-empty resourcepart within the limit)? Its prepared
  * form (what the room will call us) in *prepared when asked. */
 gboolean xmpp_muc_nick_valid(const char *nick, char **prepared);

@@ -22,6 +22,7 @@ room_free(gpointer data)
 {
   Room *r = data;
   g_free(r->jid);
+  xmpp_jid_free(r->parsed);
   g_free(r->nick);
   g_free(r->password);
   g_hash_table_destroy(r->occupants);
@@ -278,8 +279,7 @@ sent_by_us(const XmppMuc *muc, const char *id)
 static char *
 room_stanza_id(const XmppStanza *stanza, const Room *room)
 {
-  g_autoptr(XmppJid) jid = xmpp_jid_parse(room->jid, NULL);
-  return jid != NULL ? xmpp_message_dup_stanza_id(stanza->node, jid) : NULL;
+  return xmpp_message_dup_stanza_id(stanza->node, room->parsed);
 }
 
 static XmppHandlerResult
@@ -407,13 +407,11 @@ xmpp_muc_set_language(XmppMuc *muc, const char *lang)
 static char *
 room_jid(const char *room, GError **error)
 {
-  g_autoptr(XmppJid) jid = room != NULL ? xmpp_jid_parse(room, NULL) : NULL;
-  if (jid == NULL || xmpp_jid_get_local(jid) == NULL || xmpp_jid_get_resource(jid) != NULL) {
+  char *jid = xmpp_muc_room_jid(room);
+  if (jid == NULL)
     g_set_error(error, XMPP_STANZA_ERROR, XMPP_STANZA_ERROR_JID_MALFORMED,
                 "%s is not a room's address (room@service)", room != NULL ? room : "(none)");
-    return NULL;
-  }
-  return g_strdup(xmpp_jid_get_bare(jid));
+  return jid;
 }
 
 gboolean
@@ -441,6 +439,7 @@ xmpp_muc_join(XmppMuc *muc, const char *room, const char *nick, const char *pass
   }
   Room *r = g_new0(Room, 1);
   r->jid = g_steal_pointer(&jid);
+  r->parsed = xmpp_jid_parse(r->jid, NULL); /* valid: room_jid made it */
   r->nick = g_steal_pointer(&prepared);
   r->state = ROOM_JOINING;
   r->password = password != NULL && *password != '\0' ? g_strdup(password) : NULL;
