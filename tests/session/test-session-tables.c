@@ -13,8 +13,9 @@
 
 /* More than every bound below: peers beyond the per-conversation tables, keys beyond the
  * duplicate check's. */
-#define PEERS (XMPP_MESSAGE_MAX_PEERS + 89) /* prime to 3: every third message answers a new peer  \
-                                             */
+#define PEERS                                                                                      \
+  (XMPP_MESSAGE_MAX_PEERS + 89) /* prime to 3: every third message answers a new peer              \
+                                 */
 #define MESSAGES (XMPP_DEDUP_MAX_KEYS + 1000)
 
 typedef struct {
