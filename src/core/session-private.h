@@ -7,6 +7,7 @@
 #include "im/message.h"
 #include "im/presence.h"
 #include "im/roster.h"
+#include "muc/bookmarks.h"
 #include "muc/muc.h"
 #include "services/ping.h"
 #include "services/disco.h"
@@ -85,6 +86,7 @@ struct _XmppSession {
   XmppBlocking *blocking;
   XmppExtras *extras;
   XmppMuc *muc;
+  XmppBookmarks *bookmarks;
   char *stream_id;
   char *tls_description;
   char *sasl_mechanism;

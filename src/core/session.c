@@ -642,6 +642,10 @@ server_discovered(gpointer data)
     session->archive_timer = session->host.timeout_add(
         session->host.data, XMPP_ARCHIVE_WAIT_PRESENCE_S * 1000, archive_wait_over, session);
   maybe_catch_up(session);
+  /* XEP-0402 §4 where the account offers it (our bookmarks then also in XEP-0048's storage,
+   * for older clients); XEP-0048 otherwise. */
+  xmpp_bookmarks_load(session->bookmarks,
+                      xmpp_disco_account_has(session->disco, XMPP_NS_BOOKMARKS_COMPAT));
   xmpp_csi_set_offered(session->csi, xmpp_session_server_has_csi(session));
 }
 
@@ -760,6 +764,7 @@ xmpp_session_new(const XmppSessionConfig *config, const XmppHost *host,
   session->blocking = xmpp_blocking_new(session->router, &session->host, session->disco);
   session->extras = xmpp_extras_new(session->router, &session->host, session->disco, session->pep);
   session->muc = xmpp_muc_new(session->router, &session->host);
+  session->bookmarks = xmpp_bookmarks_new(session->router, &session->host, session->pep);
   session->state = XMPP_SESSION_STATE_IDLE;
   return session;
 }
@@ -774,6 +779,7 @@ session_destroy(XmppSession *session)
   xmpp_session_sm_ack_settled(session);
   /* Features first: their pending IQs end while they still exist. */
   xmpp_router_fail_pending(session->router);
+  xmpp_bookmarks_free(session->bookmarks);
   xmpp_muc_free(session->muc);
   xmpp_extras_free(session->extras);
   xmpp_blocking_free(session->blocking);
@@ -1179,4 +1185,10 @@ xmpp_session_get_muc(XmppSession *session)
 {
   g_return_val_if_fail(session != NULL, NULL);
   return session->muc;
+}
+
+XmppBookmarks *
+xmpp_session_get_bookmarks(XmppSession *session)
+{
+  return session->bookmarks;
 }

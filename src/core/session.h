@@ -32,6 +32,7 @@ typedef struct _XmppSearch XmppSearch;
 typedef struct _XmppBlocking XmppBlocking;
 typedef struct _XmppExtras XmppExtras;
 typedef struct _XmppMuc XmppMuc;
+typedef struct _XmppBookmarks XmppBookmarks;
 
 #define XMPP_SESSION_ERROR (xmpp_session_error_quark())
 GQuark xmpp_session_error_quark(void);
@@ -239,6 +240,7 @@ XmppSearch *xmpp_session_get_search(XmppSession *session);
 XmppBlocking *xmpp_session_get_blocking(XmppSession *session);
 XmppExtras *xmpp_session_get_extras(XmppSession *session);
 XmppMuc *xmpp_session_get_muc(XmppSession *session);
+XmppBookmarks *xmpp_session_get_bookmarks(XmppSession *session);
 
 /* Names of what was negotiated, for the log and the account's tooltip: e.g. "TLS 1.3",
  * "SCRAM-SHA-256-PLUS". NULL before. */

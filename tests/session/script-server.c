@@ -243,7 +243,7 @@ script_start_tls(ScriptServer *script, const char *cert_file, const char *key_fi
 }
 
 void
-script_answer_discovery_full(ScriptServer *script, const char *server_features,
+script_answer_discovery_only(ScriptServer *script, const char *server_features,
                              const char *account_features)
 {
   for (guint i = 0; i < 2; i++) {
@@ -257,6 +257,38 @@ script_answer_discovery_full(ScriptServer *script, const char *server_features,
         xmpp_node_get_attr(iq, "id"), to, XMPP_NS_DISCO_INFO, features != NULL ? features : "");
     script_send(script, reply);
   }
+}
+
+void
+script_answer_discovery_full(ScriptServer *script, const char *server_features,
+                             const char *account_features)
+{
+  script_answer_discovery_only(script, server_features, account_features);
+  script_answer_bookmarks(script);
+}
+
+void
+script_answer_bookmarks(ScriptServer *script)
+{
+  script_pump(script);
+  for (GList *l = script->elements.head; l != NULL; l = l->next) {
+    XmppNode *iq = l->data;
+    XmppNode *payload =
+        xmpp_node_is(iq, XMPP_NS_JABBER_CLIENT, "iq") ? xmpp_node_first_element(iq) : NULL;
+    gboolean private = xmpp_node_is(payload, "jabber:iq:private", "query");
+    XmppNode *items = xmpp_node_get_child(payload, "http://jabber.org/protocol/pubsub", "items");
+    if (!private && g_strcmp0(xmpp_node_get_attr(items, "node"), "urn:xmpp:bookmarks:1") != 0)
+      continue;
+    g_autofree char *reply = g_strdup_printf(
+        "<iq type='result' id='%s'>%s</iq>", xmpp_node_get_attr(iq, "id"),
+        private ? "<query xmlns='jabber:iq:private'><storage xmlns='storage:bookmarks'/></query>"
+                : "");
+    g_queue_delete_link(&script->elements, l);
+    xmpp_node_free(iq);
+    script_send(script, reply);
+    return;
+  }
+  g_error("the client did not read its bookmarks after discovery");
 }
 
 void

@@ -60,7 +60,7 @@ add_field(XmppNode *form, const char *var, const char *type, const char *value)
 }
 
 XmppNode *
-xmpp_pep_build_publish(const char *node, XmppNode *item, const char *access_model)
+xmpp_pep_build_publish_with(const char *node, XmppNode *item, const char *const *options)
 {
   g_return_val_if_fail(node != NULL && item != NULL, NULL);
   XmppNode *iq = xmpp_stanza_new_iq("set", NULL, NULL);
@@ -68,15 +68,23 @@ xmpp_pep_build_publish(const char *node, XmppNode *item, const char *access_mode
   XmppNode *publish = xmpp_node_new_child(pubsub, NULL, "publish");
   xmpp_node_set_attr(publish, "node", node);
   xmpp_node_add_child(publish, item);
-  if (access_model != NULL) {
+  if (options != NULL && options[0] != NULL) {
     /* XEP-0060 §7.1.5 and XEP-0223 §4: the server applies (or creates the node with) these. */
-    XmppNode *options = xmpp_node_new_child(pubsub, NULL, "publish-options");
-    XmppNode *form = xmpp_node_new_child(options, XMPP_NS_XDATA, "x");
+    XmppNode *publish_options = xmpp_node_new_child(pubsub, NULL, "publish-options");
+    XmppNode *form = xmpp_node_new_child(publish_options, XMPP_NS_XDATA, "x");
     xmpp_node_set_attr(form, "type", "submit");
     add_field(form, "FORM_TYPE", "hidden", XMPP_NS_PUBSUB_PUBLISH_OPTIONS);
-    add_field(form, "pubsub#access_model", NULL, access_model);
+    for (guint i = 0; options[i] != NULL && options[i + 1] != NULL; i += 2)
+      add_field(form, options[i], NULL, options[i + 1]);
   }
   return iq;
+}
+
+XmppNode *
+xmpp_pep_build_publish(const char *node, XmppNode *item, const char *access_model)
+{
+  const char *options[] = {"pubsub#access_model", access_model, NULL};
+  return xmpp_pep_build_publish_with(node, item, access_model != NULL ? options : NULL);
 }
 
 /* ---- notifications -----------------------------------------------------------------------------

@@ -34,6 +34,9 @@ const XmppNode *xmpp_pep_event_get_items(const XmppNode *message, const char **n
 /* The <iq type='set'/> publishing item (taken) to node, with XEP-0060 §7.1.5 publish-options
  * when access_model is not NULL. Pure. */
 XmppNode *xmpp_pep_build_publish(const char *node, XmppNode *item, const char *access_model);
+/* The same with any publish-options: options is NULL or a NULL-ended list of field, value
+ * pairs ("pubsub#max_items", "max", ...). Pure. */
+XmppNode *xmpp_pep_build_publish_with(const char *node, XmppNode *item, const char *const *options);
 /* Asks jid's PEP service for one item of node (XEP-0060 §6.5.8); the callback gets the reply. */
 void xmpp_pep_request_item(XmppPep *pep, const char *jid, const char *node, const char *item_id,
                            XmppIqCallback cb, gpointer user_data, GDestroyNotify destroy);
