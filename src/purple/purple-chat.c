@@ -536,6 +536,22 @@ xmpp_purple_chat_join(PurpleConnection *gc, GHashTable *components)
   }
 }
 
+gboolean
+xmpp_purple_chat_join_room(XmppPurpleConn *conn, const char *room, const char *nick,
+                           const char *password)
+{
+  XmppPurpleChatState *state = conn->chat_state;
+  XmppMuc *muc = state != NULL ? muc_of(state) : NULL;
+  if (muc == NULL || xmpp_muc_is_room(muc, room))
+    return FALSE;
+  g_autoptr(GError) error = NULL;
+  if (!try_join(state, room, nick, password, &error)) {
+    purple_debug_warning(XMPP_PURPLE_DEBUG, "not joining %s: %s\n", room, error->message);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 void
 xmpp_purple_chat_leave(PurpleConnection *gc, int id)
 {

@@ -33,6 +33,15 @@ char *xmpp_purple_chat_get_cb_real_name(PurpleConnection *gc, int id, const char
 /* A private message to an occupant (purple's whisper). */
 void xmpp_purple_chat_whisper(PurpleConnection *gc, int id, const char *who, const char *message);
 
+/* Joins room as nick (with password, or NULL) unless we are in it or joining it already
+ * (a bookmark's autojoin after the UI's own); TRUE when asked. */
+gboolean xmpp_purple_chat_join_room(XmppPurpleConn *conn, const char *room, const char *nick,
+                                    const char *password);
+
+/* purple-bookmarks.c: the account's bookmarks (XEP-0402/XEP-0048) as the buddy list's chats. */
+void xmpp_purple_bookmarks_start(XmppPurpleConn *conn);
+void xmpp_purple_bookmarks_stop(XmppPurpleConn *conn);
+
 /* The room's address from the components: room@server (or a room that is an address already),
  * normalised; NULL when they name no room. Pure. */
 char *xmpp_purple_chat_room_of(GHashTable *components);

@@ -443,6 +443,7 @@ static const struct {
     {xmpp_purple_privacy_start, xmpp_purple_privacy_stop},
     {xmpp_purple_extras_start, xmpp_purple_extras_stop},
     {xmpp_purple_chat_start, xmpp_purple_chat_stop},
+    {xmpp_purple_bookmarks_start, xmpp_purple_bookmarks_stop},
     {xmpp_purple_roster_start, xmpp_purple_roster_stop},
 };
 

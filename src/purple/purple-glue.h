@@ -101,6 +101,7 @@ typedef struct _XmppPurpleConn {
   struct _XmppPurpleResume *resume_state;         /* purple-resume.c */
   struct _XmppPurpleArchive *archive_state;       /* purple-archive.c */
   struct _XmppPurpleChatState *chat_state;        /* purple-chat.c */
+  struct _XmppPurpleBookmarks *bookmarks_state;   /* purple-bookmarks.c */
   gboolean areas_started;                         /* the areas run (purple-connection.c) */
 } XmppPurpleConn;
 

@@ -83,6 +83,7 @@ BASE_MODULES = {
 # ejabberd module name ("mod_...") is taken as it is. None: ejabberd has nothing to add.
 EXTRA_MODULES = {
     "offline": {"mod_offline": {}},
+    "bookmarks": None,  # mod_private (always on) keeps XEP-0048's; no XEP-0402 #compat
     "register": {"mod_register": {"access": "register", "ip_access": "all",
                                   "password_strength": 0}},
     "adhoc": {"mod_adhoc": {}},

@@ -19,6 +19,13 @@
  *                                               "roomlist-done"
  *   dump-room <room@server> [tag]               one "room" event (with the tag): our nick,
  *                                               the topic, the occupants as nick:flags
+ *   add-chat <room@server> <0|1> [alias]        the buddy list gets the room's chat (as the
+ *                                               Add Chat dialog does), "join automatically"
+ *                                               set as given
+ *   remove-chat <room@server>                   the room's chat taken off the buddy list
+ *   set-chat-autojoin <room@server> <0|1>       "join automatically" of the room's chat
+ *   dump-chats [tag]                            one "chats" event: the account's chats on the
+ *                                               list as room|alias|autojoin, space-separated
  * Events: "chat-joined", "chat-left", "chat-join-failed", and "chat-line" for every line the
  * window shows (who, text, flags: send, recv, system, delayed). */
 #include "harness.h"
@@ -67,6 +74,68 @@ dump_room(PurpleAccount *account, const char *room, const char *tag)
        chat != NULL ? purple_conv_chat_get_nick(chat) : "", "topic", S, topic != NULL ? topic : "",
        "users", S, users->str, (char *)NULL);
   g_string_free(users, TRUE);
+}
+
+/* The account's chat on the buddy list for room (room@server), or NULL. */
+static PurpleChat *
+find_list_chat(PurpleAccount *account, const char *room)
+{
+  for (PurpleBlistNode *n = purple_blist_get_root(); n != NULL;
+       n = purple_blist_node_next(n, FALSE)) {
+    if (!PURPLE_BLIST_NODE_IS_CHAT(n) || purple_chat_get_account(PURPLE_CHAT(n)) != account)
+      continue;
+    GHashTable *c = purple_chat_get_components(PURPLE_CHAT(n));
+    char *name = g_strdup_printf("%s@%s", (char *)g_hash_table_lookup(c, "room"),
+                                 (char *)g_hash_table_lookup(c, "server"));
+    gboolean same = g_ascii_strcasecmp(name, room) == 0;
+    g_free(name);
+    if (same)
+      return PURPLE_CHAT(n);
+  }
+  return NULL;
+}
+
+static void
+add_list_chat(PurpleAccount *account, const char *room, gboolean autojoin, const char *alias)
+{
+  PurpleConnection *gc = purple_account_get_connection(account);
+  PurplePluginProtocolInfo *info =
+      gc != NULL ? PURPLE_PLUGIN_PROTOCOL_INFO(purple_connection_get_prpl(gc)) : NULL;
+  if (info == NULL || info->chat_info_defaults == NULL) {
+    emit("command-error", "line", S, "add-chat: not connected", (char *)NULL);
+    return;
+  }
+  /* As Pidgin's Add Chat: the chat is on the list first, "join automatically" set after. */
+  GHashTable *defaults = info->chat_info_defaults(gc, room);
+  GHashTable *components = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  GHashTableIter iter;
+  gpointer key, value;
+  g_hash_table_iter_init(&iter, defaults);
+  while (g_hash_table_iter_next(&iter, &key, &value))
+    g_hash_table_insert(components, g_strdup(key), g_strdup(value));
+  g_hash_table_destroy(defaults);
+  PurpleChat *chat = purple_chat_new(account, alias, components);
+  purple_blist_add_chat(chat, NULL, NULL);
+  purple_blist_node_set_bool(PURPLE_BLIST_NODE(chat), "gtk-autojoin", autojoin);
+}
+
+static void
+dump_chats(PurpleAccount *account, const char *tag)
+{
+  GString *chats = g_string_new(NULL);
+  for (PurpleBlistNode *n = purple_blist_get_root(); n != NULL;
+       n = purple_blist_node_next(n, FALSE)) {
+    if (!PURPLE_BLIST_NODE_IS_CHAT(n) || purple_chat_get_account(PURPLE_CHAT(n)) != account)
+      continue;
+    GHashTable *c = purple_chat_get_components(PURPLE_CHAT(n));
+    g_string_append_printf(chats, "%s%s@%s|%s|%d", chats->len > 0 ? " " : "",
+                           (char *)g_hash_table_lookup(c, "room"),
+                           (char *)g_hash_table_lookup(c, "server"),
+                           PURPLE_CHAT(n)->alias != NULL ? PURPLE_CHAT(n)->alias : "",
+                           purple_blist_node_get_bool(n, "gtk-autojoin"));
+  }
+  emit("chats", "tag", S, tag != NULL ? tag : "", "chats", S, chats->str, (char *)NULL);
+  g_string_free(chats, TRUE);
 }
 
 static gboolean
@@ -151,6 +220,19 @@ harness_rooms_command(PurpleAccount *account, const char *line)
     gboolean accept = g_strcmp0(w[1], "accept") == 0;
     harness_set_cert_answer(accept ? "accept-once" : "reject");
     harness_set_input_answer(accept);
+  } else if (g_strcmp0(w[0], "add-chat") == 0 && w[1] && w[2]) {
+    add_list_chat(account, w[1], g_strcmp0(w[2], "1") == 0, w[3]);
+  } else if (g_strcmp0(w[0], "remove-chat") == 0 && w[1]) {
+    PurpleChat *chat = find_list_chat(account, w[1]);
+    if (chat != NULL)
+      purple_blist_remove_chat(chat);
+  } else if (g_strcmp0(w[0], "set-chat-autojoin") == 0 && w[1] && w[2]) {
+    PurpleChat *chat = find_list_chat(account, w[1]);
+    if (chat != NULL)
+      purple_blist_node_set_bool(PURPLE_BLIST_NODE(chat), "gtk-autojoin",
+                                 g_strcmp0(w[2], "1") == 0);
+  } else if (g_strcmp0(w[0], "dump-chats") == 0) {
+    dump_chats(account, w[1]);
   } else if (g_strcmp0(w[0], "dump-room") == 0 && w[1]) {
     dump_room(account, w[1], w[2]);
   } else {

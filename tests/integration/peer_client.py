@@ -57,6 +57,9 @@ class Peer:
     def xml_received(self):
         return [e["xml"] for e in self.events if e.get("event") == "message-xml"]
 
+    def iq_received(self):
+        return [e["xml"] for e in self.events if e.get("event") == "iq-xml"]
+
     def bodies_from(self, sender_bare):
         """Bodies of the messages received from sender_bare (any resource), in order."""
         return [e["body"] for e in self.events

@@ -11,25 +11,55 @@ import os
 import sys
 import time
 import unittest
+import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from harness_client import protocol  # noqa: E402
+from peer_client import Peer  # noqa: E402
 from servers import make_server  # noqa: E402
 from test_presence import PresenceCase  # noqa: E402
 
 LYRE = protocol() == "prpl-lyre"
 FLAG_VOICE, FLAG_FOUNDER = 0x01, 0x08  # PURPLE_CBFLAGS_VOICE, PURPLE_CBFLAGS_FOUNDER
 
+# What another device of the same account does with the bookmarks: XEP-0048's storage (which
+# Prosody's mod_bookmarks keeps as XEP-0402 items, and ejabberd as it is) and XEP-0402's items.
+PRIVATE = "<query xmlns='jabber:iq:private'><storage xmlns='storage:bookmarks'>%s</storage></query>"
+READ_STORAGE = "<iq xmlns='jabber:client' type='get' id='bm-read'>%s</iq>" % (PRIVATE % "")
+PUBLISH_OPTIONS = (
+    "<publish-options><x xmlns='jabber:x:data' type='submit'>"
+    "<field var='FORM_TYPE' type='hidden'>"
+    "<value>http://jabber.org/protocol/pubsub#publish-options</value></field>"
+    "<field var='pubsub#persist_items'><value>true</value></field>"
+    "<field var='pubsub#max_items'><value>max</value></field>"
+    "<field var='pubsub#send_last_published_item'><value>never</value></field>"
+    "<field var='pubsub#access_model'><value>whitelist</value></field></x></publish-options>")
+
+
+def pep_publish(room, attrs):
+    return ("<iq xmlns='jabber:client' type='set' id='bm-pub'>"
+            "<pubsub xmlns='http://jabber.org/protocol/pubsub'>"
+            "<publish node='urn:xmpp:bookmarks:1'><item id='%s'>"
+            "<conference xmlns='urn:xmpp:bookmarks:1' %s/></item></publish>%s</pubsub></iq>"
+            % (room, attrs, PUBLISH_OPTIONS))
+
+
+def pep_retract(room):
+    return ("<iq xmlns='jabber:client' type='set' id='bm-retract'>"
+            "<pubsub xmlns='http://jabber.org/protocol/pubsub'>"
+            "<retract node='urn:xmpp:bookmarks:1' notify='true'><item id='%s'/></retract>"
+            "</pubsub></iq>" % room)
+
 
 @unittest.skipUnless(LYRE, "Lyre's group chat")
 class RoomsCase(PresenceCase):
     """Live harnesses as in test_presence (start, check), on a server with a room service."""
-    users = ("alice", "bob")
+    users = ("alice", "bob", "carol", "dave", "erin")
 
     @classmethod
     def setUpClass(cls):
-        cls.server = make_server(extra_modules=["muc"])
+        cls.server = make_server(extra_modules=["muc", "bookmarks"])
         cls.addClassCleanup(cls.server.cleanup)
         cls.server.start()
         for u in cls.users:
@@ -71,6 +101,128 @@ class RoomsCase(PresenceCase):
         self.check(e and e["nick"] == nick and nick in users, h,
                    "%s is not %s in %s: %s" % (h.argv[h.argv.index("--account") + 1], nick,
                                                room, e))
+
+    def chats(self, h):
+        """The account's chats on the buddy list: room -> (alias, join automatically)."""
+        h.polls += 1
+        tag = "c%d" % h.polls
+        h.send("dump-chats %s" % tag)
+        e = h.wait(lambda e: e.get("event") == "chats" and e.get("tag") == tag)
+        out = {}
+        for part in (e or {}).get("chats", "").split():
+            room, alias, auto = part.split("|")
+            out[room] = (alias, auto == "1")
+        return out
+
+    def poll_chats(self, h, pred, timeout=20):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            chats = self.chats(h)
+            if pred(chats):
+                return chats
+            time.sleep(0.3)
+        return self.chats(h)
+
+    def other_device(self, user, *stanzas, stay=3):
+        """The same account on another device (a slixmpp client): sends stanzas, stays a
+        little, and returns its answers."""
+        peer = Peer(self.server, self.jid(user) + "/phone", user + "-secret", stanzas=stanzas,
+                    stay=stay, every=0.5).finish()
+        self.assertEqual(peer.proc.returncode, 0, peer.stderr[-2000:])
+        return peer
+
+    def stored_bookmarks(self, user):
+        """The account's bookmarks as another device reads them: room -> autojoin."""
+        peer = self.other_device(user, READ_STORAGE)
+        for xml in peer.iq_received():
+            iq = ET.fromstring(xml)
+            if iq.get("id") != "bm-read":
+                continue
+            self.assertEqual(iq.get("type"), "result", xml)
+            ns = "{storage:bookmarks}"
+            return {c.get("jid"): c.get("autojoin") in ("true", "1")
+                    for c in iq.iter(ns + "conference")}
+        self.fail("no answer to the bookmarks' reading: %s" % peer.stdout[-2000:])
+
+    def test_bookmarks_from_another_device(self):
+        """Bookmarks stored by another device of the account are on the buddy list at sign-in
+        (name and "join automatically"), and the one with autojoin is joined with its nick."""
+        heath, moor = self.room("heath"), self.room("moor")
+        self.other_device("carol", "<iq xmlns='jabber:client' type='set' id='bm-set'>%s</iq>" % (
+            PRIVATE % ("<conference jid='%s' name='Heath' autojoin='true'><nick>carol2</nick>"
+                       "</conference><conference jid='%s' name='Moor'/>" % (heath, moor))))
+        c = self.start("carol")
+        joined = c.wait(lambda e: e.get("event") == "chat-joined" and e.get("room") == heath)
+        self.check(joined, c, "the autojoin room was not joined")
+        e, _ = self.poll_room(c, heath, lambda e, u: e.get("nick") == "carol2")
+        self.check(e and e["nick"] == "carol2", c, "joined with another nick: %s" % e)
+        chats = self.poll_chats(c, lambda ch: heath in ch and moor in ch)
+        self.check(chats.get(heath) == ("Heath", True) and chats.get(moor) == ("Moor", False), c,
+                   "the buddy list's chats: %s" % chats)
+        self.assertEqual([e for e in c.events if e.get("event") == "chat-joined" and
+                          e.get("room") == moor], [])
+
+    def test_chats_on_the_list_become_bookmarks(self):
+        """A chat the user adds to the buddy list is stored as a bookmark (another device reads
+        it); "join automatically" turned off is stored; the chat removed, the bookmark goes."""
+        d = self.start("dave")
+        glade = self.room("glade")
+        time.sleep(1)  # the bookmarks read at sign-in
+        d.send("add-chat %s 1 Glade" % glade)
+        stored = {}
+        for _ in range(20):
+            stored = self.stored_bookmarks("dave")
+            if stored.get(glade):
+                break
+        self.check(stored.get(glade) is True, d, "the new chat's bookmark: %s" % stored)
+        d.send("set-chat-autojoin %s 0" % glade)
+        for _ in range(20):
+            stored = self.stored_bookmarks("dave")
+            if stored.get(glade) is False:
+                break
+        self.check(stored.get(glade) is False, d, "autojoin still stored: %s" % stored)
+        d.send("remove-chat %s" % glade)
+        for _ in range(20):
+            stored = self.stored_bookmarks("dave")
+            if glade not in stored:
+                break
+        self.check(glade not in stored, d, "the removed chat's bookmark stayed: %s" % stored)
+
+    def test_live_bookmark_changes(self):
+        """XEP-0402: a bookmark another device adds while we are signed in is on the list at
+        once and, with autojoin, joined; one it removes leaves the list."""
+        if self.server.kind != "prosody":
+            self.skipTest("the server keeps XEP-0048 bookmarks, which are not pushed")
+        e = self.start("erin")
+        time.sleep(1)  # the bookmarks read at sign-in
+        forest = self.room("forest")
+        self.other_device("erin", pep_publish(forest, "name='Forest' autojoin='true'"))
+        joined = e.wait(lambda ev: ev.get("event") == "chat-joined" and ev.get("room") == forest)
+        self.check(joined, e, "the new bookmark was not joined")
+        room, _ = self.poll_room(e, forest, lambda r, u: r.get("nick") == "erin")
+        self.check(room and room["nick"] == "erin", e, "joined with another nick: %s" % room)
+        chats = self.poll_chats(e, lambda ch: forest in ch)
+        self.check(chats.get(forest) == ("Forest", True), e, "the list's chats: %s" % chats)
+        self.other_device("erin", pep_retract(forest))
+        chats = self.poll_chats(e, lambda ch: forest not in ch)
+        self.check(forest not in chats, e, "the removed bookmark is still listed: %s" % chats)
+
+    def test_T42_others_bookmarks_change_nothing(self):
+        """T42: a contact's bookmark notification (a pubsub event from their JID) adds no chat
+        and joins nothing. The twin: test_live_bookmark_changes, from our own account."""
+        a = self.start("alice")
+        trap = self.room("trap")
+        event = ("<message xmlns='jabber:client' to='%s' type='headline'>"
+                 "<event xmlns='http://jabber.org/protocol/pubsub#event'>"
+                 "<items node='urn:xmpp:bookmarks:1'><item id='%s'>"
+                 "<conference xmlns='urn:xmpp:bookmarks:1' name='Trap' autojoin='true'/>"
+                 "</item></items></event></message>" % (self.jid("alice"), trap))
+        peer = Peer(self.server, self.jid("bob") + "/peer", "bob-secret", stanzas=[event],
+                    stay=3).finish()
+        self.assertEqual(peer.proc.returncode, 0, peer.stderr[-2000:])
+        a.wait(lambda e: False, timeout=2)
+        self.assertNotIn(trap, self.chats(a))
+        self.assertEqual([e for e in a.events if e.get("event") == "chat-joined"], [])
 
     def test_join_talk_topic_leave(self):
         a, b = self.start("alice"), self.start("bob")

@@ -43,6 +43,9 @@ class Peer(slixmpp.ClientXMPP):
         # Every message, bodiless ones too (chat states): slixmpp's "message" needs a <body/>.
         self.register_handler(Callback("any message", MatchXPath("{jabber:client}message"),
                                        self.on_any_message))
+        # Answers to what --send-xml asked (an <iq/> of its own), as they came.
+        self.register_handler(Callback("any iq", MatchXPath("{jabber:client}iq"),
+                                       lambda iq: emit(event="iq-xml", xml=str(iq))))
         self.answers = list(getattr(args, "answer", None) or [])
         self.add_event_handler("failed_auth", lambda *_: self.finish(2, "auth failed"))
         if (getattr(args, "caps", False) or getattr(args, "disco_info", None)

@@ -358,7 +358,7 @@ main(int argc, char **argv)
   ADD("unread-never-written", test_unread_never_written);
   ADD("pep-put-and-remove", test_pep_put_and_remove);
   ADD("pep-live-changes", test_pep_live_changes);
-  ADD("t42-others-bookmarks-ignored", test_t42_others_bookmarks_ignored);
+  ADD("T42-others-bookmarks-ignored", test_t42_others_bookmarks_ignored);
   ADD("notification-before-reading", test_notification_before_reading);
   ADD("private-storage", test_private_storage);
   return g_test_run();
