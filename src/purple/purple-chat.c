@@ -41,7 +41,14 @@ static gboolean
 try_join(XmppPurpleChatState *state, const char *room, const char *nick, const char *password,
          GError **error)
 {
-  if (!xmpp_muc_join(xmpp_session_get_muc(state->conn->session), room, nick, password, error))
+  /* The history from after the last message we have from the room (none: a first join). */
+  gint64 mark_s = 0;
+  g_autofree char *mark_id = NULL;
+  g_autofree char *jid = xmpp_muc_room_jid(room);
+  if (jid != NULL)
+    xmpp_purple_room_mark_get(state->conn->account, jid, &mark_s, &mark_id);
+  if (!xmpp_muc_join_after(xmpp_session_get_muc(state->conn->session), room, nick, password, mark_s,
+                           mark_id, error))
     return FALSE;
   Attempt *a = g_new0(Attempt, 1);
   a->state = state;
@@ -394,7 +401,15 @@ ev_invited(gpointer data, const XmppMucInvite *invite)
                        components);
 }
 
+static void
+ev_mark(gpointer data, const char *room, gint64 when_s, const char *archive_id)
+{
+  XmppPurpleChatState *state = data;
+  xmpp_purple_room_mark_set(state->conn->account, room, when_s, archive_id);
+}
+
 static const XmppMucEvents muc_events = {
+    .mark = ev_mark,
     .invited = ev_invited,
     .joined = ev_joined,
     .join_failed = ev_join_failed,

@@ -38,6 +38,13 @@ void xmpp_purple_chat_whisper(PurpleConnection *gc, int id, const char *who, con
 gboolean xmpp_purple_chat_join_room(XmppPurpleConn *conn, const char *room, const char *nick,
                                     const char *password);
 
+/* purple-room-marks.c: each room's mark (the last message shown from it) in the account's
+ * settings. get: FALSE (0, NULL) when none is kept. */
+gboolean xmpp_purple_room_mark_get(PurpleAccount *account, const char *room, gint64 *when_s,
+                                   char **archive_id);
+void xmpp_purple_room_mark_set(PurpleAccount *account, const char *room, gint64 when_s,
+                               const char *archive_id);
+
 /* purple-bookmarks.c: the account's bookmarks (XEP-0402/XEP-0048) as the buddy list's chats. */
 void xmpp_purple_bookmarks_start(XmppPurpleConn *conn);
 void xmpp_purple_bookmarks_stop(XmppPurpleConn *conn);

@@ -31,8 +31,9 @@ TIMEOUT = 60 if not SLOW else 240
 class Live:
     """A lyre-harness running in the background: commands go in on stdin as the test goes."""
 
-    def __init__(self, server, user, password, resource="harness"):
-        self.home = tempfile.mkdtemp(prefix="lyre-purple-")
+    def __init__(self, server, user, password, resource="harness", home=None):
+        # home: a purple home to sign in from again (a restart keeps the account's settings).
+        self.home = home or tempfile.mkdtemp(prefix="lyre-purple-")
         argv = [harness_path(), "--purple-home", self.home, "--protocol", protocol(),
                 "--account", "%s@%s/%s" % (user, server.host, resource),
                 "--password", password, "--cert-answer", "reject", "--commands",
@@ -109,7 +110,10 @@ class Live:
         self.wait(lambda e: False, timeout=0.2)
         return [e for e in self.events if e.get("event") == name]
 
-    def stop(self):
+    def stop(self, keep_home=False):
+        """Quits (once); keep_home: the purple home stays, for a restart from it."""
+        if self.proc.stdout.closed:
+            return
         if self.proc.poll() is None:
             try:
                 self.send("quit")
@@ -125,7 +129,8 @@ class Live:
         self.stderr = self.proc.stderr.read() if self.proc.stderr else ""
         for f in (self.proc.stdout, self.proc.stderr):
             f.close()
-        shutil.rmtree(self.home, ignore_errors=True)
+        if not keep_home:
+            shutil.rmtree(self.home, ignore_errors=True)
 
     def describe(self):
         return "argv: %s\nstdout:\n%s\nstderr(tail):\n%s" % (
@@ -157,8 +162,8 @@ class PresenceCase(unittest.TestCase):
             # Exit 0 after quit; under LYRE_HARNESS_WRAP (valgrind) also no memory errors.
             self.check(h.proc.returncode == 0, h, "harness exit status %s" % h.proc.returncode)
 
-    def start(self, user, resource="harness"):
-        h = Live(self.server, user, user + "-secret", resource)
+    def start(self, user, resource="harness", home=None):
+        h = Live(self.server, user, user + "-secret", resource, home)
         self.live.append(h)
         self.check(h.wait(lambda e: e.get("event") in ("signed-on", "disconnected")), h,
                    "no sign-on event")

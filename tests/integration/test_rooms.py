@@ -224,6 +224,32 @@ class RoomsCase(PresenceCase):
         self.assertNotIn(trap, self.chats(a))
         self.assertEqual([e for e in a.events if e.get("event") == "chat-joined"], [])
 
+    def test_history_after_restart_once(self):
+        """A room with an archive (both servers keep one for rooms): a join after a restart
+        brings what was said meanwhile, delayed and once; what was shown before is not shown
+        again (the mark kept in the account's settings)."""
+        a, b = self.start("alice"), self.start("bob")
+        room = self.room("gallery")
+        self.join(a, room, "alice")
+        self.join(b, room, "bob")
+        for text in ("Is this a dagger", "which I see before me"):
+            b.send("chat-send %s %s" % (room, text))
+            got = a.wait(lambda e, t=text: e.get("event") == "chat-line" and e.get("text") == t)
+            self.check(got is not None, a, "alice did not see %r" % text)
+        a.stop(keep_home=True)
+        self.assertEqual(a.proc.returncode, 0, a.describe())
+        b.send("chat-send %s The handle toward my hand" % room)
+        b.wait(lambda e: e.get("event") == "chat-line" and "handle toward" in e.get("text", ""))
+        a2 = self.start("alice", home=a.home)  # its stop removes the home
+        self.join(a2, room, "alice")
+        got = a2.wait(lambda e: e.get("event") == "chat-line" and "handle toward" in
+                      e.get("text", ""))
+        self.check(got and "delayed" in got["flags"], a2, "the missed message: %s" % got)
+        a2.wait(lambda e: False, timeout=2)  # anything more the room would send
+        self.assertEqual(len(self.lines(a2, room, "handle toward")), 1)
+        self.check(self.lines(a2, room, "Is this a dagger") == [], a2, "shown again")
+        self.assertEqual(self.lines(a2, room, "which I see before me"), [])
+
     def test_join_talk_topic_leave(self):
         a, b = self.start("alice"), self.start("bob")
         room = self.room("coven")

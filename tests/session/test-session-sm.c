@@ -266,6 +266,12 @@ join_coven(ScriptServer *s)
 {
   XmppMuc *muc = xmpp_session_get_muc(s->session);
   g_assert_true(xmpp_muc_join(muc, COVEN, "thirdwitch", NULL, NULL));
+  /* What the room offers first (an archive or not): none. */
+  g_autoptr(XmppNode) disco = script_expect(s, XMPP_NS_JABBER_CLIENT, "iq");
+  g_autofree char *info = g_strdup_printf("<iq type='result' from='" COVEN "' id='%s'><query "
+                                          "xmlns='http://jabber.org/protocol/disco#info'/></iq>",
+                                          xmpp_node_get_attr(disco, "id"));
+  script_send(s, info);
   g_autoptr(XmppNode) join = script_expect(s, XMPP_NS_JABBER_CLIENT, "presence");
   script_send(s, "<presence from='" COVEN "/thirdwitch'><x "
                  "xmlns='http://jabber.org/protocol/muc#user'><item role='participant'/>"
@@ -285,7 +291,7 @@ test_rooms_after_resume(void)
   xmpp_session_transport_closed(s->session, "reset by peer");
   authenticate(s, TRUE);
   g_autoptr(XmppNode) resume = script_expect(s, SM_NS, "resume");
-  script_send(s, "<resumed xmlns='urn:xmpp:sm:3' previd='sm-1' h='4'/>");
+  script_send(s, "<resumed xmlns='urn:xmpp:sm:3' previd='sm-1' h='5'/>");
   /* XEP-0410: the room may have dropped us while the link was down: a self-ping, answered. */
   g_autoptr(XmppNode) ping = script_expect(s, XMPP_NS_JABBER_CLIENT, "iq");
   g_assert_cmpstr(xmpp_node_get_attr(ping, "to"), ==, COVEN "/thirdwitch");
@@ -299,7 +305,7 @@ test_rooms_after_resume(void)
   xmpp_session_transport_closed(s->session, "reset by peer");
   authenticate(s, TRUE);
   g_autoptr(XmppNode) resume2 = script_expect(s, SM_NS, "resume");
-  script_send(s, "<failed xmlns='urn:xmpp:sm:3' h='4'><item-not-found "
+  script_send(s, "<failed xmlns='urn:xmpp:sm:3' h='5'><item-not-found "
                  "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></failed>");
   answer_bind(s);
   g_autoptr(XmppNode) enable = script_expect(s, SM_NS, "enable");
@@ -325,7 +331,7 @@ test_room_dropped_us_meanwhile(void)
   xmpp_session_transport_closed(s->session, "reset by peer");
   authenticate(s, TRUE);
   g_autoptr(XmppNode) resume = script_expect(s, SM_NS, "resume");
-  script_send(s, "<resumed xmlns='urn:xmpp:sm:3' previd='sm-1' h='4'/>");
+  script_send(s, "<resumed xmlns='urn:xmpp:sm:3' previd='sm-1' h='5'/>");
   g_autoptr(XmppNode) ping = script_expect(s, XMPP_NS_JABBER_CLIENT, "iq");
   g_autofree char *refused =
       g_strdup_printf("<iq type='error' from='" COVEN "/thirdwitch' id='%s'><error type='modify'>"

@@ -18,6 +18,7 @@ typedef struct {
   TestRouter *t;
   XmppMuc *muc;
   GString *log;
+  GString *marks; /* the mark events, apart */
 } Fixture;
 
 static void
@@ -80,7 +81,15 @@ ev_invited(gpointer data, const XmppMucInvite *inv)
                          inv->inviter ? inv->inviter : "-", inv->direct ? "direct" : "mediated");
 }
 
+static void
+ev_mark(gpointer data, const char *room, gint64 when_s, const char *archive_id)
+{
+  g_string_append_printf(((Fixture *)data)->marks, "mark[%" G_GINT64_FORMAT "|%s]", when_s,
+                         archive_id != NULL ? archive_id : "-");
+}
+
 static const XmppMucEvents events = {
+    .mark = ev_mark,
     .invited = ev_invited,
     .joined = ev_joined,
     .join_failed = ev_join_failed,
@@ -98,6 +107,7 @@ setup(Fixture *f, gconstpointer unused)
   f->t = test_router_new(OWN);
   f->muc = xmpp_muc_new(f->t->router, &f->t->fake->host);
   f->log = g_string_new(NULL);
+  f->marks = g_string_new(NULL);
   xmpp_muc_set_events(f->muc, &events, f);
 }
 
@@ -107,6 +117,7 @@ teardown(Fixture *f, gconstpointer unused)
   xmpp_muc_free(f->muc);
   test_router_free(f->t);
   g_string_free(f->log, TRUE);
+  g_string_free(f->marks, TRUE);
 }
 
 static void dispatchf(Fixture *f, const char *format, ...) G_GNUC_PRINTF(2, 3);
@@ -119,6 +130,27 @@ dispatchf(Fixture *f, const char *format, ...)
   g_autofree char *xml = g_strdup_vprintf(format, ap);
   va_end(ap);
   test_router_dispatch(f->t, xml);
+}
+
+/* Joins room as nick: the room is asked what it offers first (features: its disco#info
+ * <feature/>s); that question is answered and taken from the captures, so the join presence
+ * is what the test sees sent. */
+static gboolean
+join_room(Fixture *f, const char *room, const char *nick, const char *password,
+          const char *features)
+{
+  guint before = test_router_n_sent(f->t);
+  if (!xmpp_muc_join(f->muc, room, nick, password, NULL))
+    return FALSE;
+  g_assert_cmpuint(test_router_n_sent(f->t), ==, before + 1);
+  g_autoptr(XmppNode) disco = test_router_take_last_sent(f->t);
+  g_assert_nonnull(xmpp_node_get_child(disco, "http://jabber.org/protocol/disco#info", "query"));
+  dispatchf(f,
+            "<iq type='result' id='%s' from='%s'><query "
+            "xmlns='http://jabber.org/protocol/disco#info'>%s</query></iq>",
+            xmpp_node_get_attr(disco, "id"), xmpp_node_get_attr(disco, "to"),
+            features != NULL ? features : "");
+  return TRUE;
 }
 
 static void
@@ -134,7 +166,7 @@ occupant_presence(Fixture *f, const char *nick, const char *role, const char *co
 static void
 join(Fixture *f)
 {
-  g_assert_true(xmpp_muc_join(f->muc, ROOM, "thirdwitch", NULL, NULL));
+  g_assert_true(join_room(f, ROOM, "thirdwitch", NULL, NULL));
   occupant_presence(f, "firstwitch", "moderator", "");
   occupant_presence(f, "thirdwitch", "participant", "<status code='110'/>");
   g_assert_true(xmpp_muc_is_joined(f->muc, ROOM));
@@ -143,12 +175,12 @@ join(Fixture *f)
 static void
 test_join_sends_presence(Fixture *f, gconstpointer unused)
 {
-  g_assert_true(
-      xmpp_muc_join(f->muc, "Coven@Chat.Shakespeare.Example", "thirdwitch", "cauldronburn", NULL));
+  g_assert_true(join_room(f, "Coven@Chat.Shakespeare.Example", "thirdwitch", "cauldronburn", NULL));
   g_autofree char *sent = test_router_dup_sent_string(f->t, 0);
   g_assert_nonnull(strstr(sent, "to='" ROOM "/thirdwitch'"));
+  /* A first join, the room keeping no archive: its last messages (§7.2.15). */
   g_assert_nonnull(strstr(sent, "<x xmlns='http://jabber.org/protocol/muc'>"
-                                "<password>cauldronburn</password></x>"));
+                                "<history maxstanzas='20'/><password>cauldronburn</password></x>"));
   g_assert_false(xmpp_muc_is_joined(f->muc, ROOM)); /* not before the room says so */
   /* Twice, or a bad room or nick: refused, nothing sent. */
   g_autoptr(GError) error = NULL;
@@ -183,7 +215,7 @@ test_joined_with_occupants(Fixture *f, gconstpointer unused)
 static void
 test_assigned_nick_and_new_room(Fixture *f, gconstpointer unused)
 {
-  g_assert_true(xmpp_muc_join(f->muc, ROOM, "thirdwitch", NULL, NULL));
+  g_assert_true(join_room(f, ROOM, "thirdwitch", NULL, NULL));
   dispatchf(f, "<presence from='" ROOM "/Third Witch'>" X_USER
                "<item affiliation='owner' role='moderator'/><status code='110'/>"
                "<status code='201'/><status code='210'/></x></presence>");
@@ -204,7 +236,7 @@ test_join_refused(Fixture *f, gconstpointer unused)
   const char *conditions[] = {"not-authorized", "registration-required", "forbidden",
                               "conflict",       "item-not-found",        "service-unavailable"};
   for (guint i = 0; i < G_N_ELEMENTS(conditions); i++) {
-    g_assert_true(xmpp_muc_join(f->muc, ROOM, "thirdwitch", NULL, NULL));
+    g_assert_true(join_room(f, ROOM, "thirdwitch", NULL, NULL));
     dispatchf(f,
               "<presence from='" ROOM "/thirdwitch' type='error'>"
               "<x xmlns='http://jabber.org/protocol/muc'/><error type='auth'>"
@@ -357,10 +389,10 @@ test_history_once(Fixture *f, gconstpointer unused)
 static void
 test_rejoin_all(Fixture *f, gconstpointer unused)
 {
-  g_assert_true(xmpp_muc_join(f->muc, ROOM, "thirdwitch", "cauldronburn", NULL));
+  g_assert_true(join_room(f, ROOM, "thirdwitch", "cauldronburn", NULL));
   occupant_presence(f, "firstwitch", "moderator", "");
   occupant_presence(f, "thirdwitch", "participant", "<status code='110'/>");
-  g_assert_true(xmpp_muc_join(f->muc, "heath@chat.shakespeare.example", "hecate", NULL, NULL));
+  g_assert_true(join_room(f, "heath@chat.shakespeare.example", "hecate", NULL, NULL));
   xmpp_muc_leave(f->muc, "heath@chat.shakespeare.example");
   g_string_truncate(f->log, 0);
   guint before = test_router_n_sent(f->t);
@@ -501,6 +533,138 @@ test_private_message_passes(Fixture *f, gconstpointer unused)
   g_assert_cmpstr(f->log->str, ==, "");
 }
 
+/* ---- history (muc-history.c) ---- */
+
+#define MAM_FEATURE "<feature var='urn:xmpp:mam:2'/>"
+#define STAMP_1     "2026-12-01T10:00:00Z" /* 1796119200 */
+
+/* An archive result for our query from the room (or from, when not NULL). */
+static void
+archive_result(Fixture *f, const char *from, const char *queryid, const char *id, const char *nick,
+               const char *body)
+{
+  dispatchf(f,
+            "<message from='%s' to='" OWN "'><result xmlns='urn:xmpp:mam:2' queryid='%s' id='%s'>"
+            "<forwarded xmlns='urn:xmpp:forward:0'><delay xmlns='urn:xmpp:delay' stamp='" STAMP_1
+            "'/><message xmlns='jabber:client' type='groupchat' from='" ROOM "/%s'><body>%s</body>"
+            "</message>"
+            "</forwarded></result></message>",
+            from != NULL ? from : ROOM, queryid, id, nick, body);
+}
+
+static XmppNode *
+last_query(Fixture *f)
+{
+  XmppNode *iq = test_router_last_sent(f->t);
+  g_assert_cmpstr(xmpp_node_get_attr(iq, "to"), ==, ROOM);
+  XmppNode *query = xmpp_node_get_child(iq, "urn:xmpp:mam:2", "query");
+  g_assert_nonnull(query);
+  return query;
+}
+
+/* A room with an archive: joined without legacy history, then its last page from the archive
+ * (a first join), each message shown once with its time; results that are not answers to our
+ * query (another room, another query id) are dropped (T40 for rooms), the twin shown. */
+static void
+test_archive_first_join(Fixture *f, gconstpointer unused)
+{
+  g_assert_true(join_room(f, ROOM, "thirdwitch", NULL, MAM_FEATURE));
+  g_autofree char *presence = test_router_dup_sent_string(f->t, 0);
+  g_assert_nonnull(strstr(presence, "<history maxchars='0'/>"));
+  occupant_presence(f, "thirdwitch", "participant", "<status code='110'/>");
+  XmppNode *query = last_query(f);
+  g_assert_nonnull(strstr(xmpp_xml_node_to_string(query), "<max>20</max><before/>"));
+  const char *qid = xmpp_node_get_attr(query, "queryid");
+  g_string_truncate(f->log, 0);
+  archive_result(f, NULL, qid, "a1", "firstwitch", "When shall we three meet again");
+  archive_result(f, NULL, "other-query", "a2", "firstwitch", "forged");
+  archive_result(f, "heath@chat.shakespeare.example", qid, "a3", "firstwitch", "forged too");
+  archive_result(f, NULL, qid, "a1", "firstwitch", "When shall we three meet again");
+  g_assert_cmpstr(f->log->str, ==, "msg[firstwitch|When shall we three meet again|theirs|delayed]");
+  g_assert_cmpstr(f->marks->str, ==, "mark[1796119200|a1]");
+  test_router_answer_last(f->t,
+                          "<fin xmlns='urn:xmpp:mam:2'><set "
+                          "xmlns='http://jabber.org/protocol/rsm'><last>a1</last></set></fin>");
+  /* One page only on a first join; a late result is no answer any more. */
+  guint sent = test_router_n_sent(f->t);
+  archive_result(f, NULL, qid, "a4", "firstwitch", "late");
+  g_assert_cmpuint(test_router_n_sent(f->t), ==, sent);
+  g_assert_null(strstr(f->log->str, "late"));
+}
+
+/* A join after our mark: the archive pages after its id, to the end; the same message live
+ * and from the archive is shown once. */
+static void
+test_archive_after_mark(Fixture *f, gconstpointer unused)
+{
+  g_assert_true(xmpp_muc_join_after(f->muc, ROOM, "thirdwitch", NULL, 1796000000, "m0", NULL));
+  g_autoptr(XmppNode) disco = test_router_take_last_sent(f->t);
+  dispatchf(f,
+            "<iq type='result' id='%s' from='" ROOM "'><query "
+            "xmlns='http://jabber.org/protocol/disco#info'>" MAM_FEATURE "</query></iq>",
+            xmpp_node_get_attr(disco, "id"));
+  occupant_presence(f, "thirdwitch", "participant", "<status code='110'/>");
+  g_autofree char *first = xmpp_xml_node_to_string(last_query(f));
+  g_assert_nonnull(strstr(first, "<max>100</max><after>m0</after>"));
+  const char *qid = xmpp_node_get_attr(last_query(f), "queryid");
+  archive_result(f, NULL, qid, "m1", "firstwitch", "Thrice the brinded cat hath mewed");
+  test_router_answer_last(f->t,
+                          "<fin xmlns='urn:xmpp:mam:2'><set "
+                          "xmlns='http://jabber.org/protocol/rsm'><last>m1</last></set></fin>");
+  g_autofree char *second = xmpp_xml_node_to_string(last_query(f));
+  g_assert_nonnull(strstr(second, "<after>m1</after>"));
+  const char *qid2 = xmpp_node_get_attr(last_query(f), "queryid");
+  g_assert_cmpstr(qid2, !=, qid);
+  /* Live first, then the archive's copy of it (same stanza-id): once. */
+  dispatchf(f, "<message type='groupchat' from='" ROOM "/secondwitch'><body>Thrice</body>"
+               "<stanza-id xmlns='urn:xmpp:sid:0' by='" ROOM "' id='m2'/></message>");
+  archive_result(f, NULL, qid2, "m2", "secondwitch", "Thrice");
+  test_router_answer_last(f->t, "<fin xmlns='urn:xmpp:mam:2' complete='true'/>");
+  const char *log = f->log->str;
+  g_assert_nonnull(strstr(log, "msg[firstwitch|Thrice the brinded cat hath mewed|theirs|delayed]"));
+  g_assert_nonnull(strstr(log, "msg[secondwitch|Thrice|theirs]"));
+  g_assert_null(strstr(log, "msg[secondwitch|Thrice|theirs|delayed]"));
+  /* The live message is newer than the archive's: the mark stays on it. */
+  g_assert_true(g_str_has_suffix(f->marks->str, "|m2]"));
+}
+
+/* The archive forgot our mark's id: once, from its time instead. */
+static void
+test_archive_forgot_mark(Fixture *f, gconstpointer unused)
+{
+  g_assert_true(xmpp_muc_join_after(f->muc, ROOM, "thirdwitch", NULL, 1796000000, "gone", NULL));
+  g_autoptr(XmppNode) disco = test_router_take_last_sent(f->t);
+  dispatchf(f,
+            "<iq type='result' id='%s' from='" ROOM "'><query "
+            "xmlns='http://jabber.org/protocol/disco#info'>" MAM_FEATURE "</query></iq>",
+            xmpp_node_get_attr(disco, "id"));
+  occupant_presence(f, "thirdwitch", "participant", "<status code='110'/>");
+  XmppNode *iq = test_router_last_sent(f->t);
+  dispatchf(f,
+            "<iq type='error' id='%s' from='" ROOM "'><error type='cancel'><item-not-found "
+            "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
+            xmpp_node_get_attr(iq, "id"));
+  g_autofree char *again = xmpp_xml_node_to_string(last_query(f));
+  g_assert_null(strstr(again, "<after>"));
+  g_assert_nonnull(strstr(again, "<field var='start'><value>2026-11-30T00:53:20Z</value>"));
+}
+
+/* A room without an archive: the legacy history since our mark. */
+static void
+test_legacy_history_since_mark(Fixture *f, gconstpointer unused)
+{
+  g_assert_true(xmpp_muc_join_after(f->muc, ROOM, "thirdwitch", NULL, 1796000000, NULL, NULL));
+  g_autoptr(XmppNode) disco = test_router_take_last_sent(f->t);
+  dispatchf(f,
+            "<iq type='result' id='%s' from='" ROOM "'><query "
+            "xmlns='http://jabber.org/protocol/disco#info'/></iq>",
+            xmpp_node_get_attr(disco, "id"));
+  g_autofree char *presence = test_router_dup_sent_string(f->t, 0);
+  g_assert_nonnull(strstr(presence, "<history since='2026-11-30T00:53:20Z'/>"));
+  occupant_presence(f, "thirdwitch", "participant", "<status code='110'/>");
+  g_assert_cmpuint(test_router_n_sent(f->t), ==, 1); /* no archive query */
+}
+
 int
 main(int argc, char **argv)
 {
@@ -522,5 +686,9 @@ main(int argc, char **argv)
   ADD("/muc/nick-and-moderation", test_nick_and_moderation);
   ADD("/muc/T46_not_our_room", test_T46_not_our_room);
   ADD("/muc/private-message-passes", test_private_message_passes);
+  ADD("/muc/history/T40_archive_first_join", test_archive_first_join);
+  ADD("/muc/history/archive-after-mark", test_archive_after_mark);
+  ADD("/muc/history/archive-forgot-mark", test_archive_forgot_mark);
+  ADD("/muc/history/legacy-since-mark", test_legacy_history_since_mark);
   return g_test_run();
 }

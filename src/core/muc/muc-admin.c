@@ -21,7 +21,7 @@ xmpp_muc_change_nick(XmppMuc *muc, const char *room, const char *nick, GError **
     return FALSE;
   }
   /* §7.6: a presence to the new occupant JID; the room answers with 303 (or a conflict). */
-  xmpp_muc_send_presence(muc, r->jid, prepared, NULL, NULL, FALSE);
+  xmpp_muc_send_presence(muc, r->jid, prepared, NULL);
   return TRUE;
 }
 

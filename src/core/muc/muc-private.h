@@ -30,6 +30,16 @@ typedef struct {
   char *subject;
   gint64 heard_us;  /* monotonic time of the room's last stanza to us */
   gboolean pinging; /* a self-ping (XEP-0410) is out */
+  /* The history (muc-history.c). */
+  gint64 mark_s;       /* our last message from the room: its time (0: none) */
+  char *mark_id;       /* and its archive id (the room's stanza-id), or NULL */
+  guint joins;         /* counts this room's joins: answers to an earlier one are stale */
+  gboolean discovered; /* the room was asked what it offers (once a join of it) */
+  gboolean archived;   /* it keeps an archive (XEP-0313): history comes from there */
+  char *queryid;       /* the archive query in progress, or NULL */
+  char *page_after;    /* the archive id its page starts after, or NULL */
+  guint fetched;       /* messages the catch-up brought */
+  guint page_fetched;  /* of which in the page in progress */
 } Room;
 
 struct _XmppMuc {
@@ -39,7 +49,7 @@ struct _XmppMuc {
   gpointer events_data;
   char *lang;
   GHashTable *rooms; /* bare JID -> Room* */
-  guint handlers[6];
+  guint handlers[7];
   XmppDedup *seen;                       /* room messages shown: history after a rejoin */
   char *sent_ids[XMPP_MUC_MAX_SENT_IDS]; /* our recent room message ids, a ring */
   guint next_sent;
@@ -48,10 +58,8 @@ struct _XmppMuc {
 
 /* The room (any JID spelling), or NULL when we are not in, joining or leaving it. */
 Room *xmpp_muc_find_room(const XmppMuc *muc, const char *room);
-/* A presence to room/nick: type (NULL: available), with the MUC join element when join
- * (and the password in it, if any). */
-void xmpp_muc_send_presence(XmppMuc *muc, const char *room, const char *nick, const char *type,
-                            const char *password, gboolean join);
+/* A presence to room/nick: type (NULL: available). (A join's: muc-history.c.) */
+void xmpp_muc_send_presence(XmppMuc *muc, const char *room, const char *nick, const char *type);
 /* What a request about one room carries to its answer: the room by JID (it may be gone by
  * then), and what the caller wants back. */
 typedef struct {
@@ -67,6 +75,16 @@ void xmpp_muc_room_request_free(gpointer request);
 
 /* Joins room again (its occupants forgotten, joined follows). */
 void xmpp_muc_rejoin_room(XmppMuc *muc, Room *room);
+
+/* Shows a groupchat message of room r (already known to be from it); archive_id: the room
+ * archive's id when it comes from there, else NULL. Shown once, and kept as our mark. */
+void xmpp_muc_show_message(XmppMuc *muc, Room *r, XmppStanza *stanza, const char *archive_id);
+
+/* muc-history.c: asks the room what it offers (once a join), then sends the join presence with
+ * the history wanted; after the room took us in, the archive's catch-up; archive results. */
+void xmpp_muc_history_join(XmppMuc *muc, Room *r);
+void xmpp_muc_history_joined(XmppMuc *muc, Room *r);
+XmppHandlerResult xmpp_muc_history_on_result(XmppStanza *stanza, gpointer data);
 
 /* muc-ping.c: looking for silent rooms while any is joined, and stopping. */
 void xmpp_muc_watch_silence(XmppMuc *muc);

@@ -7,6 +7,7 @@
 
 #include "im/namespaces.h"
 #include "router/namespaces.h"
+#include "services/namespaces.h"
 
 static void
 occupant_free(gpointer data)
@@ -27,6 +28,9 @@ room_free(gpointer data)
   g_free(r->password);
   g_hash_table_destroy(r->occupants);
   g_free(r->subject);
+  g_free(r->mark_id);
+  g_free(r->queryid);
+  g_free(r->page_after);
   g_free(r);
 }
 
@@ -48,19 +52,13 @@ room_of(XmppMuc *muc, const XmppStanza *stanza)
 }
 
 void
-xmpp_muc_send_presence(XmppMuc *muc, const char *room, const char *nick, const char *type,
-                       const char *password, gboolean join)
+xmpp_muc_send_presence(XmppMuc *muc, const char *room, const char *nick, const char *type)
 {
   g_autofree char *to = g_strdup_printf("%s/%s", room, nick);
   g_autoptr(XmppNode) p = xmpp_node_new(XMPP_NS_JABBER_CLIENT, "presence");
   xmpp_node_set_attr(p, "to", to);
   if (type != NULL)
     xmpp_node_set_attr(p, "type", type);
-  if (join) {
-    XmppNode *x = xmpp_node_new_child(p, XMPP_NS_MUC, "x");
-    if (password != NULL && *password != '\0')
-      xmpp_node_new_text_child(x, XMPP_NS_MUC, "password", password);
-  }
   xmpp_router_send(muc->router, p);
 }
 
@@ -218,10 +216,16 @@ occupant_available(XmppMuc *muc, Room *room, const char *nick, const XmppMucUser
     room->nick = g_strdup(nick);
     room->state = ROOM_JOINED;
     xmpp_muc_watch_silence(muc);
-    if (user->status & XMPP_MUC_STATUS_CREATED)
-      accept_instant_room(muc, room, user->status);
-    else if (muc->events.joined != NULL)
-      muc->events.joined(muc->events_data, room->jid, nick, user->status);
+    if (user->status & XMPP_MUC_STATUS_CREATED) {
+      accept_instant_room(muc, room, user->status); /* new: no history */
+      return;
+    }
+    g_autofree char *jid = g_strdup(room->jid);
+    if (muc->events.joined != NULL)
+      muc->events.joined(muc->events_data, jid, nick, user->status);
+    room = g_hash_table_lookup(muc->rooms, jid); /* the user may have left it meanwhile */
+    if (room != NULL && room->state == ROOM_JOINED)
+      xmpp_muc_history_joined(muc, room);
     return;
   }
   if (room->state == ROOM_JOINED && muc->events.occupant != NULL) {
@@ -282,6 +286,65 @@ room_stanza_id(const XmppStanza *stanza, const Room *room)
   return xmpp_message_dup_stanza_id(stanza->node, room->parsed);
 }
 
+/* Our mark moves to a message shown: the newest one's time, and its archive id (a catch-up
+ * brings older messages after newer live ones: they do not move it back). */
+static void
+move_mark(XmppMuc *muc, Room *room, const XmppMessageInfo *info)
+{
+  gint64 when = info->delay != NULL ? info->delay->stamp : g_get_real_time() / G_USEC_PER_SEC;
+  if (when < room->mark_s)
+    return;
+  room->mark_s = when;
+  if (info->stanza_id != NULL) {
+    g_free(room->mark_id);
+    room->mark_id = g_strdup(info->stanza_id);
+  }
+  if (muc->events.mark != NULL)
+    muc->events.mark(muc->events_data, room->jid, room->mark_s, room->mark_id);
+}
+
+void
+xmpp_muc_show_message(XmppMuc *muc, Room *room, XmppStanza *stanza, const char *archive_id)
+{
+  const char *nick = xmpp_jid_get_resource(stanza->from);
+  g_autoptr(XmppMessageInfo) info =
+      xmpp_message_info_parse(stanza, g_get_real_time() / G_USEC_PER_SEC);
+  info->stanza_id = archive_id != NULL ? g_strdup(archive_id) : room_stanza_id(stanza, room);
+  const XmppMessageText *body = xmpp_message_choose_text(info->bodies, muc->lang, info->lang);
+  const XmppMessageText *subject = xmpp_message_choose_text(info->subjects, muc->lang, info->lang);
+  if (body == NULL && info->subjects->len > 0 && archive_id == NULL) {
+    /* §8.1: a subject without a body is the room's subject (empty: cleared). */
+    g_free(room->subject);
+    room->subject = g_strdup(subject != NULL ? subject->text : "");
+    if (muc->events.subject != NULL)
+      muc->events.subject(muc->events_data, room->jid, nick, room->subject);
+    return;
+  }
+  if (body == NULL)
+    return; /* chat states and markers in rooms: not shown yet */
+  XmppDedupMessage key = {.stanza_id = info->stanza_id,
+                          .origin_id = info->origin_id,
+                          .id = info->id,
+                          .counterpart = xmpp_jid_get_full(stanza->from),
+                          .body = body->text};
+  if (xmpp_dedup_check(muc->seen, &key)) {
+    xmpp_host_log(muc->host, XMPP_LOG_DEBUG, "%s: message seen already: not shown again",
+                  room->jid);
+    return;
+  }
+  gboolean ours = nick != NULL && g_strcmp0(nick, room->nick) == 0;
+  if (ours && !sent_by_us(muc, info->origin_id) && !sent_by_us(muc, info->id))
+    xmpp_host_log(muc->host, XMPP_LOG_DEBUG, "%s: our nick's message from another client",
+                  room->jid);
+  g_autofree char *markup = xmpp_message_info_dup_markup(info, muc->lang);
+  if (markup != NULL && muc->events.message != NULL)
+    muc->events.message(muc->events_data, room->jid, nick, info, markup, ours);
+  /* The room may be gone (the user left from the message's event): look again. */
+  Room *still = g_hash_table_lookup(muc->rooms, xmpp_jid_get_bare(stanza->from));
+  if (still == room)
+    move_mark(muc, room, info);
+}
+
 static XmppHandlerResult
 on_groupchat(XmppStanza *stanza, gpointer data)
 {
@@ -292,39 +355,7 @@ on_groupchat(XmppStanza *stanza, gpointer data)
   if (room == NULL || room->state == ROOM_LEAVING)
     return XMPP_HANDLER_PASS; /* T46: the chat module drops groupchat from elsewhere */
   room->heard_us = xmpp_host_now(muc->host);
-  const char *nick = xmpp_jid_get_resource(stanza->from);
-  g_autoptr(XmppMessageInfo) info =
-      xmpp_message_info_parse(stanza, g_get_real_time() / G_USEC_PER_SEC);
-  info->stanza_id = room_stanza_id(stanza, room);
-  const XmppMessageText *body = xmpp_message_choose_text(info->bodies, muc->lang, info->lang);
-  const XmppMessageText *subject = xmpp_message_choose_text(info->subjects, muc->lang, info->lang);
-  if (body == NULL && info->subjects->len > 0) {
-    /* §8.1: a subject without a body is the room's subject (empty: cleared). */
-    g_free(room->subject);
-    room->subject = g_strdup(subject != NULL ? subject->text : "");
-    if (muc->events.subject != NULL)
-      muc->events.subject(muc->events_data, room->jid, nick, room->subject);
-    return XMPP_HANDLER_CONSUMED;
-  }
-  if (body == NULL)
-    return XMPP_HANDLER_CONSUMED; /* chat states and markers in rooms: not shown yet */
-  XmppDedupMessage key = {.stanza_id = info->stanza_id,
-                          .origin_id = info->origin_id,
-                          .id = info->id,
-                          .counterpart = xmpp_jid_get_full(stanza->from),
-                          .body = body->text};
-  if (xmpp_dedup_check(muc->seen, &key)) {
-    xmpp_host_log(muc->host, XMPP_LOG_DEBUG, "%s: message seen already: not shown again",
-                  room->jid);
-    return XMPP_HANDLER_CONSUMED;
-  }
-  gboolean ours = nick != NULL && g_strcmp0(nick, room->nick) == 0;
-  if (ours && !sent_by_us(muc, info->origin_id) && !sent_by_us(muc, info->id))
-    xmpp_host_log(muc->host, XMPP_LOG_DEBUG, "%s: our nick's message from another client",
-                  room->jid);
-  g_autofree char *markup = xmpp_message_info_dup_markup(info, muc->lang);
-  if (markup != NULL && muc->events.message != NULL)
-    muc->events.message(muc->events_data, room->jid, nick, info, markup, ours);
+  xmpp_muc_show_message(muc, room, stanza, NULL);
   return XMPP_HANDLER_CONSUMED;
 }
 
@@ -360,6 +391,9 @@ xmpp_muc_new(XmppRouter *router, const XmppHost *host)
                                            on_invite, muc, NULL);
   muc->handlers[5] = xmpp_router_add_owner(router, XMPP_STANZA_MESSAGE, XMPP_NS_CONFERENCE, "x",
                                            on_invite, muc, NULL);
+  /* Archive results our own archive's owner (services/mam.c) left: a room's, or nobody's. */
+  muc->handlers[6] = xmpp_router_add_owner(router, XMPP_STANZA_MESSAGE, XMPP_NS_MAM, "result",
+                                           xmpp_muc_history_on_result, muc, NULL);
   /* A room's refusal may carry no muc#user (only the <error/>). */
   muc->handlers[3] = xmpp_router_add_owner(router, XMPP_STANZA_PRESENCE, XMPP_NS_JABBER_CLIENT,
                                            "error", on_presence, muc, NULL);
@@ -418,6 +452,13 @@ gboolean
 xmpp_muc_join(XmppMuc *muc, const char *room, const char *nick, const char *password,
               GError **error)
 {
+  return xmpp_muc_join_after(muc, room, nick, password, 0, NULL, error);
+}
+
+gboolean
+xmpp_muc_join_after(XmppMuc *muc, const char *room, const char *nick, const char *password,
+                    gint64 mark_s, const char *archive_id, GError **error)
+{
   g_return_val_if_fail(muc != NULL, FALSE);
   g_autofree char *jid = room_jid(room, error);
   if (jid == NULL)
@@ -444,9 +485,11 @@ xmpp_muc_join(XmppMuc *muc, const char *room, const char *nick, const char *pass
   r->state = ROOM_JOINING;
   r->password = password != NULL && *password != '\0' ? g_strdup(password) : NULL;
   r->occupants = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, occupant_free);
+  r->mark_s = MAX(mark_s, 0);
+  r->mark_id = archive_id != NULL && *archive_id != '\0' ? g_strdup(archive_id) : NULL;
   g_hash_table_insert(muc->rooms, r->jid, r);
   rooms_changed(muc);
-  xmpp_muc_send_presence(muc, r->jid, r->nick, NULL, password, TRUE);
+  xmpp_muc_history_join(muc, r);
   return TRUE;
 }
 
@@ -465,7 +508,7 @@ xmpp_muc_leave(XmppMuc *muc, const char *room)
   if (r == NULL || r->state == ROOM_LEAVING)
     return;
   r->state = ROOM_LEAVING;
-  xmpp_muc_send_presence(muc, r->jid, r->nick, "unavailable", NULL, FALSE);
+  xmpp_muc_send_presence(muc, r->jid, r->nick, "unavailable");
 }
 
 char *
@@ -516,7 +559,7 @@ xmpp_muc_rejoin_room(XmppMuc *muc, Room *r)
   g_hash_table_remove_all(r->occupants);
   r->state = ROOM_JOINING;
   r->pinging = FALSE;
-  xmpp_muc_send_presence(muc, r->jid, r->nick, NULL, r->password, TRUE);
+  xmpp_muc_history_join(muc, r); /* the history since our mark: what we missed meanwhile */
 }
 
 void

@@ -15,11 +15,15 @@
 
 G_BEGIN_DECLS
 
-#define XMPP_MUC_MAX_ROOMS     512   /* rooms joined at once */
-#define XMPP_MUC_MAX_OCCUPANTS 20000 /* occupants kept a room; more are not listed */
-#define XMPP_MUC_MAX_SENT_IDS  64    /* ids of our recent room messages, to know their echo */
-#define XMPP_MUC_SILENCE_S     600   /* a room silent this long is asked whether we are in */
-#define XMPP_MUC_PING_CHECK_S  60    /* how often silent rooms are looked for */
+#define XMPP_MUC_MAX_ROOMS        512   /* rooms joined at once */
+#define XMPP_MUC_MAX_OCCUPANTS    20000 /* occupants kept a room; more are not listed */
+#define XMPP_MUC_MAX_SENT_IDS     64    /* ids of our recent room messages, to know their echo */
+#define XMPP_MUC_SILENCE_S        600   /* a room silent this long is asked whether we are in */
+#define XMPP_MUC_PING_CHECK_S     60    /* how often silent rooms are looked for */
+#define XMPP_MUC_HISTORY_FIRST    20    /* messages of history a first join shows */
+#define XMPP_MUC_HISTORY_PAGE     100   /* archive messages asked for per page */
+#define XMPP_MUC_HISTORY_MAX      1000  /* archive messages one join catches up at most */
+#define XMPP_MUC_DISCO_TIMEOUT_MS 10000 /* how long a join waits for the room's features */
 
 typedef struct _XmppMuc XmppMuc;
 
@@ -61,6 +65,9 @@ typedef struct {
   /* An invitation (mediated by a room, or direct from a contact): a question for the user,
    * never a join (T44). */
   void (*invited)(gpointer data, const XmppMucInvite *invite);
+  /* Our mark in the room moved: the newest message shown (its time, and its archive id or
+   * NULL). Kept, it is the mark of the next join (xmpp_muc_join_after). */
+  void (*mark)(gpointer data, const char *room, gint64 when_s, const char *archive_id);
 } XmppMucEvents;
 
 /* The end of a moderation request (error NULL: done). */
@@ -76,6 +83,12 @@ void xmpp_muc_set_language(XmppMuc *muc, const char *lang);
  * room or nick is invalid, the room is joined or being joined already, or too many are. */
 gboolean xmpp_muc_join(XmppMuc *muc, const char *room, const char *nick, const char *password,
                        GError **error);
+/* The same, the room's history from after our mark: the last message we have from it (its time
+ * in Unix seconds, and its archive id or NULL; 0 and NULL: none, a first join). A room that
+ * keeps an archive is caught up from there (after archive_id, else since mark_s), any other
+ * gives its legacy history since mark_s. */
+gboolean xmpp_muc_join_after(XmppMuc *muc, const char *room, const char *nick, const char *password,
+                             gint64 mark_s, const char *archive_id, GError **error);
 /* Leaves the room (the room confirms; left then follows). */
 void xmpp_muc_leave(XmppMuc *muc, const char *room);
 /* Sends a groupchat message (with html, a XEP-0071 <html/> to copy, or NULL); its echo from

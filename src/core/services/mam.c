@@ -72,6 +72,11 @@ on_result(XmppStanza *stanza, gpointer data)
   XmppNode *result = xmpp_node_get_child(stanza->node, XMPP_NS_MAM, "result");
   const char *queryid = xmpp_node_get_attr(result, "queryid");
   const char *id = xmpp_node_get_attr(result, "id");
+  /* Another archive's (a room's): the room module's, which drops what it did not ask for. */
+  if (!from_own_archive(mam, stanza) && !stanza->from_invalid && stanza->from != NULL &&
+      xmpp_jid_get_resource(stanza->from) == NULL &&
+      !xmpp_jid_equal(stanza->from, xmpp_router_get_own_jid(mam->router), XMPP_JID_MATCH_BARE))
+    return XMPP_HANDLER_PASS;
   if (!from_own_archive(mam, stanza) || mam->queryid == NULL ||
       g_strcmp0(queryid, mam->queryid) != 0 || id == NULL || *id == '\0' ||
       strlen(id) > XMPP_MESSAGE_MAX_ID) {
