@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The room window's commands, as prpl-jabber's: /nick /topic /part /invite /kick /ban /role
- * /affiliate /msg /join. */
+ * /affiliate /msg /join /config /register /ping. */
 #include "purple-chat.h"
+#include "purple-errors.h"
 #include "purple-i18n.h"
+#include "purple-xdata.h"
 
 #include <string.h>
 
 #include "jid/jid.h"
+#include "services/version.h"
 
 /* A moderation request's end: a refusal is said in the room's window (data: the connection). */
 static void
@@ -170,6 +173,174 @@ cmd_join(PurpleConversation *conv, const char *cmd, char **args, char **error, v
   return PURPLE_CMD_RET_OK;
 }
 
+/* ---- /config and /register: the room's forms ---------------------------------------------- */
+
+typedef struct {
+  PurpleConnection *gc;
+  char *room;
+  XmppMucForm which;
+} FormRequest;
+
+static void
+form_request_free(gpointer data)
+{
+  FormRequest *fr = data;
+  g_free(fr->room);
+  g_free(fr);
+}
+
+static void
+say(PurpleConnection *gc, const char *room, const char *text)
+{
+  PurpleConvChat *chat = xmpp_purple_chat_window(gc, room);
+  if (chat != NULL)
+    xmpp_purple_chat_write_system(chat, text);
+}
+
+static void
+on_form_done(gpointer data, const char *room, const GError *error)
+{
+  FormRequest *fr = data;
+  if (error == NULL || !xmpp_iq_error_is_ended(error)) {
+    char *why =
+        error != NULL ? xmpp_purple_stanza_error_text(error, XMPP_PURPLE_ERROR_REQUEST) : NULL;
+    char *text = why != NULL ? g_strdup_printf(_("The room refused: %s"), why)
+                 : fr->which == XMPP_MUC_FORM_CONFIG
+                     ? g_strdup(_("The room's configuration was saved."))
+                     : g_strdup(_("You are registered with the room."));
+    say(fr->gc, room, text);
+    g_free(text);
+    g_free(why);
+  }
+  form_request_free(fr);
+}
+
+static void
+form_answered(XmppXdataForm *filled, int action, gpointer data)
+{
+  FormRequest *fr = data;
+  XmppPurpleConn *conn = xmpp_purple_connection_get(fr->gc);
+  XmppMuc *muc = conn != NULL && conn->session != NULL ? xmpp_session_get_muc(conn->session) : NULL;
+  /* A cancelled registration needs no word to the room; a cancelled configuration does (a new
+   * room waits for it). */
+  if (muc != NULL && (filled != NULL || fr->which == XMPP_MUC_FORM_CONFIG)) {
+    FormRequest *copy = g_new0(FormRequest, 1);
+    *copy = (FormRequest){fr->gc, g_strdup(fr->room), fr->which};
+    if (!xmpp_muc_submit_form(muc, fr->room, fr->which, filled, on_form_done, copy))
+      form_request_free(copy);
+  }
+  xmpp_xdata_form_free(filled);
+}
+
+static void
+on_form(gpointer data, const char *room, XmppXdataForm *form, const GError *error)
+{
+  FormRequest *fr = data;
+  if (error != NULL && xmpp_iq_error_is_ended(error)) {
+    form_request_free(fr);
+    return;
+  }
+  gpointer handle;
+  GQueue *open = xmpp_purple_chat_forms(fr->gc, &handle);
+  if (form == NULL || open == NULL) {
+    char *why = xmpp_purple_stanza_error_text(error, XMPP_PURPLE_ERROR_REQUEST);
+    char *text = g_strdup_printf(_("The room refused: %s"), why);
+    say(fr->gc, room, text);
+    g_free(text);
+    g_free(why);
+    form_request_free(fr);
+    return;
+  }
+  char *primary = g_strdup_printf(
+      fr->which == XMPP_MUC_FORM_CONFIG ? _("Configure %s") : _("Register with %s"), room);
+  xmpp_purple_xdata_request(handle, open, purple_connection_get_account(fr->gc),
+                            fr->which == XMPP_MUC_FORM_CONFIG ? _("Room Configuration")
+                                                              : _("Room Registration"),
+                            primary, form, NULL, 0, form_answered, fr, form_request_free);
+  g_free(primary);
+}
+
+static PurpleCmdRet
+cmd_form(PurpleConversation *conv, const char *cmd, char **args, char **error, void *data)
+{
+  XmppMuc *muc;
+  const char *room = xmpp_purple_chat_room_for(conv, &muc);
+  if (room == NULL)
+    return PURPLE_CMD_RET_FAILED;
+  FormRequest *fr = g_new0(FormRequest, 1);
+  fr->gc = purple_conversation_get_gc(conv);
+  fr->room = g_strdup(room);
+  fr->which = strcmp(cmd, "config") == 0 ? XMPP_MUC_FORM_CONFIG : XMPP_MUC_FORM_REGISTER;
+  if (!xmpp_muc_request_form(muc, room, fr->which, on_form, fr)) {
+    form_request_free(fr);
+    *error = g_strdup(_("Not in this room."));
+    return PURPLE_CMD_RET_FAILED;
+  }
+  return PURPLE_CMD_RET_OK;
+}
+
+/* ---- /ping [nick] ------------------------------------------------------------------------- */
+
+typedef struct {
+  PurpleConnection *gc;
+  char *room;
+  char *target; /* the occupant JID pinged */
+} PingRequest;
+
+static void
+ping_request_free(gpointer data)
+{
+  PingRequest *p = data;
+  g_free(p->room);
+  g_free(p->target);
+  g_free(p);
+}
+
+static void
+on_ping(gint64 rtt_us, const GError *error, gpointer data)
+{
+  PingRequest *p = data;
+  if (error != NULL && xmpp_iq_error_is_ended(error))
+    return;
+  char *text;
+  if (error == NULL) {
+    text = g_strdup_printf(_("Ping reply from %s in %.3f s."), p->target,
+                           (double)rtt_us / G_USEC_PER_SEC);
+  } else {
+    char *why = xmpp_purple_stanza_error_text(error, XMPP_PURPLE_ERROR_REQUEST);
+    text = g_strdup_printf(_("Ping to %s failed: %s"), p->target, why);
+    g_free(why);
+  }
+  char *escaped = g_markup_escape_text(text, -1);
+  say(p->gc, p->room, escaped);
+  g_free(escaped);
+  g_free(text);
+}
+
+/* /ping [nickname]: an occupant (a client answers for itself), or without one our own occupant
+ * JID: the room answers whether we are still in (XEP-0410). */
+static PurpleCmdRet
+cmd_ping(PurpleConversation *conv, const char *cmd, char **args, char **error, void *data)
+{
+  XmppMuc *muc;
+  const char *room = xmpp_purple_chat_room_for(conv, &muc);
+  const char *nick = args[0] != NULL && *args[0] != '\0' ? args[0] : NULL;
+  XmppPurpleConn *conn = xmpp_purple_connection_get(purple_conversation_get_gc(conv));
+  if (room == NULL || conn == NULL || xmpp_muc_get_nick(muc, room) == NULL)
+    return PURPLE_CMD_RET_FAILED;
+  if (nick != NULL && !xmpp_muc_get_occupant(muc, room, nick, &(XmppMucOccupant){0})) {
+    *error = g_strdup(_("No one here has that nickname."));
+    return PURPLE_CMD_RET_FAILED;
+  }
+  PingRequest *p = g_new0(PingRequest, 1);
+  p->gc = conn->gc;
+  p->room = g_strdup(room);
+  p->target = g_strdup_printf("%s/%s", room, nick != NULL ? nick : xmpp_muc_get_nick(muc, room));
+  xmpp_entity_info_ping(xmpp_session_get_entity_info(conn->session), p->target, on_ping, p,
+                        ping_request_free);
+  return PURPLE_CMD_RET_OK;
+}
+
 void
 xmpp_purple_chat_commands(void)
 {
@@ -203,4 +374,12 @@ xmpp_purple_chat_commands(void)
                       _("msg &lt;nickname&gt; &lt;message&gt;: Send a private message."), NULL);
   purple_cmd_register("join", "ws", PURPLE_CMD_P_PRPL, optional, XMPP_PURPLE_PLUGIN_ID, cmd_join,
                       _("join &lt;room[@server]&gt; [password]: Join another room."), NULL);
+  purple_cmd_register("config", "", PURPLE_CMD_P_PRPL, flags, XMPP_PURPLE_PLUGIN_ID, cmd_form,
+                      _("config: Configure the room (its owners)."), NULL);
+  purple_cmd_register("register", "", PURPLE_CMD_P_PRPL, flags, XMPP_PURPLE_PLUGIN_ID, cmd_form,
+                      _("register: Register with the room (become a member)."), NULL);
+  purple_cmd_register("ping", "w", PURPLE_CMD_P_PRPL, optional, XMPP_PURPLE_PLUGIN_ID, cmd_ping,
+                      _("ping [nickname]: Ping an occupant, or check that you are still in "
+                        "the room."),
+                      NULL);
 }

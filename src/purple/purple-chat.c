@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "jid/jid.h"
+#include "purple-xdata.h"
 #include "xml/lang.h"
 
 struct _XmppPurpleChatState {
@@ -15,6 +16,7 @@ struct _XmppPurpleChatState {
   GHashTable *rooms;   /* GINT_TO_POINTER(id) -> room bare JID (the key of ids) */
   GHashTable *joining; /* room bare JID -> Attempt*: what we asked the room with */
   GPtrArray *asking;   /* Attempt*: refused for the nick, another one asked of the user */
+  GQueue forms;        /* open room forms (/config, /register): purple-xdata.c */
   int next_id;
 };
 
@@ -450,6 +452,7 @@ xmpp_purple_chat_stop(XmppPurpleConn *conn)
   if (conn->session != NULL)
     xmpp_muc_set_events(xmpp_session_get_muc(conn->session), NULL, NULL);
   purple_request_close_with_handle(state); /* an open "another nickname" question */
+  xmpp_purple_xdata_close_all(&state->forms);
   g_ptr_array_unref(state->asking);
   g_hash_table_destroy(state->joining);
   g_hash_table_destroy(state->rooms);
@@ -658,4 +661,12 @@ void
 xmpp_purple_chat_write_system(PurpleConvChat *chat, const char *text)
 {
   write_system(chat, text);
+}
+
+GQueue *
+xmpp_purple_chat_forms(PurpleConnection *gc, gpointer *handle)
+{
+  XmppPurpleChatState *state = state_of_gc(gc);
+  *handle = state;
+  return state != NULL ? &state->forms : NULL;
 }

@@ -65,5 +65,8 @@ void xmpp_purple_roomlist_cancel(PurpleRoomlist *list);
 const char *xmpp_purple_chat_room_for(PurpleConversation *conv, XmppMuc **muc);
 PurpleConvChat *xmpp_purple_chat_window(PurpleConnection *gc, const char *room);
 void xmpp_purple_chat_write_system(PurpleConvChat *chat, const char *text);
+/* The open room forms of the connection (closed at sign-off) and their dialogs' handle; NULL
+ * when the connection has no rooms' state. */
+GQueue *xmpp_purple_chat_forms(PurpleConnection *gc, gpointer *handle);
 
 G_END_DECLS

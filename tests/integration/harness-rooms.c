@@ -26,6 +26,9 @@
  *   set-chat-autojoin <room@server> <0|1>       "join automatically" of the room's chat
  *   dump-chats [tag]                            one "chats" event: the account's chats on the
  *                                               list as room|alias|autojoin, space-separated
+ *   fill-field <label word> <value>             the next form with a text field whose label
+ *                                               holds the word (any case) gets value there and
+ *                                               is answered OK ("fields-filled")
  * Events: "chat-joined", "chat-left", "chat-join-failed", and "chat-line" for every line the
  * window shows (who, text, flags: send, recv, system, delayed). */
 #include "harness.h"
@@ -138,6 +141,33 @@ dump_chats(PurpleAccount *account, const char *tag)
   g_string_free(chats, TRUE);
 }
 
+static char *fill_label, *fill_value; /* the fill-field asked for, until a form takes it */
+
+gboolean
+harness_rooms_fill_fields(PurpleRequestFields *fields)
+{
+  if (fill_label == NULL)
+    return FALSE;
+  for (GList *g = purple_request_fields_get_groups(fields); g != NULL; g = g->next) {
+    for (GList *l = purple_request_field_group_get_fields(g->data); l != NULL; l = l->next) {
+      PurpleRequestField *f = l->data;
+      const char *label = purple_request_field_get_label(f);
+      char *lower = label != NULL ? g_ascii_strdown(label, -1) : NULL;
+      gboolean match = purple_request_field_get_type(f) == PURPLE_REQUEST_FIELD_STRING &&
+                       lower != NULL && strstr(lower, fill_label) != NULL;
+      g_free(lower);
+      if (!match)
+        continue;
+      purple_request_field_string_set_value(f, fill_value);
+      emit("fields-filled", "label", S, label, "value", S, fill_value, (char *)NULL);
+      g_clear_pointer(&fill_label, g_free);
+      g_clear_pointer(&fill_value, g_free);
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
 static gboolean
 roomlist_poll(gpointer data)
 {
@@ -231,6 +261,11 @@ harness_rooms_command(PurpleAccount *account, const char *line)
     if (chat != NULL)
       purple_blist_node_set_bool(PURPLE_BLIST_NODE(chat), "gtk-autojoin",
                                  g_strcmp0(w[2], "1") == 0);
+  } else if (g_strcmp0(w[0], "fill-field") == 0 && w[1] && w[2]) {
+    g_free(fill_label);
+    g_free(fill_value);
+    fill_label = g_ascii_strdown(w[1], -1);
+    fill_value = w[3] != NULL ? g_strjoin(" ", w[2], w[3], NULL) : g_strdup(w[2]);
   } else if (g_strcmp0(w[0], "dump-chats") == 0) {
     dump_chats(account, w[1]);
   } else if (g_strcmp0(w[0], "dump-room") == 0 && w[1]) {

@@ -150,7 +150,8 @@ request_fields(const char *title, const char *primary, const char *secondary,
                const char *cancel_text, GCallback cancel_cb, PurpleAccount *account,
                const char *who, PurpleConversation *conv, void *user_data)
 {
-  if (harness_profile_fill_fields(fields)) /* set-vcard (harness-profile.c) */
+  if (harness_profile_fill_fields(fields) || /* set-vcard (harness-profile.c) */
+      harness_rooms_fill_fields(fields))     /* fill-field (harness-rooms.c) */
     return harness_answer_fields_ok(fields, ok_cb, user_data);
   void *answered =
       harness_accountsvc_fields(title, primary, secondary, fields, ok_cb, cancel_cb, user_data);

@@ -64,6 +64,9 @@ void harness_set_input_answer(gboolean answer);
 /* Group chat commands and events (harness-rooms.c). */
 gboolean harness_rooms_command(PurpleAccount *account, const char *line);
 void harness_rooms_init(void);
+/* A fill-field asked for: the next fields request with a text field so labelled gets the value
+ * and is answered OK (TRUE). */
+gboolean harness_rooms_fill_fields(PurpleRequestFields *fields);
 gboolean harness_tools_command(PurpleAccount *account, const char *line);
 
 /* Profile commands (harness-profile.c): set-vcard, set-icon, buddy-icon. fill_fields puts a

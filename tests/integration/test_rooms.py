@@ -250,6 +250,48 @@ class RoomsCase(PresenceCase):
         self.check(self.lines(a2, room, "Is this a dagger") == [], a2, "shown again")
         self.assertEqual(self.lines(a2, room, "which I see before me"), [])
 
+    def test_config_register_ping(self):
+        """/config: the owner's form, filled and saved (the room list shows the new title);
+        /register: the room's registration form, filled; /ping: the room answers."""
+        a, b = self.start("alice"), self.start("bob")
+        room = self.room("council")
+        self.join(a, room, "alice")
+        a.send("fill-field title The Council")
+        a.send("chat-command %s config" % room)
+        filled = a.wait(lambda e: e.get("event") == "fields-filled")
+        self.check(filled, a, "no configuration form")
+        saved = a.wait(lambda e: e.get("event") == "chat-line" and "configuration was saved" in
+                       e.get("text", ""))
+        self.check(saved, a, "the configuration was not saved")
+        b.send("roomlist")
+        b.wait(lambda e: e.get("event") == "roomlist-done")
+        listed = [e for e in b.events if e.get("event") == "roomlist-room" and
+                  e.get("room") == "council"]
+        self.check(listed and "The Council" in listed[0]["description"], b,
+                   "room list: %s" % listed)
+
+        # Registration (nick reservation): Prosody lets affiliated users register, ejabberd's
+        # rooms do not offer it; either way the room's answer is shown in its window.
+        a.send("fill-field nick alice")
+        a.send("chat-command %s register" % room)
+        done = a.wait(lambda e: e.get("event") == "chat-line" and e.get("room") == room and (
+            "registered with the room" in e.get("text", "") or "refused" in e.get("text", "")))
+        if self.server.kind == "prosody":
+            self.check(done and "registered with the room" in done["text"], a,
+                       "registration: %s" % done)
+        else:
+            self.check(done and "Service unavailable" in done["text"], a,
+                       "registration: %s" % done)
+        self.join(b, room, "bob")
+        a.send("chat-command %s ping bob" % room)
+        pong = a.wait(lambda e: e.get("event") == "chat-line" and "Ping reply from %s/bob" % room
+                      in e.get("text", ""))
+        self.check(pong, a, "no ping reply from bob")
+        a.send("chat-command %s ping" % room)
+        pong = a.wait(lambda e: e.get("event") == "chat-line" and "Ping reply from %s/alice" % room
+                      in e.get("text", ""))
+        self.check(pong, a, "no self-ping reply")
+
     def test_join_talk_topic_leave(self):
         a, b = self.start("alice"), self.start("bob")
         room = self.room("coven")

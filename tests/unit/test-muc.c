@@ -665,6 +665,61 @@ test_legacy_history_since_mark(Fixture *f, gconstpointer unused)
   g_assert_cmpuint(test_router_n_sent(f->t), ==, 1); /* no archive query */
 }
 
+/* ---- the room's forms ---- */
+
+static void
+on_form(gpointer data, const char *room, XmppXdataForm *form, const GError *error)
+{
+  Fixture *f = data;
+  if (form == NULL) {
+    g_string_append_printf(f->log, "form-error[%s]", xmpp_stanza_error_condition_name(error->code));
+    return;
+  }
+  g_string_append_printf(f->log, "form[%s|%u]", room, form->fields->len);
+}
+
+/* /config: the owner's form asked for, shown, sent back filled (or cancelled). */
+static void
+test_config_form(Fixture *f, gconstpointer unused)
+{
+  join(f);
+  g_string_truncate(f->log, 0);
+  g_assert_true(xmpp_muc_request_form(f->muc, ROOM, XMPP_MUC_FORM_CONFIG, on_form, f));
+  g_autofree char *get = test_router_dup_sent_string(f->t, test_router_n_sent(f->t) - 1);
+  g_assert_nonnull(strstr(get, "type='get'"));
+  g_assert_nonnull(strstr(get, "<query xmlns='http://jabber.org/protocol/muc#owner'/>"));
+  test_router_answer_last(f->t, "<query xmlns='http://jabber.org/protocol/muc#owner'>"
+                                "<x xmlns='jabber:x:data' type='form'>"
+                                "<field var='FORM_TYPE' type='hidden'>"
+                                "<value>http://jabber.org/protocol/muc#roomconfig</value></field>"
+                                "<field var='muc#roomconfig_roomname' type='text-single'/>"
+                                "</x></query>");
+  g_assert_cmpstr(f->log->str, ==, "form[" ROOM "|2]");
+  g_assert_true(xmpp_muc_submit_form(f->muc, ROOM, XMPP_MUC_FORM_CONFIG, NULL, on_done, f));
+  g_autofree char *cancel = test_router_dup_sent_string(f->t, test_router_n_sent(f->t) - 1);
+  g_assert_nonnull(strstr(cancel, "<x xmlns='jabber:x:data' type='cancel'/>"));
+  test_router_answer_last(f->t, NULL);
+  g_assert_true(g_str_has_suffix(f->log->str, "done[" ROOM "|ok]"));
+  /* Not in the room: nothing asked. */
+  g_assert_false(xmpp_muc_request_form(f->muc, "other@chat.shakespeare.example",
+                                       XMPP_MUC_FORM_CONFIG, on_form, f));
+}
+
+/* /register: a legacy form becomes a data form; registered already is said so. */
+static void
+test_register_form(Fixture *f, gconstpointer unused)
+{
+  join(f);
+  g_string_truncate(f->log, 0);
+  g_assert_true(xmpp_muc_request_form(f->muc, ROOM, XMPP_MUC_FORM_REGISTER, on_form, f));
+  test_router_answer_last(f->t, "<query xmlns='jabber:iq:register'><instructions>Nick?"
+                                "</instructions><nick/></query>");
+  g_assert_cmpstr(f->log->str, ==, "form[" ROOM "|1]");
+  g_assert_true(xmpp_muc_request_form(f->muc, ROOM, XMPP_MUC_FORM_REGISTER, on_form, f));
+  test_router_answer_last(f->t, "<query xmlns='jabber:iq:register'><registered/></query>");
+  g_assert_true(g_str_has_suffix(f->log->str, "form-error[conflict]"));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -690,5 +745,7 @@ main(int argc, char **argv)
   ADD("/muc/history/archive-after-mark", test_archive_after_mark);
   ADD("/muc/history/archive-forgot-mark", test_archive_forgot_mark);
   ADD("/muc/history/legacy-since-mark", test_legacy_history_since_mark);
+  ADD("/muc/config-form", test_config_form);
+  ADD("/muc/register-form", test_register_form);
   return g_test_run();
 }

@@ -65,8 +65,10 @@ void xmpp_muc_send_presence(XmppMuc *muc, const char *room, const char *nick, co
 typedef struct {
   XmppMuc *muc;
   char *room;
-  guint status;     /* the instant room's join status codes */
-  XmppMucDone done; /* a moderation's caller */
+  guint status;                /* the instant room's join status codes */
+  XmppMucDone done;            /* a moderation's caller */
+  XmppMucFormCallback form_cb; /* a form's */
+  XmppMucForm which;
   gpointer data;
 } RoomRequest;
 

@@ -12,6 +12,7 @@
 #include "muc/muc-user.h"
 #include "router/router.h"
 #include "router/stanza-error.h"
+#include "services/xdata.h"
 
 G_BEGIN_DECLS
 
@@ -113,6 +114,19 @@ gboolean xmpp_muc_set_role(XmppMuc *muc, const char *room, const char *nick, Xmp
 gboolean xmpp_muc_set_affiliation(XmppMuc *muc, const char *room, const char *jid,
                                   XmppMucAffiliation affiliation, const char *reason,
                                   XmppMucDone done, gpointer data);
+/* A room's forms: its configuration (owners, XEP-0045 §10.2) and registration with it (§7.10;
+ * a legacy form is turned into a data form). */
+typedef enum { XMPP_MUC_FORM_CONFIG, XMPP_MUC_FORM_REGISTER } XmppMucForm;
+/* form (borrowed), or NULL with error: refused, no form, or registered already (CONFLICT). */
+typedef void (*XmppMucFormCallback)(gpointer data, const char *room, XmppXdataForm *form,
+                                    const GError *error);
+/* Asks the room for the form; cb runs once (also when the session ends first: error ended).
+ * FALSE when we are not in the room. */
+gboolean xmpp_muc_request_form(XmppMuc *muc, const char *room, XmppMucForm which,
+                               XmppMucFormCallback cb, gpointer data);
+/* Sends the filled form (NULL: the user cancelled, which a room being configured is told). */
+gboolean xmpp_muc_submit_form(XmppMuc *muc, const char *room, XmppMucForm which,
+                              const XmppXdataForm *form, XmppMucDone done, gpointer data);
 /* XEP-0410 self-ping: asks every joined room now whether we are still in it (after a resumed
  * stream, where the rooms may have dropped us meanwhile); a room that says no is joined
  * again. Rooms silent for XMPP_MUC_SILENCE_S are asked on their own. */
