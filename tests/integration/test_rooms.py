@@ -292,6 +292,25 @@ class RoomsCase(PresenceCase):
                       in e.get("text", ""))
         self.check(pong, a, "no self-ping reply")
 
+    def test_rooms_rejoined_after_server_restart(self):
+        """The server restarts (every session and room gone): both accounts sign in anew on
+        their own, join their room again, and talk there."""
+        a, b = self.start("alice"), self.start("bob")
+        room = self.room("phoenix")
+        self.join(a, room, "alice")
+        self.join(b, room, "bob")
+        self.server.stop()
+        time.sleep(1.0)
+        self.server.start()
+        for h, nick in ((a, "alice"), (b, "bob")):
+            e, users = self.poll_room(h, room, lambda e, u: nick in u and not e.get("left") and
+                                      len(u) == 2, timeout=90)
+            self.check(e and nick in users and len(users) == 2, h,
+                       "%s is not back in the room: %s" % (nick, e))
+        b.send("chat-send %s From the ashes" % room)
+        got = a.wait(lambda e: e.get("event") == "chat-line" and e.get("text") == "From the ashes")
+        self.check(got and got["who"] == "bob", a, "alice did not hear bob after the restart")
+
     def test_join_talk_topic_leave(self):
         a, b = self.start("alice"), self.start("bob")
         room = self.room("coven")

@@ -665,6 +665,32 @@ test_legacy_history_since_mark(Fixture *f, gconstpointer unused)
   g_assert_cmpuint(test_router_n_sent(f->t), ==, 1); /* no archive query */
 }
 
+/* The room's service shuts down (332): we are out for now, not for good; nothing from the room
+ * counts meanwhile; the next check joins it again. (The twin, a kick, forgets the room:
+ * test_kicked_banned_destroyed.) */
+static void
+test_shutdown_rejoined(Fixture *f, gconstpointer unused)
+{
+  join(f);
+  g_string_truncate(f->log, 0);
+  dispatchf(f, "<presence type='unavailable' from='" ROOM "/thirdwitch'>" X_USER
+               "<item affiliation='member' role='none'/><status code='110'/>"
+               "<status code='332'/></x></presence>");
+  g_assert_cmpstr(f->log->str, ==, "left[" ROOM "|402]"); /* self (110) and shutdown (332) */
+  g_assert_false(xmpp_muc_is_joined(f->muc, ROOM));
+  g_assert_true(xmpp_muc_is_room(f->muc, ROOM));
+  dispatchf(f, "<message type='groupchat' from='" ROOM "/firstwitch'><body>meanwhile</body>"
+               "</message>");
+  g_assert_null(strstr(f->log->str, "meanwhile"));
+  guint sent = test_router_n_sent(f->t);
+  fake_host_advance(f->t->fake, XMPP_MUC_PING_CHECK_S * 1000);
+  g_assert_cmpuint(test_router_n_sent(f->t), ==, sent + 1);
+  g_autofree char *again = test_router_dup_sent_string(f->t, sent);
+  g_assert_nonnull(strstr(again, "<presence to='" ROOM "/thirdwitch'>"));
+  occupant_presence(f, "thirdwitch", "participant", "<status code='110'/>");
+  g_assert_true(xmpp_muc_is_joined(f->muc, ROOM));
+}
+
 /* ---- the room's forms ---- */
 
 static void
@@ -746,6 +772,7 @@ main(int argc, char **argv)
   ADD("/muc/history/archive-forgot-mark", test_archive_forgot_mark);
   ADD("/muc/history/legacy-since-mark", test_legacy_history_since_mark);
   ADD("/muc/config-form", test_config_form);
+  ADD("/muc/shutdown-rejoined", test_shutdown_rejoined);
   ADD("/muc/register-form", test_register_form);
   return g_test_run();
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* XmppMuc, staying joined (XEP-0410 self-ping): a room silent for a while, or every room after
  * a resumed stream, is asked whether our own occupant JID is still in it; a room that answers
- * that it is not is joined again. */
+ * that it is not is joined again, and so is a room that put us out for a while (AWAY). */
 #include "muc/muc-private.h"
 
 #include "router/namespaces.h"
@@ -75,8 +75,10 @@ look_for_silent_rooms(gpointer data)
   g_hash_table_iter_init(&iter, muc->rooms);
   while (g_hash_table_iter_next(&iter, NULL, &value)) {
     Room *room = value;
-    if (room->state == ROOM_JOINED && !room->pinging &&
-        now - room->heard_us >= (gint64)XMPP_MUC_SILENCE_S * G_USEC_PER_SEC)
+    if (room->state == ROOM_AWAY)
+      xmpp_muc_rejoin_room(muc, room); /* put out for a while: try again */
+    else if (room->state == ROOM_JOINED && !room->pinging &&
+             now - room->heard_us >= (gint64)XMPP_MUC_SILENCE_S * G_USEC_PER_SEC)
       self_ping(muc, room);
   }
   if (g_hash_table_size(muc->rooms) > 0)

@@ -5,7 +5,9 @@
 
 #include "muc/muc.h"
 
-typedef enum { ROOM_JOINING, ROOM_JOINED, ROOM_LEAVING } RoomState;
+/* AWAY: the room put us out for a while (its service shutting down, 332, or an error of ours,
+ * 333): kept, and joined again at the next check (muc-ping.c) or the next server session. */
+typedef enum { ROOM_JOINING, ROOM_JOINED, ROOM_LEAVING, ROOM_AWAY } RoomState;
 
 /* Status codes that say the room put an occupant out (§9, §10, §15.6). */
 #define REMOVALS                                                                                   \

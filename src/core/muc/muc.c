@@ -179,6 +179,18 @@ occupant_unavailable(XmppMuc *muc, Room *room, const char *nick, const XmppMucUs
   if (ours) {
     /* Out of the room: because we asked, unless the room says it put us out. */
     gboolean put_out = (user->status & REMOVALS) != 0;
+    if (room->state != ROOM_LEAVING &&
+        (user->status & (XMPP_MUC_STATUS_SHUTDOWN | XMPP_MUC_STATUS_REMOVED_ERROR))) {
+      /* For a while only: said, and joined again later (muc-ping.c, or a new session). */
+      g_autofree char *jid = g_strdup(room->jid);
+      room->state = ROOM_AWAY;
+      room->pinging = FALSE;
+      g_hash_table_remove_all(room->occupants);
+      xmpp_host_log(muc->host, XMPP_LOG_INFO, "%s put us out for now: joining again later", jid);
+      if (muc->events.left != NULL)
+        muc->events.left(muc->events_data, jid, user);
+      return;
+    }
     forget_room(muc, room, room->state == ROOM_LEAVING && !put_out ? NULL : user);
     return;
   }
@@ -241,6 +253,8 @@ on_presence(XmppStanza *stanza, gpointer data)
   Room *room = room_of(muc, stanza);
   if (room == NULL)
     return XMPP_HANDLER_PASS; /* not a room of ours: whatever its codes say, nothing changes */
+  if (room->state == ROOM_AWAY)
+    return XMPP_HANDLER_CONSUMED; /* we are not in it until we join again */
   room->heard_us = xmpp_host_now(muc->host);
   const char *nick = xmpp_jid_get_resource(stanza->from);
   if (g_strcmp0(stanza->type, "error") == 0) {
@@ -352,7 +366,7 @@ on_groupchat(XmppStanza *stanza, gpointer data)
   if (g_strcmp0(stanza->type, "groupchat") != 0)
     return XMPP_HANDLER_PASS;
   Room *room = room_of(muc, stanza);
-  if (room == NULL || room->state == ROOM_LEAVING)
+  if (room == NULL || room->state == ROOM_LEAVING || room->state == ROOM_AWAY)
     return XMPP_HANDLER_PASS; /* T46: the chat module drops groupchat from elsewhere */
   room->heard_us = xmpp_host_now(muc->host);
   xmpp_muc_show_message(muc, room, stanza, NULL);
@@ -469,7 +483,12 @@ xmpp_muc_join_after(XmppMuc *muc, const char *room, const char *nick, const char
                 "%s is not a usable nick", nick != NULL ? nick : "(none)");
     return FALSE;
   }
-  if (g_hash_table_contains(muc->rooms, jid)) {
+  Room *away = g_hash_table_lookup(muc->rooms, jid);
+  if (away != NULL && away->state == ROOM_AWAY) {
+    xmpp_muc_rejoin_room(muc, away); /* the user does not wait for the next check */
+    return TRUE;
+  }
+  if (away != NULL) {
     g_set_error(error, XMPP_STANZA_ERROR, XMPP_STANZA_ERROR_CONFLICT, "already in %s", jid);
     return FALSE;
   }
