@@ -646,6 +646,7 @@ server_discovered(gpointer data)
    * for older clients); XEP-0048 otherwise. */
   xmpp_bookmarks_load(session->bookmarks,
                       xmpp_disco_account_has(session->disco, XMPP_NS_BOOKMARKS_COMPAT));
+  xmpp_muc_find_service(session->muc, xmpp_session_get_domain(session));
   xmpp_csi_set_offered(session->csi, xmpp_session_server_has_csi(session));
 }
 

@@ -498,8 +498,15 @@ xmpp_purple_chat_info_defaults(PurpleConnection *gc, const char *chat_name)
   } else {
     if (chat_name != NULL)
       g_hash_table_insert(d, "room", g_strdup(chat_name));
-    /* Prosody's and ejabberd's usual name for their room service. */
-    if (me != NULL)
+    /* The server's room service as found (XEP-0045 §6.1), else Prosody's and ejabberd's usual
+     * name for it. */
+    XmppPurpleConn *conn = xmpp_purple_connection_get(gc);
+    const char *service = conn != NULL && conn->session != NULL
+                              ? xmpp_muc_get_service(xmpp_session_get_muc(conn->session))
+                              : NULL;
+    if (service != NULL)
+      g_hash_table_insert(d, "server", g_strdup(service));
+    else if (me != NULL)
       g_hash_table_insert(d, "server", g_strdup_printf("conference.%s", xmpp_jid_get_domain(me)));
   }
   if (me != NULL && xmpp_jid_get_local(me) != NULL)

@@ -114,7 +114,7 @@ class Prosody(LogQueries):
     tls_protocol: e.g. "tlsv1_2" or "tlsv1_3" to force the protocol (channel binding tests)
     scram_hash: "SHA-1" (default) or "SHA-256": the SCRAM hash stored and offered (password_hash)
     sasl_mechanisms: the SASL mechanisms offered, at most (the rest are disabled)
-    extra_modules: more modules_enabled ("muc": a room service at conference.<host>);
+    extra_modules: more modules_enabled ("muc": a room service at rooms.<host>);
     extra_config: raw Lua appended to the global section
     workdir: where to put everything (default: a new temporary directory, removed on stop)
     """
@@ -142,7 +142,9 @@ class Prosody(LogQueries):
         self.scram_hash = scram_hash
         self.sasl_mechanisms = list(sasl_mechanisms) if sasl_mechanisms is not None else None
         self.extra_modules = list(extra_modules)
-        self.muc_host = "conference." + host  # the room service with extra_modules=["muc"]
+        # The room service with extra_modules=["muc"]: not the conference.<host> a client would
+        # guess, so that finding it by disco (XEP-0045 §6.1) is what the tests see.
+        self.muc_host = "rooms." + host
         self.extra_config = extra_config
         self._own_workdir = workdir is None
         self.workdir = workdir or tempfile.mkdtemp(prefix="lyre-prosody-")

@@ -414,8 +414,8 @@ class RoomsCase(PresenceCase):
         self.check(refused is not None, a, "a refused kick said nothing")
 
     def test_room_list(self):
-        """The room list has the rooms of the account's room service, each with the
-        components that join it."""
+        """The room list has the rooms of the account's room service (found by disco: Prosody's
+        is not at the usual conference.<host>), each with the components that join it."""
         a, b = self.start("alice"), self.start("bob")
         room = self.room("listed")
         self.join(a, room, "alice")

@@ -264,31 +264,63 @@ script_answer_discovery_full(ScriptServer *script, const char *server_features,
                              const char *account_features)
 {
   script_answer_discovery_only(script, server_features, account_features);
-  script_answer_bookmarks(script);
+  script_answer_sign_in_reads(script);
 }
 
-void
-script_answer_bookmarks(ScriptServer *script)
+/* Finds and answers one element the client sent, wherever it is among them: the one pred
+ * matches, answered with reply_payload. FALSE when there is none. */
+static gboolean
+answer_sent(ScriptServer *script, gboolean (*pred)(XmppNode *iq), const char *reply_payload)
 {
   script_pump(script);
   for (GList *l = script->elements.head; l != NULL; l = l->next) {
     XmppNode *iq = l->data;
-    XmppNode *payload =
-        xmpp_node_is(iq, XMPP_NS_JABBER_CLIENT, "iq") ? xmpp_node_first_element(iq) : NULL;
-    gboolean private = xmpp_node_is(payload, "jabber:iq:private", "query");
-    XmppNode *items = xmpp_node_get_child(payload, "http://jabber.org/protocol/pubsub", "items");
-    if (!private && g_strcmp0(xmpp_node_get_attr(items, "node"), "urn:xmpp:bookmarks:1") != 0)
+    if (!xmpp_node_is(iq, XMPP_NS_JABBER_CLIENT, "iq") || !pred(iq))
       continue;
-    g_autofree char *reply = g_strdup_printf(
-        "<iq type='result' id='%s'>%s</iq>", xmpp_node_get_attr(iq, "id"),
-        private ? "<query xmlns='jabber:iq:private'><storage xmlns='storage:bookmarks'/></query>"
-                : "");
+    g_autofree char *reply =
+        g_strdup_printf("<iq type='result' id='%s'%s%s%s>%s</iq>", xmpp_node_get_attr(iq, "id"),
+                        xmpp_node_get_attr(iq, "to") != NULL ? " from='" : "",
+                        xmpp_node_get_attr(iq, "to") != NULL ? xmpp_node_get_attr(iq, "to") : "",
+                        xmpp_node_get_attr(iq, "to") != NULL ? "'" : "", reply_payload);
     g_queue_delete_link(&script->elements, l);
     xmpp_node_free(iq);
     script_send(script, reply);
-    return;
+    return TRUE;
   }
-  g_error("the client did not read its bookmarks after discovery");
+  return FALSE;
+}
+
+static gboolean
+is_private_bookmarks(XmppNode *iq)
+{
+  return xmpp_node_get_child(iq, "jabber:iq:private", "query") != NULL;
+}
+
+static gboolean
+is_pep_bookmarks(XmppNode *iq)
+{
+  XmppNode *pubsub = xmpp_node_get_child(iq, "http://jabber.org/protocol/pubsub", "pubsub");
+  XmppNode *items = xmpp_node_get_child(pubsub, "http://jabber.org/protocol/pubsub", "items");
+  return g_strcmp0(xmpp_node_get_attr(items, "node"), "urn:xmpp:bookmarks:1") == 0;
+}
+
+static gboolean
+is_server_items(XmppNode *iq)
+{
+  return xmpp_node_get_child(iq, "http://jabber.org/protocol/disco#items", "query") != NULL;
+}
+
+void
+script_answer_sign_in_reads(ScriptServer *script)
+{
+  if (!answer_sent(script, is_private_bookmarks,
+                   "<query xmlns='jabber:iq:private'><storage xmlns='storage:bookmarks'/>"
+                   "</query>") &&
+      !answer_sent(script, is_pep_bookmarks, ""))
+    g_error("the client did not read its bookmarks after discovery");
+  if (!answer_sent(script, is_server_items,
+                   "<query xmlns='http://jabber.org/protocol/disco#items'/>"))
+    g_error("the client did not look for the server's room service after discovery");
 }
 
 void

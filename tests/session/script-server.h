@@ -52,16 +52,16 @@ void script_start_tls(ScriptServer *script, const char *cert_file, const char *k
  * account's answer is empty. */
 void script_answer_discovery(ScriptServer *script, const char *server_features);
 /* The same, with the account's features too (account_features: <feature var=/>s, or NULL).
- * The bookmarks' reading that follows is answered too (script_answer_bookmarks). */
+ * What the client reads next is answered too (script_answer_sign_in_reads). */
 void script_answer_discovery_full(ScriptServer *script, const char *server_features,
                                   const char *account_features);
 /* Discovery alone: the bookmarks' reading is left among what the client sent (behind
  * stanzas that wait for the server's acknowledgements, say). */
 void script_answer_discovery_only(ScriptServer *script, const char *server_features,
                                   const char *account_features);
-/* Finds the client's reading of its bookmarks among what it sent (wherever it is: it follows
- * discovery) and answers it with none. */
-void script_answer_bookmarks(ScriptServer *script);
+/* Finds what the client reads once discovery is in, wherever it is among what it sent, and
+ * answers it: its bookmarks (none) and the server's items (none: no room service). */
+void script_answer_sign_in_reads(ScriptServer *script);
 /* Runs a whole plaintext (opportunistic, PLAIN in clear) login to READY, discovery answered
  * with no features. */
 void script_login_plain(ScriptServer *script);

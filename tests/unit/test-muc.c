@@ -691,6 +691,38 @@ test_shutdown_rejoined(Fixture *f, gconstpointer unused)
   g_assert_true(xmpp_muc_is_joined(f->muc, ROOM));
 }
 
+/* The room service is found among the server's items: the first listed that is a
+ * conference/text entity offering XEP-0045, whatever order the answers come in. */
+static void
+test_service_found(Fixture *f, gconstpointer unused)
+{
+  xmpp_muc_find_service(f->muc, "shakespeare.example");
+  g_assert_null(xmpp_muc_get_service(f->muc));
+  test_router_answer_last(f->t, "<query xmlns='http://jabber.org/protocol/disco#items'>"
+                                "<item jid='proxy.shakespeare.example'/>"
+                                "<item jid='chat.shakespeare.example'/>"
+                                "<item jid='shakespeare.example' node='announce'/>"
+                                "<item jid='old.shakespeare.example'/></query>");
+  g_assert_cmpuint(test_router_n_sent(f->t), ==, 4); /* items, then three entities asked */
+  const char *answers[] = {
+      /* proxy: a proxy; chat: a room service; old: one too, listed later */
+      "<identity category='proxy' type='bytestreams'/>"
+      "<feature var='http://jabber.org/protocol/muc'/>",
+      "<identity category='conference' type='text'/><feature "
+      "var='http://jabber.org/protocol/muc'/>",
+      "<identity category='conference' type='text'/><feature "
+      "var='http://jabber.org/protocol/muc'/>",
+  };
+  for (int i = 2; i >= 0; i--) { /* the answers in reverse order */
+    XmppNode *iq = test_router_get_sent(f->t, 1 + i);
+    dispatchf(f,
+              "<iq type='result' id='%s' from='%s'><query "
+              "xmlns='http://jabber.org/protocol/disco#info'>%s</query></iq>",
+              xmpp_node_get_attr(iq, "id"), xmpp_node_get_attr(iq, "to"), answers[i]);
+  }
+  g_assert_cmpstr(xmpp_muc_get_service(f->muc), ==, "chat.shakespeare.example");
+}
+
 /* ---- the room's forms ---- */
 
 static void
@@ -772,6 +804,7 @@ main(int argc, char **argv)
   ADD("/muc/history/archive-forgot-mark", test_archive_forgot_mark);
   ADD("/muc/history/legacy-since-mark", test_legacy_history_since_mark);
   ADD("/muc/config-form", test_config_form);
+  ADD("/muc/service-found", test_service_found);
   ADD("/muc/shutdown-rejoined", test_shutdown_rejoined);
   ADD("/muc/register-form", test_register_form);
   return g_test_run();

@@ -429,6 +429,7 @@ xmpp_muc_free(XmppMuc *muc)
   for (guint i = 0; i < XMPP_MUC_MAX_SENT_IDS; i++)
     g_free(muc->sent_ids[i]);
   g_free(muc->lang);
+  g_free(muc->service);
   g_free(muc);
 }
 

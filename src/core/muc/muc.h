@@ -25,6 +25,7 @@ G_BEGIN_DECLS
 #define XMPP_MUC_HISTORY_PAGE     100   /* archive messages asked for per page */
 #define XMPP_MUC_HISTORY_MAX      1000  /* archive messages one join catches up at most */
 #define XMPP_MUC_DISCO_TIMEOUT_MS 10000 /* how long a join waits for the room's features */
+#define XMPP_MUC_SERVICE_PROBES   20 /* the server's items asked whether they are a room service */
 
 typedef struct _XmppMuc XmppMuc;
 
@@ -131,6 +132,10 @@ gboolean xmpp_muc_submit_form(XmppMuc *muc, const char *room, XmppMucForm which,
  * stream, where the rooms may have dropped us meanwhile); a room that says no is joined
  * again. Rooms silent for XMPP_MUC_SILENCE_S are asked on their own. */
 void xmpp_muc_check_all(XmppMuc *muc);
+/* Looks for the server's room service (a new server session): the server's items, each asked
+ * what it is. xmpp_muc_get_service: the first listed that is one, NULL until found. */
+void xmpp_muc_find_service(XmppMuc *muc, const char *domain);
+const char *xmpp_muc_get_service(const XmppMuc *muc);
 /* Forgets every room without a word to the server (the session ended: the rooms ended it). */
 void xmpp_muc_forget_all(XmppMuc *muc);
 
