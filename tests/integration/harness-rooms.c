@@ -19,13 +19,13 @@
  *                                               "roomlist-done"
  *   dump-room <room@server> [tag]               one "room" event (with the tag): our nick,
  *                                               the topic, the occupants as nick:flags
- *   add-chat <room@server> <0|1> [alias]        the buddy list gets the room's chat (as the
+ *   add-room-chat <room@server> <0|1> [alias]   the buddy list gets the room's chat (as the
  *                                               Add Chat dialog does), "join automatically"
  *                                               set as given
- *   remove-chat <room@server>                   the room's chat taken off the buddy list
- *   set-chat-autojoin <room@server> <0|1>       "join automatically" of the room's chat
- *   dump-chats [tag]                            one "chats" event: the account's chats on the
- *                                               list as room|alias|autojoin, space-separated
+ *   remove-room-chat <room@server>              the room's chat taken off the buddy list
+ *   set-room-autojoin <room@server> <0|1>       "join automatically" of the room's chat
+ *   room-chats [tag]                            one "room-chats" event: the account's chats on
+ *                                               the list as room|alias|autojoin, space-separated
  *   fill-field <label word> <value>             the next form with a text field whose label
  *                                               holds the word (any case) gets value there and
  *                                               is answered OK ("fields-filled")
@@ -105,7 +105,7 @@ add_list_chat(PurpleAccount *account, const char *room, gboolean autojoin, const
   PurplePluginProtocolInfo *info =
       gc != NULL ? PURPLE_PLUGIN_PROTOCOL_INFO(purple_connection_get_prpl(gc)) : NULL;
   if (info == NULL || info->chat_info_defaults == NULL) {
-    emit("command-error", "line", S, "add-chat: not connected", (char *)NULL);
+    emit("command-error", "line", S, "add-room-chat: not connected", (char *)NULL);
     return;
   }
   /* As Pidgin's Add Chat: the chat is on the list first, "join automatically" set after. */
@@ -137,7 +137,7 @@ dump_chats(PurpleAccount *account, const char *tag)
                            PURPLE_CHAT(n)->alias != NULL ? PURPLE_CHAT(n)->alias : "",
                            purple_blist_node_get_bool(n, "gtk-autojoin"));
   }
-  emit("chats", "tag", S, tag != NULL ? tag : "", "chats", S, chats->str, (char *)NULL);
+  emit("room-chats", "tag", S, tag != NULL ? tag : "", "chats", S, chats->str, (char *)NULL);
   g_string_free(chats, TRUE);
 }
 
@@ -250,13 +250,13 @@ harness_rooms_command(PurpleAccount *account, const char *line)
     gboolean accept = g_strcmp0(w[1], "accept") == 0;
     harness_set_cert_answer(accept ? "accept-once" : "reject");
     harness_set_input_answer(accept);
-  } else if (g_strcmp0(w[0], "add-chat") == 0 && w[1] && w[2]) {
+  } else if (g_strcmp0(w[0], "add-room-chat") == 0 && w[1] && w[2]) {
     add_list_chat(account, w[1], g_strcmp0(w[2], "1") == 0, w[3]);
-  } else if (g_strcmp0(w[0], "remove-chat") == 0 && w[1]) {
+  } else if (g_strcmp0(w[0], "remove-room-chat") == 0 && w[1]) {
     PurpleChat *chat = find_list_chat(account, w[1]);
     if (chat != NULL)
       purple_blist_remove_chat(chat);
-  } else if (g_strcmp0(w[0], "set-chat-autojoin") == 0 && w[1] && w[2]) {
+  } else if (g_strcmp0(w[0], "set-room-autojoin") == 0 && w[1] && w[2]) {
     PurpleChat *chat = find_list_chat(account, w[1]);
     if (chat != NULL)
       purple_blist_node_set_bool(PURPLE_BLIST_NODE(chat), "gtk-autojoin",
@@ -266,7 +266,7 @@ harness_rooms_command(PurpleAccount *account, const char *line)
     g_free(fill_value);
     fill_label = g_ascii_strdown(w[1], -1);
     fill_value = w[3] != NULL ? g_strjoin(" ", w[2], w[3], NULL) : g_strdup(w[2]);
-  } else if (g_strcmp0(w[0], "dump-chats") == 0) {
+  } else if (g_strcmp0(w[0], "room-chats") == 0) {
     dump_chats(account, w[1]);
   } else if (g_strcmp0(w[0], "dump-room") == 0 && w[1]) {
     dump_room(account, w[1], w[2]);

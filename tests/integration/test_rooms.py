@@ -106,8 +106,8 @@ class RoomsCase(PresenceCase):
         """The account's chats on the buddy list: room -> (alias, join automatically)."""
         h.polls += 1
         tag = "c%d" % h.polls
-        h.send("dump-chats %s" % tag)
-        e = h.wait(lambda e: e.get("event") == "chats" and e.get("tag") == tag)
+        h.send("room-chats %s" % tag)
+        e = h.wait(lambda e: e.get("event") == "room-chats" and e.get("tag") == tag)
         out = {}
         for part in (e or {}).get("chats", "").split():
             room, alias, auto = part.split("|")
@@ -168,20 +168,20 @@ class RoomsCase(PresenceCase):
         d = self.start("dave")
         glade = self.room("glade")
         time.sleep(1)  # the bookmarks read at sign-in
-        d.send("add-chat %s 1 Glade" % glade)
+        d.send("add-room-chat %s 1 Glade" % glade)
         stored = {}
         for _ in range(20):
             stored = self.stored_bookmarks("dave")
             if stored.get(glade):
                 break
         self.check(stored.get(glade) is True, d, "the new chat's bookmark: %s" % stored)
-        d.send("set-chat-autojoin %s 0" % glade)
+        d.send("set-room-autojoin %s 0" % glade)
         for _ in range(20):
             stored = self.stored_bookmarks("dave")
             if stored.get(glade) is False:
                 break
         self.check(stored.get(glade) is False, d, "autojoin still stored: %s" % stored)
-        d.send("remove-chat %s" % glade)
+        d.send("remove-room-chat %s" % glade)
         for _ in range(20):
             stored = self.stored_bookmarks("dave")
             if glade not in stored:
