@@ -267,6 +267,20 @@ ev_occupant(gpointer data, const char *room, const XmppMucOccupant *o, gboolean 
     purple_conv_chat_user_set_flags(chat, o->nick, flags);
 }
 
+/* Pidgin shows a typing occupant as such (purple's TYPING flag on the chat buddy). */
+static void
+ev_typing(gpointer data, const char *room, const char *nick, gboolean typing)
+{
+  PurpleConvChat *chat = chat_of(data, room);
+  if (chat == NULL || !purple_conv_chat_find_user(chat, nick))
+    return;
+  PurpleConvChatBuddyFlags flags = purple_conv_chat_user_get_flags(chat, nick);
+  PurpleConvChatBuddyFlags wanted =
+      typing ? flags | PURPLE_CBFLAGS_TYPING : flags & ~PURPLE_CBFLAGS_TYPING;
+  if (wanted != flags)
+    purple_conv_chat_user_set_flags(chat, nick, wanted);
+}
+
 /* Why an occupant (or we, by our nick) left, as a sentence; NULL for an ordinary departure. */
 static char *
 removal_text(const char *who, const XmppMucUser *why)
@@ -412,6 +426,7 @@ ev_mark(gpointer data, const char *room, gint64 when_s, const char *archive_id)
 
 static const XmppMucEvents muc_events = {
     .mark = ev_mark,
+    .typing = ev_typing,
     .invited = ev_invited,
     .joined = ev_joined,
     .join_failed = ev_join_failed,

@@ -21,7 +21,7 @@ from servers import make_server  # noqa: E402
 from test_presence import PresenceCase  # noqa: E402
 
 LYRE = protocol() == "prpl-lyre"
-FLAG_VOICE, FLAG_FOUNDER = 0x01, 0x08  # PURPLE_CBFLAGS_VOICE, PURPLE_CBFLAGS_FOUNDER
+FLAG_VOICE, FLAG_FOUNDER, FLAG_TYPING = 0x01, 0x08, 0x10  # PURPLE_CBFLAGS_*
 
 # What another device of the same account does with the bookmarks: XEP-0048's storage (which
 # Prosody's mod_bookmarks keeps as XEP-0402 items, and ejabberd as it is) and XEP-0402's items.
@@ -310,6 +310,30 @@ class RoomsCase(PresenceCase):
         b.send("chat-send %s From the ashes" % room)
         got = a.wait(lambda e: e.get("event") == "chat-line" and e.get("text") == "From the ashes")
         self.check(got and got["who"] == "bob", a, "alice did not hear bob after the restart")
+
+    def test_typing_in_room(self):
+        """XEP-0085 in a room: an occupant composing is shown typing (purple's TYPING flag on
+        the occupant), and no longer once their message arrives."""
+        a = self.start("alice")
+        room = self.room("whispers")
+        self.join(a, room, "alice")
+        join = ("<presence xmlns='jabber:client' to='%s/carol'>"
+                "<x xmlns='http://jabber.org/protocol/muc'><history maxstanzas='0'/></x>"
+                "</presence>" % room)
+        composing = ("<message xmlns='jabber:client' to='%s' type='groupchat'><composing "
+                     "xmlns='http://jabber.org/protocol/chatstates'/></message>" % room)
+        said = ("<message xmlns='jabber:client' to='%s' type='groupchat'><body>Done</body>"
+                "<active xmlns='http://jabber.org/protocol/chatstates'/></message>" % room)
+        peer = Peer(self.server, self.jid("carol") + "/peer", "carol-secret",
+                    stanzas=[join, composing, said], stay=8, every=2.0)
+        e, users = self.poll_room(a, room, lambda e, u: u.get("carol", 0) & FLAG_TYPING)
+        self.check(users.get("carol", 0) & FLAG_TYPING, a, "carol not shown typing: %s" % users)
+        got = a.wait(lambda e: e.get("event") == "chat-line" and e.get("text") == "Done")
+        self.check(got, a, "carol's message not shown")
+        e, users = self.dump(a, room)
+        self.check("carol" in users and not users["carol"] & FLAG_TYPING, a,
+                   "carol still typing after her message: %s" % users)
+        peer.finish()
 
     def test_join_talk_topic_leave(self):
         a, b = self.start("alice"), self.start("bob")

@@ -88,7 +88,14 @@ ev_mark(gpointer data, const char *room, gint64 when_s, const char *archive_id)
                          archive_id != NULL ? archive_id : "-");
 }
 
+static void
+ev_typing(gpointer data, const char *room, const char *nick, gboolean typing)
+{
+  g_string_append_printf(((Fixture *)data)->log, "typing[%s|%d]", nick, typing);
+}
+
 static const XmppMucEvents events = {
+    .typing = ev_typing,
     .mark = ev_mark,
     .invited = ev_invited,
     .joined = ev_joined,
@@ -723,6 +730,23 @@ test_service_found(Fixture *f, gconstpointer unused)
   g_assert_cmpstr(xmpp_muc_get_service(f->muc), ==, "chat.shakespeare.example");
 }
 
+/* XEP-0085 in rooms: an occupant composing, then their message (active) ends it; our own
+ * nick's and the archive's chat states are nobody typing now. */
+static void
+test_typing_in_room(Fixture *f, gconstpointer unused)
+{
+  join(f);
+  g_string_truncate(f->log, 0);
+  dispatchf(f, "<message type='groupchat' from='" ROOM "/firstwitch'><composing "
+               "xmlns='http://jabber.org/protocol/chatstates'/></message>");
+  dispatchf(f, "<message type='groupchat' from='" ROOM "/thirdwitch'><composing "
+               "xmlns='http://jabber.org/protocol/chatstates'/></message>");
+  dispatchf(f, "<message type='groupchat' from='" ROOM "/firstwitch'><body>Hail</body><active "
+               "xmlns='http://jabber.org/protocol/chatstates'/></message>");
+  g_assert_cmpstr(f->log->str, ==,
+                  "typing[firstwitch|1]typing[firstwitch|0]msg[firstwitch|Hail|theirs]");
+}
+
 /* ---- the room's forms ---- */
 
 static void
@@ -804,6 +828,7 @@ main(int argc, char **argv)
   ADD("/muc/history/archive-forgot-mark", test_archive_forgot_mark);
   ADD("/muc/history/legacy-since-mark", test_legacy_history_since_mark);
   ADD("/muc/config-form", test_config_form);
+  ADD("/muc/typing-in-room", test_typing_in_room);
   ADD("/muc/service-found", test_service_found);
   ADD("/muc/shutdown-rejoined", test_shutdown_rejoined);
   ADD("/muc/register-form", test_register_form);

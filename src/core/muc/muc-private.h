@@ -51,7 +51,7 @@ struct _XmppMuc {
   gpointer events_data;
   char *lang;
   GHashTable *rooms; /* bare JID -> Room* */
-  guint handlers[7];
+  guint handlers[8];
   XmppDedup *seen;                       /* room messages shown: history after a rejoin */
   char *sent_ids[XMPP_MUC_MAX_SENT_IDS]; /* our recent room message ids, a ring */
   guint next_sent;

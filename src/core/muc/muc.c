@@ -126,10 +126,14 @@ rooms_changed(XmppMuc *muc)
     muc->handlers[2] =
         xmpp_router_add_owner(muc->router, XMPP_STANZA_MESSAGE, XMPP_NS_JABBER_CLIENT, "subject",
                               on_groupchat, muc, NULL);
+    /* An occupant's typing comes without a body. */
+    muc->handlers[7] = xmpp_router_add_owner(muc->router, XMPP_STANZA_MESSAGE, XMPP_NS_CHATSTATES,
+                                             NULL, on_groupchat, muc, NULL);
   } else if (!any && muc->handlers[1] != 0) {
     xmpp_router_remove_handler(muc->router, muc->handlers[1]);
     xmpp_router_remove_handler(muc->router, muc->handlers[2]);
-    muc->handlers[1] = muc->handlers[2] = 0;
+    xmpp_router_remove_handler(muc->router, muc->handlers[7]);
+    muc->handlers[1] = muc->handlers[2] = muc->handlers[7] = 0;
   }
 }
 
@@ -334,8 +338,13 @@ xmpp_muc_show_message(XmppMuc *muc, Room *room, XmppStanza *stanza, const char *
       muc->events.subject(muc->events_data, room->jid, nick, room->subject);
     return;
   }
+  /* XEP-0085 §5.5: an occupant typing (or not any more: a message says active). */
+  if (archive_id == NULL && info->chat_state != XMPP_CHAT_STATE_NONE && nick != NULL &&
+      g_strcmp0(nick, room->nick) != 0 && muc->events.typing != NULL)
+    muc->events.typing(muc->events_data, room->jid, nick,
+                       body == NULL && info->chat_state == XMPP_CHAT_STATE_COMPOSING);
   if (body == NULL)
-    return; /* chat states and markers in rooms: not shown yet */
+    return; /* markers and the rest of a bodiless message: nothing to show */
   XmppDedupMessage key = {.stanza_id = info->stanza_id,
                           .origin_id = info->origin_id,
                           .id = info->id,

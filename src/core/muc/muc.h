@@ -67,6 +67,8 @@ typedef struct {
   /* An invitation (mediated by a room, or direct from a contact): a question for the user,
    * never a join (T44). */
   void (*invited)(gpointer data, const XmppMucInvite *invite);
+  /* An occupant (never we) is typing, or stopped (XEP-0085 in rooms, §5.5). */
+  void (*typing)(gpointer data, const char *room, const char *nick, gboolean typing);
   /* Our mark in the room moved: the newest message shown (its time, and its archive id or
    * NULL). Kept, it is the mark of the next join (xmpp_muc_join_after). */
   void (*mark)(gpointer data, const char *room, gint64 when_s, const char *archive_id);
