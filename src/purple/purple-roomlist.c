@@ -1,65 +1,75 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The room list (Pidgin's Room List, purple's roomlist API): the rooms of the account's room
- * service, from its disco#items (XEP-0045 §6.3), each joinable with prpl-jabber's components. */
+ * service (muc/muc.h's directory: paged, with each room's name, occupants and description),
+ * each joinable with prpl-jabber's components. */
 #include "purple-chat.h"
 #include "purple-i18n.h"
 
 #include "jid/jid.h"
-#include "services/disco-items.h"
 
 typedef struct {
-  PurpleRoomlist *list; /* a reference, until the answer */
+  PurpleRoomlist *list; /* a reference, until the end */
   char *handle;
-} Request;
+} Listing;
 
 static void
-request_free(gpointer data)
+listing_free(Listing *l)
 {
-  Request *r = data;
-  purple_roomlist_unref(r->list);
-  g_free(r->handle);
-  g_free(r);
+  purple_roomlist_unref(l->list);
+  g_free(l->handle);
+  g_free(l);
 }
 
 static void
-items_cb(const XmppStanza *reply, const GError *error, gpointer data)
+room_found(gpointer data, const XmppMucListedRoom *found)
 {
-  Request *r = data;
-  if (!purple_roomlist_get_in_progress(r->list))
-    return; /* cancelled, or the list window is gone */
-  g_autoptr(GError) parse_error = NULL;
-  g_autoptr(XmppDiscoItems) items =
-      error == NULL ? xmpp_disco_items_parse(reply->node, &parse_error) : NULL;
-  if (items == NULL) {
-    if (error == NULL || !xmpp_iq_error_is_ended(error))
-      purple_notify_error(purple_account_get_connection(r->list->account), _("Room List"),
-                          _("The room service did not give its rooms."),
-                          error != NULL ? error->message : parse_error->message);
-    purple_roomlist_set_in_progress(r->list, FALSE);
+  Listing *l = data;
+  g_autoptr(XmppJid) jid = xmpp_jid_parse(found->jid, NULL);
+  if (jid == NULL)
     return;
-  }
-  for (guint i = 0; i < items->items->len; i++) {
-    const XmppDiscoItem *item = items->items->pdata[i];
-    g_autoptr(XmppJid) jid = xmpp_jid_parse(item->jid, NULL);
-    if (jid == NULL || xmpp_jid_get_local(jid) == NULL || xmpp_jid_get_resource(jid) != NULL)
-      continue; /* not a room */
-    PurpleRoomlistRoom *room =
-        purple_roomlist_room_new(PURPLE_ROOMLIST_ROOMTYPE_ROOM, xmpp_jid_get_local(jid), NULL);
-    purple_roomlist_room_add_field(r->list, room, xmpp_jid_get_local(jid));
-    purple_roomlist_room_add_field(r->list, room, xmpp_jid_get_domain(jid));
-    purple_roomlist_room_add_field(r->list, room, r->handle);
-    purple_roomlist_room_add_field(r->list, room, item->name != NULL ? item->name : "");
-    purple_roomlist_room_add(r->list, room);
-  }
-  purple_roomlist_set_in_progress(r->list, FALSE);
+  const char *local = xmpp_jid_get_local(jid);
+  PurpleRoomlistRoom *room = purple_roomlist_room_new(
+      PURPLE_ROOMLIST_ROOMTYPE_ROOM, found->name != NULL ? found->name : local, NULL);
+  purple_roomlist_room_add_field(l->list, room, local);
+  purple_roomlist_room_add_field(l->list, room, xmpp_jid_get_domain(jid));
+  purple_roomlist_room_add_field(l->list, room, l->handle);
+  purple_roomlist_room_add_field(l->list, room,
+                                 found->description != NULL ? found->description
+                                 : found->name != NULL      ? found->name
+                                                            : "");
+  purple_roomlist_room_add_field(l->list, room, GINT_TO_POINTER(MAX(found->occupants, 0)));
+  purple_roomlist_room_add(l->list, room);
+}
+
+static void
+list_done(gpointer data, guint count, const GError *error)
+{
+  Listing *l = data;
+  if (error != NULL && !xmpp_iq_error_is_ended(error))
+    purple_notify_error(purple_account_get_connection(l->list->account), _("Room List"),
+                        _("The room service did not give its rooms."), error->message);
+  purple_roomlist_set_in_progress(l->list, FALSE);
+  listing_free(l);
+}
+
+static XmppMuc *
+muc_of(PurpleConnection *gc)
+{
+  XmppPurpleConn *conn = gc != NULL ? xmpp_purple_connection_get(gc) : NULL;
+  return conn != NULL && conn->session != NULL ? xmpp_session_get_muc(conn->session) : NULL;
 }
 
 PurpleRoomlist *
 xmpp_purple_roomlist_get_list(PurpleConnection *gc)
 {
-  XmppPurpleConn *conn = xmpp_purple_connection_get(gc);
-  if (conn == NULL || conn->session == NULL)
+  XmppMuc *muc = muc_of(gc);
+  if (muc == NULL)
     return NULL;
+  Listing *previous = xmpp_muc_list_cancel(muc); /* one listing at a time: the newest */
+  if (previous != NULL) {
+    purple_roomlist_set_in_progress(previous->list, FALSE);
+    listing_free(previous);
+  }
   PurpleAccount *account = purple_connection_get_account(gc);
   GHashTable *defaults = xmpp_purple_chat_info_defaults(gc, NULL);
   const char *service = g_hash_table_lookup(defaults, "server");
@@ -75,14 +85,18 @@ xmpp_purple_roomlist_get_list(PurpleConnection *gc)
       fields, purple_roomlist_field_new(PURPLE_ROOMLIST_FIELD_STRING, "", "handle", TRUE));
   fields = g_list_append(fields, purple_roomlist_field_new(PURPLE_ROOMLIST_FIELD_STRING,
                                                            _("Description"), "description", FALSE));
+  fields = g_list_append(
+      fields, purple_roomlist_field_new(PURPLE_ROOMLIST_FIELD_INT, _("Users"), "users", FALSE));
   purple_roomlist_set_fields(list, fields);
   purple_roomlist_set_in_progress(list, TRUE);
-  Request *r = g_new0(Request, 1);
-  r->list = list;
+  Listing *l = g_new0(Listing, 1);
+  l->list = list;
   purple_roomlist_ref(list);
-  r->handle = g_strdup(handle != NULL ? handle : "");
-  xmpp_session_send_iq(conn->session, xmpp_disco_items_build_get(service, NULL), items_cb, r,
-                       request_free);
+  l->handle = g_strdup(handle != NULL ? handle : "");
+  if (!xmpp_muc_list_rooms(muc, service, room_found, list_done, l)) {
+    purple_roomlist_set_in_progress(list, FALSE);
+    listing_free(l);
+  }
   g_hash_table_destroy(defaults);
   return list;
 }
@@ -90,5 +104,12 @@ xmpp_purple_roomlist_get_list(PurpleConnection *gc)
 void
 xmpp_purple_roomlist_cancel(PurpleRoomlist *list)
 {
-  purple_roomlist_set_in_progress(list, FALSE); /* the answer, if it comes, is then ignored */
+  XmppMuc *muc = muc_of(purple_account_get_connection(list->account));
+  purple_roomlist_set_in_progress(list, FALSE);
+  /* Only if the listing in progress is this list's (list_done does not run after a cancel). */
+  Listing *l = muc != NULL ? xmpp_muc_list_get_data(muc) : NULL;
+  if (l != NULL && l->list == list) {
+    xmpp_muc_list_cancel(muc);
+    listing_free(l);
+  }
 }

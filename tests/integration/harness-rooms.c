@@ -181,7 +181,8 @@ roomlist_poll(gpointer data)
     emit("roomlist-room", "name", S, purple_roomlist_room_get_name(room), "room", S,
          f != NULL ? (const char *)f->data : "", "server", S,
          f != NULL && f->next != NULL ? (const char *)f->next->data : "", "description", S,
-         g_list_length(f) >= 4 ? (const char *)g_list_nth_data(f, 3) : "", (char *)NULL);
+         g_list_length(f) >= 4 ? (const char *)g_list_nth_data(f, 3) : "", "users", I,
+         g_list_length(f) >= 5 ? GPOINTER_TO_INT(g_list_nth_data(f, 4)) : -1, (char *)NULL);
   }
   emit("roomlist-done", "count", I, n, (char *)NULL);
   purple_roomlist_unref(list);

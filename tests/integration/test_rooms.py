@@ -451,6 +451,8 @@ class RoomsCase(PresenceCase):
         listed = [e for e in rooms if e["room"] == "listed"]
         self.check(listed and listed[0]["server"] == self.server.muc_host, b,
                    "the room is not listed: %s" % rooms)
+        # What the room says of itself (XEP-0045 §6.4): alice is in it.
+        self.check(listed[0]["users"] == 1, b, "occupants: %s" % listed[0])
 
     def test_role_msg_join_commands(self):
         """/role takes bob's voice, /msg reaches him privately, and /join in a room's window

@@ -747,6 +747,78 @@ test_typing_in_room(Fixture *f, gconstpointer unused)
                   "typing[firstwitch|1]typing[firstwitch|0]msg[firstwitch|Hail|theirs]");
 }
 
+static void
+on_listed(gpointer data, const XmppMucListedRoom *room)
+{
+  g_string_append_printf(((Fixture *)data)->log, "room[%s|%s|%d|%s]", room->jid,
+                         room->name ? room->name : "-", room->occupants,
+                         room->description ? room->description : "-");
+}
+
+static void
+on_listed_all(gpointer data, guint count, const GError *error)
+{
+  g_string_append_printf(((Fixture *)data)->log, "listed[%u|%s]", count, error ? "error" : "ok");
+}
+
+static XmppNode *
+sent_to(Fixture *f, const char *to)
+{
+  for (guint i = 0; i < test_router_n_sent(f->t); i++) {
+    XmppNode *n = test_router_get_sent(f->t, i);
+    if (g_strcmp0(xmpp_node_get_attr(n, "to"), to) == 0)
+      return n;
+  }
+  g_assert_not_reached();
+}
+
+/* The directory: paged (RSM, XEP-0059) while the service pages, each room then asked what it
+ * is (name, occupants, description), the end said once. */
+static void
+test_directory_paged(Fixture *f, gconstpointer unused)
+{
+  g_assert_true(
+      xmpp_muc_list_rooms(f->muc, "chat.shakespeare.example", on_listed, on_listed_all, f));
+  g_assert_false(xmpp_muc_list_rooms(f->muc, "chat.shakespeare.example", on_listed, on_listed_all,
+                                     f)); /* one at a time */
+  g_autofree char *page1 = test_router_dup_sent_string(f->t, 0);
+  g_assert_nonnull(strstr(page1, "<set xmlns='http://jabber.org/protocol/rsm'><max>100</max>"
+                                 "</set>"));
+  test_router_answer_last(f->t, "<query xmlns='http://jabber.org/protocol/disco#items'>"
+                                "<item jid='coven@chat.shakespeare.example' name='A Cavern'/>"
+                                "<item jid='chat.shakespeare.example'/>"
+                                "<set xmlns='http://jabber.org/protocol/rsm'><last>coven</last>"
+                                "<count>2</count></set></query>");
+  /* One room asked about (the service itself is no room), and the next page. */
+  g_assert_cmpuint(test_router_n_sent(f->t), ==, 3);
+  g_autofree char *page2 = test_router_dup_sent_string(f->t, 2);
+  g_assert_nonnull(strstr(page2, "<after>coven</after>"));
+  test_router_answer_last(f->t, "<query xmlns='http://jabber.org/protocol/disco#items'/>");
+  g_assert_cmpstr(f->log->str, ==, ""); /* the room's answer is still out */
+  XmppNode *info = sent_to(f, "coven@chat.shakespeare.example");
+  dispatchf(f,
+            "<iq type='result' id='%s' from='coven@chat.shakespeare.example'><query "
+            "xmlns='http://jabber.org/protocol/disco#info'><identity category='conference' "
+            "type='text' name='The Coven'/><x xmlns='jabber:x:data' type='result'>"
+            "<field var='FORM_TYPE' type='hidden'><value>"
+            "http://jabber.org/protocol/muc#roominfo</value></field>"
+            "<field var='muc#roominfo_occupants'><value>3</value></field>"
+            "<field var='muc#roominfo_description'><value>Where witches meet</value></field>"
+            "</x></query></iq>",
+            xmpp_node_get_attr(info, "id"));
+  g_assert_cmpstr(f->log->str, ==,
+                  "room[coven@chat.shakespeare.example|The Coven|3|Where witches meet]"
+                  "listed[1|ok]");
+  /* Cancelled: nothing more is said, and the caller gets its data back. */
+  g_assert_true(
+      xmpp_muc_list_rooms(f->muc, "chat.shakespeare.example", on_listed, on_listed_all, f));
+  g_assert_true(xmpp_muc_list_get_data(f->muc) == f);
+  g_assert_true(xmpp_muc_list_cancel(f->muc) == f);
+  test_router_answer_last(f->t, "<query xmlns='http://jabber.org/protocol/disco#items'>"
+                                "<item jid='heath@chat.shakespeare.example'/></query>");
+  g_assert_true(g_str_has_suffix(f->log->str, "listed[1|ok]"));
+}
+
 /* ---- the room's forms ---- */
 
 static void
@@ -828,6 +900,7 @@ main(int argc, char **argv)
   ADD("/muc/history/archive-forgot-mark", test_archive_forgot_mark);
   ADD("/muc/history/legacy-since-mark", test_legacy_history_since_mark);
   ADD("/muc/config-form", test_config_form);
+  ADD("/muc/directory-paged", test_directory_paged);
   ADD("/muc/typing-in-room", test_typing_in_room);
   ADD("/muc/service-found", test_service_found);
   ADD("/muc/shutdown-rejoined", test_shutdown_rejoined);

@@ -59,6 +59,15 @@ struct _XmppMuc {
   char *service;        /* the server's room service (muc-service.c), NULL until found */
   guint service_index;  /* its place in the server's items */
   guint service_search; /* counts the searches: answers to an earlier one are stale */
+  /* The directory listing in progress (muc-directory.c). */
+  guint listing;               /* counts the listings: answers to an earlier one are stale */
+  XmppMucRoomFound list_found; /* NULL: none in progress */
+  XmppMucListDone list_done;
+  gpointer list_data;
+  char *list_service;
+  char *list_after; /* the last item of the page asked for next */
+  guint list_count;
+  guint list_pending; /* requests out */
 };
 
 /* The room (any JID spelling), or NULL when we are not in, joining or leaving it. */

@@ -439,6 +439,8 @@ xmpp_muc_free(XmppMuc *muc)
     g_free(muc->sent_ids[i]);
   g_free(muc->lang);
   g_free(muc->service);
+  g_free(muc->list_service);
+  g_free(muc->list_after);
   g_free(muc);
 }
 

@@ -25,7 +25,10 @@ G_BEGIN_DECLS
 #define XMPP_MUC_HISTORY_PAGE     100   /* archive messages asked for per page */
 #define XMPP_MUC_HISTORY_MAX      1000  /* archive messages one join catches up at most */
 #define XMPP_MUC_DISCO_TIMEOUT_MS 10000 /* how long a join waits for the room's features */
-#define XMPP_MUC_SERVICE_PROBES   20 /* the server's items asked whether they are a room service */
+#define XMPP_MUC_SERVICE_PROBES   20  /* the server's items asked whether they are a room service */
+#define XMPP_MUC_LIST_PAGE        100 /* rooms asked for per page of a directory */
+#define XMPP_MUC_LIST_MAX         5000 /* rooms one listing shows at most */
+#define XMPP_MUC_LIST_INFO_MAX    300  /* of which asked for their occupants and description */
 
 typedef struct _XmppMuc XmppMuc;
 
@@ -134,6 +137,24 @@ gboolean xmpp_muc_submit_form(XmppMuc *muc, const char *room, XmppMucForm which,
  * stream, where the rooms may have dropped us meanwhile); a room that says no is joined
  * again. Rooms silent for XMPP_MUC_SILENCE_S are asked on their own. */
 void xmpp_muc_check_all(XmppMuc *muc);
+/* A service's directory (XEP-0045 §6.3, §6.4): its rooms, paged where it pages (XEP-0059), each
+ * with what it says of itself. found runs once a room (borrowed fields); done once at the end
+ * (error: the service refused, or the session ended), unless cancelled. One at a time. */
+typedef struct {
+  const char *jid;         /* the room's bare JID */
+  const char *name;        /* its name, or NULL */
+  int occupants;           /* -1: unknown */
+  const char *description; /* or NULL */
+} XmppMucListedRoom;
+typedef void (*XmppMucRoomFound)(gpointer data, const XmppMucListedRoom *room);
+typedef void (*XmppMucListDone)(gpointer data, guint count, const GError *error);
+gboolean xmpp_muc_list_rooms(XmppMuc *muc, const char *service, XmppMucRoomFound found,
+                             XmppMucListDone done, gpointer data);
+/* Stops the listing in progress: neither callback runs again. Returns its data (for the caller
+ * to free), NULL when none was in progress. */
+gpointer xmpp_muc_list_cancel(XmppMuc *muc);
+/* The data of the listing in progress, NULL when none is. */
+gpointer xmpp_muc_list_get_data(const XmppMuc *muc);
 /* Looks for the server's room service (a new server session): the server's items, each asked
  * what it is. xmpp_muc_get_service: the first listed that is one, NULL until found. */
 void xmpp_muc_find_service(XmppMuc *muc, const char *domain);
