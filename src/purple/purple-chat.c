@@ -267,6 +267,29 @@ ev_occupant(gpointer data, const char *room, const XmppMucOccupant *o, gboolean 
     purple_conv_chat_user_set_flags(chat, o->nick, flags);
 }
 
+/* What the room says changed about it (§10.2.1), a line each. */
+static void
+ev_room_changed(gpointer data, const char *room, guint status)
+{
+  PurpleConvChat *chat = chat_of(data, room);
+  static const struct {
+    guint bit;
+    const char *text;
+  } lines[] = {
+      {XMPP_MUC_STATUS_CONFIG_CHANGED, N_("The room's configuration changed.")},
+      {XMPP_MUC_STATUS_LOGGED, N_("This room is now logged.")},
+      {XMPP_MUC_STATUS_NOT_LOGGED, N_("This room is no longer logged.")},
+      {XMPP_MUC_STATUS_NOW_NON_ANONYMOUS,
+       N_("This room now shows everyone's address to everyone.")},
+      {XMPP_MUC_STATUS_NOW_SEMI_ANONYMOUS,
+       N_("This room now shows everyone's address to its moderators only.")},
+      {XMPP_MUC_STATUS_NOW_ANONYMOUS, N_("This room now shows nobody's address.")},
+  };
+  for (guint i = 0; chat != NULL && i < G_N_ELEMENTS(lines); i++)
+    if (status & lines[i].bit)
+      write_system(chat, _(lines[i].text));
+}
+
 /* Pidgin shows a typing occupant as such (purple's TYPING flag on the chat buddy). */
 static void
 ev_typing(gpointer data, const char *room, const char *nick, gboolean typing)
@@ -427,6 +450,7 @@ ev_mark(gpointer data, const char *room, gint64 when_s, const char *archive_id)
 static const XmppMucEvents muc_events = {
     .mark = ev_mark,
     .typing = ev_typing,
+    .room_changed = ev_room_changed,
     .invited = ev_invited,
     .joined = ev_joined,
     .join_failed = ev_join_failed,

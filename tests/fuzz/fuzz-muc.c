@@ -74,7 +74,7 @@ on_element(gpointer data, XmppNode *node)
     /* What the parser keeps is within its limits and valid, whatever came in. */
     if ((guint)user->role > XMPP_MUC_ROLE_MODERATOR ||
         (guint)user->affiliation > XMPP_MUC_AFFILIATION_OWNER ||
-        user->status >= (XMPP_MUC_STATUS_REMOVED_ERROR << 1) || !nick_ok(user->new_nick) ||
+        user->status >= (XMPP_MUC_STATUS_NOW_ANONYMOUS << 1) || !nick_ok(user->new_nick) ||
         !nick_ok(user->actor_nick) || !text_ok(user->reason) || !text_ok(user->destroy_reason) ||
         (user->new_nick != NULL && !(user->status & XMPP_MUC_STATUS_NICK_CHANGED)) ||
         (user->alternate != NULL &&

@@ -256,6 +256,7 @@ class RoomsCase(PresenceCase):
         a, b = self.start("alice"), self.start("bob")
         room = self.room("council")
         self.join(a, room, "alice")
+        self.join(b, room, "bob")
         a.send("fill-field title The Council")
         a.send("chat-command %s config" % room)
         filled = a.wait(lambda e: e.get("event") == "fields-filled")
@@ -263,6 +264,10 @@ class RoomsCase(PresenceCase):
         saved = a.wait(lambda e: e.get("event") == "chat-line" and "configuration was saved" in
                        e.get("text", ""))
         self.check(saved, a, "the configuration was not saved")
+        # §10.2.1: the room tells its occupants (104).
+        told = b.wait(lambda e: e.get("event") == "chat-line" and "configuration changed" in
+                      e.get("text", ""))
+        self.check(told and "system" in told["flags"], b, "bob was not told: %s" % told)
         b.send("roomlist")
         b.wait(lambda e: e.get("event") == "roomlist-done")
         listed = [e for e in b.events if e.get("event") == "roomlist-room" and
@@ -282,7 +287,6 @@ class RoomsCase(PresenceCase):
         else:
             self.check(done and "Service unavailable" in done["text"], a,
                        "registration: %s" % done)
-        self.join(b, room, "bob")
         a.send("chat-command %s ping bob" % room)
         pong = a.wait(lambda e: e.get("event") == "chat-line" and "Ping reply from %s/bob" % room
                       in e.get("text", ""))

@@ -94,7 +94,14 @@ ev_typing(gpointer data, const char *room, const char *nick, gboolean typing)
   g_string_append_printf(((Fixture *)data)->log, "typing[%s|%d]", nick, typing);
 }
 
+static void
+ev_room_changed(gpointer data, const char *room, guint status)
+{
+  g_string_append_printf(((Fixture *)data)->log, "changed[%s|%x]", room, status);
+}
+
 static const XmppMucEvents events = {
+    .room_changed = ev_room_changed,
     .typing = ev_typing,
     .mark = ev_mark,
     .invited = ev_invited,
@@ -819,6 +826,24 @@ test_directory_paged(Fixture *f, gconstpointer unused)
   g_assert_true(g_str_has_suffix(f->log->str, "listed[1|ok]"));
 }
 
+/* §10.2.1: the room says its configuration changed and it is now logged; the same from an
+ * occupant, or from a room we are not in, changes nothing (T46). */
+static void
+test_room_status_message(Fixture *f, gconstpointer unused)
+{
+  join(f);
+  g_string_truncate(f->log, 0);
+  const char *codes = X_USER "<status code='104'/><status code='170'/></x>";
+  dispatchf(f, "<message type='groupchat' from='" ROOM "/firstwitch'>%s</message>", codes);
+  dispatchf(f, "<message type='groupchat' from='heath@chat.shakespeare.example'>%s</message>",
+            codes);
+  g_assert_cmpstr(f->log->str, ==, "");
+  dispatchf(f, "<message type='groupchat' from='" ROOM "'>%s</message>", codes);
+  g_autofree char *want = g_strdup_printf("changed[" ROOM "|%x]",
+                                          XMPP_MUC_STATUS_CONFIG_CHANGED | XMPP_MUC_STATUS_LOGGED);
+  g_assert_cmpstr(f->log->str, ==, want);
+}
+
 /* ---- the room's forms ---- */
 
 static void
@@ -900,6 +925,7 @@ main(int argc, char **argv)
   ADD("/muc/history/archive-forgot-mark", test_archive_forgot_mark);
   ADD("/muc/history/legacy-since-mark", test_legacy_history_since_mark);
   ADD("/muc/config-form", test_config_form);
+  ADD("/muc/T46_room_status_message", test_room_status_message);
   ADD("/muc/directory-paged", test_directory_paged);
   ADD("/muc/typing-in-room", test_typing_in_room);
   ADD("/muc/service-found", test_service_found);

@@ -102,6 +102,11 @@ parse_statuses(const XmppNode *x)
       {322, XMPP_MUC_STATUS_REMOVED_MEMBERS_ONLY},
       {332, XMPP_MUC_STATUS_SHUTDOWN},
       {333, XMPP_MUC_STATUS_REMOVED_ERROR},
+      {104, XMPP_MUC_STATUS_CONFIG_CHANGED},
+      {171, XMPP_MUC_STATUS_NOT_LOGGED},
+      {172, XMPP_MUC_STATUS_NOW_NON_ANONYMOUS},
+      {173, XMPP_MUC_STATUS_NOW_SEMI_ANONYMOUS},
+      {174, XMPP_MUC_STATUS_NOW_ANONYMOUS},
   };
   guint bits = 0, seen = 0;
   for (XmppNode *s = xmpp_node_get_child(x, XMPP_NS_MUC_USER, "status");

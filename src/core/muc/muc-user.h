@@ -44,7 +44,18 @@ typedef enum {
   XMPP_MUC_STATUS_REMOVED_MEMBERS_ONLY = 1 << 9, /* 322: the room became members-only */
   XMPP_MUC_STATUS_SHUTDOWN = 1 << 10,            /* 332: the service is shutting down */
   XMPP_MUC_STATUS_REMOVED_ERROR = 1 << 11,       /* 333: removed for a technical reason */
+  XMPP_MUC_STATUS_CONFIG_CHANGED = 1 << 12,      /* 104: the room's configuration changed */
+  XMPP_MUC_STATUS_NOT_LOGGED = 1 << 13,          /* 171: no longer logged */
+  XMPP_MUC_STATUS_NOW_NON_ANONYMOUS = 1 << 14,   /* 172: real JIDs now visible to anyone */
+  XMPP_MUC_STATUS_NOW_SEMI_ANONYMOUS = 1 << 15,  /* 173: real JIDs now visible to moderators */
+  XMPP_MUC_STATUS_NOW_ANONYMOUS = 1 << 16,       /* 174: real JIDs now visible to nobody */
 } XmppMucStatus;
+
+/* What a room's status message (§10.2.1) can tell about the room itself. */
+#define XMPP_MUC_ROOM_CHANGES                                                                      \
+  (XMPP_MUC_STATUS_CONFIG_CHANGED | XMPP_MUC_STATUS_LOGGED | XMPP_MUC_STATUS_NOT_LOGGED |          \
+   XMPP_MUC_STATUS_NOW_NON_ANONYMOUS | XMPP_MUC_STATUS_NOW_SEMI_ANONYMOUS |                        \
+   XMPP_MUC_STATUS_NOW_ANONYMOUS)
 
 typedef struct {
   XmppMucRole role;

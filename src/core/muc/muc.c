@@ -389,8 +389,19 @@ on_invite(XmppStanza *stanza, gpointer data)
 {
   XmppMuc *muc = data;
   g_autoptr(XmppMucInvite) invite = xmpp_muc_invite_parse(stanza);
-  if (invite == NULL)
-    return XMPP_HANDLER_PASS; /* a room's status message, a private message: not ours */
+  if (invite == NULL) {
+    /* §10.2.1: a room we are in tells what changed about it (only the room: T46). */
+    Room *room = room_of(muc, stanza);
+    g_autoptr(XmppMucUser) user =
+        room != NULL && room->state == ROOM_JOINED && xmpp_jid_get_resource(stanza->from) == NULL
+            ? xmpp_muc_user_parse(stanza->node)
+            : NULL;
+    if (user == NULL || (user->status & XMPP_MUC_ROOM_CHANGES) == 0)
+      return XMPP_HANDLER_PASS; /* a private message with muc#user, or nothing of ours */
+    if (muc->events.room_changed != NULL)
+      muc->events.room_changed(muc->events_data, room->jid, user->status & XMPP_MUC_ROOM_CHANGES);
+    return XMPP_HANDLER_CONSUMED;
+  }
   if (muc->events.invited != NULL)
     muc->events.invited(muc->events_data, invite);
   return XMPP_HANDLER_CONSUMED;

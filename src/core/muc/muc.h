@@ -70,6 +70,8 @@ typedef struct {
   /* An invitation (mediated by a room, or direct from a contact): a question for the user,
    * never a join (T44). */
   void (*invited)(gpointer data, const XmppMucInvite *invite);
+  /* The room says what changed about it (XmppMucStatus bits of XMPP_MUC_ROOM_CHANGES). */
+  void (*room_changed)(gpointer data, const char *room, guint status);
   /* An occupant (never we) is typing, or stopped (XEP-0085 in rooms, §5.5). */
   void (*typing)(gpointer data, const char *room, const char *nick, gboolean typing);
   /* Our mark in the room moved: the newest message shown (its time, and its archive id or
