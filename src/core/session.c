@@ -765,6 +765,9 @@ xmpp_session_new(const XmppSessionConfig *config, const XmppHost *host,
   session->blocking = xmpp_blocking_new(session->router, &session->host, session->disco);
   session->extras = xmpp_extras_new(session->router, &session->host, session->disco, session->pep);
   session->muc = xmpp_muc_new(session->router, &session->host);
+  /* XEP-0045 §6.1 and XEP-0249 §3: we join rooms and take direct invitations. */
+  xmpp_disco_add_feature(session->disco, XMPP_NS_MUC);
+  xmpp_disco_add_feature(session->disco, XMPP_NS_CONFERENCE);
   session->bookmarks = xmpp_bookmarks_new(session->router, &session->host, session->pep);
   session->state = XMPP_SESSION_STATE_IDLE;
   return session;

@@ -74,7 +74,8 @@ cmd_invite(PurpleConversation *conv, const char *cmd, char **args, char **error,
 {
   XmppMuc *muc;
   const char *room = xmpp_purple_chat_room_for(conv, &muc);
-  if (room == NULL || !xmpp_muc_invite(muc, room, args[0], args[1])) {
+  if (room == NULL ||
+      !xmpp_purple_chat_invite_to(purple_conversation_get_gc(conv), room, args[0], args[1])) {
     *error = g_strdup(_("Give the address of the person to invite."));
     return PURPLE_CMD_RET_FAILED;
   }

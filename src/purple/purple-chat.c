@@ -8,6 +8,7 @@
 
 #include "jid/jid.h"
 #include "purple-xdata.h"
+#include "services/caps.h"
 #include "xml/lang.h"
 
 struct _XmppPurpleChatState {
@@ -668,13 +669,42 @@ xmpp_purple_chat_whisper(PurpleConnection *gc, int id, const char *who, const ch
   xmpp_node_free(html);
 }
 
+/* Does who run a client that takes direct invitations (XEP-0249)? One of its online resources
+ * says so in its capabilities. */
+static gboolean
+takes_direct(XmppPurpleConn *conn, const char *who)
+{
+  g_autoptr(XmppJid) jid = who != NULL ? xmpp_jid_parse(who, NULL) : NULL;
+  const XmppPresenceContact *contact =
+      jid != NULL ? xmpp_presence_get_contact(xmpp_session_get_presence(conn->session),
+                                              xmpp_jid_get_bare(jid))
+                  : NULL;
+  XmppCaps *caps = xmpp_session_get_caps(conn->session);
+  for (guint i = 0; contact != NULL && i < contact->resources->len; i++) {
+    const XmppPresenceResource *r = contact->resources->pdata[i];
+    g_autofree char *full = g_strdup_printf("%s/%s", contact->bare, r->resource);
+    const XmppDiscoInfo *info = xmpp_caps_get_jid_info(caps, full);
+    if (info != NULL && xmpp_disco_info_has_feature(info, XMPP_NS_CONFERENCE))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+gboolean
+xmpp_purple_chat_invite_to(PurpleConnection *gc, const char *room, const char *who,
+                           const char *reason)
+{
+  XmppPurpleChatState *state = state_of_gc(gc);
+  XmppMuc *muc = muc_of(state);
+  return muc != NULL && xmpp_muc_invite(muc, room, who, reason, takes_direct(state->conn, who));
+}
+
 void
 xmpp_purple_chat_invite(PurpleConnection *gc, int id, const char *message, const char *who)
 {
-  XmppPurpleChatState *state = state_of_gc(gc);
-  const char *room = room_of_id(state, id);
+  const char *room = room_of_id(state_of_gc(gc), id);
   if (room != NULL)
-    xmpp_muc_invite(muc_of(state), room, who, message);
+    xmpp_purple_chat_invite_to(gc, room, who, message);
 }
 
 void

@@ -26,8 +26,12 @@ void xmpp_purple_chat_leave(PurpleConnection *gc, int id);
 int xmpp_purple_chat_send(PurpleConnection *gc, int id, const char *message,
                           PurpleMessageFlags flags);
 void xmpp_purple_chat_set_topic(PurpleConnection *gc, int id, const char *topic);
-/* Invites who to the room (through the room), with message as the reason. */
+/* Invites who to the room, with message as the reason: directly (XEP-0249) when who's client
+ * says it takes such invitations, else through the room. */
 void xmpp_purple_chat_invite(PurpleConnection *gc, int id, const char *message, const char *who);
+/* The same for a room by address (the /invite command); FALSE when not in it or who is bad. */
+gboolean xmpp_purple_chat_invite_to(PurpleConnection *gc, const char *room, const char *who,
+                                    const char *reason);
 /* An occupant's room JID (room@service/nick), for a private conversation with them. */
 char *xmpp_purple_chat_get_cb_real_name(PurpleConnection *gc, int id, const char *who);
 /* A private message to an occupant (purple's whisper). */

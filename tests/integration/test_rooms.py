@@ -416,6 +416,35 @@ class RoomsCase(PresenceCase):
         e, users = self.poll_room(a, room, lambda e, u: "bob" in u)
         self.check("bob" in users, a, "alice does not see bob, invited, arrive")
 
+    def test_invitations_both_kinds(self):
+        """A contact whose client says it takes direct invitations (XEP-0249, in its caps) gets
+        one; a contact whose client does not, the room's (XEP-0045 §7.8.2). Each witnessed by
+        the invited client."""
+        self.server.make_mutual_roster("alice", "carol")  # erin: not even a contact
+        carol = Peer(self.server, self.jid("carol") + "/caps", "carol-secret", stay=14,
+                     options=["--caps", "--feature", "jabber:x:conference"])
+        erin = Peer(self.server, self.jid("erin") + "/plain", "erin-secret", stay=14)
+        time.sleep(1.5)  # both online before alice, so that she sees their presences
+        a = self.start("alice")
+        room = self.room("summons")
+        self.join(a, room, "alice")
+        time.sleep(2)  # carol's caps asked and answered
+        a.send("chat-command %s invite %s come directly" % (room, self.jid("carol")))
+        a.send("chat-command %s invite %s come through the room" % (room, self.jid("erin")))
+        carol.finish()
+        erin.finish()
+        direct = [x for x in carol.xml_received() if "jabber:x:conference" in x]
+        # Direct: from alice herself; through the room: from the room (which may add a
+        # XEP-0249 copy of its own).
+        self.check(direct and 'from="%s/harness"' % self.jid("alice") in direct[0] and
+                   "come directly" in direct[0], a,
+                   "carol's invitation: %s" % carol.xml_received())
+        mediated = [x for x in erin.xml_received()
+                    if "http://jabber.org/protocol/muc#user" in x and "invite" in x]
+        self.check(mediated and 'from="%s"' % room in mediated[0] and
+                   "come through the room" in mediated[0], a,
+                   "erin's invitation: %s" % erin.xml_received())
+
     def test_commands(self):
         """/nick, /topic and /kick in the room's window, seen by the other occupant."""
         a, b = self.start("alice"), self.start("bob")

@@ -95,6 +95,25 @@ test_build_mediated(void)
                   "to='hecate@example.test'><reason>come</reason></invite></x></message>");
 }
 
+/* XEP-0249 out: what we build reads back as the same invitation. */
+static void
+test_build_direct(void)
+{
+  g_autoptr(XmppNode) m =
+      xmpp_muc_invite_build_direct("coven@chat.example", "hecate@example.test", "come", "cauldron");
+  g_autofree char *xml = xmpp_xml_node_to_string(m);
+  g_assert_cmpstr(xml, ==,
+                  "<message to='hecate@example.test'><x xmlns='jabber:x:conference' "
+                  "jid='coven@chat.example' reason='come' password='cauldron'/></message>");
+  xmpp_node_set_attr(m, "from", "crone@example.test/broom");
+  g_autoptr(XmppStanza) stanza = xmpp_stanza_new(xmpp_node_copy(m));
+  g_autoptr(XmppMucInvite) inv = xmpp_muc_invite_parse(stanza);
+  g_assert_nonnull(inv);
+  g_assert_true(inv->direct);
+  g_assert_cmpstr(inv->room, ==, "coven@chat.example");
+  g_assert_cmpstr(inv->password, ==, "cauldron");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -104,5 +123,6 @@ main(int argc, char **argv)
   g_test_add_func("/muc-invite/direct", test_direct);
   g_test_add_func("/muc-invite/long-texts-dropped", test_long_texts_dropped);
   g_test_add_func("/muc-invite/build-mediated", test_build_mediated);
+  g_test_add_func("/muc-invite/build-direct", test_build_direct);
   return g_test_run();
 }

@@ -28,14 +28,18 @@ xmpp_muc_change_nick(XmppMuc *muc, const char *room, const char *nick, GError **
 }
 
 gboolean
-xmpp_muc_invite(XmppMuc *muc, const char *room, const char *who, const char *reason)
+xmpp_muc_invite(XmppMuc *muc, const char *room, const char *who, const char *reason,
+                gboolean direct)
 {
   g_return_val_if_fail(muc != NULL, FALSE);
   Room *r = xmpp_muc_find_room(muc, room);
   g_autoptr(XmppJid) jid = who != NULL ? xmpp_jid_parse(who, NULL) : NULL;
   if (r == NULL || r->state != ROOM_JOINED || jid == NULL)
     return FALSE;
-  g_autoptr(XmppNode) m = xmpp_muc_invite_build_mediated(r->jid, xmpp_jid_get_full(jid), reason);
+  /* Direct (XEP-0249) carries the password we joined with; mediated, the room adds it. */
+  g_autoptr(XmppNode) m =
+      direct ? xmpp_muc_invite_build_direct(r->jid, xmpp_jid_get_full(jid), reason, r->password)
+             : xmpp_muc_invite_build_mediated(r->jid, xmpp_jid_get_full(jid), reason);
   xmpp_router_send(muc->router, m);
   return TRUE;
 }

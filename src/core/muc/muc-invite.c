@@ -86,3 +86,18 @@ xmpp_muc_invite_build_mediated(const char *room, const char *who, const char *re
     xmpp_node_new_text_child(invite, XMPP_NS_MUC_USER, "reason", reason);
   return m;
 }
+
+XmppNode *
+xmpp_muc_invite_build_direct(const char *room, const char *who, const char *reason,
+                             const char *password)
+{
+  XmppNode *m = xmpp_node_new(XMPP_NS_JABBER_CLIENT, "message");
+  xmpp_node_set_attr(m, "to", who);
+  XmppNode *x = xmpp_node_new_child(m, XMPP_NS_CONFERENCE, "x");
+  xmpp_node_set_attr(x, "jid", room);
+  if (reason != NULL && *reason != '\0')
+    xmpp_node_set_attr(x, "reason", reason);
+  if (password != NULL && *password != '\0')
+    xmpp_node_set_attr(x, "password", password);
+  return m;
+}

@@ -27,6 +27,10 @@ void xmpp_muc_invite_free(XmppMucInvite *invite);
 
 /* <message to=room><x muc#user><invite to=who><reason/></invite></x></message> */
 XmppNode *xmpp_muc_invite_build_mediated(const char *room, const char *who, const char *reason);
+/* XEP-0249: <message to=who><x xmlns='jabber:x:conference' jid=room reason= password=/></message>
+ * (reason and password may be NULL). */
+XmppNode *xmpp_muc_invite_build_direct(const char *room, const char *who, const char *reason,
+                                       const char *password);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(XmppMucInvite, xmpp_muc_invite_free)
 

@@ -112,8 +112,10 @@ gboolean xmpp_muc_set_subject(XmppMuc *muc, const char *room, const char *subjec
 void xmpp_muc_rejoin_all(XmppMuc *muc);
 /* Asks the room to call us nick from now on (the room answers with 303, or an error). */
 gboolean xmpp_muc_change_nick(XmppMuc *muc, const char *room, const char *nick, GError **error);
-/* Invites who (a JID) to the room, through the room (XEP-0045 §7.8.2). */
-gboolean xmpp_muc_invite(XmppMuc *muc, const char *room, const char *who, const char *reason);
+/* Invites who (a JID) to the room: through the room (XEP-0045 §7.8.2), or directly (XEP-0249,
+ * for a client that says it takes them). */
+gboolean xmpp_muc_invite(XmppMuc *muc, const char *room, const char *who, const char *reason,
+                         gboolean direct);
 /* Moderation (XEP-0045 §8, §9): an occupant's role by nick (NONE kicks), a user's affiliation
  * by bare JID (OUTCAST bans). done runs once (also when the session ends first). FALSE when
  * we are not in the room or the nick or JID is invalid (done is not called then). */
