@@ -92,6 +92,14 @@ void xmpp_muc_room_request_free(gpointer request);
 /* Joins room again (its occupants forgotten, joined follows). */
 void xmpp_muc_rejoin_room(XmppMuc *muc, Room *room);
 
+/* The room a stanza comes from, when it is one we are in, joining, leaving or away from: its
+ * bare JID is the room's and (for an occupant) its resource is the nick. */
+Room *xmpp_muc_room_of(XmppMuc *muc, const XmppStanza *stanza);
+
+/* muc-message.c: the owners of groupchat (body, subject, chat states) and of messages with
+ * muc#user or a direct invitation. */
+XmppHandlerResult xmpp_muc_on_groupchat(XmppStanza *stanza, gpointer data);
+XmppHandlerResult xmpp_muc_on_room_message(XmppStanza *stanza, gpointer data);
 /* Shows a groupchat message of room r (already known to be from it); archive_id: the room
  * archive's id when it comes from there, else NULL. Shown once, and kept as our mark. */
 void xmpp_muc_show_message(XmppMuc *muc, Room *r, XmppStanza *stanza, const char *archive_id);
