@@ -187,31 +187,6 @@ ev_joined(gpointer data, const char *room, const char *nick, guint status)
   }
 }
 
-static const char *
-join_error_text(const GError *error)
-{
-  if (error->domain != XMPP_STANZA_ERROR)
-    return NULL;
-  switch (error->code) {
-    case XMPP_STANZA_ERROR_NOT_AUTHORIZED:
-      return _("This room needs a password, and the one given (if any) is wrong.");
-    case XMPP_STANZA_ERROR_REGISTRATION_REQUIRED:
-      return _("Only members may join this room.");
-    case XMPP_STANZA_ERROR_FORBIDDEN:
-      return _("You are banned from this room.");
-    case XMPP_STANZA_ERROR_CONFLICT:
-      return _("Someone in this room already uses that nickname: choose another.");
-    case XMPP_STANZA_ERROR_ITEM_NOT_FOUND:
-      return _("This room does not exist, and the service does not let you create it.");
-    case XMPP_STANZA_ERROR_NOT_ALLOWED:
-      return _("The service does not let you create rooms.");
-    case XMPP_STANZA_ERROR_SERVICE_UNAVAILABLE:
-      return _("The room is full, or the service is not available.");
-    default:
-      return NULL;
-  }
-}
-
 /* The components purple's "chat-join-failed" carries: the room split as prpl-jabber's. */
 static GHashTable *
 components_for(const char *room)
@@ -244,7 +219,7 @@ ev_join_failed(gpointer data, const char *room, const GError *error)
     g_free(primary);
     g_free(suggestion);
   } else {
-    const char *text = join_error_text(error);
+    const char *text = xmpp_purple_chat_join_error_text(error);
     purple_notify_error(state->conn->gc, _("Join a Chat"), room,
                         text != NULL ? text : error->message);
     if (a != NULL)
@@ -273,22 +248,9 @@ static void
 ev_room_changed(gpointer data, const char *room, guint status)
 {
   PurpleConvChat *chat = chat_of(data, room);
-  static const struct {
-    guint bit;
-    const char *text;
-  } lines[] = {
-      {XMPP_MUC_STATUS_CONFIG_CHANGED, N_("The room's configuration changed.")},
-      {XMPP_MUC_STATUS_LOGGED, N_("This room is now logged.")},
-      {XMPP_MUC_STATUS_NOT_LOGGED, N_("This room is no longer logged.")},
-      {XMPP_MUC_STATUS_NOW_NON_ANONYMOUS,
-       N_("This room now shows everyone's address to everyone.")},
-      {XMPP_MUC_STATUS_NOW_SEMI_ANONYMOUS,
-       N_("This room now shows everyone's address to its moderators only.")},
-      {XMPP_MUC_STATUS_NOW_ANONYMOUS, N_("This room now shows nobody's address.")},
-  };
-  for (guint i = 0; chat != NULL && i < G_N_ELEMENTS(lines); i++)
-    if (status & lines[i].bit)
-      write_system(chat, _(lines[i].text));
+  g_auto(GStrv) lines = chat != NULL ? xmpp_purple_chat_room_change_lines(status) : NULL;
+  for (guint i = 0; lines != NULL && lines[i] != NULL; i++)
+    write_system(chat, lines[i]);
 }
 
 /* Pidgin shows a typing occupant as such (purple's TYPING flag on the chat buddy). */
@@ -305,50 +267,13 @@ ev_typing(gpointer data, const char *room, const char *nick, gboolean typing)
     purple_conv_chat_user_set_flags(chat, nick, wanted);
 }
 
-/* Why an occupant (or we, by our nick) left, as a sentence; NULL for an ordinary departure. */
-static char *
-removal_text(const char *who, const XmppMucUser *why)
-{
-  if (why == NULL)
-    return NULL;
-  if (why->destroyed)
-    return why->destroy_reason != NULL
-               ? g_strdup_printf(_("The room was destroyed: %s"), why->destroy_reason)
-               : g_strdup(_("The room was destroyed."));
-  /* Whole sentences, with or without who did it and why, for translators. */
-  const char *actor = why->actor_nick, *reason = why->reason;
-  if (why->status & XMPP_MUC_STATUS_BANNED) {
-    if (actor != NULL && reason != NULL)
-      return g_strdup_printf(_("%s was banned by %s: %s"), who, actor, reason);
-    if (actor != NULL)
-      return g_strdup_printf(_("%s was banned by %s"), who, actor);
-    return reason != NULL ? g_strdup_printf(_("%s was banned: %s"), who, reason)
-                          : g_strdup_printf(_("%s was banned"), who);
-  }
-  if (why->status & XMPP_MUC_STATUS_KICKED) {
-    if (actor != NULL && reason != NULL)
-      return g_strdup_printf(_("%s was kicked by %s: %s"), who, actor, reason);
-    if (actor != NULL)
-      return g_strdup_printf(_("%s was kicked by %s"), who, actor);
-    return reason != NULL ? g_strdup_printf(_("%s was kicked: %s"), who, reason)
-                          : g_strdup_printf(_("%s was kicked"), who);
-  }
-  if (why->status & (XMPP_MUC_STATUS_REMOVED_AFFILIATION | XMPP_MUC_STATUS_REMOVED_MEMBERS_ONLY))
-    return g_strdup_printf(_("%s was removed: the room is for members only"), who);
-  if (why->status & XMPP_MUC_STATUS_SHUTDOWN)
-    return g_strdup_printf(_("%s was removed: the service is shutting down"), who);
-  if (why->status & XMPP_MUC_STATUS_REMOVED_ERROR)
-    return g_strdup_printf(_("%s was removed after an error"), who);
-  return NULL;
-}
-
 static void
 ev_occupant_left(gpointer data, const char *room, const char *nick, const XmppMucUser *why)
 {
   PurpleConvChat *chat = chat_of(data, room);
   if (chat == NULL)
     return;
-  char *text = removal_text(nick, why);
+  char *text = xmpp_purple_chat_removal_text(nick, why);
   purple_conv_chat_remove_user(chat, nick, text);
   g_free(text);
 }
@@ -416,7 +341,8 @@ ev_left(gpointer data, const char *room, const XmppMucUser *why)
   if (!g_hash_table_lookup_extended(state->ids, room, NULL, &id))
     return;
   PurpleConvChat *chat = chat_of(state, room);
-  char *text = chat != NULL ? removal_text(purple_conv_chat_get_nick(chat), why) : NULL;
+  char *text =
+      chat != NULL ? xmpp_purple_chat_removal_text(purple_conv_chat_get_nick(chat), why) : NULL;
   if (chat != NULL && text != NULL)
     write_system(chat, text);
   g_free(text);

@@ -42,6 +42,13 @@ void xmpp_purple_chat_whisper(PurpleConnection *gc, int id, const char *who, con
 gboolean xmpp_purple_chat_join_room(XmppPurpleConn *conn, const char *room, const char *nick,
                                     const char *password);
 
+/* purple-chat-texts.c, pure: why a join failed (NULL: no better words than the error's), why
+ * someone (who) left or was put out (NULL: an ordinary departure), and the lines saying what
+ * changed about a room (XmppMucStatus bits; NULL-ended, g_strfreev). */
+const char *xmpp_purple_chat_join_error_text(const GError *error);
+char *xmpp_purple_chat_removal_text(const char *who, const XmppMucUser *why);
+GStrv xmpp_purple_chat_room_change_lines(guint status);
+
 /* purple-room-marks.c: each room's mark (the last message shown from it) in the account's
  * settings. get: FALSE (0, NULL) when none is kept. */
 gboolean xmpp_purple_room_mark_get(PurpleAccount *account, const char *room, gint64 *when_s,
