@@ -150,11 +150,11 @@ dispatchf(Fixture *f, const char *format, ...)
  * <feature/>s); that question is answered and taken from the captures, so the join presence
  * is what the test sees sent. */
 static gboolean
-join_room(Fixture *f, const char *room, const char *nick, const char *password,
-          const char *features)
+join_room_after(Fixture *f, const char *room, const char *nick, const char *password, gint64 mark_s,
+                const char *mark_id, const char *features)
 {
   guint before = test_router_n_sent(f->t);
-  if (!xmpp_muc_join(f->muc, room, nick, password, NULL))
+  if (!xmpp_muc_join_after(f->muc, room, nick, password, mark_s, mark_id, NULL))
     return FALSE;
   g_assert_cmpuint(test_router_n_sent(f->t), ==, before + 1);
   g_autoptr(XmppNode) disco = test_router_take_last_sent(f->t);
@@ -165,6 +165,14 @@ join_room(Fixture *f, const char *room, const char *nick, const char *password,
             xmpp_node_get_attr(disco, "id"), xmpp_node_get_attr(disco, "to"),
             features != NULL ? features : "");
   return TRUE;
+}
+
+/* A first join (no mark). */
+static gboolean
+join_room(Fixture *f, const char *room, const char *nick, const char *password,
+          const char *features)
+{
+  return join_room_after(f, room, nick, password, 0, NULL, features);
 }
 
 static void
@@ -611,12 +619,7 @@ test_archive_first_join(Fixture *f, gconstpointer unused)
 static void
 test_archive_after_mark(Fixture *f, gconstpointer unused)
 {
-  g_assert_true(xmpp_muc_join_after(f->muc, ROOM, "thirdwitch", NULL, 1796000000, "m0", NULL));
-  g_autoptr(XmppNode) disco = test_router_take_last_sent(f->t);
-  dispatchf(f,
-            "<iq type='result' id='%s' from='" ROOM "'><query "
-            "xmlns='http://jabber.org/protocol/disco#info'>" MAM_FEATURE "</query></iq>",
-            xmpp_node_get_attr(disco, "id"));
+  g_assert_true(join_room_after(f, ROOM, "thirdwitch", NULL, 1796000000, "m0", MAM_FEATURE));
   occupant_presence(f, "thirdwitch", "participant", "<status code='110'/>");
   g_autofree char *first = xmpp_xml_node_to_string(last_query(f));
   g_assert_nonnull(strstr(first, "<max>100</max><after>m0</after>"));
@@ -646,12 +649,7 @@ test_archive_after_mark(Fixture *f, gconstpointer unused)
 static void
 test_archive_forgot_mark(Fixture *f, gconstpointer unused)
 {
-  g_assert_true(xmpp_muc_join_after(f->muc, ROOM, "thirdwitch", NULL, 1796000000, "gone", NULL));
-  g_autoptr(XmppNode) disco = test_router_take_last_sent(f->t);
-  dispatchf(f,
-            "<iq type='result' id='%s' from='" ROOM "'><query "
-            "xmlns='http://jabber.org/protocol/disco#info'>" MAM_FEATURE "</query></iq>",
-            xmpp_node_get_attr(disco, "id"));
+  g_assert_true(join_room_after(f, ROOM, "thirdwitch", NULL, 1796000000, "gone", MAM_FEATURE));
   occupant_presence(f, "thirdwitch", "participant", "<status code='110'/>");
   XmppNode *iq = test_router_last_sent(f->t);
   dispatchf(f,
@@ -667,12 +665,7 @@ test_archive_forgot_mark(Fixture *f, gconstpointer unused)
 static void
 test_legacy_history_since_mark(Fixture *f, gconstpointer unused)
 {
-  g_assert_true(xmpp_muc_join_after(f->muc, ROOM, "thirdwitch", NULL, 1796000000, NULL, NULL));
-  g_autoptr(XmppNode) disco = test_router_take_last_sent(f->t);
-  dispatchf(f,
-            "<iq type='result' id='%s' from='" ROOM "'><query "
-            "xmlns='http://jabber.org/protocol/disco#info'/></iq>",
-            xmpp_node_get_attr(disco, "id"));
+  g_assert_true(join_room_after(f, ROOM, "thirdwitch", NULL, 1796000000, NULL, NULL));
   g_autofree char *presence = test_router_dup_sent_string(f->t, 0);
   g_assert_nonnull(strstr(presence, "<history since='2026-11-30T00:53:20Z'/>"));
   occupant_presence(f, "thirdwitch", "participant", "<status code='110'/>");
