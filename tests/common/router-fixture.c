@@ -48,6 +48,16 @@ test_router_dispatch(TestRouter *t, const char *xml)
 }
 
 void
+test_router_dispatchf(TestRouter *t, const char *format, ...)
+{
+  va_list ap;
+  va_start(ap, format);
+  g_autofree char *xml = g_strdup_vprintf(format, ap);
+  va_end(ap);
+  test_router_dispatch(t, xml);
+}
+
+void
 test_router_answer_last(TestRouter *t, const char *payload)
 {
   XmppNode *iq = test_router_last_sent(t);

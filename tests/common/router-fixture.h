@@ -21,6 +21,8 @@ void test_router_free(TestRouter *t);
 
 /* Parses one stanza from xml (see test_parse_element) and dispatches it as if received. */
 void test_router_dispatch(TestRouter *t, const char *xml);
+/* The same with the XML made by printf. */
+void test_router_dispatchf(TestRouter *t, const char *format, ...) G_GNUC_PRINTF(2, 3);
 
 /* Answers the last stanza sent (an IQ) with a result carrying payload, from the entity it was
  * sent to (no from when it went to our own server or account). */
