@@ -586,7 +586,8 @@ test_archive_first_join(Fixture *f, gconstpointer unused)
   g_assert_nonnull(strstr(presence, "<history maxchars='0'/>"));
   occupant_presence(f, "thirdwitch", "participant", "<status code='110'/>");
   XmppNode *query = last_query(f);
-  g_assert_nonnull(strstr(xmpp_xml_node_to_string(query), "<max>20</max><before/>"));
+  g_autofree char *asked = xmpp_xml_node_to_string(query);
+  g_assert_nonnull(strstr(asked, "<max>20</max><before/>"));
   const char *qid = xmpp_node_get_attr(query, "queryid");
   g_string_truncate(f->log, 0);
   archive_result(f, NULL, qid, "a1", "firstwitch", "When shall we three meet again");
