@@ -40,6 +40,7 @@ class Client:
                                      stderr=subprocess.DEVNULL, text=True, bufsize=1,
                                      preexec_fn=bench.client_affinity)
         self.events = queue.Queue()
+        self.seen = {}  # the last event of each name that wait() went past
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self):
@@ -59,6 +60,7 @@ class Client:
                 ev = self.events.get(timeout=left)
             except queue.Empty:
                 continue
+            self.seen[ev["event"]] = ev
             if ev["event"] == name:
                 return ev
             if ev["event"] in ("eof", "error", "timeout", "disconnected", "command-error"):
@@ -191,6 +193,64 @@ def catch_up(bench, home, user, count):
     try:
         result = measured(client.wait("received"))
     finally:
+        client.quit()
+    bench.settle()
+    return result
+
+
+def room_join(bench, protocol, home, user, room, nick, users, history, mark_s=None, bots=None,
+              probe="probe", probe_bot=0, quiet_s=0.5):
+    """One join of `room` as `nick` after a sign-in of `user`, measured from the join command
+    until the room's window lists `users` occupants (us among them) and shows `history`
+    delayed lines: client CPU, wall time, the same at "joined" (the list complete), the longest
+    main-loop turn (and the CPU used in it), the most CPU any one turn used ("busy_ms"), peak
+    RSS. mark_s (Lyre only): the account's mark for the room, as if the
+    last message it showed from the room was that old (Lyre then catches up from the room's
+    archive from that time; without a mark a first join shows only the last page). bots (a
+    muc_bots.Bots in the room): one of them says a message (the word `probe` in it) the moment
+    the room announces us, behind the occupant list and the history the room queued for us;
+    "probe_ms" is from its first copy reaching the bots (about when ours reached our socket) to
+    its line in the window, "probe_sent_ms" from when it was sent. "lines_after" and
+    "users_after": the history lines and occupants in the window once the server is quiet."""
+    extra = []
+    if protocol == "prpl-lyre" and mark_s is not None:
+        extra += ["--set", "lyre_room_marks=%s %d -" % (room, mark_s)]
+    client = Client(bench, protocol, home, bench.jid(user), bench.password, 0, extra=extra)
+    try:
+        client.wait("signin")
+        # What the sign-in set off (service discovery, bookmarks) is over before the join.
+        bench.settle()
+        time.sleep(quiet_s)
+        word = ""
+        if bots is not None:
+            bots.arm_probe(room, nick, probe_bot, "%s: said while you were entering" % probe)
+            word = " " + probe
+        client.command("join-room %s %s %d %d%s" % (room, nick, users, history, word))
+        ev = client.wait("room-ready")
+        result = {"wall_s": int(ev["wall_us"]) / 1e6, "cpu_s": int(ev["cpu_us"]) / 1e6,
+                  "sys_s": int(ev["sys_us"]) / 1e6, "joined_s": int(ev["joined_us"]) / 1e6,
+                  "joined_cpu_s": int(ev["joined_cpu_us"]) / 1e6,
+                  "stall_ms": int(ev["max_stall_us"]) / 1e3,
+                  "stall_cpu_ms": int(ev["max_stall_cpu_us"]) / 1e3,
+                  "busy_ms": int(ev["max_busy_us"]) / 1e3, "rss_mib": ev["max_rss_kb"] / 1024.0,
+                  "users": ev["users"], "lines": ev["lines"]}
+        if bots is not None:
+            shown = client.seen.get("room-probe") or client.wait("room-probe", timeout=60)
+            times = bots.probe_times(timeout=60)
+            shown_s = int(shown["mono_us"]) / 1e6
+            # The echo is timed to within about a millisecond: a line shown sooner than that
+            # after its arrival counts as shown at once.
+            result["probe_raw_ms"] = (shown_s - times["echo"]) * 1e3
+            result["probe_ms"] = max(0.0, result["probe_raw_ms"])
+            result["probe_sent_ms"] = (shown_s - times["sent"]) * 1e3
+        # Nothing more comes later: no history line twice, nobody listed twice.
+        bench.settle()
+        client.command("room-status")
+        status = client.wait("room-status")
+        result["lines_after"], result["users_after"] = status["lines"], status["users"]
+    finally:
+        if bots is not None:
+            bots.disarm_probe()
         client.quit()
     bench.settle()
     return result

@@ -23,6 +23,20 @@
  *   settle MS       wait until the buddy list has not changed for MS milliseconds ("settled":
  *                   wall_us from enabling the account to its last change, cpu_us until then,
  *                   and how many changes libpurple reported to the buddy list UI)
+ *   join-room ROOM NICK USERS HISTORY [PROBE]
+ *                   join the room (bare JID) as NICK through serv_join_chat with the chat
+ *                   components room, server, handle ("join-started"); "room-joined" once purple's
+ *                   "chat-joined" came and the room's window lists USERS occupants (us among
+ *                   them); "room-ready" once, besides, HISTORY delayed lines (the history) are in
+ *                   it: wall_us, cpu_us, sys_us from the command, joined_us and joined_cpu_us at
+ *                   "room-joined", max_stall_us (the longest turn of the main loop, from a
+ *                   poll's return to the next poll, from the command until "room-ready") and
+ *                   max_stall_cpu_us (the CPU time used in that turn), max_busy_us (the most
+ *                   CPU time any one turn used), max_rss_kb. With PROBE, one "room-probe" with
+ *                   the monotonic time (µs) at which a line containing that word was written
+ *                   in the room's window
+ *   room-status     "room-status": the joined room's occupants in the window, its delayed
+ *                   lines and its other lines so far
  *   quit
  * Every event is a JSON line on stdout with wall_us, cpu_us (user+system of this process), sys_us,
  * and max_rss_kb. Under valgrind's callgrind the counters are zeroed when a measurement starts
@@ -90,9 +104,18 @@ cpu_now_us(void)
          (gint64)ru.ru_stime.tv_sec * G_USEC_PER_SEC + ru.ru_stime.tv_usec;
 }
 
+/* The peak resident memory of this program: /proc/self/status's VmHWM. Not getrusage's
+ * ru_maxrss, in which Linux keeps the peak of the process before exec, i.e. of the runner that
+ * forked it (a Python runner of 40 MiB made every figure at least 40 MiB). */
 static int
 max_rss_kb(void)
 {
+  g_autofree char *status = NULL;
+  if (g_file_get_contents("/proc/self/status", &status, NULL, NULL)) {
+    const char *line = strstr(status, "\nVmHWM:");
+    if (line != NULL)
+      return (int)g_ascii_strtoll(line + strlen("\nVmHWM:"), NULL, 10);
+  }
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
   return (int)ru.ru_maxrss;
@@ -306,15 +329,183 @@ start_send(const char *jid, guint count)
     b.send_idle = g_idle_add(send_batch, NULL);
 }
 
+/* ---- group chat join ---------------------------------------------------------------------------
+ * What a user waits for when entering a busy room: the window with every occupant listed, and
+ * the history in it. prpl-jabber opens the window at the room's first presence and lists each
+ * occupant as it comes; Lyre opens it at our own presence with the list it has gathered: the
+ * occupant count in the window is what both reach at the same point. */
+
+static struct {
+  char *room, *probe;
+  guint want_users, want_lines;
+  PurpleConversation *conv;
+  guint users, lines, other_lines;
+  gboolean active, joined_reported, probe_reported, in_turn;
+  Mark start, joined;
+  gint64 turn_us, turn_cpu_us, max_turn_us, max_turn_cpu_us, max_busy_us;
+} rj;
+
+/* One turn of the main loop, from a poll's return to the next poll: meanwhile nothing else
+ * (a redraw, a key press, another socket) is looked at, so the longest turn is the longest the
+ * client could not answer. Timed in the loop's poll function: no timer of its own, which would
+ * wake the process up (about 55 µs of CPU a wake-up on the bench machine) and charge the slower
+ * join for it. */
+static void
+end_turn(void)
+{
+  if (!rj.in_turn)
+    return;
+  rj.in_turn = FALSE;
+  gint64 wall = g_get_monotonic_time() - rj.turn_us, cpu = cpu_now_us() - rj.turn_cpu_us;
+  if (wall > rj.max_turn_us) {
+    rj.max_turn_us = wall;
+    rj.max_turn_cpu_us = cpu;
+  }
+  rj.max_busy_us = MAX(rj.max_busy_us, cpu);
+}
+
+static gint
+timed_poll(GPollFD *fds, guint nfds, gint timeout)
+{
+  if (rj.active)
+    end_turn();
+  gint ready = g_poll(fds, nfds, timeout);
+  if (rj.active) {
+    rj.in_turn = TRUE;
+    rj.turn_us = g_get_monotonic_time();
+    rj.turn_cpu_us = cpu_now_us();
+  }
+  return ready;
+}
+
+static void
+room_check(void)
+{
+  if (!rj.active || rj.conv == NULL || rj.users < rj.want_users)
+    return;
+  if (!rj.joined_reported) {
+    rj.joined_reported = TRUE;
+    rj.joined = mark_now();
+    emit_measure("room-joined", rj.start, (int)rj.users);
+  }
+  if (rj.lines < rj.want_lines)
+    return;
+  end_turn(); /* this turn, up to here, counts too */
+  Mark now = mark_now();
+  rj.active = FALSE;
+  char wall[32], cpu[32], sys[32], jwall[32], jcpu[32], stall[32], stall_cpu[32], busy[32];
+  g_snprintf(wall, sizeof wall, "%" G_GINT64_FORMAT, now.wall_us - rj.start.wall_us);
+  g_snprintf(cpu, sizeof cpu, "%" G_GINT64_FORMAT, now.cpu_us - rj.start.cpu_us);
+  g_snprintf(sys, sizeof sys, "%" G_GINT64_FORMAT, now.sys_us - rj.start.sys_us);
+  g_snprintf(jwall, sizeof jwall, "%" G_GINT64_FORMAT, rj.joined.wall_us - rj.start.wall_us);
+  g_snprintf(jcpu, sizeof jcpu, "%" G_GINT64_FORMAT, rj.joined.cpu_us - rj.start.cpu_us);
+  g_snprintf(stall, sizeof stall, "%" G_GINT64_FORMAT, rj.max_turn_us);
+  g_snprintf(stall_cpu, sizeof stall_cpu, "%" G_GINT64_FORMAT, rj.max_turn_cpu_us);
+  g_snprintf(busy, sizeof busy, "%" G_GINT64_FORMAT, rj.max_busy_us);
+  emit("room-ready", "users", I, (int)rj.users, "lines", I, (int)rj.lines, "wall_us", S, wall,
+       "cpu_us", S, cpu, "sys_us", S, sys, "joined_us", S, jwall, "joined_cpu_us", S, jcpu,
+       "max_stall_us", S, stall, "max_stall_cpu_us", S, stall_cpu, "max_busy_us", S, busy,
+       "max_rss_kb", I, max_rss_kb(), (char *)NULL);
+}
+
+static gboolean
+is_our_room(PurpleConversation *conv)
+{
+  return rj.room != NULL && purple_conversation_get_account(conv) == b.acct &&
+         purple_conversation_get_type(conv) == PURPLE_CONV_TYPE_CHAT &&
+         g_ascii_strcasecmp(purple_conversation_get_name(conv), rj.room) == 0;
+}
+
+static void
+room_joined(PurpleConversation *conv, gpointer data)
+{
+  if (!is_our_room(conv))
+    return;
+  rj.conv = conv;
+  room_check();
+}
+
+static void
+room_user_joined(PurpleConversation *conv, const char *name, PurpleConvChatBuddyFlags flags,
+                 gboolean new_arrival, gpointer data)
+{
+  if (conv != rj.conv)
+    return;
+  rj.users++;
+  room_check();
+}
+
+static void
+room_user_left(PurpleConversation *conv, const char *name, const char *reason, gpointer data)
+{
+  if (conv == rj.conv && rj.users > 0)
+    rj.users--;
+}
+
+static void
+room_line(PurpleAccount *account, const char *who, char *message, PurpleConversation *conv,
+          PurpleMessageFlags flags, gpointer data)
+{
+  if (conv != rj.conv)
+    return;
+  if (flags & PURPLE_MESSAGE_DELAYED) {
+    rj.lines++;
+    room_check();
+    return;
+  }
+  rj.other_lines++;
+  if (rj.probe != NULL && !rj.probe_reported && message != NULL &&
+      strstr(message, rj.probe) != NULL) {
+    rj.probe_reported = TRUE;
+    char t[32];
+    g_snprintf(t, sizeof t, "%" G_GINT64_FORMAT, g_get_monotonic_time());
+    emit("room-probe", "mono_us", S, t, (char *)NULL);
+  }
+}
+
+static void
+join_room(char **w)
+{
+  PurpleConnection *gc = purple_account_get_connection(b.acct);
+  const char *at = strchr(w[1], '@');
+  if (gc == NULL || at == NULL || at == w[1] || rj.active) {
+    emit("command-error", "line", S, "join-room: not connected, not a room, or joining",
+         (char *)NULL);
+    return;
+  }
+  g_free(rj.room);
+  g_free(rj.probe);
+  memset(&rj, 0, sizeof rj);
+  rj.room = g_strdup(w[1]);
+  rj.want_users = (guint)g_ascii_strtoull(w[3], NULL, 10);
+  rj.want_lines = (guint)g_ascii_strtoull(w[4], NULL, 10);
+  rj.probe = w[5] != NULL ? g_strdup(w[5]) : NULL;
+  /* The keys are static strings, as Pidgin's join dialog and both plugins' defaults have them. */
+  GHashTable *components = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+  g_hash_table_insert(components, "room", g_strndup(w[1], (gsize)(at - w[1])));
+  g_hash_table_insert(components, "server", g_strdup(at + 1));
+  g_hash_table_insert(components, "handle", g_strdup(w[2]));
+  rj.active = TRUE;
+  emit("join-started", "room", S, rj.room, (char *)NULL);
+  rj.start = mark_now();
+  rj.in_turn = TRUE; /* the turn that runs this command */
+  rj.turn_us = rj.start.wall_us;
+  rj.turn_cpu_us = rj.start.cpu_us;
+  serv_join_chat(gc, components);
+  g_hash_table_destroy(components);
+}
+
 /* ---- commands ---------------------------------------------------------------------------------
  */
 
 static void
 run_command(const char *line)
 {
-  char **w = g_strsplit(line, " ", 3);
+  char **w = g_strsplit(line, " ", g_str_has_prefix(line, "join-room ") ? 6 : 3);
   guint n = g_strv_length(w);
-  if (n == 2 && strcmp(w[0], "receive") == 0) {
+  if ((n == 5 || n == 6) && strcmp(w[0], "join-room") == 0) {
+    join_room(w);
+  } else if (n == 2 && strcmp(w[0], "receive") == 0) {
     b.recv_target = (guint)g_ascii_strtoull(w[1], NULL, 10);
     b.recv_count = 0;
     recv_start = mark_now(); /* "hold" starts it again when the drain starts */
@@ -325,6 +516,9 @@ run_command(const char *line)
     start_send(w[1], (guint)g_ascii_strtoull(w[2], NULL, 10));
   } else if (n == 2 && strcmp(w[0], "settle") == 0) {
     start_settle((guint)g_ascii_strtoull(w[1], NULL, 10));
+  } else if (n == 1 && strcmp(w[0], "room-status") == 0) {
+    emit("room-status", "users", I, (int)rj.users, "lines", I, (int)rj.lines, "other_lines", I,
+         (int)rj.other_lines, (char *)NULL);
   } else if (n == 1 && strcmp(w[0], "report") == 0) {
     emit_measure("report", send_start, (int)b.send_total);
   } else if (n == 1 && strcmp(w[0], "quit") == 0) {
@@ -453,7 +647,14 @@ main(int argc, char **argv)
                         PURPLE_CALLBACK(signed_on), NULL);
   purple_signal_connect(purple_conversations_get_handle(), "received-im-msg", &handle,
                         PURPLE_CALLBACK(received_im), NULL);
+  void *convs = purple_conversations_get_handle();
+  purple_signal_connect(convs, "chat-joined", &handle, PURPLE_CALLBACK(room_joined), NULL);
+  purple_signal_connect(convs, "chat-buddy-joined", &handle, PURPLE_CALLBACK(room_user_joined),
+                        NULL);
+  purple_signal_connect(convs, "chat-buddy-left", &handle, PURPLE_CALLBACK(room_user_left), NULL);
+  purple_signal_connect(convs, "wrote-chat-msg", &handle, PURPLE_CALLBACK(room_line), NULL);
   b.loop = g_main_loop_new(NULL, FALSE);
+  g_main_context_set_poll_func(NULL, timed_poll);
   b.timer = g_timeout_add_seconds(b.timeout, on_timeout, NULL);
   b.in = g_io_channel_unix_new(0);
   b.in_watch = g_io_add_watch(b.in, G_IO_IN | G_IO_HUP | G_IO_ERR, stdin_ready, NULL);
@@ -481,6 +682,8 @@ out:
   purple_core_quit(); /* saves the buddy list: the warm sign-in starts from it */
   g_ptr_array_free(b.settings, TRUE);
   g_free(b.send_to);
+  g_free(rj.room);
+  g_free(rj.probe);
   emit("exit", "status", I, rc, (char *)NULL);
   return rc;
 }

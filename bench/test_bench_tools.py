@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Tests for the bench tools: the callgrind object-cost parser and the scripted XMPP peer.
+# Tests for the bench tools: the callgrind object-cost parser, the scripted XMPP peer, the room
+# occupants' component and the table's room rows.
 """Run: python3 bench/test_bench_tools.py -v
 
 The callgrind tests compile a small program and shared library and run them under valgrind
-(skipped without valgrind or gcc); the peer tests start a private Prosody (skipped without
-/usr/bin/prosody)."""
+(skipped without valgrind or gcc); the peer and component tests start a private Prosody
+(skipped without /usr/bin/prosody)."""
 
 import json
 import os
@@ -21,7 +22,9 @@ REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(REPO, "tests", "integration"))
 
+import bench_table  # noqa: E402
 import callgrind_objects  # noqa: E402
+import muc_bots  # noqa: E402
 from peer import Peer, PeerAuthError, PeerError, PeerTimeout  # noqa: E402
 
 VALGRIND = shutil.which("valgrind")
@@ -419,6 +422,218 @@ class PeerProsodyTest(unittest.TestCase):
         proc.stdin.write("quit\n")
         proc.stdin.close()
         self.assertEqual(proc.wait(timeout=30), 0)
+
+
+class MucBotsUnitTest(unittest.TestCase):
+    def test_handshake_digest_is_sha1_of_id_then_secret(self):
+        import hashlib
+        digest = muc_bots.handshake_digest("3BF96D32", "s3cr3t")
+        self.assertEqual(digest, hashlib.sha1(b"3BF96D32s3cr3t").hexdigest())
+        self.assertRegex(digest, "^[0-9a-f]{40}$")
+        self.assertNotEqual(digest, muc_bots.handshake_digest("s3cr3t", "3BF96D32"))
+
+    def test_join_presence_asks_for_no_history(self):
+        import xml.etree.ElementTree as ET
+        p = ET.fromstring(muc_bots.join_presence("u1@bots.x/r", "room@rooms.x/nick1"))
+        self.assertEqual((p.get("from"), p.get("to"), p.get("type")),
+                         ("u1@bots.x/r", "room@rooms.x/nick1", None))
+        history = p.find("{%s}x/{%s}history" % (muc_bots.NS_MUC, muc_bots.NS_MUC))
+        self.assertEqual(history.get("maxstanzas"), "0")
+
+    def test_groupchat_escapes_and_hints(self):
+        import xml.etree.ElementTree as ET
+        m = ET.fromstring(muc_bots.groupchat("u0@b/r", "room@r", "a < b & 'c'", "i1", store=False))
+        self.assertEqual((m.get("type"), m.find("body").text), ("groupchat", "a < b & 'c'"))
+        self.assertIsNotNone(m.find("{urn:xmpp:hints}no-store"))
+        stored = ET.fromstring(muc_bots.groupchat("u0@b/r", "room@r", "x", "i2"))
+        self.assertIsNone(stored.find("{urn:xmpp:hints}no-store"))
+
+    def test_config_form(self):
+        import xml.etree.ElementTree as ET
+        q = ET.fromstring(muc_bots.config_form({"muc#roomconfig_defaulthistorymessages": 1000}))
+        self.assertEqual(q.tag, "{%s}query" % muc_bots.NS_MUC_OWNER)
+        form = q.find("{jabber:x:data}x")
+        self.assertEqual(form.get("type"), "submit")
+        fields = {f.get("var"): f.find("{jabber:x:data}value").text
+                  for f in form.findall("{jabber:x:data}field")}
+        self.assertEqual(fields, {"FORM_TYPE": "http://jabber.org/protocol/muc#roomconfig",
+                                  "muc#roomconfig_defaulthistorymessages": "1000"})
+
+    def test_arrival_is_the_available_presence_only(self):
+        t = b"from='room@rooms.x/alice'"
+        self.assertTrue(muc_bots.arrival(
+            b"<presence to='u1@b/r' from='room@rooms.x/alice'><x/></presence>", t))
+        # Attributes in any order; an unavailable presence (leaving) is not an arrival.
+        self.assertFalse(muc_bots.arrival(
+            b"<presence from='room@rooms.x/alice' type='unavailable' to='u1@b/r'/>", t))
+        self.assertFalse(muc_bots.arrival(
+            b"<presence type='unavailable' from='room@rooms.x/alice'/>", t))
+        # Another occupant, or a message from that nick, is not its arrival either.
+        self.assertFalse(muc_bots.arrival(b"<presence from='room@rooms.x/alicia'/>", t))
+        self.assertFalse(muc_bots.arrival(
+            b"<message from='room@rooms.x/alice' type='groupchat'><body>hi</body></message>", t))
+        # The second of two presences in one read.
+        self.assertTrue(muc_bots.arrival(
+            b"<presence from='room@rooms.x/alice' type='unavailable'/>"
+            b"<presence from='room@rooms.x/alice'/>", t))
+        # Cut before the end of its start tag: not yet.
+        self.assertFalse(muc_bots.arrival(b"<presence from='room@rooms.x/alice'", t))
+
+    def test_prosody_config(self):
+        text = muc_bots.prosody_config("bots.example.test", 5347, 'se"cret', 1000)
+        self.assertIn("component_ports = { 5347 }", text)
+        self.assertIn("muc_room_default_history_length = 1000", text)
+        self.assertIn("max_history_messages = 1000", text)
+        # The component's section comes last, with its secret quoted for Lua.
+        self.assertTrue(text.endswith('Component "bots.example.test"\n'
+                                      '  component_secret = "se\\"cret"'))
+
+
+@unittest.skipUnless(os.path.exists(PROSODY), "needs prosody")
+class MucBotsProsodyTest(unittest.TestCase):
+    SECRET = "bots-secret"
+
+    @classmethod
+    def setUpClass(cls):
+        from prosody import Prosody, free_ports
+        cls.port, = free_ports(1)
+        cls.server = Prosody(extra_modules=["muc"], extra_config=muc_bots.prosody_config(
+            "bots.example.test", cls.port, cls.SECRET, 30))
+        for user in ("alice", "bob"):
+            cls.server.add_user(user, user + "-pw")
+        cls.server.start()
+        cls.room = "room@" + cls.server.muc_host
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.cleanup()
+
+    def bots(self, secret=None):
+        b = muc_bots.Bots("127.0.0.1", self.port, "bots.example.test", secret or self.SECRET,
+                          self.server.host, timeout=20)
+        self.addCleanup(b.close)
+        return b
+
+    def connect(self, user):
+        p = Peer("127.0.0.1", self.server.c2s_port, self.server.host, user, user + "-pw",
+                 self.server.ca_file, timeout=20)
+        self.addCleanup(p.close)
+        return p
+
+    def enter(self, peer, room, nick):
+        """peer joins room as nick (no <history/>: the room's default amount); returns when
+        the room has sent it every occupant's presence and its own."""
+        since = time.monotonic()
+        peer._send("<presence to='%s/%s'><x xmlns='%s'/></presence>" % (room, nick,
+                                                                        muc_bots.NS_MUC))
+        mine = "%s/%s" % (room, nick)  # the room's occupants come first, ours last
+        peer._wait(lambda: True if any(p[2] == mine for p in peer._presences) else None, 20,
+                   "our own presence from the room")
+        return [p for p in peer._presences if p[1] == room and p[0] >= since]
+
+    def test_wrong_secret_is_refused(self):
+        with self.assertRaisesRegex(muc_bots.BotsError, "refused|closed"):
+            self.bots("not-the-secret")
+
+    def test_ping(self):
+        rtt = self.bots().ping()
+        self.assertGreater(rtt, 0)
+        self.assertLess(rtt, 5)
+
+    def test_questions_to_a_bot_get_an_error(self):
+        bots = self.bots()
+        alice = self.connect("alice")
+        bots.ping()
+        with self.assertRaisesRegex(PeerError, "service-unavailable"):
+            alice.query("<query xmlns='jabber:iq:version'/>", to=bots.bot(3), timeout=10)
+
+    def test_room_with_occupants_history_and_probe(self):
+        bots = self.bots()
+        room = "filled@" + self.server.muc_host
+        bots.join(room, range(3))
+        bots.configure_room(room, 0, {"muc#roomconfig_defaulthistorymessages": 30})
+        bots.say(room, range(3), 20)
+        # The three writers each got every message back from the room.
+        self.assertEqual(bots.messages, 60)
+        bots.join(room, range(3, 25))
+        # Each arrival was announced to those in the room, and each newcomer got the list.
+        self.assertEqual(bots.presences, 25 * 25)
+        bots.arm_probe(room, "alice", 0, "probe: hello alice")
+        alice = self.connect("alice")
+        seen = self.enter(alice, room, "alice")
+        self.assertEqual(len({p[2] for p in seen}), 26)  # 25 bots and alice
+        times = bots.probe_times(timeout=20)
+        self.assertEqual(times["text"], "probe: hello alice")
+        self.assertLessEqual(times["sent"], times["echo"])
+        # The room's default history (all 20: it keeps 30), then the probe.
+        got = alice.receive_messages(21, from_bare=room, timeout=20)
+        self.assertGreaterEqual(got["last"], times["sent"])
+        # The probe was not stored: a later join gets the same 20 messages of history.
+        bob = self.connect("bob")
+        self.enter(bob, room, "bob")
+        self.assertEqual(bob.receive_messages(20, from_bare=room, timeout=20)["count"], 20)
+        bots.ping()
+        bob.ping()
+        self.assertEqual(bob.discard_messages(), 0)
+        # Leaving is announced to the bots; no second probe is sent.
+        bots.disarm_probe()
+        before = bots.presences
+        bots.leave(room, range(20, 25))
+        self.assertGreaterEqual(bots.presences, before + 5 * 20)
+
+
+class RoomRowsTest(unittest.TestCase):
+    @staticmethod
+    def runs(cpu, stall, probe=None, n=3):
+        out = []
+        for i in range(n):
+            r = {"cpu_s": cpu + i * 0.001, "joined_s": 0.4, "wall_s": 1.0, "rss_mib": 30.0,
+                 "stall_ms": stall + i, "busy_ms": stall / 2}
+            if probe is not None:
+                r["probe_ms"] = probe
+            out.append(r)
+        return out
+
+    def test_budgets(self):
+        rows = bench_table.room_rows({"prpl-lyre": self.runs(0.010, 5.0, 1.0),
+                                      "prpl-jabber": self.runs(0.040, 150.0, 80.0)}, 1000, 1000)
+        by_unit = {r["scenario"].split(":")[-1].strip(): r for r in rows}
+        cpu = rows[0]
+        self.assertIn("1000 occupants", cpu["scenario"])
+        self.assertAlmostEqual(cpu["ratio"], 0.011 / 0.041)
+        self.assertEqual((cpu["target"], cpu["holds"]), ("≤ 0.5", True))
+        stall = by_unit["longest main-loop stall while the presences and history come in"]
+        # An absolute budget on Lyre's own figure: no ratio; prpl-jabber's 151 ms is shown.
+        self.assertEqual((stall["lyre"], stall["jabber"], stall["ratio"]), (6.0, 151.0, None))
+        self.assertEqual((stall["target"], stall["holds"]), ("Lyre ≤ 100 ms", True))
+        # The probe is shown, not judged (it seldom lands inside the join's burst).
+        probe = by_unit["a message said as we enter, from its arrival to its line"]
+        self.assertEqual((probe["lyre"], probe["jabber"], probe["ratio"], probe["target"],
+                          probe["holds"], probe["may_be_zero"]), (1.0, 80.0, None, "", None, True))
+
+    def test_budgets_missed_and_no_probe(self):
+        rows = bench_table.room_rows({"prpl-lyre": self.runs(0.030, 120.0),
+                                      "prpl-jabber": self.runs(0.040, 150.0)}, 20, 20)
+        self.assertFalse(rows[0]["holds"])
+        self.assertFalse([r for r in rows if "stall" in r["scenario"]][0]["holds"])
+        self.assertFalse([r for r in rows if "said as we enter" in r["scenario"]])
+        self.assertEqual(len(rows), 6)
+        busy = [r for r in rows if "most CPU one main-loop turn" in r["scenario"]][0]
+        self.assertEqual((busy["lyre"], busy["jabber"], busy["target"]), (60.0, 75.0, ""))
+
+    def test_rows_take_the_room_rows_only_with_sizes(self):
+        results = {"signin": {(p, n, k): [{"cpu_s": 1, "wall_s": 1, "rss_mib": 1}]
+                              for p in ("prpl-lyre", "prpl-jabber") for n in (10,)
+                              for k in ("cold", "warm")},
+                   "messages": {(p, k): [{"cpu_s": 1, "wall_s": 1, "e2e_s": 1}]
+                                for p in ("prpl-lyre", "prpl-jabber")
+                                for k in ("receive", "send")},
+                   "xml": {"bytes": 1e6, "lyre_mb_s": 1, "raw_mb_s": 1},
+                   "room": {"prpl-lyre": self.runs(0.01, 5.0),
+                            "prpl-jabber": self.runs(0.02, 5.0)}}
+        without = bench_table.rows(results, [10], 100)
+        with_room = bench_table.rows(results, [10], 100, room=(20, 20))
+        self.assertEqual(len(with_room) - len(without), 6)
 
 
 if __name__ == "__main__":
