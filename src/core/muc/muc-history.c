@@ -102,6 +102,7 @@ static void send_page(XmppMuc *muc, Room *r);
 static void
 caught_up(XmppMuc *muc, Room *r, const char *why)
 {
+  xmpp_muc_tell_mark(muc, r);
   xmpp_host_log(muc->host, XMPP_LOG_INFO, "%s: %u message(s) from the room's archive (%s)", r->jid,
                 r->fetched, why);
   g_clear_pointer(&r->queryid, g_free);
@@ -127,6 +128,7 @@ on_fin(const XmppStanza *reply, const GError *error, gpointer data)
     caught_up(rr->muc, r, error->message);
     return;
   }
+  xmpp_muc_tell_mark(rr->muc, r); /* once a page, not once a message */
   XmppNode *fin = xmpp_node_get_child(reply->node, XMPP_NS_MAM, "fin");
   const char *complete = fin != NULL ? xmpp_node_get_attr(fin, "complete") : NULL;
   XmppNode *set = fin != NULL ? xmpp_node_get_child(fin, XMPP_NS_RSM, "set") : NULL;

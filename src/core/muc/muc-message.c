@@ -25,9 +25,10 @@ room_stanza_id(const XmppStanza *stanza, const Room *room)
 }
 
 /* Our mark moves to a message shown: the newest one's time, and its archive id (a catch-up
- * brings older messages after newer live ones: they do not move it back). */
+ * brings older messages after newer live ones: they do not move it back). A live message tells
+ * at once; an archive page, once it is in (xmpp_muc_tell_mark). */
 static void
-move_mark(XmppMuc *muc, Room *room, const XmppMessageInfo *info)
+move_mark(XmppMuc *muc, Room *room, const XmppMessageInfo *info, gboolean tell)
 {
   gint64 when = info->delay != NULL ? info->delay->stamp : g_get_real_time() / G_USEC_PER_SEC;
   if (when < room->mark_s)
@@ -37,6 +38,17 @@ move_mark(XmppMuc *muc, Room *room, const XmppMessageInfo *info)
     g_free(room->mark_id);
     room->mark_id = g_strdup(info->stanza_id);
   }
+  room->mark_moved = TRUE;
+  if (tell)
+    xmpp_muc_tell_mark(muc, room);
+}
+
+void
+xmpp_muc_tell_mark(XmppMuc *muc, Room *room)
+{
+  if (!room->mark_moved)
+    return;
+  room->mark_moved = FALSE;
   if (muc->events.mark != NULL)
     muc->events.mark(muc->events_data, room->jid, room->mark_s, room->mark_id);
 }
@@ -85,7 +97,7 @@ xmpp_muc_show_message(XmppMuc *muc, Room *room, XmppStanza *stanza, const char *
   /* The room may be gone (the user left from the message's event): look again. */
   Room *still = g_hash_table_lookup(muc->rooms, xmpp_jid_get_bare(stanza->from));
   if (still == room)
-    move_mark(muc, room, info);
+    move_mark(muc, room, info, archive_id == NULL);
 }
 
 XmppHandlerResult

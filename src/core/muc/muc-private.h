@@ -42,6 +42,7 @@ typedef struct {
   char *page_after;    /* the archive id its page starts after, or NULL */
   guint fetched;       /* messages the catch-up brought */
   guint page_fetched;  /* of which in the page in progress */
+  gboolean mark_moved; /* the mark moved since it was last told (events.mark) */
 } Room;
 
 struct _XmppMuc {
@@ -103,6 +104,9 @@ XmppHandlerResult xmpp_muc_on_room_message(XmppStanza *stanza, gpointer data);
 /* Shows a groupchat message of room r (already known to be from it); archive_id: the room
  * archive's id when it comes from there, else NULL. Shown once, and kept as our mark. */
 void xmpp_muc_show_message(XmppMuc *muc, Room *r, XmppStanza *stanza, const char *archive_id);
+
+/* Tells the room's mark if it moved since it was last told (an archive page's end). */
+void xmpp_muc_tell_mark(XmppMuc *muc, Room *room);
 
 /* muc-history.c: asks the room what it offers (once a join), then sends the join presence with
  * the history wanted; after the room took us in, the archive's catch-up; archive results. */
