@@ -265,10 +265,8 @@ node_removed(PurpleBlistNode *node, gpointer data)
 /* ---- the store's events ------------------------------------------------------------------- */
 
 static void
-show_bookmark(const XmppBookmark *bookmark, gpointer data)
+show_bookmark(XmppPurpleBookmarks *b, const XmppBookmark *bookmark, PurpleChat *chat)
 {
-  XmppPurpleBookmarks *b = data;
-  PurpleChat *chat = find_chat(b, bookmark->room);
   PurpleBlistNode *node = chat != NULL ? PURPLE_BLIST_NODE(chat) : NULL;
   /* "Join automatically" changed here while we were away: the user's change wins. */
   if (node != NULL && purple_blist_node_get_bool(node, SETTING_SYNCED) &&
@@ -277,26 +275,43 @@ show_bookmark(const XmppBookmark *bookmark, gpointer data)
   show(b, bookmark, chat);
 }
 
+typedef struct {
+  XmppPurpleBookmarks *b;
+  GHashTable *chats; /* the rooms that had a chat on the list */
+} Loading;
+
+static void
+show_new_bookmark(const XmppBookmark *bookmark, gpointer data)
+{
+  Loading *l = data;
+  if (!g_hash_table_contains(l->chats, bookmark->room))
+    show(l->b, bookmark, NULL);
+}
+
 static void
 ev_loaded(gpointer data)
 {
   XmppPurpleBookmarks *b = data;
   XmppBookmarks *store = store_of(b);
-  xmpp_bookmarks_foreach(store, show_bookmark, b);
-  /* Chats that were bookmarks and are no longer: removed on another device. */
-  g_autoptr(GHashTable) chats = chats_by_room(b);
+  g_autoptr(GHashTable) chats = chats_by_room(b); /* the list walked once */
   GHashTableIter iter;
   gpointer key, value;
   g_hash_table_iter_init(&iter, chats);
   while (g_hash_table_iter_next(&iter, &key, &value)) {
-    if (xmpp_bookmarks_lookup(store, key) == NULL &&
-        purple_blist_node_get_bool(PURPLE_BLIST_NODE(value), SETTING_SYNCED)) {
+    const XmppBookmark *bookmark = xmpp_bookmarks_lookup(store, key);
+    if (bookmark != NULL) {
+      show_bookmark(b, bookmark, value);
+    } else if (purple_blist_node_get_bool(PURPLE_BLIST_NODE(value), SETTING_SYNCED)) {
+      /* A bookmark once, no longer: removed on another device. */
       purple_debug_info(XMPP_PURPLE_DEBUG, "bookmark of %s removed elsewhere\n", (char *)key);
       b->applying = TRUE;
       purple_blist_remove_chat(value);
       b->applying = FALSE;
     }
   }
+  /* Bookmarks without a chat yet. */
+  Loading loading = {b, chats};
+  xmpp_bookmarks_foreach(store, show_new_bookmark, &loading);
   store_user_changes(b); /* chats never stored, and changes made while away */
   xmpp_bookmarks_foreach(store, autojoin, b);
 }

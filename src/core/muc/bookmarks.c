@@ -3,6 +3,7 @@
  * other devices' (XEP-0402 §3, XEP-0048 §3). */
 #include "muc/bookmarks.h"
 
+#include "muc/muc-user.h"
 #include "router/stanza-error.h"
 #include "services/namespaces.h"
 
@@ -256,13 +257,11 @@ apply_item(XmppBookmarks *b, const XmppNode *item)
 static void
 apply_retract(XmppBookmarks *b, const XmppNode *retract)
 {
-  const char *id = xmpp_node_get_attr(retract, "id");
-  g_autoptr(XmppBookmark) probe =
-      id != NULL ? xmpp_bookmark_new(id, NULL, FALSE, NULL, NULL) : NULL;
-  if (probe == NULL || !g_hash_table_remove(b->rooms, probe->room))
+  g_autofree char *room = xmpp_muc_room_jid(xmpp_node_get_attr(retract, "id"));
+  if (room == NULL || !g_hash_table_remove(b->rooms, room))
     return;
   if (b->events.removed != NULL)
-    b->events.removed(b->events_data, probe->room);
+    b->events.removed(b->events_data, room);
 }
 
 static void
