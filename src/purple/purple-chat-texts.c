@@ -72,6 +72,8 @@ xmpp_purple_chat_room_change_lines(guint status)
     guint bit;
     const char *text;
   } lines[] = {
+      {XMPP_MUC_STATUS_CREATED,
+       N_("You created this room. It is open to others with the service's default settings.")},
       {XMPP_MUC_STATUS_CONFIG_CHANGED, N_("The room's configuration changed.")},
       {XMPP_MUC_STATUS_LOGGED, N_("This room is now logged.")},
       {XMPP_MUC_STATUS_NOT_LOGGED, N_("This room is no longer logged.")},

@@ -177,9 +177,6 @@ ev_joined(gpointer data, const char *room, const char *nick, guint status)
     purple_conv_chat_add_user(chat, nick, NULL, xmpp_purple_chat_flags(self.role, self.affiliation),
                               FALSE);
   xmpp_muc_foreach_occupant(muc_of(state), room, add_occupant, chat);
-  if (status & XMPP_MUC_STATUS_CREATED)
-    write_system(chat, _("You created this room. It is open to others with the service's "
-                         "default settings."));
   if (status & XMPP_MUC_STATUS_NICK_ASSIGNED) {
     char *text = g_strdup_printf(_("The room calls you %s."), nick);
     write_system(chat, text);

@@ -303,10 +303,15 @@ class RoomsCase(PresenceCase):
         room = self.room("phoenix")
         self.join(a, room, "alice")
         self.join(b, room, "bob")
+        before = {h: {id(e) for e in h.events} for h in (a, b)}
         self.server.stop()
         time.sleep(1.0)
         self.server.start()
         for h, nick in ((a, "alice"), (b, "bob")):
+            # Each notices the restart and joins again (not the list of before the restart).
+            back = h.wait(lambda e: id(e) not in before[h] and e.get("event") == "chat-joined",
+                          timeout=90)
+            self.check(back, h, "%s did not join again after the restart" % nick)
             e, users = self.poll_room(h, room, lambda e, u: nick in u and not e.get("left") and
                                       len(u) == 2, timeout=90)
             self.check(e and nick in users and len(users) == 2, h,

@@ -237,10 +237,34 @@ test_assigned_nick_and_new_room(Fixture *f, gconstpointer unused)
   g_assert_nonnull(strstr(iq, "type='set'"));
   g_assert_nonnull(strstr(iq, "<query xmlns='http://jabber.org/protocol/muc#owner'>"
                               "<x xmlns='jabber:x:data' type='submit'/></query>"));
-  /* Joined once the service has the room: others can come in then. */
-  g_assert_cmpstr(f->log->str, ==, "");
+  /* In at once: a service that does not lock a new room (ejabberd) lets others in and passes
+   * their words on before it answers; the room says it is open once the service has it. */
+  g_assert_cmpstr(f->log->str, ==, "joined[" ROOM "|Third Witch|12]");
+  occupant_presence(f, "secondwitch", "participant", "");
+  g_assert_cmpstr(f->log->str, ==,
+                  "joined[" ROOM "|Third Witch|12]in[secondwitch|participant|member]");
   test_router_answer_last(f->t, NULL);
-  g_assert_cmpstr(f->log->str, ==, "joined[" ROOM "|Third Witch|1a]");
+  g_assert_cmpstr(f->log->str, ==,
+                  "joined[" ROOM "|Third Witch|12]in[secondwitch|participant|member]changed[" ROOM
+                  "|8]");
+}
+
+/* A service that refuses the default configuration: still in the room, nothing more said. */
+static void
+test_new_room_configuration_refused(Fixture *f, gconstpointer unused)
+{
+  g_assert_true(join_room(f, ROOM, "thirdwitch", NULL, NULL));
+  dispatchf(f, "<presence from='" ROOM "/thirdwitch'>" X_USER
+               "<item affiliation='owner' role='moderator'/><status code='110'/>"
+               "<status code='201'/></x></presence>");
+  g_string_truncate(f->log, 0);
+  XmppNode *iq = test_router_last_sent(f->t);
+  dispatchf(f,
+            "<iq type='error' from='" ROOM "' id='%s'><error type='cancel'>"
+            "<not-allowed xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
+            xmpp_node_get_attr(iq, "id"));
+  g_assert_cmpstr(f->log->str, ==, "");
+  g_assert_true(xmpp_muc_is_joined(f->muc, ROOM));
 }
 
 static void
@@ -893,6 +917,7 @@ main(int argc, char **argv)
   ADD("/muc/join-sends-presence", test_join_sends_presence);
   ADD("/muc/joined-with-occupants", test_joined_with_occupants);
   ADD("/muc/assigned-nick-and-new-room", test_assigned_nick_and_new_room);
+  ADD("/muc/new-room-configuration-refused", test_new_room_configuration_refused);
   ADD("/muc/join-refused", test_join_refused);
   ADD("/muc/nick-changes", test_nick_changes);
   ADD("/muc/kicked-banned-destroyed", test_kicked_banned_destroyed);

@@ -42,7 +42,7 @@ static RoomRequest *
 request_for(XmppMuc *muc, Room *r)
 {
   RoomRequest *rr = xmpp_muc_room_request_new(muc, r->jid);
-  rr->status = r->joins;
+  rr->joins = r->joins;
   return rr;
 }
 
@@ -53,7 +53,7 @@ room_of_request(RoomRequest *rr, const GError *error)
   if (error != NULL && xmpp_iq_error_is_ended(error))
     return NULL;
   Room *r = g_hash_table_lookup(rr->muc->rooms, rr->room);
-  return r != NULL && r->joins == rr->status ? r : NULL;
+  return r != NULL && r->joins == rr->joins ? r : NULL;
 }
 
 static gboolean

@@ -80,7 +80,7 @@ void xmpp_muc_send_presence(XmppMuc *muc, const char *room, const char *nick, co
 typedef struct {
   XmppMuc *muc;
   char *room;
-  guint status;                /* the instant room's join status codes */
+  guint joins;                 /* a history request's: the join it belongs to */
   XmppMucDone done;            /* a moderation's caller */
   XmppMucFormCallback form_cb; /* a form's */
   XmppMucForm which;

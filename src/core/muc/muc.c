@@ -80,8 +80,7 @@ xmpp_muc_room_request_free(gpointer request)
   g_free(r);
 }
 
-/* The room is open once the service took its configuration: only then are we in it as far as
- * the user can tell (others can join it, what we say is heard). */
+/* The service took the new room's default configuration: the room says so in its window. */
 static void
 on_instant_room(const XmppStanza *reply, const GError *error, gpointer data)
 {
@@ -89,24 +88,26 @@ on_instant_room(const XmppStanza *reply, const GError *error, gpointer data)
   XmppMuc *muc = ir->muc;
   if (error != NULL && xmpp_iq_error_is_ended(error))
     return;
-  if (error != NULL)
+  if (error != NULL) {
     xmpp_host_log(muc->host, XMPP_LOG_WARNING, "the new room kept its lock: %s", error->message);
+    return;
+  }
   Room *room = g_hash_table_lookup(muc->rooms, ir->room);
-  if (room != NULL && room->state == ROOM_JOINED && muc->events.joined != NULL)
-    muc->events.joined(muc->events_data, room->jid, room->nick, ir->status);
+  if (room != NULL && room->state == ROOM_JOINED && muc->events.room_changed != NULL)
+    muc->events.room_changed(muc->events_data, room->jid, XMPP_MUC_STATUS_CREATED);
 }
 
 /* Our room is new and waits for its owner (201): we take the default configuration, an
- * instant room (§10.1.2), and tell we are in once the service has it. */
+ * instant room (§10.1.2). We are in it already: a service that does not lock new rooms
+ * (ejabberd) lets others in and passes their words on before it answers. */
 static void
-accept_instant_room(XmppMuc *muc, Room *room, guint status)
+accept_instant_room(XmppMuc *muc, Room *room)
 {
   g_autoptr(XmppNode) iq = xmpp_stanza_new_iq("set", room->jid, NULL);
   XmppNode *query = xmpp_node_new_child(iq, XMPP_NS_MUC_OWNER, "query");
   XmppNode *x = xmpp_node_new_child(query, "jabber:x:data", "x");
   xmpp_node_set_attr(x, "type", "submit");
   RoomRequest *ir = xmpp_muc_room_request_new(muc, room->jid);
-  ir->status = status;
   xmpp_router_send_iq(muc->router, muc, g_steal_pointer(&iq), 0, on_instant_room, ir,
                       xmpp_muc_room_request_free);
 }
@@ -230,15 +231,16 @@ occupant_available(XmppMuc *muc, Room *room, const char *nick, const XmppMucUser
     room->nick = g_strdup(nick);
     room->state = ROOM_JOINED;
     xmpp_muc_watch_silence(muc);
-    if (user->status & XMPP_MUC_STATUS_CREATED) {
-      accept_instant_room(muc, room, user->status); /* new: no history */
-      return;
-    }
+    gboolean created = (user->status & XMPP_MUC_STATUS_CREATED) != 0;
     g_autofree char *jid = g_strdup(room->jid);
     if (muc->events.joined != NULL)
-      muc->events.joined(muc->events_data, jid, nick, user->status);
+      muc->events.joined(muc->events_data, jid, nick, user->status & ~XMPP_MUC_STATUS_CREATED);
     room = g_hash_table_lookup(muc->rooms, jid); /* the user may have left it meanwhile */
-    if (room != NULL && room->state == ROOM_JOINED)
+    if (room == NULL || room->state != ROOM_JOINED)
+      return;
+    if (created)
+      accept_instant_room(muc, room); /* new: no history */
+    else
       xmpp_muc_history_joined(muc, room);
     return;
   }
