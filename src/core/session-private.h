@@ -9,6 +9,7 @@
 #include "im/roster.h"
 #include "muc/bookmarks.h"
 #include "muc/muc.h"
+#include "services/http-upload.h"
 #include "services/ping.h"
 #include "services/disco.h"
 #include "services/caps.h"
@@ -85,8 +86,10 @@ struct _XmppSession {
   XmppSearch *search;
   XmppBlocking *blocking;
   XmppExtras *extras;
+  XmppServerItems *server_items; /* the server's services (rooms, upload) */
   XmppMuc *muc;
   XmppBookmarks *bookmarks;
+  XmppHttpUpload *http_upload;
   char *stream_id;
   char *tls_description;
   char *sasl_mechanism;

@@ -646,7 +646,7 @@ server_discovered(gpointer data)
    * for older clients); XEP-0048 otherwise. */
   xmpp_bookmarks_load(session->bookmarks,
                       xmpp_disco_account_has(session->disco, XMPP_NS_BOOKMARKS_COMPAT));
-  xmpp_muc_find_service(session->muc, xmpp_session_get_domain(session));
+  xmpp_server_items_discover(session->server_items, xmpp_session_get_domain(session));
   xmpp_csi_set_offered(session->csi, xmpp_session_server_has_csi(session));
 }
 
@@ -764,7 +764,10 @@ xmpp_session_new(const XmppSessionConfig *config, const XmppHost *host,
   session->search = xmpp_search_new(session->router, &session->host, session->disco);
   session->blocking = xmpp_blocking_new(session->router, &session->host, session->disco);
   session->extras = xmpp_extras_new(session->router, &session->host, session->disco, session->pep);
-  session->muc = xmpp_muc_new(session->router, &session->host);
+  session->server_items = xmpp_server_items_new(session->router, &session->host);
+  session->muc = xmpp_muc_new(session->router, &session->host, session->server_items);
+  session->http_upload =
+      xmpp_http_upload_new(session->router, &session->host, session->server_items);
   /* XEP-0045 §6.1 and XEP-0249 §3: we join rooms and take direct invitations. */
   xmpp_disco_add_feature(session->disco, XMPP_NS_MUC);
   xmpp_disco_add_feature(session->disco, XMPP_NS_CONFERENCE);
@@ -783,8 +786,10 @@ session_destroy(XmppSession *session)
   xmpp_session_sm_ack_settled(session);
   /* Features first: their pending IQs end while they still exist. */
   xmpp_router_fail_pending(session->router);
+  xmpp_http_upload_free(session->http_upload);
   xmpp_bookmarks_free(session->bookmarks);
   xmpp_muc_free(session->muc);
+  xmpp_server_items_free(session->server_items);
   xmpp_extras_free(session->extras);
   xmpp_blocking_free(session->blocking);
   xmpp_search_free(session->search);
@@ -1195,4 +1200,10 @@ XmppBookmarks *
 xmpp_session_get_bookmarks(XmppSession *session)
 {
   return session->bookmarks;
+}
+
+XmppHttpUpload *
+xmpp_session_get_http_upload(XmppSession *session)
+{
+  return session->http_upload;
 }

@@ -33,6 +33,7 @@ typedef struct _XmppBlocking XmppBlocking;
 typedef struct _XmppExtras XmppExtras;
 typedef struct _XmppMuc XmppMuc;
 typedef struct _XmppBookmarks XmppBookmarks;
+typedef struct _XmppHttpUpload XmppHttpUpload;
 
 #define XMPP_SESSION_ERROR (xmpp_session_error_quark())
 GQuark xmpp_session_error_quark(void);
@@ -241,6 +242,7 @@ XmppBlocking *xmpp_session_get_blocking(XmppSession *session);
 XmppExtras *xmpp_session_get_extras(XmppSession *session);
 XmppMuc *xmpp_session_get_muc(XmppSession *session);
 XmppBookmarks *xmpp_session_get_bookmarks(XmppSession *session);
+XmppHttpUpload *xmpp_session_get_http_upload(XmppSession *session);
 
 /* Names of what was negotiated, for the log and the account's tooltip: e.g. "TLS 1.3",
  * "SCRAM-SHA-256-PLUS". NULL before. */

@@ -16,6 +16,7 @@
 #include "fuzz-harness.h"
 #include "services/adhoc.h"
 #include "services/caps.h"
+#include "services/http-upload.h"
 #include "services/search.h"
 
 int LLVMFuzzerTestOneInput(const guint8 *data, size_t size);
@@ -101,6 +102,27 @@ inspect(gpointer data, const XmppNode *node)
   }
   g_ptr_array_unref(commands);
   (void)xmpp_search_info_is_directory(node);
+  /* XEP-0363 slots: only https addresses and the three allowed headers, each on one line. */
+  for (XmppNode *s = xmpp_node_get_child(node, XMPP_NS_HTTP_UPLOAD, "slot"); s != NULL;
+       s = xmpp_node_next_child(node, s, XMPP_NS_HTTP_UPLOAD, "slot")) {
+    XmppHttpSlot *slot = xmpp_http_slot_parse(s, NULL);
+    if (slot == NULL)
+      continue;
+    fuzz_check(g_ascii_strncasecmp(slot->put_url, "https://", 8) == 0 &&
+                   g_ascii_strncasecmp(slot->get_url, "https://", 8) == 0,
+               "a slot is https");
+    fuzz_check(slot->headers->len <= 3, "at most three headers");
+    for (guint i = 0; i < slot->headers->len; i++) {
+      const XmppHttpHeader *hd = slot->headers->pdata[i];
+      fuzz_check(strpbrk(hd->value, "\r\n") == NULL && *hd->value != '\0',
+                 "a header value is one line");
+      fuzz_check(!g_ascii_strcasecmp(hd->name, "Authorization") ||
+                     !g_ascii_strcasecmp(hd->name, "Cookie") ||
+                     !g_ascii_strcasecmp(hd->name, "Expires"),
+                 "only the allowed headers");
+    }
+    xmpp_http_slot_free(slot);
+  }
 }
 
 typedef struct {
@@ -111,7 +133,16 @@ typedef struct {
   guint lists;
   guint stages; /* command executions ended */
   guint executions;
+  guint slots; /* slot requests ended */
 } Run;
+
+static void
+on_slot(gpointer data, const XmppHttpSlot *slot, const GError *error)
+{
+  Run *run = data;
+  run->slots++;
+  fuzz_check((slot == NULL) != (error == NULL), "a slot or an error");
+}
 
 static void
 on_discovered(gpointer data)
@@ -193,6 +224,8 @@ LLVMFuzzerTestOneInput(const guint8 *data, size_t size)
   XmppCaps *caps = xmpp_caps_new(h->router, host, disco, NULL);
   XmppSearch *search = xmpp_search_new(h->router, host, disco);
   XmppAdhoc *adhoc = xmpp_adhoc_new(h->router, host, disco);
+  XmppServerItems *items = xmpp_server_items_new(h->router, host);
+  XmppHttpUpload *upload = xmpp_http_upload_new(h->router, host, items);
   Run run = {.caps = caps, .adhoc = adhoc};
   xmpp_disco_set_watch(disco, on_discovered, &run);
   xmpp_caps_set_learnt(caps, on_learnt, &run);
@@ -205,7 +238,12 @@ LLVMFuzzerTestOneInput(const guint8 *data, size_t size)
     xmpp_search_discover(search, on_directory, &run, NULL);
   if (mode & 4)
     xmpp_adhoc_list(adhoc, NULL, on_commands, &run, NULL);
+  if (mode & 32)
+    xmpp_server_items_discover(items, "example.test");
   fuzz_harness_feed(h, data + 1, size - 1);
+  /* The server's items as found: an upload service (and its limit), asked for a slot. */
+  gboolean asked = xmpp_http_upload_request_slot(upload, "rose.jpg", 4096, "image/jpeg", on_slot,
+                                                 &run, NULL, NULL);
   if (xmpp_disco_get_server_info(disco) != NULL)
     check_disco_info(xmpp_disco_get_server_info(disco));
   if (xmpp_disco_get_account_info(disco) != NULL)
@@ -216,6 +254,8 @@ LLVMFuzzerTestOneInput(const guint8 *data, size_t size)
   check_cache_file(h, caps);
   fuzz_harness_end(h, (mode & 8) ? FUZZ_END_TIMEOUT : (mode & 16) ? FUZZ_END_FREE : FUZZ_END_CLOSE);
   /* disco before caps: caps' queries go through disco, and their callbacks need caps. */
+  xmpp_http_upload_free(upload);
+  xmpp_server_items_free(items);
   xmpp_adhoc_free(adhoc);
   xmpp_search_free(search);
   xmpp_disco_free(disco);
@@ -224,6 +264,7 @@ LLVMFuzzerTestOneInput(const guint8 *data, size_t size)
   fuzz_check(run.searches == ((mode & 2) ? 1u : 0u), "a directory search ends exactly once");
   fuzz_check(run.lists == ((mode & 4) ? 1u : 0u), "a command list ends exactly once");
   fuzz_check(run.stages == run.executions, "every command execution ends exactly once");
+  fuzz_check(run.slots == (asked ? 1u : 0u), "a slot request ends exactly once");
   fuzz_check(xmpp_router_n_pending(h->router) == 0, "no request outlives its module");
   fuzz_harness_free(h);
   return 0;

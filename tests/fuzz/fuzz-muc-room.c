@@ -149,7 +149,7 @@ LLVMFuzzerTestOneInput(const guint8 *data, size_t size)
   h->fake->host.random = zero_random;
   XmppMessages *messages = xmpp_messages_new(h->router, &h->fake->host);
   XmppMam *mam = xmpp_mam_new(h->router, &h->fake->host, messages);
-  fuzz_muc = xmpp_muc_new(h->router, &h->fake->host);
+  fuzz_muc = xmpp_muc_new(h->router, &h->fake->host, NULL);
   xmpp_muc_set_events(fuzz_muc, &events, NULL);
   join(h, COVEN, "thirdwitch", (mode & 1) != 0);
   join(h, HEATH, "hecate", FALSE);

@@ -13,8 +13,8 @@ logs under a temporary directory. No epmd runs: like ejabberdctl with ERL_DIST_P
 listens for Erlang distribution on one port of its own (-erl_epmd_port PORT -start_epmd false),
 bound to 127.0.0.1, and control calls come from hidden nodes that do not listen at all
 (-dist_listen false). The Erlang cookie is random, in $HOME/.erlang.cookie with HOME set to the
-work directory. The c2s listeners (STARTTLS, Direct TLS) are on 127.0.0.1 only; there is no s2s
-and no HTTP listener.
+work directory. The c2s listeners (STARTTLS, Direct TLS) are on 127.0.0.1 only; there is no s2s.
+The only HTTP listener is HTTPS on 127.0.0.1 for HTTP File Upload, with extra_modules=["upload"].
 """
 
 import json
@@ -27,7 +27,7 @@ import subprocess
 import tempfile
 import time
 
-from prosody import free_ports, make_certificates
+from prosody import UPLOAD_MAX_BYTES, free_ports, make_certificates
 from server_log import LogQueries
 
 ERL = "/usr/bin/erl"
@@ -93,6 +93,8 @@ EXTRA_MODULES = {
     "muc": {"mod_muc": {"access": "all", "access_create": "all", "access_persistent": "all",
                         "default_room_options": {"mam": True}},
             "mod_muc_admin": {}},
+    # mod_http_upload and its HTTPS listener: _write_config (they need the port and work dir).
+    "upload": None,
 }
 
 
@@ -203,7 +205,10 @@ class Ejabberd(LogQueries):
          not-allowed (mod_roster's access rule), for tests of a refused roster set
     loglevel: "info" (default) or "debug" (every hook run too: a lot, for debugging)
     log_stanzas: the XML every c2s stream receives and sends in the log (default: True)
-    extra_modules: more modules, Prosody's names (EXTRA_MODULES) or ejabberd's ("mod_...")
+    extra_modules: more modules, Prosody's names (EXTRA_MODULES) or ejabberd's ("mod_..."); with
+         "upload", HTTP File Upload at upload.<host>, files PUT and GET on
+         https://localhost:<https_port>/upload/
+    upload_max_bytes: the upload service's largest file (default prosody.UPLOAD_MAX_BYTES)
     extra_config: a dict of top-level ejabberd.yml options (merged last)
     workdir: where to put everything (default: a new temporary directory, removed on cleanup)
     """
@@ -223,7 +228,8 @@ class Ejabberd(LogQueries):
     def __init__(self, host="example.test", tls=True, require_encryption=True, cert_name=None,
                  tls_protocol=None, scram_hash="SHA-1", sasl_mechanisms=None,
                  auth_password_format="scram", roster_readonly=(), loglevel="info",
-                 log_stanzas=True, extra_modules=(), extra_config=None, workdir=None):
+                 log_stanzas=True, extra_modules=(), upload_max_bytes=None, extra_config=None,
+                 workdir=None):
         if tls_protocol not in TLS_OPTIONS:
             raise ValueError("tls_protocol must be one of %s" % sorted(map(str, TLS_OPTIONS)))
         if scram_hash not in AUTH_SCRAM_HASH:
@@ -241,6 +247,12 @@ class Ejabberd(LogQueries):
         self.loglevel = loglevel
         self.log_stanzas = log_stanzas
         self.extra_modules = list(extra_modules)
+        # The upload service with extra_modules=["upload"] (XEP-0363), else None: the same name
+        # as Prosody's (mod_http_upload's default too).
+        self.upload_host = "upload." + host if "upload" in self.extra_modules else None
+        if self.upload_host and not tls:
+            raise ValueError("the upload service is HTTPS only: it needs tls")
+        self.upload_max_bytes = upload_max_bytes or UPLOAD_MAX_BYTES
         self.extra_config = dict(extra_config or {})
         self._own_workdir = workdir is None
         self.workdir = workdir or tempfile.mkdtemp(prefix="lyre-ejabberd-")
@@ -252,9 +264,11 @@ class Ejabberd(LogQueries):
         self.stdout_file = os.path.join(self.workdir, "stdout.log")
         self.ready_file = os.path.join(self.workdir, "ready")
         self.ca_file = self.cert_file = self.key_file = None
-        self.c2s_port, self.direct_tls_port, self.dist_port = free_ports(3)
+        self.c2s_port, self.direct_tls_port, self.dist_port, self.https_port = free_ports(4)
         if not tls:
             self.direct_tls_port = None
+        if not self.upload_host:
+            self.https_port = None
         self.node = "lyre-%s@localhost" % secrets.token_hex(6)
         self.proc = None
         self._ctl_count = 0
@@ -310,8 +324,11 @@ class Ejabberd(LogQueries):
         starttls = dict(listen_common, port=self.c2s_port)
         listeners = [starttls]
         if self.tls:
-            self.ca_file, self.cert_file, self.key_file = make_certificates(self.workdir,
-                                                                            self.cert_name)
+            # The upload URLs name localhost: the certificate names it too (only then, so
+            # that the other tests' certificates name nothing but cert_name).
+            self.ca_file, self.cert_file, self.key_file = make_certificates(
+                self.workdir, self.cert_name,
+                ("localhost", "127.0.0.1") if self.upload_host else ())
             protocol = TLS_OPTIONS[self.tls_protocol]
             config["certfiles"] = [self.cert_file, self.key_file]
             config["ca_file"] = self.ca_file
@@ -322,6 +339,17 @@ class Ejabberd(LogQueries):
                                   protocol_options=protocol))
         else:
             starttls.update({"starttls": False, "starttls_required": False})
+        if self.upload_host:
+            # XEP-0363 by any local user (access rule local), over HTTPS only on 127.0.0.1; the
+            # slots' URLs name localhost, which resolves without DNS. Files in the work dir.
+            url = "https://localhost:%d/upload" % self.https_port
+            config["modules"]["mod_http_upload"] = {
+                "hosts": [self.upload_host], "access": "local", "max_size": self.upload_max_bytes,
+                "docroot": os.path.join(self.workdir, "upload"), "put_url": url, "get_url": url}
+            listeners.append({"ip": "127.0.0.1", "port": self.https_port,
+                              "module": "ejabberd_http", "tls": True,
+                              "protocol_options": TLS_OPTIONS[self.tls_protocol],
+                              "request_handlers": {"/upload": "mod_http_upload"}})
         config["listen"] = listeners
         config.update(self.extra_config)
         # YAML is a superset of JSON: JSON needs no YAML writer and quotes every string.

@@ -525,6 +525,8 @@ run_one(const char *line)
     /* account services: change-password, dump-password, adhoc-list, adhoc-run (harness-ui.c) */
   } else if (harness_rooms_command(h.acct, line)) {
     /* group chat: join-chat, chat-send, chat-topic, chat-leave, dump-room (harness-rooms.c) */
+  } else if (harness_files_command(h.acct, line)) {
+    /* file transfers: send-file, can-send-file, cancel-xfers (harness-files.c) */
   } else if (harness_tools_command(h.acct, line)) {
     /* account actions, XML console, service browser (harness-tools.c) */
   } else if (im_command(line)) {
@@ -717,6 +719,7 @@ main(int argc, char **argv)
   harness_info_init();
   harness_tools_init();
   harness_rooms_init();
+  harness_files_init();
   purple_signal_connect(purple_conversations_get_handle(), "buddy-typing", &handle,
                         PURPLE_CALLBACK(typing_changed), "typing");
   purple_signal_connect(purple_conversations_get_handle(), "buddy-typed", &handle,

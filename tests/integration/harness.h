@@ -68,6 +68,9 @@ void harness_rooms_init(void);
  * and is answered OK (TRUE). */
 gboolean harness_rooms_fill_fields(PurpleRequestFields *fields);
 gboolean harness_tools_command(PurpleAccount *account, const char *line);
+/* File transfers (harness-files.c): send-file, can-send-file, cancel-xfers, and xfer events. */
+void harness_files_init(void);
+gboolean harness_files_command(PurpleAccount *account, const char *line);
 
 /* Profile commands (harness-profile.c): set-vcard, set-icon, buddy-icon. fill_fields puts a
  * pending set-vcard's values into the vCard form (TRUE: answer it with OK). */

@@ -64,8 +64,12 @@ def _certtool(args, template=None, cwd=None):
                    cwd=cwd, timeout=60)
 
 
-def make_certificates(directory, cert_name):
-    """Create a small CA and a server certificate for `cert_name`; return (ca, cert, key) paths."""
+def make_certificates(directory, cert_name, extra_names=()):
+    """Create a small CA and a server certificate for `cert_name`; return (ca, cert, key) paths.
+
+    extra_names: more subject alternative names after cert_name (an IPv4 address as
+    ip_address), e.g. ("localhost", "127.0.0.1") for the HTTPS upload service's URLs.
+    """
     ca_key = os.path.join(directory, "ca-key.pem")
     ca_cert = os.path.join(directory, "ca.pem")
     key = os.path.join(directory, "server-key.pem")
@@ -74,9 +78,11 @@ def make_certificates(directory, cert_name):
     srv_tmpl = os.path.join(directory, "server.tmpl")
     with open(ca_tmpl, "w") as f:
         f.write('cn = "Lyre Test CA"\nca\ncert_signing_key\nexpiration_days = 30\n')
+    sans = "".join('%s = "%s"\n' % ("ip_address" if re.fullmatch(r"[\d.]+", n) else "dns_name", n)
+                   for n in extra_names)
     with open(srv_tmpl, "w") as f:
-        f.write('cn = "%s"\ndns_name = "%s"\ntls_www_server\nencryption_key\nsigning_key\n'
-                'expiration_days = 30\n' % (cert_name, cert_name))
+        f.write('cn = "%s"\ndns_name = "%s"\n%stls_www_server\nencryption_key\nsigning_key\n'
+                'expiration_days = 30\n' % (cert_name, cert_name, sans))
     _certtool(["--generate-privkey", "--key-type=rsa", "--bits=2048", "--outfile", ca_key])
     _certtool(["--generate-self-signed", "--load-privkey", ca_key, "--outfile", ca_cert], ca_tmpl)
     _certtool(["--generate-privkey", "--key-type=rsa", "--bits=2048", "--outfile", key])
@@ -99,6 +105,9 @@ def cert_sha256(cert_file):
 # Prosody 0.12's mod_auth_internal_hashed stores one SCRAM hash (password_hash) and its SASL
 # library has SHA-1 and SHA-256 only; these are every mechanism it may offer.
 SCRAM_HASHES = ("SHA-1", "SHA-256")
+# The upload service's default size limit (extra_modules=["upload"]): a 200 MB file fits.
+UPLOAD_MAX_BYTES = 300 * 1024 * 1024
+
 SASL_MECHANISMS = ["PLAIN", "LOGIN", "DIGEST-MD5", "ANONYMOUS", "EXTERNAL", "OAUTHBEARER",
                    "SCRAM-SHA-1", "SCRAM-SHA-1-PLUS", "SCRAM-SHA-256", "SCRAM-SHA-256-PLUS"]
 
@@ -114,7 +123,9 @@ class Prosody(LogQueries):
     tls_protocol: e.g. "tlsv1_2" or "tlsv1_3" to force the protocol (channel binding tests)
     scram_hash: "SHA-1" (default) or "SHA-256": the SCRAM hash stored and offered (password_hash)
     sasl_mechanisms: the SASL mechanisms offered, at most (the rest are disabled)
-    extra_modules: more modules_enabled ("muc": a room service at rooms.<host>);
+    extra_modules: more modules_enabled ("muc": a room service at rooms.<host>; "upload": HTTP
+         File Upload at upload.<host>, files PUT and GET on https://localhost:<https_port>/)
+    upload_max_bytes: the upload service's largest file (default UPLOAD_MAX_BYTES)
     extra_config: raw Lua appended to the global section
     workdir: where to put everything (default: a new temporary directory, removed on stop)
     """
@@ -130,7 +141,7 @@ class Prosody(LogQueries):
 
     def __init__(self, host="example.test", tls=True, require_encryption=True, cert_name=None,
                  tls_protocol=None, scram_hash=None, sasl_mechanisms=None, extra_modules=(),
-                 extra_config="", workdir=None):
+                 upload_max_bytes=None, extra_config="", workdir=None):
         if scram_hash is not None and scram_hash not in SCRAM_HASHES:
             raise ValueError("Prosody 0.12 has no SCRAM-%s (only %s)"
                              % (scram_hash, ", ".join(SCRAM_HASHES)))
@@ -145,6 +156,11 @@ class Prosody(LogQueries):
         # The room service with extra_modules=["muc"]: not the conference.<host> a client would
         # guess, so that finding it by disco (XEP-0045 §6.1) is what the tests see.
         self.muc_host = "rooms." + host
+        # The upload service with extra_modules=["upload"] (XEP-0363), else None.
+        self.upload_host = "upload." + host if "upload" in self.extra_modules else None
+        if self.upload_host and not tls:
+            raise ValueError("the upload service is HTTPS only: it needs tls")
+        self.upload_max_bytes = upload_max_bytes or UPLOAD_MAX_BYTES
         self.extra_config = extra_config
         self._own_workdir = workdir is None
         self.workdir = workdir or tempfile.mkdtemp(prefix="lyre-prosody-")
@@ -155,9 +171,11 @@ class Prosody(LogQueries):
         self.log_file = os.path.join(self.workdir, "prosody.log")
         self.stdout_file = os.path.join(self.workdir, "stdout.log")
         self.ca_file = self.cert_file = self.key_file = None
-        self.c2s_port, self.direct_tls_port = free_ports(2)
+        self.c2s_port, self.direct_tls_port, self.https_port = free_ports(3)
         if not tls:
             self.direct_tls_port = None
+        if not self.upload_host:
+            self.https_port = None
         self.proc = None
         self._write_config()
 
@@ -166,8 +184,9 @@ class Prosody(LogQueries):
         os.makedirs(self.data_path, exist_ok=True)
         os.makedirs(os.path.join(self.workdir, "no-certs"), exist_ok=True)
         os.chmod(self.data_path, 0o750)
-        # "muc" is not a module of the host but a component beside it (below).
-        modules = list(BASE_MODULES) + [m for m in self.extra_modules if m != "muc"]
+        # "muc" and "upload" are not modules of the host but components beside it (below).
+        modules = list(BASE_MODULES) + [m for m in self.extra_modules
+                                        if m not in ("muc", "upload")]
         lines = [
             "-- generated by tests/integration/prosody.py",
             "run_as_root = true",
@@ -183,7 +202,8 @@ class Prosody(LogQueries):
             "s2s_ports = { }",
             "component_ports = { }",
             "http_ports = { }",
-            "https_ports = { }",
+            # extra_modules=["upload"]: HTTPS on 127.0.0.1 (below); never plain HTTP.
+            "https_ports = { %s }" % self.https_port if self.https_port else "https_ports = { }",
             'modules_disabled = { "s2s", "dialback", "s2s_auth_certs", "s2s_bidi" }',
             'authentication = "internal_hashed"',
             'storage = "internal"',
@@ -199,8 +219,11 @@ class Prosody(LogQueries):
                 lua_str(m) for m in SASL_MECHANISMS if m not in self.sasl_mechanisms))
         ssl = ""
         if self.tls:
-            self.ca_file, self.cert_file, self.key_file = make_certificates(self.workdir,
-                                                                            self.cert_name)
+            # The upload URLs name localhost: the certificate names it too (only then, so
+            # that the other tests' certificates name nothing but cert_name).
+            self.ca_file, self.cert_file, self.key_file = make_certificates(
+                self.workdir, self.cert_name,
+                ("localhost", "127.0.0.1") if self.upload_host else ())
             modules.append("tls")
             proto = ""
             if self.tls_protocol:
@@ -220,6 +243,11 @@ class Prosody(LogQueries):
                 "c2s_require_encryption = false",
                 "allow_unencrypted_plain_auth = true",
             ]
+        if self.upload_host:
+            # The upload service's HTTPS listener, with the c2s certificate.
+            lines += ['https_interfaces = { "127.0.0.1" }',
+                      "https_ssl = { certificate = %s; key = %s }" % (
+                          lua_str(self.cert_file), lua_str(self.key_file))]
         lines.append("modules_enabled = { %s }" % ", ".join(lua_str(m) for m in modules))
         if self.extra_config:
             lines.append(self.extra_config)
@@ -234,6 +262,15 @@ class Prosody(LogQueries):
                       # Listed in the room list, as ejabberd's new rooms are (Prosody's own
                       # default keeps them hidden).
                       "  muc_room_default_public = true"]
+        if self.upload_host:
+            # XEP-0363 by any local user, over HTTPS only (http_ports stays empty) on 127.0.0.1;
+            # the slots' URLs name localhost, which resolves without DNS, and requests for
+            # localhost go to this component (http_host). Files in data_path, as everything.
+            lines += ["Component %s %s" % (lua_str(self.upload_host), lua_str("http_file_share")),
+                      "  http_host = %s" % lua_str("localhost"),
+                      "  http_external_url = %s" % lua_str("https://localhost:%d/"
+                                                           % self.https_port),
+                      "  http_file_share_size_limit = %d" % self.upload_max_bytes]
         with open(self.config_file, "w") as f:
             f.write("\n".join(lines) + "\n")
 

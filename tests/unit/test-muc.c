@@ -16,6 +16,7 @@
 
 typedef struct {
   TestRouter *t;
+  XmppServerItems *items;
   XmppMuc *muc;
   GString *log;
   GString *marks; /* the mark events, apart */
@@ -119,7 +120,8 @@ static void
 setup(Fixture *f, gconstpointer unused)
 {
   f->t = test_router_new(OWN);
-  f->muc = xmpp_muc_new(f->t->router, &f->t->fake->host);
+  f->items = xmpp_server_items_new(f->t->router, &f->t->fake->host);
+  f->muc = xmpp_muc_new(f->t->router, &f->t->fake->host, f->items);
   f->log = g_string_new(NULL);
   f->marks = g_string_new(NULL);
   xmpp_muc_set_events(f->muc, &events, f);
@@ -129,6 +131,7 @@ static void
 teardown(Fixture *f, gconstpointer unused)
 {
   xmpp_muc_free(f->muc);
+  xmpp_server_items_free(f->items);
   test_router_free(f->t);
   g_string_free(f->log, TRUE);
   g_string_free(f->marks, TRUE);
@@ -720,7 +723,7 @@ test_shutdown_rejoined(Fixture *f, gconstpointer unused)
 static void
 test_service_found(Fixture *f, gconstpointer unused)
 {
-  xmpp_muc_find_service(f->muc, "shakespeare.example");
+  xmpp_server_items_discover(f->items, "shakespeare.example");
   g_assert_null(xmpp_muc_get_service(f->muc));
   test_router_answer_last(f->t, "<query xmlns='http://jabber.org/protocol/disco#items'>"
                                 "<item jid='proxy.shakespeare.example'/>"

@@ -352,9 +352,10 @@ xmpp_messages_set_decorator(XmppMessages *m, XmppMessageDecorator decorator, gpo
   m->decorator_data = data;
 }
 
-/* A chat message to jid; replaces: the id of the message it corrects (XEP-0308), or NULL. */
+/* A chat message to jid; extra: an element sent with the body (XHTML-IM, an OOB link), copied;
+ * replaces: the id of the message it corrects (XEP-0308), or NULL. */
 static char *
-send_chat(XmppMessages *m, const XmppJid *jid, const char *body, const XmppNode *html,
+send_chat(XmppMessages *m, const XmppJid *jid, const char *body, const XmppNode *extra,
           const char *replaces)
 {
   const char *bare = xmpp_jid_get_bare(jid);
@@ -369,8 +370,8 @@ send_chat(XmppMessages *m, const XmppJid *jid, const char *body, const XmppNode 
   const char *thread = g_hash_table_lookup(m->threads, bare);
   if (thread != NULL)
     xmpp_node_new_text_child(message, NULL, "thread", thread);
-  if (html != NULL)
-    xmpp_node_add_child(message, xmpp_node_copy(html));
+  if (extra != NULL)
+    xmpp_node_add_child(message, xmpp_node_copy(extra));
   xmpp_chatstates_decorate_message(m->chatstates, bare, message);
   /* XEP-0359 §3.1: the same id, kept by every server on the way and in archives. */
   xmpp_node_set_attr(xmpp_node_new_child(message, XMPP_NS_SID, "origin-id"), "id", id);
@@ -402,6 +403,18 @@ xmpp_messages_send_chat(XmppMessages *m, const char *to, const char *body, const
   g_return_val_if_fail(m != NULL && to != NULL && body != NULL, NULL);
   g_autoptr(XmppJid) jid = xmpp_jid_parse(to, NULL);
   return jid != NULL ? send_chat(m, jid, body, html, NULL) : NULL;
+}
+
+char *
+xmpp_messages_send_link(XmppMessages *m, const char *to, const char *url)
+{
+  g_return_val_if_fail(m != NULL && to != NULL && url != NULL, NULL);
+  g_autoptr(XmppJid) jid = xmpp_jid_parse(to, NULL);
+  if (jid == NULL)
+    return NULL;
+  g_autoptr(XmppNode) oob = xmpp_node_new(XMPP_NS_OOB, "x");
+  xmpp_node_new_text_child(oob, NULL, "url", url);
+  return send_chat(m, jid, url, oob, NULL);
 }
 
 char *

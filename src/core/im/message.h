@@ -159,6 +159,10 @@ const char *xmpp_messages_get_last_archive_id(XmppMessages *messages);
  * is not a valid JID or there is no random data for the id. */
 char *xmpp_messages_send_chat(XmppMessages *messages, const char *to, const char *body,
                               const XmppNode *html);
+/* Sends a file's address (an HTTP upload's GET URL) as a chat message: the URL as the body and
+ * in a XEP-0066 <x xmlns='jabber:x:oob'><url/></x>, which clients show as the file itself.
+ * Returns the id as xmpp_messages_send_chat. */
+char *xmpp_messages_send_link(XmppMessages *messages, const char *to, const char *url);
 /* Sends a XEP-0308 correction of the last chat message we sent to peer (by bare JID): a new
  * message (new id and origin-id) with <replace id=/> naming the original message, also for a
  * second correction (XEP-0308 §5). Returns the new id (free it); NULL (nothing sent) when we

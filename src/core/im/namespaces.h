@@ -27,3 +27,4 @@
 #define XMPP_NS_RECEIPTS      "urn:xmpp:receipts"                     /* XEP-0184 */
 #define XMPP_NS_CHAT_MARKERS  "urn:xmpp:chat-markers:0"               /* XEP-0333 */
 #define XMPP_NS_CORRECT       "urn:xmpp:message-correct:0"            /* XEP-0308 */
+#define XMPP_NS_OOB           "jabber:x:oob"                          /* XEP-0066 */

@@ -56,10 +56,8 @@ struct _XmppMuc {
   XmppDedup *seen;                       /* room messages shown: history after a rejoin */
   char *sent_ids[XMPP_MUC_MAX_SENT_IDS]; /* our recent room message ids, a ring */
   guint next_sent;
-  guint ping_timer;     /* looks for silent rooms (XEP-0410) while any is joined */
-  char *service;        /* the server's room service (muc-service.c), NULL until found */
-  guint service_index;  /* its place in the server's items */
-  guint service_search; /* counts the searches: answers to an earlier one are stale */
+  guint ping_timer;                    /* looks for silent rooms (XEP-0410) while any is joined */
+  const XmppServerItems *server_items; /* where the room service is found (muc-service.c) */
   /* The directory listing in progress (muc-directory.c). */
   guint listing;               /* counts the listings: answers to an earlier one are stale */
   XmppMucRoomFound list_found; /* NULL: none in progress */

@@ -289,9 +289,10 @@ on_presence(XmppStanza *stanza, gpointer data)
 /* ---- the module --------------------------------------------------------------------------- */
 
 XmppMuc *
-xmpp_muc_new(XmppRouter *router, const XmppHost *host)
+xmpp_muc_new(XmppRouter *router, const XmppHost *host, const XmppServerItems *server_items)
 {
   XmppMuc *muc = g_new0(XmppMuc, 1);
+  muc->server_items = server_items;
   muc->router = router;
   muc->host = host;
   muc->rooms = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, room_free);
@@ -328,7 +329,6 @@ xmpp_muc_free(XmppMuc *muc)
   for (guint i = 0; i < XMPP_MUC_MAX_SENT_IDS; i++)
     g_free(muc->sent_ids[i]);
   g_free(muc->lang);
-  g_free(muc->service);
   g_free(muc->list_service);
   g_free(muc->list_after);
   g_free(muc);

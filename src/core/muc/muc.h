@@ -12,6 +12,7 @@
 #include "muc/muc-user.h"
 #include "router/router.h"
 #include "router/stanza-error.h"
+#include "services/server-items.h"
 #include "services/xdata.h"
 
 G_BEGIN_DECLS
@@ -25,10 +26,9 @@ G_BEGIN_DECLS
 #define XMPP_MUC_HISTORY_PAGE     100   /* archive messages asked for per page */
 #define XMPP_MUC_HISTORY_MAX      1000  /* archive messages one join catches up at most */
 #define XMPP_MUC_DISCO_TIMEOUT_MS 10000 /* how long a join waits for the room's features */
-#define XMPP_MUC_SERVICE_PROBES   20  /* the server's items asked whether they are a room service */
-#define XMPP_MUC_LIST_PAGE        100 /* rooms asked for per page of a directory */
-#define XMPP_MUC_LIST_MAX         5000 /* rooms one listing shows at most */
-#define XMPP_MUC_LIST_INFO_MAX    300  /* of which asked for their occupants and description */
+#define XMPP_MUC_LIST_PAGE        100   /* rooms asked for per page of a directory */
+#define XMPP_MUC_LIST_MAX         5000  /* rooms one listing shows at most */
+#define XMPP_MUC_LIST_INFO_MAX    300   /* of which asked for their occupants and description */
 
 typedef struct _XmppMuc XmppMuc;
 
@@ -82,7 +82,9 @@ typedef struct {
 /* The end of a moderation request (error NULL: done). */
 typedef void (*XmppMucDone)(gpointer data, const char *room, const GError *error);
 
-XmppMuc *xmpp_muc_new(XmppRouter *router, const XmppHost *host);
+/* server_items: where the room service is looked for (it outlives the module). */
+XmppMuc *xmpp_muc_new(XmppRouter *router, const XmppHost *host,
+                      const XmppServerItems *server_items);
 void xmpp_muc_free(XmppMuc *muc);
 void xmpp_muc_set_events(XmppMuc *muc, const XmppMucEvents *events, gpointer data);
 /* The language texts are chosen in (as for chat messages). */
@@ -159,9 +161,7 @@ gboolean xmpp_muc_list_rooms(XmppMuc *muc, const char *service, XmppMucRoomFound
 gpointer xmpp_muc_list_cancel(XmppMuc *muc);
 /* The data of the listing in progress, NULL when none is. */
 gpointer xmpp_muc_list_get_data(const XmppMuc *muc);
-/* Looks for the server's room service (a new server session): the server's items, each asked
- * what it is. xmpp_muc_get_service: the first listed that is one, NULL until found. */
-void xmpp_muc_find_service(XmppMuc *muc, const char *domain);
+/* The server's room service: the first of its items that is one, NULL until found. */
 const char *xmpp_muc_get_service(const XmppMuc *muc);
 /* Forgets every room without a word to the server (the session ended: the rooms ended it). */
 void xmpp_muc_forget_all(XmppMuc *muc);

@@ -19,7 +19,6 @@
 #define XMPP_NS_AVATAR_DATA     "urn:xmpp:avatar:data"                /* XEP-0084 */
 #define XMPP_NS_AVATAR_METADATA "urn:xmpp:avatar:metadata"            /* XEP-0084 */
 #define XMPP_NS_REGISTER        "jabber:iq:register"                  /* XEP-0077 */
-#define XMPP_NS_OOB             "jabber:x:oob"                        /* XEP-0066 */
 #define XMPP_NS_COMMANDS        "http://jabber.org/protocol/commands" /* XEP-0050 */
 #define XMPP_NS_SEARCH          "jabber:iq:search"                    /* XEP-0055 */
 #define XMPP_NS_BLOCKING        "urn:xmpp:blocking"                   /* XEP-0191 */

@@ -1,0 +1,350 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* "Send File..." through HTTP upload (purple-upload.h). An Upload lives as long as the longest
+ * of its PurpleXfer (until purple ends or cancels it) and the request or PUT in flight (each
+ * holds a reference and finds the xfer gone when the user cancelled meanwhile). */
+#include "purple-upload.h"
+
+#include <gio/gio.h>
+#include <libsoup/soup.h>
+
+#include "purple-glue.h"
+#include "purple-i18n.h"
+#include "im/message.h"
+#include "services/http-upload.h"
+
+/* The transfer window is told of progress at most this often (a PUT writes small chunks). */
+#define PROGRESS_EVERY_US (100 * G_TIME_SPAN_MILLISECOND)
+
+typedef struct {
+  gint refs;
+  PurpleXfer *xfer; /* NULL once purple ended or cancelled it */
+  PurpleAccount *account;
+  char *who;
+  char *get_url;
+  GCancellable *cancel;
+  SoupSession *http;
+  goffset sent;
+  gint64 told; /* when the window last heard of progress */
+} Upload;
+
+static Upload *
+upload_ref(Upload *u)
+{
+  u->refs++;
+  return u;
+}
+
+static void
+upload_unref(gpointer data)
+{
+  Upload *u = data;
+  if (--u->refs > 0)
+    return;
+  g_free(u->who);
+  g_free(u->get_url);
+  g_object_unref(u->cancel);
+  g_clear_object(&u->http);
+  g_free(u);
+}
+
+/* purple ended the transfer (done or cancelled, by the user or by us): whatever is in flight
+ * stops, and the xfer is no longer ours to touch. */
+static void
+upload_detach(PurpleXfer *xfer)
+{
+  Upload *u = xfer->data;
+  if (u == NULL)
+    return;
+  xfer->data = NULL;
+  u->xfer = NULL;
+  g_cancellable_cancel(u->cancel);
+  upload_unref(u);
+}
+
+static XmppSession *
+session_of(const Upload *u)
+{
+  XmppPurpleConn *conn = xmpp_purple_connection_get(purple_account_get_connection(u->account));
+  return conn != NULL ? conn->session : NULL;
+}
+
+static void
+fail(Upload *u, const char *text)
+{
+  if (u->xfer == NULL)
+    return;
+  purple_xfer_error(PURPLE_XFER_SEND, u->account, u->who, text);
+  purple_xfer_cancel_local(u->xfer);
+}
+
+/* ---- HTTP: the account's proxy, the stream's trust --------------------------------------------
+ */
+
+/* purple's proxy for the account (its own, or the global one) as GIO's resolver; NULL: the
+ * environment's (GIO's default). */
+static GProxyResolver *
+proxy_resolver(PurpleAccount *account)
+{
+  PurpleProxyInfo *info = purple_proxy_get_setup(account);
+  PurpleProxyType type = info != NULL ? purple_proxy_info_get_type(info) : PURPLE_PROXY_NONE;
+  const char *scheme = NULL;
+  switch (type) {
+    case PURPLE_PROXY_HTTP:
+      scheme = "http";
+      break;
+    case PURPLE_PROXY_SOCKS4:
+      scheme = "socks4";
+      break;
+    case PURPLE_PROXY_SOCKS5:
+    case PURPLE_PROXY_TOR:
+      scheme = "socks5";
+      break;
+    case PURPLE_PROXY_USE_ENVVAR:
+      return NULL;
+    default:
+      return g_simple_proxy_resolver_new("direct://", NULL);
+  }
+  const char *user = purple_proxy_info_get_username(info);
+  const char *pass = purple_proxy_info_get_password(info);
+  g_autofree char *userinfo = NULL;
+  if (user != NULL && *user != '\0') {
+    g_autofree char *u = g_uri_escape_string(user, NULL, FALSE);
+    g_autofree char *p = pass != NULL ? g_uri_escape_string(pass, NULL, FALSE) : NULL;
+    userinfo = p != NULL ? g_strdup_printf("%s:%s", u, p) : g_strdup(u);
+  }
+  g_autofree char *uri =
+      g_uri_join(G_URI_FLAGS_NONE, scheme, userinfo, purple_proxy_info_get_host(info),
+                 purple_proxy_info_get_port(info), "", NULL, NULL);
+  return g_simple_proxy_resolver_new(uri, NULL);
+}
+
+/* The stream trusts the system's anchors and the account's CA file: a server certificate GIO
+ * refused is still good when it verifies, name included, against an anchor of that file. */
+static gboolean
+accept_certificate(SoupMessage *msg, GTlsCertificate *peer, GTlsCertificateFlags errors,
+                   gpointer data)
+{
+  Upload *u = data;
+  const char *ca_file = purple_account_get_string(u->account, XMPP_PURPLE_OPT_CA_FILE, NULL);
+  if (ca_file == NULL || *ca_file == '\0')
+    return FALSE;
+  g_autolist(GTlsCertificate) anchors = g_tls_certificate_list_new_from_file(ca_file, NULL);
+  GUri *uri = soup_message_get_uri(msg);
+  g_autoptr(GSocketConnectable) identity =
+      g_network_address_new(g_uri_get_host(uri), (guint16)MAX(g_uri_get_port(uri), 0));
+  for (GList *l = anchors; l != NULL; l = l->next)
+    if (g_tls_certificate_verify(peer, identity, l->data) == 0)
+      return TRUE;
+  purple_debug_warning(XMPP_PURPLE_DEBUG, "upload: %s's certificate is not trusted (%#x)\n",
+                       g_uri_get_host(uri), errors);
+  return FALSE;
+}
+
+/* ---- the PUT -------------------------------------------------------------------------------- */
+
+static void
+on_body_written(SoupMessage *msg, guint chunk, gpointer data)
+{
+  Upload *u = data;
+  u->sent += chunk;
+  gint64 now = g_get_monotonic_time();
+  if (u->xfer == NULL || now - u->told < PROGRESS_EVERY_US)
+    return;
+  u->told = now;
+  purple_xfer_set_bytes_sent(u->xfer, MIN((goffset)purple_xfer_get_size(u->xfer), u->sent));
+  purple_xfer_update_progress(u->xfer);
+}
+
+static void
+link_sent(Upload *u)
+{
+  XmppSession *session = session_of(u);
+  g_autofree char *id =
+      session != NULL
+          ? xmpp_messages_send_link(xmpp_session_get_messages(session), u->who, u->get_url)
+          : NULL;
+  PurpleConversation *conv =
+      purple_find_conversation_with_account(PURPLE_CONV_TYPE_IM, u->who, u->account);
+  if (conv == NULL)
+    conv = purple_conversation_new(PURPLE_CONV_TYPE_IM, u->account, u->who);
+  g_autofree char *escaped = g_markup_escape_text(u->get_url, -1);
+  g_autofree char *link = g_strdup_printf("<a href=\"%s\">%s</a>", escaped, escaped);
+  if (id != NULL) {
+    purple_conv_im_write(PURPLE_CONV_IM(conv), NULL, link, PURPLE_MESSAGE_SEND, time(NULL));
+  } else {
+    /* Uploaded, but not told: the address stays with the user, who can send it later. */
+    g_autofree char *text =
+        g_strdup_printf(_("The file was uploaded, but its link could not be sent: %s"), link);
+    purple_conversation_write(conv, NULL, text, PURPLE_MESSAGE_ERROR, time(NULL));
+  }
+}
+
+static void
+on_put_done(GObject *source, GAsyncResult *result, gpointer data)
+{
+  Upload *u = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) reply = soup_session_send_finish(SOUP_SESSION(source), result, &error);
+  SoupMessage *msg = soup_session_get_async_result_message(SOUP_SESSION(source), result);
+  guint status = msg != NULL ? soup_message_get_status(msg) : 0;
+  if (reply != NULL)
+    g_input_stream_close(reply, NULL, NULL);
+  if (u->xfer == NULL) {
+    upload_unref(u); /* cancelled meanwhile */
+    return;
+  }
+  if (error != NULL) {
+    g_autofree char *text = g_strdup_printf(_("Uploading the file failed: %s"), error->message);
+    fail(u, text);
+  } else if (!SOUP_STATUS_IS_SUCCESSFUL(status)) {
+    g_autofree char *text = g_strdup_printf(_("The upload service refused the file: %u %s"), status,
+                                            soup_message_get_reason_phrase(msg));
+    fail(u, text);
+  } else {
+    purple_xfer_set_bytes_sent(u->xfer, purple_xfer_get_size(u->xfer));
+    purple_xfer_update_progress(u->xfer);
+    purple_xfer_set_completed(u->xfer, TRUE);
+    link_sent(u);
+    purple_xfer_end(u->xfer);
+  }
+  upload_unref(u);
+}
+
+static void
+put_file(Upload *u, const XmppHttpSlot *slot, const char *content_type)
+{
+  PurpleXfer *xfer = u->xfer;
+  g_autoptr(GFile) file = g_file_new_for_path(purple_xfer_get_local_filename(xfer));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFileInputStream) in = g_file_read(file, NULL, &error);
+  SoupMessage *msg = in != NULL ? soup_message_new("PUT", slot->put_url) : NULL;
+  if (msg == NULL) {
+    g_autofree char *text = g_strdup_printf(_("The file could not be sent: %s"),
+                                            error != NULL ? error->message : slot->put_url);
+    fail(u, text);
+    return;
+  }
+  SoupMessageHeaders *headers = soup_message_get_request_headers(msg);
+  for (guint i = 0; i < slot->headers->len; i++) {
+    const XmppHttpHeader *h = slot->headers->pdata[i];
+    soup_message_headers_replace(headers, h->name, h->value);
+  }
+  /* Streamed from the file as it is sent, never read whole. */
+  soup_message_set_request_body(msg, content_type, G_INPUT_STREAM(in),
+                                (gssize)purple_xfer_get_size(xfer));
+  g_signal_connect(msg, "wrote-body-data", G_CALLBACK(on_body_written), u);
+  g_signal_connect(msg, "accept-certificate", G_CALLBACK(accept_certificate), u);
+  u->get_url = g_strdup(slot->get_url);
+  g_autoptr(GProxyResolver) proxy = proxy_resolver(u->account);
+  u->http = soup_session_new_with_options("user-agent", "Lyre", "timeout", 60, NULL);
+  if (proxy != NULL)
+    soup_session_set_proxy_resolver(u->http, proxy);
+  purple_xfer_start(xfer, -1, NULL, 0);
+  soup_session_send_async(u->http, msg, G_PRIORITY_DEFAULT, u->cancel, on_put_done, upload_ref(u));
+  g_object_unref(msg);
+}
+
+/* ---- the slot ------------------------------------------------------------------------------- */
+
+static char *
+content_type_of(const char *path)
+{
+  g_autofree char *guess = g_content_type_guess(path, NULL, 0, NULL);
+  char *mime = guess != NULL ? g_content_type_get_mime_type(guess) : NULL;
+  return mime != NULL ? mime : g_strdup("application/octet-stream");
+}
+
+typedef struct {
+  Upload *upload;
+  char *content_type;
+} SlotWait;
+
+static void
+slot_wait_free(gpointer data)
+{
+  SlotWait *w = data;
+  upload_unref(w->upload);
+  g_free(w->content_type);
+  g_free(w);
+}
+
+static void
+on_slot(gpointer data, const XmppHttpSlot *slot, const GError *error)
+{
+  SlotWait *w = data;
+  Upload *u = w->upload;
+  if (u->xfer == NULL)
+    return; /* cancelled while the server was asked */
+  if (error != NULL) {
+    g_autofree char *text =
+        g_strdup_printf(_("The server gave no place to upload the file: %s"), error->message);
+    fail(u, text);
+    return;
+  }
+  put_file(u, slot, w->content_type);
+}
+
+static void
+upload_init(PurpleXfer *xfer)
+{
+  Upload *u = xfer->data;
+  if (u == NULL)
+    return;
+  XmppSession *session = session_of(u);
+  if (session == NULL) {
+    fail(u, _("Not connected."));
+    return;
+  }
+  SlotWait *w = g_new0(SlotWait, 1);
+  w->upload = upload_ref(u);
+  w->content_type = content_type_of(purple_xfer_get_local_filename(xfer));
+  g_autoptr(GError) error = NULL;
+  if (!xmpp_http_upload_request_slot(xmpp_session_get_http_upload(session),
+                                     purple_xfer_get_filename(xfer), purple_xfer_get_size(xfer),
+                                     w->content_type, on_slot, w, slot_wait_free, &error)) {
+    slot_wait_free(w);
+    g_autofree char *text =
+        g_error_matches(error, XMPP_HTTP_UPLOAD_ERROR, XMPP_HTTP_UPLOAD_ERROR_TOO_LARGE)
+            ? g_strdup_printf(_("The file is too large for the server: %s."), error->message)
+            : g_strdup_printf(_("The file cannot be sent: %s."), error->message);
+    fail(u, text);
+  }
+}
+
+/* ---- the protocol's entry points ------------------------------------------------------------- */
+
+gboolean
+xmpp_purple_upload_can_send(PurpleConnection *gc, const char *who)
+{
+  XmppPurpleConn *conn = xmpp_purple_connection_get(gc);
+  return conn != NULL && conn->session != NULL &&
+         xmpp_http_upload_get_service(xmpp_session_get_http_upload(conn->session), NULL, NULL);
+}
+
+PurpleXfer *
+xmpp_purple_upload_new_xfer(PurpleConnection *gc, const char *who)
+{
+  PurpleAccount *account = purple_connection_get_account(gc);
+  PurpleXfer *xfer = purple_xfer_new(account, PURPLE_XFER_SEND, who);
+  Upload *u = g_new0(Upload, 1);
+  u->refs = 1; /* the xfer's */
+  u->xfer = xfer;
+  u->account = account;
+  u->who = g_strdup(who);
+  u->cancel = g_cancellable_new();
+  xfer->data = u;
+  purple_xfer_set_init_fnc(xfer, upload_init);
+  purple_xfer_set_cancel_send_fnc(xfer, upload_detach);
+  purple_xfer_set_end_fnc(xfer, upload_detach);
+  return xfer;
+}
+
+void
+xmpp_purple_upload_send_file(PurpleConnection *gc, const char *who, const char *filename)
+{
+  PurpleXfer *xfer = xmpp_purple_upload_new_xfer(gc, who);
+  if (filename != NULL && *filename != '\0')
+    purple_xfer_request_accepted(xfer, filename);
+  else
+    purple_xfer_request(xfer);
+}

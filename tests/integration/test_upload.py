@@ -1,0 +1,178 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# "Send File..." through HTTP File Upload (XEP-0363) against a real private server: Prosody's
+# http_file_share or ejabberd's mod_http_upload, over HTTPS on loopback with the test CA. A
+# headless Lyre sends, another receives the link; the file fetched back is byte-identical.
+"""Run alone: LYRE_HARNESS=build/tests/integration/lyre-harness \
+LYRE_PLUGIN_DIR=build/src/purple /usr/bin/python3 tests/integration/test_upload.py -v
+(LYRE_TEST_SERVER=ejabberd for ejabberd.)
+"""
+
+import hashlib
+import os
+import ssl
+import sys
+import tempfile
+import unittest
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from harness_client import protocol  # noqa: E402
+from servers import make_server, server_kind  # noqa: E402
+from test_presence import PresenceCase  # noqa: E402
+
+LYRE = protocol() == "prpl-lyre"
+MIB = 1024 * 1024
+LIMIT = 256 * MIB  # the service's max-file-size in this suite
+
+
+def vm_hwm_kib(pid):
+    """The process's peak resident memory (VmHWM), KiB."""
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
+@unittest.skipUnless(LYRE, "Lyre's HTTP upload")
+class UploadCase(PresenceCase):
+    users = ("alice", "bob")
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = make_server(extra_modules=["upload"], upload_max_bytes=LIMIT)
+        cls.addClassCleanup(cls.server.cleanup)
+        cls.server.start()
+        for u in cls.users:
+            cls.server.add_user(u, u + "-secret")
+        cls.files = tempfile.mkdtemp(prefix="lyre-upload-")
+
+    def make_file(self, name, size):
+        """A file of size bytes (pseudo-random, so that nothing compresses it away)."""
+        path = os.path.join(self.files, name)
+        block = hashlib.sha256(name.encode()).digest() * 2048  # 64 KiB
+        with open(path, "wb") as f:
+            left = size
+            while left > 0:
+                f.write(block[:min(left, len(block))])
+                left -= min(left, len(block))
+        return path
+
+    def fetch(self, url):
+        ctx = ssl.create_default_context(cafile=self.server.ca_file)
+        h = hashlib.sha256()
+        with urllib.request.urlopen(url, context=ctx, timeout=60) as r:
+            while True:
+                chunk = r.read(1 << 20)
+                if not chunk:
+                    break
+                h.update(chunk)
+        return h.hexdigest()
+
+    def sha256(self, path):
+        h = hashlib.sha256()
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+        return h.hexdigest()
+
+    def wait_service(self, h, who):
+        """The upload service is found a moment after sign-in (the server's items)."""
+        for i in range(50):
+            h.send("can-send-file %s t%d" % (who, i))
+            e = h.wait(lambda e: e.get("event") == "can-send-file" and e.get("tag") == "t%d" % i)
+            if e and e["can"]:
+                return True
+            h.wait(lambda e: False, timeout=0.2)
+        return False
+
+    def send(self, a, b, path, timeout=120):
+        """alice sends path to bob: the transfer completes, bob gets the link, and the file
+        behind it is the same bytes."""
+        bob = self.jid("bob")
+        a.wait(lambda e: False, timeout=0.2)
+        seen = {id(e) for e in a.events}
+        a.send("send-file %s %s" % (bob, path))
+        name = os.path.basename(path)
+        done = a.wait(lambda e: id(e) not in seen and
+                      e.get("event") in ("xfer-complete", "xfer-cancel", "notify"), timeout=timeout)
+        self.check(done and done["event"] == "xfer-complete", a, "upload of %s: %s" % (name, done))
+        self.check(done["sent"] == os.path.getsize(path), a, "bytes sent: %s" % done)
+        got = b.wait(lambda e: e.get("event") == "im" and name in e.get("text", ""))
+        self.check(got, b, "bob did not get the link to %s" % name)
+        url = got["text"]
+        if "href=" in url:
+            url = url.split('href="', 1)[1].split('"', 1)[0]
+        self.assertTrue(url.startswith("https://localhost:"), url)
+        self.assertEqual(self.fetch(url), self.sha256(path), "the file changed on the way")
+        shown = a.wait(lambda e: e.get("event") == "conv-write" and url in e.get("text", ""))
+        self.check(shown, a, "alice's conversation does not show the link")
+        return url
+
+    def test_small_files_arrive_identical(self):
+        a, b = self.start("alice"), self.start("bob")
+        self.check(self.wait_service(a, self.jid("bob")), a, "no upload service found")
+        sizes = [("empty.txt", 0), ("one.bin", 1), ("five.bin", 5 * MIB)]
+        if self.server.kind == "ejabberd":
+            # mod_http_upload takes no empty file (bad-request on size='0'): said, not lost.
+            a.send("send-file %s %s" % (self.jid("bob"), self.make_file("empty.txt", 0)))
+            n = a.wait(lambda e: e.get("event") == "notify")
+            self.check(n and "size" in n.get("secondary", ""), a, "no clear refusal: %s" % n)
+            self.check(a.wait(lambda e: e.get("event") == "xfer-cancel"), a, "not ended")
+            sizes.pop(0)
+        for name, size in sizes:
+            self.send(a, b, self.make_file(name, size))
+
+    @unittest.skipIf(server_kind() == "prosody" and
+                     not os.environ.get("LYRE_UPLOAD_LARGE"),
+                     "Prosody 0.12 stalls some 200 MB PUTs at 160-180 MB (under investigation); "
+                     "LYRE_UPLOAD_LARGE=1 runs it")
+    def test_large_file_streamed(self):
+        """200 MB: arrives identical, and the sender's peak memory grows by at most 16 MiB
+        (streamed from the file, never read whole)."""
+        a, b = self.start("alice"), self.start("bob")
+        self.check(self.wait_service(a, self.jid("bob")), a, "no upload service found")
+        path = self.make_file("large.bin", 200 * 1000 * 1000)
+        before = vm_hwm_kib(a.proc.pid)
+        self.send(a, b, path, timeout=240)
+        grown = vm_hwm_kib(a.proc.pid) - before
+        self.assertLessEqual(grown, 16 * 1024, "peak RSS grew by %d KiB" % grown)
+        os.unlink(path)
+
+    def test_too_large_refused(self):
+        """Over the service's max-file-size: refused at once with the limit said; nothing is
+        sent to bob. Its twin: the small files above go through."""
+        a, b = self.start("alice"), self.start("bob")
+        self.check(self.wait_service(a, self.jid("bob")), a, "no upload service found")
+        path = os.path.join(self.files, "huge.bin")
+        with open(path, "wb") as f:
+            f.truncate(LIMIT + 1)  # sparse: no disk needed
+        a.send("send-file %s %s" % (self.jid("bob"), path))
+        n = a.wait(lambda e: e.get("event") == "notify")
+        self.check(n and "too large" in (n.get("primary", "") + n.get("secondary", "")) and
+                   str(LIMIT) in n.get("secondary", "") + n.get("primary", ""), a,
+                   "no clear refusal: %s" % n)
+        c = a.wait(lambda e: e.get("event") == "xfer-cancel")
+        self.check(c and c["sent"] == 0, a, "the transfer did not end: %s" % c)
+        self.assertIsNone(b.wait(lambda e: e.get("event") == "im", timeout=2))
+        os.unlink(path)
+
+    def test_cancelled_upload(self):
+        """Cancelled halfway by the user: the transfer ends as cancelled, bob gets no link."""
+        a, b = self.start("alice"), self.start("bob")
+        self.check(self.wait_service(a, self.jid("bob")), a, "no upload service found")
+        path = self.make_file("cancelled.bin", 150 * 1000 * 1000)
+        a.send("send-file %s %s" % (self.jid("bob"), path))
+        p = a.wait(lambda e: e.get("event") == "xfer-progress", timeout=60)
+        self.check(p, a, "no progress shown")
+        a.send("cancel-xfers")
+        c = a.wait(lambda e: e.get("event") in ("xfer-cancel", "xfer-complete"))
+        self.check(c and c["event"] == "xfer-cancel" and c["by"] == "local", a,
+                   "not cancelled: %s" % c)
+        self.assertIsNone(b.wait(lambda e: e.get("event") == "im", timeout=2))
+        os.unlink(path)
+
+
+if __name__ == "__main__":
+    unittest.main()
