@@ -12,6 +12,7 @@
  * "Seen" (a displayed marker). Whatever follows for the same message is not shown. A burst of
  * messages thus gets one line, after the last. */
 #include "purple-glue.h"
+#include "purple-download.h"
 #include "purple-errors.h"
 #include "purple-i18n.h"
 
@@ -189,6 +190,9 @@ ev_received(gpointer data, const XmppMessageInfo *info, const char *text, const 
   const char *shown = corrected != NULL ? corrected : text != NULL ? text : forwarded;
   if (shown != NULL)
     serv_got_im(conn->gc, who, shown, flags, when);
+  /* A file sent as a link (XEP-0066): offered as a download, not when the archive replays it. */
+  if (shown != NULL && info->oob_url != NULL && info->route == XMPP_MESSAGE_DIRECT)
+    xmpp_purple_download_offer(conn, who, info->oob_url);
   g_free(forwarded);
   g_free(corrected);
   /* Only a markable message is answered with <displayed/> (the lookup costs a conversation

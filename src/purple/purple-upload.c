@@ -5,9 +5,9 @@
 #include "purple-upload.h"
 
 #include <gio/gio.h>
-#include <libsoup/soup.h>
 
 #include "purple-glue.h"
+#include "purple-http.h"
 #include "purple-i18n.h"
 #include "im/message.h"
 #include "services/http-upload.h"
@@ -75,69 +75,6 @@ fail(Upload *u, const char *text)
     return;
   purple_xfer_error(PURPLE_XFER_SEND, u->account, u->who, text);
   purple_xfer_cancel_local(u->xfer);
-}
-
-/* ---- HTTP: the account's proxy, the stream's trust --------------------------------------------
- */
-
-/* purple's proxy for the account (its own, or the global one) as GIO's resolver; NULL: the
- * environment's (GIO's default). */
-static GProxyResolver *
-proxy_resolver(PurpleAccount *account)
-{
-  PurpleProxyInfo *info = purple_proxy_get_setup(account);
-  PurpleProxyType type = info != NULL ? purple_proxy_info_get_type(info) : PURPLE_PROXY_NONE;
-  const char *scheme = NULL;
-  switch (type) {
-    case PURPLE_PROXY_HTTP:
-      scheme = "http";
-      break;
-    case PURPLE_PROXY_SOCKS4:
-      scheme = "socks4";
-      break;
-    case PURPLE_PROXY_SOCKS5:
-    case PURPLE_PROXY_TOR:
-      scheme = "socks5";
-      break;
-    case PURPLE_PROXY_USE_ENVVAR:
-      return NULL;
-    default:
-      return g_simple_proxy_resolver_new("direct://", NULL);
-  }
-  const char *user = purple_proxy_info_get_username(info);
-  const char *pass = purple_proxy_info_get_password(info);
-  g_autofree char *userinfo = NULL;
-  if (user != NULL && *user != '\0') {
-    g_autofree char *u = g_uri_escape_string(user, NULL, FALSE);
-    g_autofree char *p = pass != NULL ? g_uri_escape_string(pass, NULL, FALSE) : NULL;
-    userinfo = p != NULL ? g_strdup_printf("%s:%s", u, p) : g_strdup(u);
-  }
-  g_autofree char *uri =
-      g_uri_join(G_URI_FLAGS_NONE, scheme, userinfo, purple_proxy_info_get_host(info),
-                 purple_proxy_info_get_port(info), "", NULL, NULL);
-  return g_simple_proxy_resolver_new(uri, NULL);
-}
-
-/* The stream trusts the system's anchors and the account's CA file: a server certificate GIO
- * refused is still good when it verifies, name included, against an anchor of that file. */
-static gboolean
-accept_certificate(SoupMessage *msg, GTlsCertificate *peer, GTlsCertificateFlags errors,
-                   gpointer data)
-{
-  Upload *u = data;
-  const char *ca_file = purple_account_get_string(u->account, XMPP_PURPLE_OPT_CA_FILE, NULL);
-  if (ca_file == NULL || *ca_file == '\0')
-    return FALSE;
-  g_autolist(GTlsCertificate) anchors = g_tls_certificate_list_new_from_file(ca_file, NULL);
-  GUri *uri = soup_message_get_uri(msg);
-  g_autoptr(GSocketConnectable) identity =
-      g_network_address_new(g_uri_get_host(uri), (guint16)MAX(g_uri_get_port(uri), 0));
-  for (GList *l = anchors; l != NULL; l = l->next)
-    if (g_tls_certificate_verify(peer, identity, l->data) == 0)
-      return TRUE;
-  purple_debug_warning(XMPP_PURPLE_DEBUG, "upload: %s's certificate is not trusted (%#x)\n",
-                       g_uri_get_host(uri), errors);
-  return FALSE;
 }
 
 /* ---- the PUT -------------------------------------------------------------------------------- */
@@ -217,7 +154,7 @@ put_file(Upload *u, const XmppHttpSlot *slot, const char *content_type)
   g_autoptr(GFile) file = g_file_new_for_path(purple_xfer_get_local_filename(xfer));
   g_autoptr(GError) error = NULL;
   g_autoptr(GFileInputStream) in = g_file_read(file, NULL, &error);
-  SoupMessage *msg = in != NULL ? soup_message_new("PUT", slot->put_url) : NULL;
+  SoupMessage *msg = in != NULL ? xmpp_purple_http_message(u->account, "PUT", slot->put_url) : NULL;
   if (msg == NULL) {
     g_autofree char *text = g_strdup_printf(_("The file could not be sent: %s"),
                                             error != NULL ? error->message : slot->put_url);
@@ -233,12 +170,8 @@ put_file(Upload *u, const XmppHttpSlot *slot, const char *content_type)
   soup_message_set_request_body(msg, content_type, G_INPUT_STREAM(in),
                                 (gssize)purple_xfer_get_size(xfer));
   g_signal_connect(msg, "wrote-body-data", G_CALLBACK(on_body_written), u);
-  g_signal_connect(msg, "accept-certificate", G_CALLBACK(accept_certificate), u);
   u->get_url = g_strdup(slot->get_url);
-  g_autoptr(GProxyResolver) proxy = proxy_resolver(u->account);
-  u->http = soup_session_new_with_options("user-agent", "Lyre", "timeout", 60, NULL);
-  if (proxy != NULL)
-    soup_session_set_proxy_resolver(u->http, proxy);
+  u->http = xmpp_purple_http_session(u->account);
   purple_xfer_start(xfer, -1, NULL, 0);
   soup_session_send_async(u->http, msg, G_PRIORITY_DEFAULT, u->cancel, on_put_done, upload_ref(u));
   g_object_unref(msg);

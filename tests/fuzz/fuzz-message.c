@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "fuzz-harness.h"
+#include "im/oob.h"
 #include "im/carbons.h"
 #include "services/mam.h"
 #include "im/message.h"
@@ -298,6 +299,19 @@ check_info(const XmppMessageInfo *info, gint64 now_s)
   fuzz_check((info->type == XMPP_MESSAGE_ERROR) == (info->error != NULL),
              "an error message, and only one, carries an error");
   check_delay(info->delay, now_s);
+  if (info->oob_url != NULL) {
+    /* T57/T58: a link we may offer is http(s) on one line; the name it suggests stays a
+     * plain name (no separator, not hidden). */
+    fuzz_check(g_str_has_prefix(info->oob_url, "http") &&
+                   strlen(info->oob_url) <= XMPP_OOB_MAX_URL &&
+                   strpbrk(info->oob_url, " \t\r\n") == NULL,
+               "a link is one http(s) line");
+    char *name = xmpp_oob_file_name(info->oob_url);
+    fuzz_check(*name != '\0' && *name != '.' && strpbrk(name, "/\\") == NULL &&
+                   strlen(name) <= XMPP_OOB_MAX_NAME && g_utf8_validate(name, -1, NULL),
+               "a suggested file name is plain");
+    g_free(name);
+  }
 }
 
 /* The outgoing builder on text a user could have typed: what it sends is within the profile,

@@ -4,12 +4,28 @@
  *   send-file <who> <path>     serv_send_file (the protocol's send_file with the file chosen)
  *   can-send-file <who> [tag]  one "can-send-file" event: the protocol's can_receive_file
  *   cancel-xfers               every transfer in progress cancelled as the window's Cancel does
+ *   accept-files <dir>         files offered from now on are accepted and saved in dir (else
+ *                              refused): the "request" events say what was asked
  * Events: "xfer-start", "xfer-progress" (at most one every 10% of the file), "xfer-complete",
  * "xfer-cancel" (who cancelled: local or remote), each with the file name, size and bytes
  * sent. Errors come as "notify" events (harness_notify_ops). */
 #include "harness.h"
 
 #include <string.h>
+
+static char *accept_dir;
+
+gboolean
+harness_files_accepting(void)
+{
+  return accept_dir != NULL;
+}
+
+char *
+harness_files_save_path(const char *filename)
+{
+  return accept_dir != NULL ? g_build_filename(accept_dir, filename, NULL) : NULL;
+}
 
 static int
 percent(PurpleXfer *xfer)
@@ -71,6 +87,9 @@ harness_files_init(void)
   purple_signal_connect(xfers, "file-send-start", &handle, PURPLE_CALLBACK(on_start), NULL);
   purple_signal_connect(xfers, "file-send-complete", &handle, PURPLE_CALLBACK(on_complete), NULL);
   purple_signal_connect(xfers, "file-send-cancel", &handle, PURPLE_CALLBACK(on_cancel), NULL);
+  purple_signal_connect(xfers, "file-recv-start", &handle, PURPLE_CALLBACK(on_start), NULL);
+  purple_signal_connect(xfers, "file-recv-complete", &handle, PURPLE_CALLBACK(on_complete), NULL);
+  purple_signal_connect(xfers, "file-recv-cancel", &handle, PURPLE_CALLBACK(on_cancel), NULL);
 }
 
 gboolean
@@ -87,6 +106,9 @@ harness_files_command(PurpleAccount *account, const char *line)
         info != NULL && info->can_receive_file != NULL && info->can_receive_file(gc, w[1]);
     emit("can-send-file", "who", S, w[1], "tag", S, w[2] ? w[2] : "", "can", I, (int)can,
          (char *)NULL);
+  } else if (g_strcmp0(w[0], "accept-files") == 0 && w[1]) {
+    g_free(accept_dir);
+    accept_dir = g_strdup(w[1]);
   } else if (g_strcmp0(w[0], "cancel-xfers") == 0) {
     GList *all = g_list_copy(purple_xfers_get_all());
     for (GList *l = all; l != NULL; l = l->next)

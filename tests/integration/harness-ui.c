@@ -88,6 +88,8 @@ answer_idle(gpointer data)
     ((PurpleRequestFieldsCb)a->cb)(a->user_data, NULL);
   else if (a->type == PURPLE_REQUEST_INPUT && a->cb)
     ((PurpleRequestInputCb)a->cb)(a->user_data, a->value);
+  else if (a->type == PURPLE_REQUEST_FILE && a->cb)
+    ((PurpleRequestFileCb)a->cb)(a->user_data, a->value);
   purple_request_close(a->type, a);
   return G_SOURCE_REMOVE;
 }
@@ -129,6 +131,13 @@ request_action(const char *title, const char *primary, const char *secondary, in
     g_string_append_printf(all, "%s%s", i ? "|" : "", labels[i]);
   }
   int choice = pick_action(labels, (int)action_count, default_action);
+  /* A file offered (purple's "X wants to send you ..."): accepted when accept-files said so. */
+  if (primary != NULL && strstr(primary, "wants to send you") != NULL) {
+    int accept = find_label(labels, (int)action_count, "accept");
+    choice = harness_files_accepting() && accept >= 0
+                 ? accept
+                 : find_label(labels, (int)action_count, "cancel");
+  }
   if (choice < 0 || (size_t)choice >= action_count)
     choice = 0;
   emit("request", "kind", S, "action", "title", S, title, "primary", S, primary, "secondary", S,
@@ -177,7 +186,22 @@ request_input(const char *title, const char *primary, const char *secondary,
   return a;
 }
 
+/* A file to save (a download accepted): into accept-files' folder, else cancelled. */
+static void *
+request_file(const char *title, const char *filename, gboolean savedialog, GCallback ok_cb,
+             GCallback cancel_cb, PurpleAccount *account, const char *who, PurpleConversation *conv,
+             void *user_data)
+{
+  char *path = savedialog ? harness_files_save_path(filename) : NULL;
+  emit("request", "kind", S, "file", "title", S, title, "filename", S, filename, "answer", S,
+       path != NULL ? path : "cancel", (char *)NULL);
+  Answer *a = answer_later(PURPLE_REQUEST_FILE, 0, path != NULL ? ok_cb : cancel_cb, user_data);
+  a->value = path;
+  return a;
+}
+
 PurpleRequestUiOps harness_request_ops = {
+    .request_file = request_file,
     .request_input = request_input,
     .request_action = request_action,
     .request_fields = request_fields,

@@ -70,6 +70,10 @@ gboolean harness_rooms_fill_fields(PurpleRequestFields *fields);
 gboolean harness_tools_command(PurpleAccount *account, const char *line);
 /* File transfers (harness-files.c): send-file, can-send-file, cancel-xfers, and xfer events. */
 void harness_files_init(void);
+/* accept-files: offered files are accepted (TRUE), and saved where this says (a new path to
+ * free, inside the folder given; NULL: not accepting). */
+gboolean harness_files_accepting(void);
+char *harness_files_save_path(const char *filename);
 gboolean harness_files_command(PurpleAccount *account, const char *line);
 
 /* Profile commands (harness-profile.c): set-vcard, set-icon, buddy-icon. fill_fields puts a

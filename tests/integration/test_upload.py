@@ -8,16 +8,19 @@ LYRE_PLUGIN_DIR=build/src/purple /usr/bin/python3 tests/integration/test_upload.
 """
 
 import hashlib
+import http.server
 import os
 import ssl
 import sys
 import tempfile
+import threading
 import unittest
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from harness_client import protocol  # noqa: E402
+from peer_client import Peer  # noqa: E402
 from servers import make_server, server_kind  # noqa: E402
 from test_presence import PresenceCase  # noqa: E402
 
@@ -35,9 +38,9 @@ def vm_hwm_kib(pid):
     return 0
 
 
-@unittest.skipUnless(LYRE, "Lyre's HTTP upload")
-class UploadCase(PresenceCase):
-    users = ("alice", "bob")
+class UploadBase(PresenceCase):
+    """A server with its upload service; files made for the test; the send helpers."""
+    users = ("alice", "bob", "carol")
 
     @classmethod
     def setUpClass(cls):
@@ -110,6 +113,10 @@ class UploadCase(PresenceCase):
         self.check(shown, a, "alice's conversation does not show the link")
         return url
 
+
+@unittest.skipUnless(LYRE, "Lyre's HTTP upload")
+class UploadCase(UploadBase):
+
     def test_small_files_arrive_identical(self):
         a, b = self.start("alice"), self.start("bob")
         self.check(self.wait_service(a, self.jid("bob")), a, "no upload service found")
@@ -172,6 +179,121 @@ class UploadCase(PresenceCase):
                    "not cancelled: %s" % c)
         self.assertIsNone(b.wait(lambda e: e.get("event") == "im", timeout=2))
         os.unlink(path)
+
+
+class FileSite:
+    """A plain HTTP server on loopback that serves one body at any path and counts requests."""
+
+    def __init__(self, body):
+        site = self
+        self.requests = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_HEAD(self):
+                site.requests.append(("HEAD", self.path))
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+
+            def do_GET(self):
+                site.requests.append(("GET", self.path))
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.httpd.server_address[1]
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def url(self, path):
+        return "http://127.0.0.1:%d%s" % (self.port, path)
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def link_message(to, url):
+    return ("<message xmlns='jabber:client' to='%s' type='chat'><body>%s</body>"
+            "<x xmlns='jabber:x:oob'><url>%s</url></x></message>" % (to, url, url))
+
+
+@unittest.skipUnless(LYRE, "Lyre's downloads")
+class DownloadCase(UploadBase):
+    """Links received: a contact's offered as a download (the size said first), fetched only
+    once accepted, saved under a clean name (T57); a stranger's never fetched (T58)."""
+
+    def setUp(self):
+        super().setUp()
+        self.server.make_mutual_roster("alice", "bob")
+        self.dir = tempfile.mkdtemp(prefix="lyre-downloads-")
+
+    def test_upload_then_download(self):
+        """alice sends a file by upload; bob accepts the offer; the saved file is the same."""
+        a, b = self.start("alice"), self.start("bob")
+        b.send("accept-files %s" % self.dir)
+        self.check(self.wait_service(a, self.jid("bob")), a, "no upload service found")
+        path = self.make_file("offered.bin", 3 * MIB)
+        self.send(a, b, path)
+        ask = b.wait(lambda e: e.get("event") == "request" and e.get("kind") == "action" and
+                     "offered.bin" in e.get("primary", ""))
+        self.check(ask and "(3.00 MiB)" in ask["primary"] and ask["answer"] == "accept", b,
+                   "the offer does not say the size: %s" % ask)
+        done = b.wait(lambda e: e.get("event") in ("xfer-complete", "xfer-cancel") and
+                      e.get("who") == self.jid("alice"), timeout=60)
+        self.check(done and done["event"] == "xfer-complete", b, "download: %s" % done)
+        self.assertEqual(self.sha256(os.path.join(self.dir, "offered.bin")), self.sha256(path))
+
+    def test_t58_stranger_link_not_fetched(self):
+        """carol is not on bob's list: her link is shown, nothing is fetched, nothing asked.
+        The twin: the same link from alice (a contact) is looked at (HEAD) and offered."""
+        b = self.start("bob")
+        site = FileSite(b"x" * 1000)
+        try:
+            carol = Peer(self.server, self.jid("carol") + "/peer", "carol-secret",
+                         stanzas=[link_message(self.jid("bob"), site.url("/s/stranger.jpg"))],
+                         stay=3)
+            got = b.wait(lambda e: e.get("event") == "im" and "stranger.jpg" in e.get("text", ""))
+            self.check(got, b, "carol's link not shown")
+            carol.finish()
+            b.wait(lambda e: False, timeout=2)
+            self.assertEqual(site.requests, [], "a stranger's link was fetched")
+            self.assertFalse([e for e in b.events if e.get("event") == "request"])
+            alice = Peer(self.server, self.jid("alice") + "/peer", "alice-secret",
+                         stanzas=[link_message(self.jid("bob"), site.url("/s/friend.jpg"))],
+                         stay=3)
+            ask = b.wait(lambda e: e.get("event") == "request" and "friend.jpg" in
+                         e.get("primary", ""))
+            self.check(ask and ask["answer"] == "cancel", b, "alice's link not offered: %s" % ask)
+            alice.finish()
+            self.assertEqual(site.requests, [("HEAD", "/s/friend.jpg")])
+        finally:
+            site.close()
+
+    def test_t57_names_sanitised(self):
+        """A contact's link whose last segment climbs out of the folder or hides itself: the
+        name offered and saved is a plain name inside the chosen folder."""
+        b = self.start("bob")
+        b.send("accept-files %s" % self.dir)
+        site = FileSite(b"payload")
+        try:
+            url = site.url("/a/..%2f..%2f.bashrc")
+            alice = Peer(self.server, self.jid("alice") + "/peer", "alice-secret",
+                         stanzas=[link_message(self.jid("bob"), url)], stay=3)
+            f = b.wait(lambda e: e.get("event") == "request" and e.get("kind") == "file")
+            self.check(f and f["filename"] == "bashrc", b, "the name offered: %s" % f)
+            done = b.wait(lambda e: e.get("event") in ("xfer-complete", "xfer-cancel"))
+            self.check(done and done["event"] == "xfer-complete", b, "download: %s" % done)
+            alice.finish()
+            self.assertEqual(os.listdir(self.dir), ["bashrc"])
+            with open(os.path.join(self.dir, "bashrc"), "rb") as fh:
+                self.assertEqual(fh.read(), b"payload")
+        finally:
+            site.close()
 
 
 if __name__ == "__main__":

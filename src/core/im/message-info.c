@@ -10,6 +10,7 @@
 #include "router/namespaces.h"
 #include "router/stanza-error.h"
 #include "im/namespaces.h"
+#include "im/oob.h"
 
 static const char *const type_names[] = {"normal", "chat", "headline", "groupchat", "error"};
 
@@ -139,6 +140,7 @@ enum {
   HAS_RECEIPTS = 1 << 7,
   HAS_MARKERS = 1 << 8,
   HAS_CORRECT = 1 << 9,
+  HAS_OOB = 1 << 10,
 };
 
 static const struct {
@@ -156,6 +158,7 @@ static const struct {
     {XMPP_NS_XHTML_IM, HAS_XHTML_IM},
     {XMPP_NS_FORWARD, HAS_FORWARD},
     {XMPP_NS_CORRECT, HAS_CORRECT},
+    {XMPP_NS_OOB, HAS_OOB},
 };
 
 static guint
@@ -229,6 +232,8 @@ xmpp_message_info_parse(const XmppStanza *stanza, gint64 now_s)
   }
   if (has & HAS_CORRECT)
     info->replace_id = dup_child_id(node, XMPP_NS_CORRECT, "replace");
+  if (has & HAS_OOB)
+    info->oob_url = xmpp_oob_parse_url(node);
   return info;
 }
 
@@ -256,6 +261,7 @@ xmpp_message_info_free(XmppMessageInfo *info)
   g_free(info->receipt_id);
   g_free(info->marker_id);
   g_free(info->replace_id);
+  g_free(info->oob_url);
   g_free(info);
 }
 

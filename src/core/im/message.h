@@ -84,6 +84,7 @@ typedef struct _XmppMessageInfo {
    * it only when the same full JID sent the message with that id (else the message is an
    * ordinary new one): the received event's info has it only for a real correction. */
   char *replace_id;
+  char *oob_url; /* XEP-0066 link (im/oob.c: http or https, one line), or NULL */
 } XmppMessageInfo;
 
 XmppMessageType xmpp_message_type_from_string(const char *type);

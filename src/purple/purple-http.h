@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* purple-http.c: HTTP for file transfers (libsoup), as the account's connection would go:
+ * through purple's proxy for the account, trusting what the stream trusts (the system's
+ * anchors and the account's CA file; a pinned certificate is the stream's alone). */
+#pragma once
+
+#include <libsoup/soup.h>
+#include <purple.h>
+
+G_BEGIN_DECLS
+
+/* A session for the account's transfers (unref it when done). */
+SoupSession *xmpp_purple_http_session(PurpleAccount *account);
+/* A request to url (NULL when url is not one), trusting the account's anchors. The account
+ * must outlive the request. */
+SoupMessage *xmpp_purple_http_message(PurpleAccount *account, const char *method, const char *url);
+
+G_END_DECLS
