@@ -136,6 +136,8 @@ static PurplePluginProtocolInfo prpl_info = {
     .can_receive_file = xmpp_purple_upload_can_send,               /* purple-upload.c */
     .send_file = xmpp_purple_upload_send_file,                     /* purple-upload.c */
     .new_xfer = xmpp_purple_upload_new_xfer,                       /* purple-upload.c */
+    .chat_can_receive_file = xmpp_purple_upload_chat_can_send,     /* purple-upload.c */
+    .chat_send_file = xmpp_purple_upload_chat_send_file,           /* purple-upload.c */
 };
 static PurplePluginInfo plugin_info = {
     .magic = PURPLE_PLUGIN_MAGIC,

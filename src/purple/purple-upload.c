@@ -7,9 +7,11 @@
 #include <gio/gio.h>
 
 #include "purple-glue.h"
+#include "purple-chat.h"
 #include "purple-http.h"
 #include "purple-i18n.h"
 #include "im/message.h"
+#include "muc/muc.h"
 #include "services/http-upload.h"
 
 /* The transfer window is told of progress at most this often (a PUT writes small chunks). */
@@ -19,7 +21,8 @@ typedef struct {
   gint refs;
   PurpleXfer *xfer; /* NULL once purple ended or cancelled it */
   PurpleAccount *account;
-  char *who;
+  char *who;     /* the contact, or the room (room set) */
+  gboolean room; /* a room's: the link goes to the room, whose echo shows it */
   char *get_url;
   GCancellable *cancel;
   SoupSession *http;
@@ -92,10 +95,39 @@ on_body_written(SoupMessage *msg, guint chunk, gpointer data)
   purple_xfer_update_progress(u->xfer);
 }
 
+/* Uploaded, but not told: the address stays with the user, who can send it later. */
+static void
+link_not_sent(Upload *u, PurpleConversation *conv)
+{
+  g_autofree char *escaped = g_markup_escape_text(u->get_url, -1);
+  g_autofree char *text =
+      g_strdup_printf(_("The file was uploaded, but its link could not be sent: %s"), escaped);
+  if (conv != NULL)
+    purple_conversation_write(conv, NULL, text, PURPLE_MESSAGE_ERROR, time(NULL));
+  else
+    purple_notify_error(purple_account_get_connection(u->account), NULL, text, NULL);
+}
+
+static void
+link_sent_to_room(Upload *u, XmppSession *session)
+{
+  g_autofree char *id = session != NULL
+                            ? xmpp_muc_send_link(xmpp_session_get_muc(session), u->who, u->get_url)
+                            : NULL;
+  if (id != NULL)
+    return; /* the room's echo shows it, once */
+  PurpleConvChat *chat = xmpp_purple_chat_window(purple_account_get_connection(u->account), u->who);
+  link_not_sent(u, chat != NULL ? purple_conv_chat_get_conversation(chat) : NULL);
+}
+
 static void
 link_sent(Upload *u)
 {
   XmppSession *session = session_of(u);
+  if (u->room) {
+    link_sent_to_room(u, session);
+    return;
+  }
   g_autofree char *id =
       session != NULL
           ? xmpp_messages_send_link(xmpp_session_get_messages(session), u->who, u->get_url)
@@ -104,16 +136,13 @@ link_sent(Upload *u)
       purple_find_conversation_with_account(PURPLE_CONV_TYPE_IM, u->who, u->account);
   if (conv == NULL)
     conv = purple_conversation_new(PURPLE_CONV_TYPE_IM, u->account, u->who);
+  if (id == NULL) {
+    link_not_sent(u, conv);
+    return;
+  }
   g_autofree char *escaped = g_markup_escape_text(u->get_url, -1);
   g_autofree char *link = g_strdup_printf("<a href=\"%s\">%s</a>", escaped, escaped);
-  if (id != NULL) {
-    purple_conv_im_write(PURPLE_CONV_IM(conv), NULL, link, PURPLE_MESSAGE_SEND, time(NULL));
-  } else {
-    /* Uploaded, but not told: the address stays with the user, who can send it later. */
-    g_autofree char *text =
-        g_strdup_printf(_("The file was uploaded, but its link could not be sent: %s"), link);
-    purple_conversation_write(conv, NULL, text, PURPLE_MESSAGE_ERROR, time(NULL));
-  }
+  purple_conv_im_write(PURPLE_CONV_IM(conv), NULL, link, PURPLE_MESSAGE_SEND, time(NULL));
 }
 
 static void
@@ -272,12 +301,44 @@ xmpp_purple_upload_new_xfer(PurpleConnection *gc, const char *who)
   return xfer;
 }
 
-void
-xmpp_purple_upload_send_file(PurpleConnection *gc, const char *who, const char *filename)
+static void
+ask_or_send(PurpleXfer *xfer, const char *filename)
 {
-  PurpleXfer *xfer = xmpp_purple_upload_new_xfer(gc, who);
   if (filename != NULL && *filename != '\0')
     purple_xfer_request_accepted(xfer, filename);
   else
     purple_xfer_request(xfer);
+}
+
+void
+xmpp_purple_upload_send_file(PurpleConnection *gc, const char *who, const char *filename)
+{
+  ask_or_send(xmpp_purple_upload_new_xfer(gc, who), filename);
+}
+
+/* The room of a chat window we are in, NULL otherwise. */
+static const char *
+joined_room(PurpleConnection *gc, int id)
+{
+  PurpleConversation *conv = purple_find_chat(gc, id);
+  XmppMuc *muc = NULL;
+  const char *room = conv != NULL ? xmpp_purple_chat_room_for(conv, &muc) : NULL;
+  return room != NULL && muc != NULL && xmpp_muc_is_joined(muc, room) ? room : NULL;
+}
+
+gboolean
+xmpp_purple_upload_chat_can_send(PurpleConnection *gc, int id)
+{
+  return joined_room(gc, id) != NULL && xmpp_purple_upload_can_send(gc, NULL);
+}
+
+void
+xmpp_purple_upload_chat_send_file(PurpleConnection *gc, int id, const char *filename)
+{
+  const char *room = joined_room(gc, id);
+  if (room == NULL)
+    return;
+  PurpleXfer *xfer = xmpp_purple_upload_new_xfer(gc, room);
+  ((Upload *)xfer->data)->room = TRUE;
+  ask_or_send(xfer, filename);
 }

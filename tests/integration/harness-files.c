@@ -3,6 +3,7 @@
  * drive them. Commands:
  *   send-file <who> <path>     serv_send_file (the protocol's send_file with the file chosen)
  *   can-send-file <who> [tag]  one "can-send-file" event: the protocol's can_receive_file
+ *   chat-send-file <room> <path>  serv_chat_send_file in the room's window
  *   cancel-xfers               every transfer in progress cancelled as the window's Cancel does
  *   accept-files <dir>         files offered from now on are accepted and saved in dir (else
  *                              refused): the "request" events say what was asked
@@ -106,6 +107,14 @@ harness_files_command(PurpleAccount *account, const char *line)
         info != NULL && info->can_receive_file != NULL && info->can_receive_file(gc, w[1]);
     emit("can-send-file", "who", S, w[1], "tag", S, w[2] ? w[2] : "", "can", I, (int)can,
          (char *)NULL);
+  } else if (g_strcmp0(w[0], "chat-send-file") == 0 && w[1] && w[2]) {
+    PurpleConversation *conv =
+        purple_find_conversation_with_account(PURPLE_CONV_TYPE_CHAT, w[1], account);
+    if (conv == NULL) {
+      emit("command-error", "line", S, line, (char *)NULL);
+      return TRUE;
+    }
+    serv_chat_send_file(gc, purple_conv_chat_get_id(PURPLE_CONV_CHAT(conv)), w[2]);
   } else if (g_strcmp0(w[0], "accept-files") == 0 && w[1]) {
     g_free(accept_dir);
     accept_dir = g_strdup(w[1]);

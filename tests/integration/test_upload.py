@@ -44,7 +44,7 @@ class UploadBase(PresenceCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.server = make_server(extra_modules=["upload"], upload_max_bytes=LIMIT)
+        cls.server = make_server(extra_modules=["upload", "muc"], upload_max_bytes=LIMIT)
         cls.addClassCleanup(cls.server.cleanup)
         cls.server.start()
         for u in cls.users:
@@ -130,6 +130,33 @@ class UploadCase(UploadBase):
             sizes.pop(0)
         for name, size in sizes:
             self.send(a, b, self.make_file(name, size))
+
+    def test_file_to_room(self):
+        """Send File in a room: the link goes to the room; bob reads it there, alice sees her
+        line once (the room's echo), and the file behind it is the same bytes."""
+        a, b = self.start("alice"), self.start("bob")
+        self.check(self.wait_service(a, self.jid("bob")), a, "no upload service found")
+        room = "files@%s" % self.server.muc_host
+        for h, nick in ((a, "alice"), (b, "bob")):
+            h.send("join-chat %s %s" % (room, nick))
+            self.check(h.wait(lambda e: e.get("event") == "chat-joined"), h, "not in the room")
+        b.wait(lambda e: e.get("event") == "chat-line" and "alice" in e.get("text", ""),
+               timeout=5)
+        path = self.make_file("room.bin", 100000)
+        a.send("chat-send-file %s %s" % (room, path))
+        done = a.wait(lambda e: e.get("event") in ("xfer-complete", "xfer-cancel", "notify"))
+        self.check(done and done["event"] == "xfer-complete", a, "upload: %s" % done)
+        got = b.wait(lambda e: e.get("event") == "chat-line" and "room.bin" in e.get("text", ""))
+        self.check(got and got["who"] == "alice", b, "bob did not get the link in the room")
+        url = got["text"]
+        if "href=" in url:
+            url = url.split('href="', 1)[1].split('"', 1)[0]
+        self.assertEqual(self.fetch(url), self.sha256(path))
+        a.wait(lambda e: False, timeout=1)
+        mine = [e for e in a.events if e.get("event") == "chat-line" and
+                url in e.get("text", "") and "system" not in e.get("flags", "")]
+        self.check(len(mine) == 1 and "send" in mine[0]["flags"], a,
+                   "alice's link shown %d times: %s" % (len(mine), mine))
 
     @unittest.skipIf(server_kind() == "prosody" and
                      not os.environ.get("LYRE_UPLOAD_LARGE"),

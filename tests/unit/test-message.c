@@ -368,6 +368,20 @@ test_module_language(Fixture *f, gconstpointer unused)
 }
 
 static void
+test_send_link(Fixture *f, gconstpointer unused)
+{
+  g_assert_null(xmpp_messages_send_link(f->messages, "@@bad", "https://up.example/a"));
+  g_autofree char *id =
+      xmpp_messages_send_link(f->messages, "romeo@example.net", "https://up.example/a/rose.jpg");
+  g_assert_nonnull(id);
+  g_assert_cmpuint(f->sent->len, ==, 1);
+  g_assert_nonnull(strstr(f->sent->pdata[0], "<body>https://up.example/a/rose.jpg</body>"));
+  g_assert_nonnull(strstr(f->sent->pdata[0], "<x xmlns='jabber:x:oob'><url>"
+                                             "https://up.example/a/rose.jpg</url></x>"));
+  g_assert_nonnull(strstr(f->sent->pdata[0], "<origin-id xmlns='urn:xmpp:sid:0'"));
+}
+
+static void
 test_send_chat(Fixture *f, gconstpointer unused)
 {
   g_assert_null(xmpp_messages_send_chat(f->messages, "@@bad", "x", NULL));
@@ -651,6 +665,7 @@ main(int argc, char **argv)
   ADD("/message/module/delayed", test_module_delayed);
   ADD("/message/module/language", test_module_language);
   ADD("/message/send/chat", test_send_chat);
+  ADD("/message/send/link", test_send_link);
   ADD("/message/module/threads-bounded", test_thread_table_bounded);
   g_test_add_func("/message/parse/ids-receipts-markers", test_parse_ids_receipts_markers);
   g_test_add_func("/message/parse/stanza-id-by", test_stanza_id_by);

@@ -397,8 +397,18 @@ test_send_and_echo(Fixture *f, gconstpointer unused)
   g_free(xmpp_muc_send(f->muc, ROOM, "Harpier", html));
   XmppNode *rich = test_router_last_sent(f->t);
   g_assert_nonnull(xmpp_node_get_child(rich, "http://jabber.org/protocol/xhtml-im", "html"));
+  /* A file's link: the address as the body and as a XEP-0066 link. */
+  g_free(xmpp_muc_send_link(f->muc, ROOM, "https://up.example/a/rose.jpg"));
+  XmppNode *link = test_router_last_sent(f->t);
+  g_autofree char *body = xmpp_node_dup_child_text(link, "jabber:client", "body");
+  g_assert_cmpstr(body, ==, "https://up.example/a/rose.jpg");
+  XmppNode *oob = xmpp_node_get_child(link, "jabber:x:oob", "x");
+  g_autofree char *url = oob != NULL ? xmpp_node_dup_child_text(oob, "jabber:x:oob", "url") : NULL;
+  g_assert_cmpstr(url, ==, "https://up.example/a/rose.jpg");
   /* Not in the room: nothing sent. */
   g_assert_null(xmpp_muc_send(f->muc, "other@chat.shakespeare.example", "x", NULL));
+  g_assert_null(
+      xmpp_muc_send_link(f->muc, "other@chat.shakespeare.example", "https://a.example/x"));
 }
 
 /* A rejoin's history repeats what was shown: each message once (the room's stanza-id). */

@@ -12,6 +12,7 @@
 #include "router/namespaces.h"
 #include "router/stanza-error.h"
 #include "im/namespaces.h"
+#include "im/oob.h"
 
 /* ---- the module ------------------------------------------------------------------------- */
 
@@ -412,8 +413,7 @@ xmpp_messages_send_link(XmppMessages *m, const char *to, const char *url)
   g_autoptr(XmppJid) jid = xmpp_jid_parse(to, NULL);
   if (jid == NULL)
     return NULL;
-  g_autoptr(XmppNode) oob = xmpp_node_new(XMPP_NS_OOB, "x");
-  xmpp_node_new_text_child(oob, NULL, "url", url);
+  g_autoptr(XmppNode) oob = xmpp_oob_build(url);
   return send_chat(m, jid, url, oob, NULL);
 }
 

@@ -34,6 +34,14 @@ xmpp_oob_parse_url(const XmppNode *message)
   return usable_url(url) ? g_steal_pointer(&url) : NULL;
 }
 
+XmppNode *
+xmpp_oob_build(const char *url)
+{
+  XmppNode *x = xmpp_node_new(XMPP_NS_OOB, "x");
+  xmpp_node_new_text_child(x, NULL, "url", url);
+  return x;
+}
+
 char *
 xmpp_oob_file_name(const char *url)
 {

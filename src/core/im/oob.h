@@ -13,6 +13,8 @@ G_BEGIN_DECLS
 /* The message's first link, when it is an http or https address on one line without blanks,
  * at most XMPP_OOB_MAX_URL bytes of UTF-8; NULL otherwise. */
 char *xmpp_oob_parse_url(const XmppNode *message);
+/* <x xmlns='jabber:x:oob'><url>url</url></x>, to send with a message whose body is url. */
+XmppNode *xmpp_oob_build(const char *url);
 /* The file name a link suggests (T57): the last segment of its path, percent-decoded once,
  * then every separator ('/', '\\'), control character and leading dot or blank removed, at
  * most XMPP_OOB_MAX_NAME bytes of valid UTF-8; "download" when nothing is left. */

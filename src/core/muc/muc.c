@@ -8,6 +8,7 @@
 
 #include "im/namespaces.h"
 #include "router/namespaces.h"
+#include "im/oob.h"
 #include "services/namespaces.h"
 
 static void
@@ -433,7 +434,7 @@ xmpp_muc_leave(XmppMuc *muc, const char *room)
 }
 
 char *
-xmpp_muc_send(XmppMuc *muc, const char *room, const char *body, const XmppNode *html)
+xmpp_muc_send(XmppMuc *muc, const char *room, const char *body, const XmppNode *extra)
 {
   g_return_val_if_fail(muc != NULL && body != NULL, NULL);
   Room *r = xmpp_muc_find_room(muc, room);
@@ -447,8 +448,8 @@ xmpp_muc_send(XmppMuc *muc, const char *room, const char *body, const XmppNode *
   xmpp_node_set_attr(m, "type", "groupchat");
   xmpp_node_set_attr(m, "id", id);
   xmpp_node_new_text_child(m, XMPP_NS_JABBER_CLIENT, "body", body);
-  if (html != NULL)
-    xmpp_node_add_child(m, xmpp_node_copy(html));
+  if (extra != NULL)
+    xmpp_node_add_child(m, xmpp_node_copy(extra));
   /* XEP-0359: the room keeps it, and so do archives: our echo is known by it. */
   XmppNode *origin = xmpp_node_new_child(m, XMPP_NS_SID, "origin-id");
   xmpp_node_set_attr(origin, "id", id);
@@ -457,6 +458,14 @@ xmpp_muc_send(XmppMuc *muc, const char *room, const char *body, const XmppNode *
   muc->next_sent = (muc->next_sent + 1) % XMPP_MUC_MAX_SENT_IDS;
   xmpp_router_send(muc->router, m);
   return id;
+}
+
+char *
+xmpp_muc_send_link(XmppMuc *muc, const char *room, const char *url)
+{
+  g_return_val_if_fail(muc != NULL && url != NULL, NULL);
+  g_autoptr(XmppNode) oob = xmpp_oob_build(url);
+  return xmpp_muc_send(muc, room, url, oob);
 }
 
 gboolean

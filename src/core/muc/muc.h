@@ -102,10 +102,13 @@ gboolean xmpp_muc_join_after(XmppMuc *muc, const char *room, const char *nick, c
                              gint64 mark_s, const char *archive_id, GError **error);
 /* Leaves the room (the room confirms; left then follows). */
 void xmpp_muc_leave(XmppMuc *muc, const char *room);
-/* Sends a groupchat message (with html, a XEP-0071 <html/> to copy, or NULL); its echo from
- * the room is how it is shown. Returns its id, or NULL (nothing sent) when we are not in the
- * room or there is no random data for the id. */
-char *xmpp_muc_send(XmppMuc *muc, const char *room, const char *body, const XmppNode *html);
+/* Sends a groupchat message (with extra, an element to copy: a XEP-0071 <html/>, a XEP-0066
+ * link; or NULL); its echo from the room is how it is shown. Returns its id, or NULL (nothing
+ * sent) when we are not in the room or there is no random data for the id. */
+char *xmpp_muc_send(XmppMuc *muc, const char *room, const char *body, const XmppNode *extra);
+/* A file's address (an HTTP upload's) to the room: the body and a XEP-0066 link, as
+ * xmpp_messages_send_link does in a chat. */
+char *xmpp_muc_send_link(XmppMuc *muc, const char *room, const char *url);
 /* Sets the room's subject (the room answers with the new subject, or an error). */
 gboolean xmpp_muc_set_subject(XmppMuc *muc, const char *room, const char *subject);
 /* A new session on the server (the old one could not be resumed): the rooms no longer know
