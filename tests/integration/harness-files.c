@@ -4,6 +4,7 @@
  *   send-file <who> <path>     serv_send_file (the protocol's send_file with the file chosen)
  *   can-send-file <who> [tag]  one "can-send-file" event: the protocol's can_receive_file
  *   chat-send-file <room> <path>  serv_chat_send_file in the room's window
+ *   set-proxy <socks5|http|none> [host port]  the account's proxy (purple's account dialog)
  *   cancel-xfers               every transfer in progress cancelled as the window's Cancel does
  *   accept-files <dir>         files offered from now on are accepted and saved in dir (else
  *                              refused): the "request" events say what was asked
@@ -12,6 +13,7 @@
  * sent. Errors come as "notify" events (harness_notify_ops). */
 #include "harness.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static char *accept_dir;
@@ -115,6 +117,17 @@ harness_files_command(PurpleAccount *account, const char *line)
       return TRUE;
     }
     serv_chat_send_file(gc, purple_conv_chat_get_id(PURPLE_CONV_CHAT(conv)), w[2]);
+  } else if (g_strcmp0(w[0], "set-proxy") == 0 && w[1]) {
+    g_auto(GStrv) p = g_strsplit(line, " ", 4);
+    PurpleProxyInfo *info = purple_proxy_info_new();
+    purple_proxy_info_set_type(info, g_strcmp0(p[1], "socks5") == 0 ? PURPLE_PROXY_SOCKS5
+                                     : g_strcmp0(p[1], "http") == 0 ? PURPLE_PROXY_HTTP
+                                                                    : PURPLE_PROXY_NONE);
+    if (p[2] != NULL && p[3] != NULL) {
+      purple_proxy_info_set_host(info, p[2]);
+      purple_proxy_info_set_port(info, atoi(p[3]));
+    }
+    purple_account_set_proxy_info(account, info);
   } else if (g_strcmp0(w[0], "accept-files") == 0 && w[1]) {
     g_free(accept_dir);
     accept_dir = g_strdup(w[1]);
