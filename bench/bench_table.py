@@ -2,7 +2,8 @@
 # bench/run-bench's table: medians per plugin, Lyre/prpl-jabber ratios, the budget.
 """rows(results, sizes, messages, archived, memory_messages, room) -> list of row dicts;
 render(rows, machine, args) -> text. A row whose prpl-jabber figure is None is Lyre's alone
-(prpl-jabber has no such feature)."""
+(prpl-jabber has no such feature); a row with "columns" compares Lyre with something else
+than prpl-jabber (raw libxml2, curl), named beside each figure."""
 
 import statistics
 
@@ -58,6 +59,40 @@ def room_rows(runs, occupants, history):
         row = _row("room join: a message said as we enter, from its arrival to its line", "ms",
                    _median(lyre, "probe_ms"), _median(jab, "probe_ms"), fmt="%.1f")
         row["ratio"], row["may_be_zero"] = None, True
+        out.append(row)
+    return out
+
+
+SERVER_NAMES = {"prosody": "Prosody", "ejabberd": "ejabberd"}
+UPLOAD_RATIO = 0.8  # Lyre's upload throughput, at least this of curl's
+
+
+def upload_rows(runs):
+    """The upload against curl -T: runs = bench_upload.upload_runs()'s result. A figure is
+    the median of the runs that completed; a run that did not is named in the scenario."""
+    done = {who: [r for r in runs[who] if "failed" not in r] for who in ("lyre", "curl")}
+    label = ("upload of a %.0f MB file to %s's upload service, HTTPS on loopback (XEP-0363 "
+             "PUT; Lyre from Send File to complete, curl -T's PUT alone): throughput"
+             % (runs["bytes"] / 1e6, SERVER_NAMES.get(runs["server"], runs["server"])))
+    lost = ["%s %d of %d" % (name, len(runs[who]) - len(done[who]), len(runs[who]))
+            for who, name in (("lyre", "Lyre"), ("curl", "curl"))
+            if len(done[who]) < len(runs[who])]
+    if lost:
+        label += " (runs that did not complete: %s)" % ", ".join(lost)
+
+    def pair(key):
+        # 0 when no run completed: "no figure" for run-bench's check, not a Lyre-only row.
+        return tuple(_median(done[who], key) if done[who] else 0.0 for who in ("lyre", "curl"))
+
+    out = []
+    for name, unit, key, target, fmt in ((label, "MB/s", "mb_s", UPLOAD_RATIO, "%.1f"),
+                                         ("upload: client CPU", "s", "cpu_s", None, "%.2f"),
+                                         ("upload: wall time", "s", "wall_s", None, "%.2f")):
+        lyre, curl = pair(key)
+        row = _row(name, unit, lyre, curl, target, lower_is_better=key != "mb_s", fmt=fmt)
+        if not (lyre and curl):
+            row["ratio"] = row["holds"] = None
+        row["columns"] = ("Lyre", "curl")
         out.append(row)
     return out
 
@@ -134,10 +169,12 @@ def rows(results, sizes, messages, archived=None, memory_messages=None, room=Non
                         fmt="%.1f"))
     if results.get("room") and room is not None:
         out += room_rows(results["room"], *room)
+    if results.get("upload"):
+        out += upload_rows(results["upload"])
     x = results["xml"]
     row = _row("XML layer vs raw libxml2 SAX (%.1f MB stream)" % (x["bytes"] / 1e6), "MB/s",
                x["lyre_mb_s"], x["raw_mb_s"], 0.7, lower_is_better=False, fmt="%.1f")
-    row["columns"] = ("Lyre", "raw libxml2")
+    row["columns"] = ("Lyre", "raw")  # libxml2
     out.append(row)
     cg = results.get("callgrind")
     if cg:
@@ -173,7 +210,7 @@ def render(table, machine, args):
         lyre = fmt % r["lyre"]
         jab = fmt % r["jabber"] if r["jabber"] is not None else "n/a"
         if "columns" in r:
-            lyre, jab = "%s (Lyre)" % lyre, "%s (raw)" % jab
+            lyre, jab = "%s (%s)" % (lyre, r["columns"][0]), "%s (%s)" % (jab, r["columns"][1])
         ratio = "%.2f" % r["ratio"] if r["ratio"] is not None else ""
         holds = "" if r["holds"] is None else ("yes" if r["holds"] else "NO")
         if args.smoke and holds:

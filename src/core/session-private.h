@@ -10,6 +10,8 @@
 #include "muc/bookmarks.h"
 #include "muc/muc.h"
 #include "services/http-upload.h"
+#include "services/ibb.h"
+#include "services/si-file.h"
 #include "services/ping.h"
 #include "services/disco.h"
 #include "services/caps.h"
@@ -90,6 +92,8 @@ struct _XmppSession {
   XmppMuc *muc;
   XmppBookmarks *bookmarks;
   XmppHttpUpload *http_upload;
+  XmppIbb *ibb;
+  XmppSiFiles *si_files;
   char *stream_id;
   char *tls_description;
   char *sasl_mechanism;

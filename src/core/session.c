@@ -768,6 +768,9 @@ xmpp_session_new(const XmppSessionConfig *config, const XmppHost *host,
   session->muc = xmpp_muc_new(session->router, &session->host, session->server_items);
   session->http_upload =
       xmpp_http_upload_new(session->router, &session->host, session->server_items);
+  session->ibb = xmpp_ibb_new(session->router, &session->host);
+  session->si_files =
+      xmpp_si_files_new(session->router, &session->host, session->disco, session->ibb);
   /* XEP-0045 §6.1 and XEP-0249 §3: we join rooms and take direct invitations. */
   xmpp_disco_add_feature(session->disco, XMPP_NS_MUC);
   xmpp_disco_add_feature(session->disco, XMPP_NS_CONFERENCE);
@@ -786,6 +789,8 @@ session_destroy(XmppSession *session)
   xmpp_session_sm_ack_settled(session);
   /* Features first: their pending IQs end while they still exist. */
   xmpp_router_fail_pending(session->router);
+  xmpp_si_files_free(session->si_files);
+  xmpp_ibb_free(session->ibb);
   xmpp_http_upload_free(session->http_upload);
   xmpp_bookmarks_free(session->bookmarks);
   xmpp_muc_free(session->muc);
@@ -1206,4 +1211,16 @@ XmppHttpUpload *
 xmpp_session_get_http_upload(XmppSession *session)
 {
   return session->http_upload;
+}
+
+XmppIbb *
+xmpp_session_get_ibb(XmppSession *session)
+{
+  return session->ibb;
+}
+
+XmppSiFiles *
+xmpp_session_get_si_files(XmppSession *session)
+{
+  return session->si_files;
 }

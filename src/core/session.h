@@ -34,6 +34,8 @@ typedef struct _XmppExtras XmppExtras;
 typedef struct _XmppMuc XmppMuc;
 typedef struct _XmppBookmarks XmppBookmarks;
 typedef struct _XmppHttpUpload XmppHttpUpload;
+typedef struct _XmppIbb XmppIbb;
+typedef struct _XmppSiFiles XmppSiFiles;
 
 #define XMPP_SESSION_ERROR (xmpp_session_error_quark())
 GQuark xmpp_session_error_quark(void);
@@ -243,6 +245,8 @@ XmppExtras *xmpp_session_get_extras(XmppSession *session);
 XmppMuc *xmpp_session_get_muc(XmppSession *session);
 XmppBookmarks *xmpp_session_get_bookmarks(XmppSession *session);
 XmppHttpUpload *xmpp_session_get_http_upload(XmppSession *session);
+XmppIbb *xmpp_session_get_ibb(XmppSession *session);
+XmppSiFiles *xmpp_session_get_si_files(XmppSession *session);
 
 /* Names of what was negotiated, for the log and the account's tooltip: e.g. "TLS 1.3",
  * "SCRAM-SHA-256-PLUS". NULL before. */

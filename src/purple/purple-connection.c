@@ -3,6 +3,7 @@
  * XmppHost (bytes out, timers, log) and the session events turned into libpurple calls. */
 #include "purple-glue.h"
 #include "purple-chat.h"
+#include "purple-direct.h"
 #include "purple-extras.h"
 #include "purple-i18n.h"
 
@@ -444,6 +445,7 @@ static const struct {
     {xmpp_purple_extras_start, xmpp_purple_extras_stop},
     {xmpp_purple_chat_start, xmpp_purple_chat_stop},
     {xmpp_purple_bookmarks_start, xmpp_purple_bookmarks_stop},
+    {xmpp_purple_direct_start, xmpp_purple_direct_stop},
     {xmpp_purple_roster_start, xmpp_purple_roster_stop},
 };
 

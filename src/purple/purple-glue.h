@@ -102,6 +102,7 @@ typedef struct _XmppPurpleConn {
   struct _XmppPurpleArchive *archive_state;       /* purple-archive.c */
   struct _XmppPurpleChatState *chat_state;        /* purple-chat.c */
   struct _XmppPurpleBookmarks *bookmarks_state;   /* purple-bookmarks.c */
+  struct _XmppPurpleDirect *direct_state;         /* purple-direct.c */
   gboolean areas_started;                         /* the areas run (purple-connection.c) */
 } XmppPurpleConn;
 

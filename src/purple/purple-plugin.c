@@ -4,6 +4,7 @@
 #include "purple-glue.h"
 #include "purple-chat.h"
 #include "purple-extras.h"
+#include "purple-files.h"
 #include "purple-upload.h"
 #include "purple-migrate.h"
 #include "purple-subscription.h"
@@ -133,9 +134,9 @@ static PurplePluginProtocolInfo prpl_info = {
     .get_attention_types = xmpp_purple_extras_get_attention_types, /* purple-extras.c */
     .unregister_user = xmpp_purple_accountsvc_unregister_user,     /* purple-account-services.c */
     .get_moods = xmpp_purple_extras_get_moods,                     /* purple-extras.c */
-    .can_receive_file = xmpp_purple_upload_can_send,               /* purple-upload.c */
-    .send_file = xmpp_purple_upload_send_file,                     /* purple-upload.c */
-    .new_xfer = xmpp_purple_upload_new_xfer,                       /* purple-upload.c */
+    .can_receive_file = xmpp_purple_files_can_send,                /* purple-files.c */
+    .send_file = xmpp_purple_files_send_file,                      /* purple-files.c */
+    .new_xfer = xmpp_purple_files_new_xfer,                        /* purple-files.c */
     .chat_can_receive_file = xmpp_purple_upload_chat_can_send,     /* purple-upload.c */
     .chat_send_file = xmpp_purple_upload_chat_send_file,           /* purple-upload.c */
 };

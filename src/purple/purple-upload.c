@@ -8,6 +8,7 @@
 
 #include "purple-glue.h"
 #include "purple-chat.h"
+#include "purple-files.h"
 #include "purple-http.h"
 #include "purple-i18n.h"
 #include "im/message.h"
@@ -276,7 +277,7 @@ upload_init(PurpleXfer *xfer)
 /* ---- the protocol's entry points ------------------------------------------------------------- */
 
 gboolean
-xmpp_purple_upload_can_send(PurpleConnection *gc, const char *who)
+xmpp_purple_upload_available(PurpleConnection *gc)
 {
   XmppPurpleConn *conn = xmpp_purple_connection_get(gc);
   return conn != NULL && conn->session != NULL &&
@@ -301,21 +302,6 @@ xmpp_purple_upload_new_xfer(PurpleConnection *gc, const char *who)
   return xfer;
 }
 
-static void
-ask_or_send(PurpleXfer *xfer, const char *filename)
-{
-  if (filename != NULL && *filename != '\0')
-    purple_xfer_request_accepted(xfer, filename);
-  else
-    purple_xfer_request(xfer);
-}
-
-void
-xmpp_purple_upload_send_file(PurpleConnection *gc, const char *who, const char *filename)
-{
-  ask_or_send(xmpp_purple_upload_new_xfer(gc, who), filename);
-}
-
 /* The room of a chat window we are in, NULL otherwise. */
 static const char *
 joined_room(PurpleConnection *gc, int id)
@@ -329,7 +315,7 @@ joined_room(PurpleConnection *gc, int id)
 gboolean
 xmpp_purple_upload_chat_can_send(PurpleConnection *gc, int id)
 {
-  return joined_room(gc, id) != NULL && xmpp_purple_upload_can_send(gc, NULL);
+  return joined_room(gc, id) != NULL && xmpp_purple_upload_available(gc);
 }
 
 void
@@ -340,5 +326,5 @@ xmpp_purple_upload_chat_send_file(PurpleConnection *gc, int id, const char *file
     return;
   PurpleXfer *xfer = xmpp_purple_upload_new_xfer(gc, room);
   ((Upload *)xfer->data)->room = TRUE;
-  ask_or_send(xfer, filename);
+  xmpp_purple_files_ask_or_send(xfer, filename);
 }

@@ -9,9 +9,9 @@
 
 G_BEGIN_DECLS
 
-gboolean xmpp_purple_upload_can_send(PurpleConnection *gc, const char *who);
+/* Has the server an upload service (found among its items)? */
+gboolean xmpp_purple_upload_available(PurpleConnection *gc);
 PurpleXfer *xmpp_purple_upload_new_xfer(PurpleConnection *gc, const char *who);
-void xmpp_purple_upload_send_file(PurpleConnection *gc, const char *who, const char *filename);
 /* A room's "Send File...": the link goes to the room (we must be in it). */
 gboolean xmpp_purple_upload_chat_can_send(PurpleConnection *gc, int id);
 void xmpp_purple_upload_chat_send_file(PurpleConnection *gc, int id, const char *filename);

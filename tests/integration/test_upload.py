@@ -83,9 +83,12 @@ class UploadBase(PresenceCase):
         return h.hexdigest()
 
     def wait_service(self, h, who):
-        """The upload service is found a moment after sign-in (the server's items)."""
+        """The upload service is found a moment after sign-in (the server's items). Asked
+        about a stranger, whom only an upload can reach (a contact online could also be sent
+        the file directly)."""
+        nobody = "nobody@%s" % self.server.host
         for i in range(50):
-            h.send("can-send-file %s t%d" % (who, i))
+            h.send("can-send-file %s t%d" % (nobody, i))
             e = h.wait(lambda e: e.get("event") == "can-send-file" and e.get("tag") == "t%d" % i)
             if e and e["can"]:
                 return True

@@ -3,6 +3,7 @@
  * the request, the slot (https only, the three allowed headers on one line each), the file
  * name told to the service, and the refusals (too large here, or by the service). */
 #include "services/http-upload.h"
+#include "im/oob.h"
 #include "router-fixture.h"
 #include "router/stanza-error.h"
 #include "services/namespaces.h"
@@ -232,10 +233,10 @@ test_clean_name(Fixture *f, gconstpointer unused)
       {"/home/juliet/rose.jpg", "rose.jpg"},
       {"a\nb\x01.txt", "ab.txt"},
       {"back\\slash", "backslash"},
-      {"..", "file"},
-      {"", "file"},
-      {NULL, "file"},
-      {"dir/", "file"},
+      {"..", "download"},
+      {"", "download"},
+      {NULL, "download"},
+      {"dir/", "download"},
       {"caf\xc3\xa9.txt", "caf\xc3\xa9.txt"},
       {"bad\xff.txt", "bad\xef\xbf\xbd.txt"},
   };
@@ -245,7 +246,7 @@ test_clean_name(Fixture *f, gconstpointer unused)
   }
   g_autofree char *longname = g_strnfill(1000, 'x');
   g_autofree char *cut = xmpp_http_upload_clean_name(longname);
-  g_assert_cmpuint(strlen(cut), ==, XMPP_HTTP_UPLOAD_MAX_NAME);
+  g_assert_cmpuint(strlen(cut), ==, XMPP_OOB_MAX_NAME);
 }
 
 int

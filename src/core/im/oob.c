@@ -43,22 +43,9 @@ xmpp_oob_build(const char *url)
 }
 
 char *
-xmpp_oob_file_name(const char *url)
+xmpp_oob_clean_name(const char *name)
 {
-  g_autoptr(GUri) uri = url != NULL ? g_uri_parse(url, G_URI_FLAGS_ENCODED, NULL) : NULL;
-  const char *path = uri != NULL ? g_uri_get_path(uri) : "";
-  const char *slash = strrchr(path, '/');
-  const char *last = slash != NULL ? slash + 1 : path;
-  /* Decoded once: %2f and %5c become separators here, and are removed below with the rest. */
-  g_autoptr(GBytes) bytes = g_uri_unescape_bytes(last, -1, NULL, NULL);
-  gsize raw_len = 0;
-  const char *raw = bytes != NULL ? g_bytes_get_data(bytes, &raw_len) : NULL;
-  GString *decoded = g_string_new(NULL);
-  for (gsize i = 0; raw != NULL && i < raw_len && i < 4 * XMPP_OOB_MAX_URL; i++)
-    if (raw[i] != '\0')
-      g_string_append_c(decoded, raw[i]); /* an encoded NUL ends nothing here */
-  g_autofree char *valid = g_utf8_make_valid(decoded->str, (gssize)decoded->len);
-  g_string_free(decoded, TRUE);
+  g_autofree char *valid = g_utf8_make_valid(name != NULL ? name : "", -1);
   GString *out = g_string_new(NULL);
   for (const char *p = valid; *p != '\0'; p = g_utf8_next_char(p)) {
     gunichar c = g_utf8_get_char(p);
@@ -80,4 +67,24 @@ xmpp_oob_file_name(const char *url)
     return g_strdup("download");
   }
   return g_string_free(out, FALSE);
+}
+
+char *
+xmpp_oob_file_name(const char *url)
+{
+  g_autoptr(GUri) uri = url != NULL ? g_uri_parse(url, G_URI_FLAGS_ENCODED, NULL) : NULL;
+  const char *path = uri != NULL ? g_uri_get_path(uri) : "";
+  const char *slash = strrchr(path, '/');
+  const char *last = slash != NULL ? slash + 1 : path;
+  /* Decoded once: %2f and %5c become separators here, removed with the rest (clean_name). */
+  g_autoptr(GBytes) bytes = g_uri_unescape_bytes(last, -1, NULL, NULL);
+  gsize raw_len = 0;
+  const char *raw = bytes != NULL ? g_bytes_get_data(bytes, &raw_len) : NULL;
+  GString *decoded = g_string_new(NULL);
+  for (gsize i = 0; raw != NULL && i < raw_len && i < 4 * XMPP_OOB_MAX_URL; i++)
+    if (raw[i] != '\0')
+      g_string_append_c(decoded, raw[i]); /* an encoded NUL ends nothing here */
+  char *name = xmpp_oob_clean_name(decoded->str);
+  g_string_free(decoded, TRUE);
+  return name;
 }

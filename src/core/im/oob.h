@@ -15,6 +15,10 @@ G_BEGIN_DECLS
 char *xmpp_oob_parse_url(const XmppNode *message);
 /* <x xmlns='jabber:x:oob'><url>url</url></x>, to send with a message whose body is url. */
 XmppNode *xmpp_oob_build(const char *url);
+/* A peer's file name made safe to save under (T57): every separator ('/', '\\'), control or
+ * invisible formatting character and leading dot or blank removed, at most XMPP_OOB_MAX_NAME
+ * bytes of valid UTF-8; "download" when nothing is left. */
+char *xmpp_oob_clean_name(const char *name);
 /* The file name a link suggests (T57): the last segment of its path, percent-decoded once,
  * then every separator ('/', '\\'), control character and leading dot or blank removed, at
  * most XMPP_OOB_MAX_NAME bytes of valid UTF-8; "download" when nothing is left. */

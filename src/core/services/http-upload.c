@@ -6,6 +6,7 @@
 
 #include "router/stanza-error.h"
 #include "router/stanza.h"
+#include "im/oob.h"
 #include "services/xdata.h"
 
 G_DEFINE_QUARK(xmpp - http - upload - error - quark, xmpp_http_upload_error)
@@ -112,25 +113,7 @@ char *
 xmpp_http_upload_clean_name(const char *name)
 {
   const char *base = name != NULL ? strrchr(name, '/') : NULL;
-  base = base != NULL ? base + 1 : (name != NULL ? name : "");
-  g_autofree char *valid = g_utf8_make_valid(base, -1);
-  GString *out = g_string_new(NULL);
-  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char(p)) {
-    gunichar c = g_utf8_get_char(p);
-    if (g_unichar_iscntrl(c) || c == '/' || c == '\\')
-      continue;
-    char buf[6];
-    gint n = g_unichar_to_utf8(c, buf);
-    if (out->len + n > XMPP_HTTP_UPLOAD_MAX_NAME)
-      break;
-    g_string_append_len(out, buf, n);
-  }
-  g_strstrip(out->str);
-  if (out->str[0] == '\0' || strcmp(out->str, ".") == 0 || strcmp(out->str, "..") == 0) {
-    g_string_free(out, TRUE);
-    return g_strdup("file");
-  }
-  return g_string_free(out, FALSE);
+  return xmpp_oob_clean_name(base != NULL ? base + 1 : name);
 }
 
 XmppNode *

@@ -13,7 +13,6 @@ G_BEGIN_DECLS
 
 #define XMPP_HTTP_UPLOAD_MAX_URL         4096 /* bytes of a slot's URL */
 #define XMPP_HTTP_UPLOAD_MAX_HEADER      4096 /* bytes of one header's value */
-#define XMPP_HTTP_UPLOAD_MAX_NAME        255  /* bytes of the file name told to the service */
 #define XMPP_HTTP_UPLOAD_SLOT_TIMEOUT_MS 30000
 
 #define XMPP_HTTP_UPLOAD_ERROR (xmpp_http_upload_error_quark())
@@ -43,8 +42,8 @@ XmppHttpSlot *xmpp_http_slot_parse(const XmppNode *slot, GError **error);
 /* The request for a slot: <request filename= size= content-type=/> (content_type may be NULL). */
 XmppNode *xmpp_http_upload_build_request(const char *service, const char *filename, guint64 size,
                                          const char *content_type);
-/* The file name told to the service: the last path part, without control characters or
- * slashes, at most XMPP_HTTP_UPLOAD_MAX_NAME bytes of UTF-8 (never empty: "file"). */
+/* The file name told to the service: the last path part, cleaned as a peer's would be
+ * (im/oob.h: no separators or controls, not hidden, never empty). */
 char *xmpp_http_upload_clean_name(const char *name);
 
 typedef struct _XmppHttpUpload XmppHttpUpload;

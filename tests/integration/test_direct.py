@@ -1,0 +1,110 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Direct file transfers (SI, XEP-0096, over in-band bytestreams, XEP-0047) on a server with no
+# upload service: Lyre and Pidgin's built-in plugin (prpl-jabber, in the same headless
+# harness) send each other files both ways, and Lyre sends to Lyre.
+"""Run alone: LYRE_HARNESS=build/tests/integration/lyre-harness \
+LYRE_PLUGIN_DIR=build/src/purple /usr/bin/python3 tests/integration/test_direct.py -v
+(LYRE_TEST_SERVER=ejabberd for ejabberd.)
+"""
+
+import hashlib
+import os
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import purple_home  # noqa: E402
+from harness_client import protocol  # noqa: E402
+from test_presence import PresenceCase  # noqa: E402
+
+LYRE = protocol() == "prpl-lyre"
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@unittest.skipUnless(LYRE, "Lyre's direct transfers")
+class DirectCase(PresenceCase):
+    users = ("alice", "bob", "carol")
+
+    def setUp(self):
+        super().setUp()
+        self.server.make_mutual_roster("alice", "bob")
+        self.files = tempfile.mkdtemp(prefix="lyre-direct-")
+        self.inbox = tempfile.mkdtemp(prefix="lyre-inbox-")
+
+    def start_jabber(self, user):
+        """user signed in with Pidgin's built-in plugin, trusting the server's certificate."""
+        home = tempfile.mkdtemp(prefix="lyre-purple-")
+        purple_home.trust_peer_cert(home, "127.0.0.1", self.server.cert_file)
+        return self.start(user, home=home, proto="prpl-jabber")
+
+    def make_file(self, name, size):
+        path = os.path.join(self.files, name)
+        block = hashlib.sha256(name.encode()).digest() * 2048
+        with open(path, "wb") as f:
+            left = size
+            while left > 0:
+                f.write(block[:min(left, len(block))])
+                left -= min(left, len(block))
+        return path
+
+    def online(self, h, jid):
+        p = h.poll_presence(jid, lambda p: p["online"])
+        self.check(p and p["online"], h, "%s not seen online" % jid)
+
+    def transfer(self, sender, receiver, to, name, size=300000):
+        """sender sends a file to `to` (a full JID); receiver accepts it into its inbox."""
+        receiver.send("accept-files %s" % self.inbox)
+        path = self.make_file(name, size)
+        sender.send("send-file %s %s" % (to, path))
+        got = receiver.wait(lambda e: e.get("event") in ("xfer-complete", "xfer-cancel"),
+                            timeout=60)
+        self.check(got and got["event"] == "xfer-complete", receiver, "receiving: %s" % got)
+        sent = sender.wait(lambda e: e.get("event") in ("xfer-complete", "xfer-cancel"),
+                           timeout=30)
+        self.check(sent and sent["event"] == "xfer-complete", sender, "sending: %s" % sent)
+        saved = os.path.join(self.inbox, name)
+        self.assertEqual(sha256(saved), sha256(path), "the file changed on the way")
+
+    def test_lyre_to_pidgin(self):
+        a, b = self.start("alice"), self.start_jabber("bob")
+        self.online(a, self.jid("bob"))
+        self.transfer(a, b, self.jid("bob") + "/harness", "to-pidgin.bin")
+
+    def test_pidgin_to_lyre(self):
+        a, b = self.start("alice"), self.start_jabber("bob")
+        self.online(b, self.jid("alice"))
+        self.transfer(b, a, self.jid("alice") + "/harness", "from-pidgin.bin")
+
+    def test_lyre_to_lyre_by_contact(self):
+        """Send File on a contact (bare JID): the contact's online client gets it."""
+        a, b = self.start("alice"), self.start("bob")
+        self.online(a, self.jid("bob"))
+        self.transfer(a, b, self.jid("bob"), "to-lyre.bin", size=1)
+
+    def test_declined(self):
+        """The receiver refuses: the sender's transfer ends as cancelled by the other side, and
+        nothing is saved."""
+        a, b = self.start("alice"), self.start("bob")
+        self.online(a, self.jid("bob"))
+        path = self.make_file("refused.bin", 1000)
+        a.send("send-file %s %s" % (self.jid("bob") + "/harness", path))
+        ask = b.wait(lambda e: e.get("event") == "request" and "refused.bin" in
+                     e.get("primary", ""))
+        self.check(ask and ask["answer"] == "cancel", b, "no question: %s" % ask)
+        c = a.wait(lambda e: e.get("event") in ("xfer-cancel", "xfer-complete"))
+        self.check(c and c["event"] == "xfer-cancel" and c["by"] == "remote", a,
+                   "not refused: %s" % c)
+        self.assertEqual(os.listdir(self.inbox), [])
+
+
+if __name__ == "__main__":
+    unittest.main()
