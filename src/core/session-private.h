@@ -11,6 +11,7 @@
 #include "muc/muc.h"
 #include "services/http-upload.h"
 #include "services/ibb.h"
+#include "services/jingle-file.h"
 #include "services/si-file.h"
 #include "services/ping.h"
 #include "services/disco.h"
@@ -94,6 +95,7 @@ struct _XmppSession {
   XmppHttpUpload *http_upload;
   XmppIbb *ibb;
   XmppSiFiles *si_files;
+  XmppJingleFiles *jingle_files;
   char *stream_id;
   char *tls_description;
   char *sasl_mechanism;

@@ -771,6 +771,8 @@ xmpp_session_new(const XmppSessionConfig *config, const XmppHost *host,
   session->ibb = xmpp_ibb_new(session->router, &session->host);
   session->si_files =
       xmpp_si_files_new(session->router, &session->host, session->disco, session->ibb);
+  session->jingle_files =
+      xmpp_jingle_files_new(session->router, &session->host, session->disco, session->ibb);
   /* XEP-0045 §6.1 and XEP-0249 §3: we join rooms and take direct invitations. */
   xmpp_disco_add_feature(session->disco, XMPP_NS_MUC);
   xmpp_disco_add_feature(session->disco, XMPP_NS_CONFERENCE);
@@ -789,6 +791,7 @@ session_destroy(XmppSession *session)
   xmpp_session_sm_ack_settled(session);
   /* Features first: their pending IQs end while they still exist. */
   xmpp_router_fail_pending(session->router);
+  xmpp_jingle_files_free(session->jingle_files);
   xmpp_si_files_free(session->si_files);
   xmpp_ibb_free(session->ibb);
   xmpp_http_upload_free(session->http_upload);
@@ -1223,4 +1226,10 @@ XmppSiFiles *
 xmpp_session_get_si_files(XmppSession *session)
 {
   return session->si_files;
+}
+
+XmppJingleFiles *
+xmpp_session_get_jingle_files(XmppSession *session)
+{
+  return session->jingle_files;
 }

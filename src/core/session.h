@@ -36,6 +36,7 @@ typedef struct _XmppBookmarks XmppBookmarks;
 typedef struct _XmppHttpUpload XmppHttpUpload;
 typedef struct _XmppIbb XmppIbb;
 typedef struct _XmppSiFiles XmppSiFiles;
+typedef struct _XmppJingleFiles XmppJingleFiles;
 
 #define XMPP_SESSION_ERROR (xmpp_session_error_quark())
 GQuark xmpp_session_error_quark(void);
@@ -247,6 +248,7 @@ XmppBookmarks *xmpp_session_get_bookmarks(XmppSession *session);
 XmppHttpUpload *xmpp_session_get_http_upload(XmppSession *session);
 XmppIbb *xmpp_session_get_ibb(XmppSession *session);
 XmppSiFiles *xmpp_session_get_si_files(XmppSession *session);
+XmppJingleFiles *xmpp_session_get_jingle_files(XmppSession *session);
 
 /* Names of what was negotiated, for the log and the account's tooltip: e.g. "TLS 1.3",
  * "SCRAM-SHA-256-PLUS". NULL before. */

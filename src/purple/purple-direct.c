@@ -9,6 +9,8 @@
 #include "im/oob.h"
 #include "im/presence.h"
 #include "purple-i18n.h"
+#include "services/caps.h"
+#include "services/jingle-file.h"
 #include "services/si-file.h"
 
 #define PROGRESS_EVERY_US (100 * G_TIME_SPAN_MILLISECOND)
@@ -21,9 +23,10 @@ struct _XmppPurpleDirect {
 typedef struct {
   XmppPurpleConn *conn;
   PurpleXfer *xfer;
-  char *who;   /* the peer's full JID */
-  guint offer; /* receiving: the offer, until answered (0 after) */
-  char *sid;   /* sending: our stream's id */
+  char *who;       /* the peer's full JID */
+  gboolean jingle; /* XEP-0234 (Jingle) rather than XEP-0096 (SI) */
+  guint offer;     /* receiving: the offer, until answered (0 after) */
+  char *sid;       /* sending: our stream's id */
   XmppIbbStream *stream;
   GInputStream *in;   /* sending: the file */
   GOutputStream *out; /* receiving: the file */
@@ -37,6 +40,12 @@ si_of(XmppPurpleConn *conn)
   return xmpp_session_get_si_files(conn->session);
 }
 
+static XmppJingleFiles *
+jingle_of(XmppPurpleConn *conn)
+{
+  return xmpp_session_get_jingle_files(conn->session);
+}
+
 /* ---- ending --------------------------------------------------------------------------------- */
 
 static void
@@ -46,8 +55,12 @@ direct_free(Direct *d)
     g_ptr_array_remove(d->conn->direct_state->transfers, d);
   if (d->stream != NULL)
     xmpp_ibb_close(d->stream, TRUE); /* the peer is told; no event comes back */
-  if (d->offer != 0)
+  if (d->offer != 0 && d->jingle)
+    xmpp_jingle_decline(jingle_of(d->conn), d->offer);
+  else if (d->offer != 0)
     xmpp_si_decline(si_of(d->conn), d->offer);
+  if (d->jingle && d->sid != NULL)
+    xmpp_jingle_finish(jingle_of(d->conn), d->sid, FALSE); /* cancelled (done: nothing) */
   g_clear_object(&d->in);
   if (d->out != NULL)
     g_output_stream_close(d->out, NULL, NULL);
@@ -161,7 +174,8 @@ recv_init(PurpleXfer *xfer)
   }
   guint offer = d->offer;
   d->offer = 0;
-  d->stream = xmpp_si_accept(si_of(d->conn), offer, &recv_events, d);
+  d->stream = d->jingle ? xmpp_jingle_accept(jingle_of(d->conn), offer, &recv_events, d)
+                        : xmpp_si_accept(si_of(d->conn), offer, &recv_events, d);
   if (d->stream == NULL)
     fail(d, _("The sender withdrew the file."));
 }
@@ -179,11 +193,11 @@ direct_new(XmppPurpleConn *conn, PurpleXfer *xfer, const char *who)
 }
 
 static void
-on_offered(gpointer data, const XmppSiOffer *offer)
+offered(XmppPurpleConn *conn, const XmppSiOffer *offer, gboolean jingle)
 {
-  XmppPurpleConn *conn = data;
   PurpleXfer *xfer = purple_xfer_new(conn->account, PURPLE_XFER_RECEIVE, offer->from);
   Direct *d = direct_new(conn, xfer, offer->from);
+  d->jingle = jingle;
   d->offer = offer->handle;
   g_autofree char *name = xmpp_oob_clean_name(offer->name); /* T57 */
   purple_xfer_set_filename(xfer, name);
@@ -193,6 +207,18 @@ on_offered(gpointer data, const XmppSiOffer *offer)
   purple_xfer_set_cancel_recv_fnc(xfer, direct_detach);
   purple_xfer_set_end_fnc(xfer, direct_detach);
   purple_xfer_request(xfer);
+}
+
+static void
+on_si_offered(gpointer data, const XmppSiOffer *offer)
+{
+  offered(data, offer, FALSE);
+}
+
+static void
+on_jingle_offered(gpointer data, const XmppSiOffer *offer)
+{
+  offered(data, offer, TRUE);
 }
 
 /* ---- sending -------------------------------------------------------------------------------- */
@@ -212,6 +238,8 @@ send_next(Direct *d)
      * built-in plugin ends its side on the last block and never answers it). */
     xmpp_ibb_close(d->stream, TRUE);
     d->stream = NULL;
+    if (d->jingle)
+      xmpp_jingle_finish(jingle_of(d->conn), d->sid, TRUE);
     if (d->done == purple_xfer_get_size(d->xfer))
       finished(d);
     else
@@ -290,8 +318,17 @@ send_init(PurpleXfer *xfer)
   w->conn = d->conn;
   w->xfer = xfer;
   purple_xfer_ref(xfer);
-  if (!xmpp_si_offer(si_of(d->conn), d->who, purple_xfer_get_filename(xfer),
-                     purple_xfer_get_size(xfer), &d->sid, on_answered, w, waiting_free)) {
+  /* Jingle where the peer's client says it takes it (Conversations, Dino...), SI otherwise. */
+  const XmppDiscoInfo *info =
+      xmpp_caps_get_jid_info(xmpp_session_get_caps(d->conn->session), d->who);
+  d->jingle = xmpp_jingle_files_supported(info);
+  gboolean sent_offer =
+      d->jingle
+          ? xmpp_jingle_offer(jingle_of(d->conn), d->who, purple_xfer_get_filename(xfer),
+                              purple_xfer_get_size(xfer), &d->sid, on_answered, w, waiting_free)
+          : xmpp_si_offer(si_of(d->conn), d->who, purple_xfer_get_filename(xfer),
+                          purple_xfer_get_size(xfer), &d->sid, on_answered, w, waiting_free);
+  if (!sent_offer) {
     waiting_free(w);
     fail(d, _("The file cannot be offered to this address."));
   }
@@ -340,7 +377,8 @@ xmpp_purple_direct_start(XmppPurpleConn *conn)
   conn->direct_state = g_new0(struct _XmppPurpleDirect, 1);
   conn->direct_state->conn = conn;
   conn->direct_state->transfers = g_ptr_array_new();
-  xmpp_si_files_set_offered(si_of(conn), on_offered, conn);
+  xmpp_si_files_set_offered(si_of(conn), on_si_offered, conn);
+  xmpp_jingle_files_set_offered(jingle_of(conn), on_jingle_offered, conn);
 }
 
 void
@@ -349,8 +387,10 @@ xmpp_purple_direct_stop(XmppPurpleConn *conn)
   struct _XmppPurpleDirect *state = conn->direct_state;
   if (state == NULL)
     return;
-  if (conn->session != NULL)
+  if (conn->session != NULL) {
     xmpp_si_files_set_offered(si_of(conn), NULL, NULL);
+    xmpp_jingle_files_set_offered(jingle_of(conn), NULL, NULL);
+  }
   /* Each cancel frees its transfer, which leaves the list (else it is freed here). */
   while (state->transfers->len > 0) {
     guint before = state->transfers->len;

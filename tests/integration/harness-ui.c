@@ -24,7 +24,9 @@ typedef struct {
   int choice;
   GCallback cb;
   void *user_data;
-  char *value; /* an input's answer (NULL: cancelled) */
+  char *value;        /* an input's answer (NULL: cancelled) */
+  gboolean answering; /* its callback runs: a close meanwhile only marks it */
+  gboolean closed;
 } Answer;
 
 /* Input requests are cancelled unless a test asked for them to be answered with their
@@ -82,6 +84,7 @@ answer_idle(gpointer data)
 {
   Answer *a = data;
   a->idle = 0;
+  a->answering = TRUE;
   if (a->type == PURPLE_REQUEST_ACTION && a->cb)
     ((PurpleRequestActionCb)a->cb)(a->user_data, a->choice);
   else if (a->type == PURPLE_REQUEST_FIELDS && a->cb)
@@ -90,7 +93,15 @@ answer_idle(gpointer data)
     ((PurpleRequestInputCb)a->cb)(a->user_data, a->value);
   else if (a->type == PURPLE_REQUEST_FILE && a->cb)
     ((PurpleRequestFileCb)a->cb)(a->user_data, a->value);
-  purple_request_close(a->type, a);
+  a->answering = FALSE;
+  if (a->closed) {
+    /* The callback closed the request itself (a refused file cancels its transfer, which
+     * closes its question): gone for purple already. */
+    g_free(a->value);
+    g_free(a);
+  } else {
+    purple_request_close(a->type, a);
+  }
   return G_SOURCE_REMOVE;
 }
 
@@ -110,6 +121,10 @@ static void
 close_request(PurpleRequestType type, void *ui_handle)
 {
   Answer *a = ui_handle;
+  if (a->answering) {
+    a->closed = TRUE;
+    return;
+  }
   if (a->idle)
     g_source_remove(a->idle);
   g_free(a->value);

@@ -90,6 +90,19 @@ class DirectCase(PresenceCase):
         self.online(a, self.jid("bob"))
         self.transfer(a, b, self.jid("bob"), "to-lyre.bin", size=1)
 
+    def test_lyre_to_lyre_jingle(self):
+        """Two Lyre clients: Jingle (XEP-0234) is offered, since the receiver's caps say it
+        takes it, and the file arrives over its in-band bytestream."""
+        a, b = self.start("alice"), self.start("bob")
+        self.online(a, self.jid("bob"))
+        a.wait(lambda e: False, timeout=2)  # bob's caps, learnt from his presence
+        mark = len(self.server.log_text())
+        self.transfer(a, b, self.jid("bob"), "jingle.bin", size=200000)
+        if self.server.kind == "ejabberd":  # its log has whole stanzas; Prosody's the first line
+            log = self.server.log_text()[mark:]
+            self.assertIn("urn:xmpp:jingle:apps:file-transfer:5", log, "no Jingle offer")
+            self.assertNotIn("http://jabber.org/protocol/si/profile/file-transfer", log)
+
     def test_declined(self):
         """The receiver refuses: the sender's transfer ends as cancelled by the other side, and
         nothing is saved."""
