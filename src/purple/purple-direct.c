@@ -8,6 +8,7 @@
 
 #include "im/oob.h"
 #include "im/presence.h"
+#include "purple-http.h"
 #include "purple-i18n.h"
 #include "services/caps.h"
 #include "services/jingle-file.h"
@@ -28,8 +29,8 @@ typedef struct {
   guint offer;     /* receiving: the offer, until answered (0 after) */
   char *sid;       /* sending: our stream's id */
   XmppIbbStream *stream;
-  GInputStream *in;   /* sending: the file */
-  GOutputStream *out; /* receiving: the file */
+  GInputStream *in;        /* sending: the file */
+  XmppPurpleIncoming *out; /* receiving: the file */
   guint64 done;
   gint64 told;
 } Direct;
@@ -62,9 +63,7 @@ direct_free(Direct *d)
   if (d->jingle && d->sid != NULL)
     xmpp_jingle_finish(jingle_of(d->conn), d->sid, FALSE); /* cancelled (done: nothing) */
   g_clear_object(&d->in);
-  if (d->out != NULL)
-    g_output_stream_close(d->out, NULL, NULL);
-  g_clear_object(&d->out);
+  g_clear_pointer(&d->out, xmpp_purple_incoming_free); /* not committed: nothing kept */
   g_free(d->who);
   g_free(d->sid);
   g_free(d);
@@ -119,12 +118,12 @@ stream_closed(gpointer data, const GError *error)
     fail(d, _("The transfer ended before the whole file came."));
   } else if (d->out != NULL) {
     g_autoptr(GError) e = NULL;
-    if (!g_output_stream_close(d->out, NULL, &e)) {
+    if (!xmpp_purple_incoming_commit(d->out, &e)) {
       g_autofree char *text = g_strdup_printf(_("The file could not be saved: %s"), e->message);
       fail(d, text);
       return;
     }
-    g_clear_object(&d->out);
+    g_clear_pointer(&d->out, xmpp_purple_incoming_free);
     finished(d);
   } else {
     finished(d);
@@ -140,7 +139,7 @@ stream_received(gpointer data, const guint8 *bytes, gsize len)
   g_autoptr(GError) error = NULL;
   if (d->done + len > purple_xfer_get_size(d->xfer)) {
     fail(d, _("The sender sent more than the file's size."));
-  } else if (!g_output_stream_write_all(d->out, bytes, len, NULL, NULL, &error)) {
+  } else if (!xmpp_purple_incoming_write(d->out, bytes, len, &error)) {
     g_autofree char *text = g_strdup_printf(_("The file could not be saved: %s"), error->message);
     fail(d, text);
   } else {
@@ -164,9 +163,8 @@ static void
 recv_init(PurpleXfer *xfer)
 {
   Direct *d = xfer->data;
-  g_autoptr(GFile) file = g_file_new_for_path(purple_xfer_get_local_filename(xfer));
   g_autoptr(GError) error = NULL;
-  d->out = G_OUTPUT_STREAM(g_file_replace(file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error));
+  d->out = xmpp_purple_incoming_new(purple_xfer_get_local_filename(xfer), &error);
   if (d->out == NULL) {
     g_autofree char *text = g_strdup_printf(_("The file could not be saved: %s"), error->message);
     fail(d, text);

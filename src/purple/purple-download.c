@@ -23,7 +23,7 @@ typedef struct {
   GCancellable *cancel;
   SoupSession *http;
   GInputStream *in;
-  GOutputStream *out;
+  XmppPurpleIncoming *out;
   guint64 size; /* announced (Content-Length), 0: unknown */
   guint64 got;
   gint64 told;
@@ -46,7 +46,7 @@ download_unref(gpointer data)
   g_free(d->url);
   g_object_unref(d->cancel);
   g_clear_object(&d->in);
-  g_clear_object(&d->out);
+  g_clear_pointer(&d->out, xmpp_purple_incoming_free); /* not committed: nothing kept */
   g_clear_object(&d->http);
   g_free(d);
 }
@@ -81,11 +81,12 @@ static void
 finished(Download *d)
 {
   g_autoptr(GError) error = NULL;
-  if (!g_output_stream_close(d->out, NULL, &error)) {
+  if (!xmpp_purple_incoming_commit(d->out, &error)) {
     g_autofree char *text = g_strdup_printf(_("The file could not be saved: %s"), error->message);
     fail(d, text);
     return;
   }
+  g_clear_pointer(&d->out, xmpp_purple_incoming_free);
   purple_xfer_set_size(d->xfer, d->got);
   purple_xfer_set_bytes_sent(d->xfer, d->got);
   purple_xfer_update_progress(d->xfer);
@@ -115,8 +116,7 @@ on_chunk(GObject *source, GAsyncResult *result, gpointer data)
       finished(d);
   } else if (d->size > 0 && d->got + n > d->size) {
     fail(d, _("The server sent more than the file's announced size."));
-  } else if (!g_output_stream_write_all(d->out, g_bytes_get_data(chunk, NULL), n, NULL, NULL,
-                                        &error)) {
+  } else if (!xmpp_purple_incoming_write(d->out, g_bytes_get_data(chunk, NULL), n, &error)) {
     g_autofree char *text = g_strdup_printf(_("The file could not be saved: %s"), error->message);
     fail(d, text);
   } else {
@@ -171,9 +171,8 @@ download_init(PurpleXfer *xfer)
   Download *d = xfer->data;
   if (d == NULL)
     return;
-  g_autoptr(GFile) file = g_file_new_for_path(purple_xfer_get_local_filename(xfer));
   g_autoptr(GError) error = NULL;
-  d->out = G_OUTPUT_STREAM(g_file_replace(file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error));
+  d->out = xmpp_purple_incoming_new(purple_xfer_get_local_filename(xfer), &error);
   SoupMessage *msg = d->out != NULL ? xmpp_purple_http_message(d->account, "GET", d->url) : NULL;
   if (msg == NULL) {
     g_autofree char *text = g_strdup_printf(_("The file could not be saved: %s"),

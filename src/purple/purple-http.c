@@ -85,3 +85,56 @@ xmpp_purple_http_message(PurpleAccount *account, const char *method, const char 
     g_signal_connect(msg, "accept-certificate", G_CALLBACK(accept_certificate), account);
   return msg;
 }
+
+struct _XmppPurpleIncoming {
+  GFile *part;  /* where the bytes go until the file is whole */
+  GFile *final; /* the name the user chose */
+  GOutputStream *out;
+};
+
+XmppPurpleIncoming *
+xmpp_purple_incoming_new(const char *path, GError **error)
+{
+  g_autofree char *part_path = g_strconcat(path, ".part", NULL);
+  XmppPurpleIncoming *in = g_new0(XmppPurpleIncoming, 1);
+  in->part = g_file_new_for_path(part_path);
+  in->final = g_file_new_for_path(path);
+  in->out =
+      G_OUTPUT_STREAM(g_file_replace(in->part, NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL, error));
+  if (in->out == NULL) {
+    xmpp_purple_incoming_free(in);
+    return NULL;
+  }
+  return in;
+}
+
+gboolean
+xmpp_purple_incoming_write(XmppPurpleIncoming *in, const void *bytes, gsize len, GError **error)
+{
+  return g_output_stream_write_all(in->out, bytes, len, NULL, NULL, error);
+}
+
+gboolean
+xmpp_purple_incoming_commit(XmppPurpleIncoming *in, GError **error)
+{
+  gboolean ok = g_output_stream_close(in->out, NULL, error) &&
+                g_file_move(in->part, in->final, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, error);
+  g_clear_object(&in->out);
+  return ok;
+}
+
+void
+xmpp_purple_incoming_free(XmppPurpleIncoming *in)
+{
+  if (in == NULL)
+    return;
+  if (in->out != NULL) {
+    /* Not whole: nothing of it takes the name. */
+    g_output_stream_close(in->out, NULL, NULL);
+    g_file_delete(in->part, NULL, NULL);
+    g_object_unref(in->out);
+  }
+  g_object_unref(in->part);
+  g_object_unref(in->final);
+  g_free(in);
+}

@@ -15,4 +15,13 @@ SoupSession *xmpp_purple_http_session(PurpleAccount *account);
  * must outlive the request. */
 SoupMessage *xmpp_purple_http_message(PurpleAccount *account, const char *method, const char *url);
 
+/* What every transfer shares: the file it receives into, written as <path>.part and moved to
+ * path once whole (commit); freed before, the part is deleted and path keeps what it had. */
+typedef struct _XmppPurpleIncoming XmppPurpleIncoming;
+XmppPurpleIncoming *xmpp_purple_incoming_new(const char *path, GError **error);
+gboolean xmpp_purple_incoming_write(XmppPurpleIncoming *in, const void *bytes, gsize len,
+                                    GError **error);
+gboolean xmpp_purple_incoming_commit(XmppPurpleIncoming *in, GError **error);
+void xmpp_purple_incoming_free(XmppPurpleIncoming *in);
+
 G_END_DECLS

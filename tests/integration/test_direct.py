@@ -17,6 +17,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import purple_home  # noqa: E402
 from harness_client import protocol  # noqa: E402
+from peer_client import Peer  # noqa: E402
 from test_presence import PresenceCase  # noqa: E402
 
 LYRE = protocol() == "prpl-lyre"
@@ -102,6 +103,48 @@ class DirectCase(PresenceCase):
             log = self.server.log_text()[mark:]
             self.assertIn("urn:xmpp:jingle:apps:file-transfer:5", log, "no Jingle offer")
             self.assertNotIn("http://jabber.org/protocol/si/profile/file-transfer", log)
+
+    def test_bad_stream_ends_cleanly(self):
+        """A sender whose blocks come out of order (a repeat, then a gap) or over the agreed
+        size: the transfer ends with an error shown, nothing of the file is kept, and the
+        harness stays well. Its twin: every transfer above arrives whole."""
+        a = self.start("alice")
+        a.send("accept-files %s" % self.inbox)
+        to = self.jid("alice") + "/harness"
+        ibb = "http://jabber.org/protocol/ibb"
+        cases = [("gap", "<data xmlns='%s' sid='%%s' seq='5'>aGVsbG8=</data>" % ibb),
+                 ("big", "<data xmlns='%s' sid='%%s' seq='1'>%s</data>"
+                  % (ibb, "QUFB" * 30))]  # 90 bytes in a stream of 8-byte blocks
+        for name, second in cases:
+            sid = "bad-" + name
+            offer = ("<iq xmlns='jabber:client' type='set' id='o-%s' to='%s'><si "
+                     "xmlns='http://jabber.org/protocol/si' id='%s' profile='http://jabber.org/"
+                     "protocol/si/profile/file-transfer'><file xmlns='http://jabber.org/protocol/"
+                     "si/profile/file-transfer' name='%s.bin' size='100'/><feature "
+                     "xmlns='http://jabber.org/protocol/feature-neg'><x xmlns='jabber:x:data' "
+                     "type='form'><field var='stream-method' type='list-single'><option><value>"
+                     "%s</value></option></field></x></feature></si></iq>"
+                     % (name, to, sid, name, ibb))
+            iq = "<iq xmlns='jabber:client' type='set' id='%%s' to='%s'>%%s</iq>" % to
+            stanzas = [offer,
+                       iq % ("open-" + name, "<open xmlns='%s' sid='%s' block-size='8' "
+                                             "stanza='iq'/>" % (ibb, sid)),
+                       iq % ("d0-" + name, "<data xmlns='%s' sid='%s' seq='0'>aGVsbG8=</data>"
+                             % (ibb, sid)),
+                       iq % ("d1-" + name, second % sid)]
+            peer = Peer(self.server, self.jid("carol") + "/peer", "carol-secret",
+                        stanzas=stanzas, stay=3, every=1.0)
+            seen = {id(e) for e in a.events}
+            end = a.wait(lambda e: id(e) not in seen and
+                         e.get("event") in ("xfer-cancel", "xfer-complete"), timeout=20)
+            self.check(end and end["event"] == "xfer-cancel", a, "%s: not ended: %s" % (name, end))
+            n = a.wait(lambda e: id(e) not in seen and e.get("event") == "notify")
+            self.check(n and "broke off" in n.get("secondary", "") + n.get("primary", ""), a,
+                       "%s: no error shown: %s" % (name, n))
+            peer.finish()
+            saved = os.path.join(self.inbox, name + ".bin")
+            self.assertFalse(os.path.exists(saved) and os.path.getsize(saved) > 0,
+                             "%s: a partial file was kept" % name)
 
     def test_declined(self):
         """The receiver refuses: the sender's transfer ends as cancelled by the other side, and
