@@ -171,8 +171,8 @@ test_send_blocks(Fixture *f, gconstpointer unused)
   g_assert_nonnull(strstr(data2, "seq='1'"));
   answer_last(f);
   xmpp_ibb_close(s, FALSE);
-  g_assert_nonnull(
-      strstr(test_router_dup_sent_string(f->t, 3), "<close xmlns='" NS "' sid='s9'/>"));
+  g_autofree char *close = test_router_dup_sent_string(f->t, 3);
+  g_assert_nonnull(strstr(close, "<close xmlns='" NS "' sid='s9'/>"));
   answer_last(f);
   g_assert_cmpstr(f->log->str, ==, "opened;acked;acked;closed[ok];");
   g_assert_cmpuint(xmpp_ibb_n_streams(f->ibb), ==, 0);
