@@ -194,12 +194,14 @@ def rows(results, sizes, messages, archived=None, memory_messages=None, room=Non
 def render(table, machine, args):
     lines = []
     lines.append("Lyre vs prpl-jabber — %s" % machine["command"])
+    v = machine["versions"]
+    # ejabberd and curl: the upload row's (machine info written before they were there has none).
+    upload = (", ejabberd %s, curl %s" % (v["ejabberd"], v.get("curl", "?"))
+              if "ejabberd" in v else "")
     lines.append("machine: %s, %s cores, Linux %s; libpurple %s, Prosody %s, libxml2 %s, "
-                 "GnuTLS %s; %.1f minutes"
-                 % (machine["cpu"], machine["cores"], machine["kernel"],
-                    machine["versions"]["libpurple0"], machine["versions"]["prosody"],
-                    machine["versions"]["libxml2"], machine["versions"]["libgnutls30"],
-                    machine["minutes"]))
+                 "GnuTLS %s%s; %.1f minutes"
+                 % (machine["cpu"], machine["cores"], machine["kernel"], v["libpurple0"],
+                    v["prosody"], v["libxml2"], v["libgnutls30"], upload, machine["minutes"]))
     lines.append("medians of %d run(s) per plugin, run alternately%s"
                  % (args.repeat, "; SMOKE RUN: sizes too small to judge" if args.smoke else ""))
     lines.append("")

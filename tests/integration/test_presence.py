@@ -31,7 +31,8 @@ TIMEOUT = 60 if not SLOW else 240
 class Live:
     """A lyre-harness running in the background: commands go in on stdin as the test goes."""
 
-    def __init__(self, server, user, password, resource="harness", home=None, proto=None):
+    def __init__(self, server, user, password, resource="harness", home=None, proto=None,
+                 timeout=None):
         # home: a purple home to sign in from again (a restart keeps the account's settings);
         # proto: another protocol plugin than the one under test (prpl-jabber as a peer).
         self.home = home or tempfile.mkdtemp(prefix="lyre-purple-")
@@ -39,7 +40,7 @@ class Live:
         argv = [harness_path(), "--purple-home", self.home, "--protocol", proto,
                 "--account", "%s@%s/%s" % (user, server.host, resource),
                 "--password", password, "--cert-answer", "reject", "--commands",
-                "--timeout", str(TIMEOUT),
+                "--timeout", str(timeout or TIMEOUT),
                 "--set", "connect_server=127.0.0.1", "--set", "port=%d" % server.c2s_port]
         if server.ca_file and proto == "prpl-lyre":
             argv += ["--set", "lyre_ca_file=%s" % server.ca_file]
@@ -164,8 +165,9 @@ class PresenceCase(unittest.TestCase):
             # Exit 0 after quit; under LYRE_HARNESS_WRAP (valgrind) also no memory errors.
             self.check(h.proc.returncode == 0, h, "harness exit status %s" % h.proc.returncode)
 
-    def start(self, user, resource="harness", home=None, proto=None):
-        h = Live(self.server, user, user + "-secret", resource, home, proto)
+    def start(self, user, resource="harness", home=None, proto=None, timeout=None):
+        """timeout: the harness's life (default TIMEOUT), for a test that runs longer."""
+        h = Live(self.server, user, user + "-secret", resource, home, proto, timeout)
         self.live.append(h)
         self.check(h.wait(lambda e: e.get("event") in ("signed-on", "disconnected")), h,
                    "no sign-on event")

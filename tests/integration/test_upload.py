@@ -23,7 +23,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from harness_client import protocol  # noqa: E402
 from peer_client import Peer  # noqa: E402
-from servers import make_server, server_kind  # noqa: E402
+from servers import make_server  # noqa: E402
 from test_presence import PresenceCase  # noqa: E402
 
 LYRE = protocol() == "prpl-lyre"
@@ -176,14 +176,10 @@ class UploadCase(UploadBase):
         self.check(len(mine) == 1 and "send" in mine[0]["flags"], a,
                    "alice's link shown %d times: %s" % (len(mine), mine))
 
-    @unittest.skipIf(server_kind() == "prosody" and
-                     not os.environ.get("LYRE_UPLOAD_LARGE"),
-                     "Prosody 0.12 stalls some 200 MB PUTs at 160-180 MB (under investigation); "
-                     "LYRE_UPLOAD_LARGE=1 runs it")
     def test_large_file_streamed(self):
         """200 MB: arrives identical, and the sender's peak memory grows by at most 16 MiB
         (streamed from the file, never read whole)."""
-        a, b = self.start("alice"), self.start("bob")
+        a, b = self.start("alice", timeout=300), self.start("bob", timeout=300)
         self.check(self.wait_service(a, self.jid("bob")), a, "no upload service found")
         path = self.make_file("large.bin", 200 * 1000 * 1000)
         before = vm_hwm_kib(a.proc.pid)
