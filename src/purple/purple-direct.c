@@ -14,8 +14,6 @@
 #include "services/jingle-file.h"
 #include "services/si-file.h"
 
-#define PROGRESS_EVERY_US (100 * G_TIME_SPAN_MILLISECOND)
-
 struct _XmppPurpleDirect {
   XmppPurpleConn *conn;
   GPtrArray *transfers; /* Direct*, not owned: each is its xfer's */
@@ -87,17 +85,6 @@ fail(Direct *d, const char *text)
 }
 
 static void
-progress(Direct *d)
-{
-  gint64 now = g_get_monotonic_time();
-  if (now - d->told < PROGRESS_EVERY_US)
-    return;
-  d->told = now;
-  purple_xfer_set_bytes_sent(d->xfer, d->done);
-  purple_xfer_update_progress(d->xfer);
-}
-
-static void
 finished(Direct *d)
 {
   purple_xfer_set_bytes_sent(d->xfer, d->done);
@@ -144,7 +131,7 @@ stream_received(gpointer data, const guint8 *bytes, gsize len)
     fail(d, text);
   } else {
     d->done += len;
-    progress(d);
+    xmpp_purple_xfer_progress(d->xfer, (goffset)d->done, &d->told);
   }
 }
 
@@ -244,7 +231,7 @@ send_next(Direct *d)
       fail(d, _("The file changed while it was sent."));
   } else if (xmpp_ibb_send(d->stream, block, (gsize)n)) {
     d->done += (guint64)n;
-    progress(d);
+    xmpp_purple_xfer_progress(d->xfer, (goffset)d->done, &d->told);
   }
 }
 

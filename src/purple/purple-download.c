@@ -10,9 +10,8 @@
 #include "purple-http.h"
 #include "purple-i18n.h"
 
-#define CHUNK             (64 * 1024)
-#define HEAD_TIMEOUT_S    10
-#define PROGRESS_EVERY_US (100 * G_TIME_SPAN_MILLISECOND)
+#define CHUNK          (64 * 1024)
+#define HEAD_TIMEOUT_S 10
 
 typedef struct {
   gint refs;
@@ -121,12 +120,7 @@ on_chunk(GObject *source, GAsyncResult *result, gpointer data)
     fail(d, text);
   } else {
     d->got += n;
-    gint64 now = g_get_monotonic_time();
-    if (now - d->told >= PROGRESS_EVERY_US) {
-      d->told = now;
-      purple_xfer_set_bytes_sent(d->xfer, d->got);
-      purple_xfer_update_progress(d->xfer);
-    }
+    xmpp_purple_xfer_progress(d->xfer, (goffset)d->got, &d->told);
     read_next(d);
   }
   download_unref(d);

@@ -138,3 +138,14 @@ xmpp_purple_incoming_free(XmppPurpleIncoming *in)
   g_object_unref(in->final);
   g_free(in);
 }
+
+void
+xmpp_purple_xfer_progress(PurpleXfer *xfer, goffset done, gint64 *told)
+{
+  gint64 now = g_get_monotonic_time();
+  if (now - *told < 100 * G_TIME_SPAN_MILLISECOND)
+    return;
+  *told = now;
+  purple_xfer_set_bytes_sent(xfer, MIN(done, (goffset)purple_xfer_get_size(xfer)));
+  purple_xfer_update_progress(xfer);
+}

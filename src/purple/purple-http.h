@@ -15,7 +15,10 @@ SoupSession *xmpp_purple_http_session(PurpleAccount *account);
  * must outlive the request. */
 SoupMessage *xmpp_purple_http_message(PurpleAccount *account, const char *method, const char *url);
 
-/* What every transfer shares: the file it receives into, written as <path>.part and moved to
+/* What every transfer shares: the window told of its progress (done bytes) at most every
+ * 100 ms, told: when it last was (the transfer's own clock, start at 0). */
+void xmpp_purple_xfer_progress(PurpleXfer *xfer, goffset done, gint64 *told);
+/* The file it receives into, written as <path>.part and moved to
  * path once whole (commit); freed before, the part is deleted and path keeps what it had. */
 typedef struct _XmppPurpleIncoming XmppPurpleIncoming;
 XmppPurpleIncoming *xmpp_purple_incoming_new(const char *path, GError **error);

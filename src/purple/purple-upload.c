@@ -15,9 +15,6 @@
 #include "muc/muc.h"
 #include "services/http-upload.h"
 
-/* The transfer window is told of progress at most this often (a PUT writes small chunks). */
-#define PROGRESS_EVERY_US (100 * G_TIME_SPAN_MILLISECOND)
-
 typedef struct {
   gint refs;
   PurpleXfer *xfer; /* NULL once purple ended or cancelled it */
@@ -88,12 +85,8 @@ on_body_written(SoupMessage *msg, guint chunk, gpointer data)
 {
   Upload *u = data;
   u->sent += chunk;
-  gint64 now = g_get_monotonic_time();
-  if (u->xfer == NULL || now - u->told < PROGRESS_EVERY_US)
-    return;
-  u->told = now;
-  purple_xfer_set_bytes_sent(u->xfer, MIN((goffset)purple_xfer_get_size(u->xfer), u->sent));
-  purple_xfer_update_progress(u->xfer);
+  if (u->xfer != NULL)
+    xmpp_purple_xfer_progress(u->xfer, u->sent, &u->told);
 }
 
 /* Uploaded, but not told: the address stays with the user, who can send it later. */

@@ -6,9 +6,11 @@
 
 #include "im/namespaces.h"
 
-static gboolean
-usable_url(const char *url)
+gboolean
+xmpp_oob_url_usable(const char *url, gboolean https_only)
 {
+  if (url == NULL)
+    return FALSE;
   gsize n = strlen(url);
   if (n == 0 || n > XMPP_OOB_MAX_URL || !g_utf8_validate(url, -1, NULL))
     return FALSE;
@@ -16,8 +18,8 @@ usable_url(const char *url)
     if (*p <= 0x20 || *p == 0x7f)
       return FALSE;
   g_autofree char *scheme = g_uri_parse_scheme(url);
-  if (scheme == NULL ||
-      (g_ascii_strcasecmp(scheme, "https") != 0 && g_ascii_strcasecmp(scheme, "http") != 0))
+  if (scheme == NULL || (g_ascii_strcasecmp(scheme, "https") != 0 &&
+                         (https_only || g_ascii_strcasecmp(scheme, "http") != 0)))
     return FALSE;
   g_autoptr(GUri) uri = g_uri_parse(url, G_URI_FLAGS_NONE, NULL);
   return uri != NULL && g_uri_get_host(uri) != NULL && *g_uri_get_host(uri) != '\0';
@@ -31,7 +33,7 @@ xmpp_oob_parse_url(const XmppNode *message)
   if (url == NULL)
     return NULL;
   g_strstrip(url);
-  return usable_url(url) ? g_steal_pointer(&url) : NULL;
+  return xmpp_oob_url_usable(url, FALSE) ? g_steal_pointer(&url) : NULL;
 }
 
 XmppNode *

@@ -10,6 +10,9 @@ G_BEGIN_DECLS
 #define XMPP_OOB_MAX_URL  4096 /* bytes of an address we offer to fetch */
 #define XMPP_OOB_MAX_NAME 255  /* bytes of a suggested file name */
 
+/* An address we may fetch or send to: http or https (https_only: https), with a host, on one
+ * line without blanks, at most XMPP_OOB_MAX_URL bytes of UTF-8. */
+gboolean xmpp_oob_url_usable(const char *url, gboolean https_only);
 /* The message's first link, when it is an http or https address on one line without blanks,
  * at most XMPP_OOB_MAX_URL bytes of UTF-8; NULL otherwise. */
 char *xmpp_oob_parse_url(const XmppNode *message);

@@ -513,3 +513,8 @@ xmpp_router_dispatch(XmppRouter *router, XmppNode *node)
     xmpp_node_free(reply);
   }
 }
+
+void
+xmpp_router_ignore_answer(const XmppStanza *reply, const GError *error, gpointer user_data)
+{
+}

@@ -87,6 +87,9 @@ void xmpp_router_dispatch(XmppRouter *router, XmppNode *node);
  * XMPP_ROUTER_IQ_TIMEOUT_MS. */
 void xmpp_router_send_iq(XmppRouter *router, gconstpointer owner, XmppNode *iq, guint timeout_ms,
                          XmppIqCallback cb, gpointer user_data, GDestroyNotify destroy);
+/* The callback of a request whose answer changes nothing (a close, a terminate): told, not asked.
+ */
+void xmpp_router_ignore_answer(const XmppStanza *reply, const GError *error, gpointer user_data);
 /* Ends every pending request of owner now, oldest first: each callback runs once with
  * XMPP_IQ_ERROR_CANCELLED, then its destroy. A module calls it first in its _free, while it is
  * still whole, so that no reply can reach it afterwards. A late reply to such a request is

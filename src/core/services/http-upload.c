@@ -47,22 +47,15 @@ xmpp_http_slot_free(XmppHttpSlot *slot)
 
 /* One line of printable text, as an HTTP field must be. */
 static gboolean
-one_line(const char *s, gsize max, gboolean blanks)
+one_line(const char *s, gsize max)
 {
   gsize n = strlen(s);
   if (n == 0 || n > max)
     return FALSE;
   for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++)
-    if (*p < 0x20 || *p == 0x7f || (!blanks && *p == ' '))
+    if (*p < 0x20 || *p == 0x7f)
       return FALSE;
   return TRUE;
-}
-
-static gboolean
-usable_url(const char *url)
-{
-  return url != NULL && g_ascii_strncasecmp(url, "https://", 8) == 0 && url[8] != '\0' &&
-         one_line(url, XMPP_HTTP_UPLOAD_MAX_URL, FALSE) && g_utf8_validate(url, -1, NULL);
 }
 
 static const char *
@@ -82,7 +75,7 @@ xmpp_http_slot_parse(const XmppNode *slot, GError **error)
   const XmppNode *get = slot != NULL ? xmpp_node_get_child(slot, XMPP_NS_HTTP_UPLOAD, "get") : NULL;
   const char *put_url = put != NULL ? xmpp_node_get_attr(put, "url") : NULL;
   const char *get_url = get != NULL ? xmpp_node_get_attr(get, "url") : NULL;
-  if (!usable_url(put_url) || !usable_url(get_url)) {
+  if (!xmpp_oob_url_usable(put_url, TRUE) || !xmpp_oob_url_usable(get_url, TRUE)) {
     g_set_error(error, XMPP_HTTP_UPLOAD_ERROR, XMPP_HTTP_UPLOAD_ERROR_BAD_SLOT,
                 "the upload service gave no usable https address");
     return NULL;
@@ -96,7 +89,7 @@ xmpp_http_slot_parse(const XmppNode *slot, GError **error)
     const char *name = allowed_header(xmpp_node_get_attr(h, "name"));
     g_autofree char *value = xmpp_node_dup_text(h);
     g_strstrip(value);
-    if (name == NULL || !one_line(value, XMPP_HTTP_UPLOAD_MAX_HEADER, TRUE) ||
+    if (name == NULL || !one_line(value, XMPP_HTTP_UPLOAD_MAX_HEADER) ||
         !g_utf8_validate(value, -1, NULL) || s->headers->len >= 3)
       continue; /* §4: only these, and never a header split into two */
     XmppHttpHeader *header = g_new0(XmppHttpHeader, 1);

@@ -11,7 +11,6 @@ G_BEGIN_DECLS
 
 #define XMPP_NS_HTTP_UPLOAD "urn:xmpp:http:upload:0"
 
-#define XMPP_HTTP_UPLOAD_MAX_URL         4096 /* bytes of a slot's URL */
 #define XMPP_HTTP_UPLOAD_MAX_HEADER      4096 /* bytes of one header's value */
 #define XMPP_HTTP_UPLOAD_SLOT_TIMEOUT_MS 30000
 
@@ -36,7 +35,7 @@ typedef struct _XmppHttpSlot {
 
 void xmpp_http_slot_free(XmppHttpSlot *slot);
 /* The slot of an answer (<slot xmlns=XEP-0363/>, borrowed). Both URLs must be https and at most
- * XMPP_HTTP_UPLOAD_MAX_URL bytes without blanks or control characters; headers other than the
+ * XMPP_OOB_MAX_URL bytes (im/oob.h) without blanks or control characters; headers other than the
  * three allowed, or with a value on several lines, are dropped. NULL with BAD_SLOT otherwise. */
 XmppHttpSlot *xmpp_http_slot_parse(const XmppNode *slot, GError **error);
 /* The request for a slot: <request filename= size= content-type=/> (content_type may be NULL). */

@@ -325,11 +325,6 @@ xmpp_ibb_send(XmppIbbStream *s, const guint8 *bytes, gsize len)
   return TRUE;
 }
 
-static void
-ignore_answer(const XmppStanza *reply_stanza, const GError *error, gpointer data)
-{
-}
-
 void
 xmpp_ibb_close(XmppIbbStream *s, gboolean quiet)
 {
@@ -340,7 +335,7 @@ xmpp_ibb_close(XmppIbbStream *s, gboolean quiet)
     XmppNode *iq = xmpp_stanza_new_iq("set", s->peer, NULL);
     xmpp_node_set_attr(xmpp_node_new_child(iq, XMPP_NS_IBB, "close"), "sid", s->sid);
     if (quiet) {
-      xmpp_router_send_iq(ibb->router, ibb, iq, 0, ignore_answer, NULL, NULL);
+      xmpp_router_send_iq(ibb->router, ibb, iq, 0, xmpp_router_ignore_answer, NULL, NULL);
     } else {
       s->state = STREAM_CLOSING;
       xmpp_router_send_iq(ibb->router, ibb, iq, 0, on_close_acked, request_for(s), g_free);

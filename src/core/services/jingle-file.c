@@ -55,11 +55,6 @@ find(XmppJingleFiles *jf, const char *peer, const char *sid)
   return NULL;
 }
 
-static void
-ignore_answer(const XmppStanza *reply, const GError *error, gpointer data)
-{
-}
-
 /* <jingle action=... sid=...> with the session's content (description and transport). */
 static XmppNode *
 jingle_iq(XmppJingleFiles *jf, const Session *s, const char *action, XmppNode **jingle_out)
@@ -88,7 +83,7 @@ terminate(XmppJingleFiles *jf, Session *s, const char *reason)
   XmppNode *iq = jingle_iq(jf, s, "session-terminate", &jingle);
   xmpp_node_new_child(xmpp_node_new_child(jingle, XMPP_NS_JINGLE, "reason"), XMPP_NS_JINGLE,
                       reason);
-  xmpp_router_send_iq(jf->router, jf, iq, 0, ignore_answer, NULL, NULL);
+  xmpp_router_send_iq(jf->router, jf, iq, 0, xmpp_router_ignore_answer, NULL, NULL);
 }
 
 static void
@@ -244,7 +239,7 @@ xmpp_jingle_accept(XmppJingleFiles *jf, guint handle, const XmppIbbEvents *event
   xmpp_node_set_attr(content, "senders", "initiator");
   xmpp_node_new_child(content, XMPP_NS_JINGLE_FT, "description");
   add_transport(content, s->ibb_sid);
-  xmpp_router_send_iq(jf->router, jf, iq, 0, ignore_answer, NULL, NULL);
+  xmpp_router_send_iq(jf->router, jf, iq, 0, xmpp_router_ignore_answer, NULL, NULL);
   /* The stream and the sender's terminate do the rest: the session is not needed here. */
   g_ptr_array_remove(jf->sessions, s);
   return stream;
