@@ -11,6 +11,7 @@ import hashlib
 import os
 import sys
 import tempfile
+import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -72,7 +73,12 @@ class DirectCase(PresenceCase):
         sent = sender.wait(lambda e: e.get("event") in ("xfer-complete", "xfer-cancel"),
                            timeout=30)
         self.check(sent and sent["event"] == "xfer-complete", sender, "sending: %s" % sent)
+        # A receiving prpl-jabber says "complete" before purple closes (flushes) the file.
         saved = os.path.join(self.inbox, name)
+        for _ in range(100):
+            if os.path.exists(saved) and os.path.getsize(saved) == size:
+                break
+            time.sleep(0.1)
         self.assertEqual(sha256(saved), sha256(path), "the file changed on the way")
 
     def test_lyre_to_pidgin(self):
