@@ -8,6 +8,7 @@
 
 #include "purple-glue.h"
 #include "purple-chat.h"
+#include "purple-file-body.h"
 #include "purple-files.h"
 #include "purple-http.h"
 #include "purple-i18n.h"
@@ -174,9 +175,9 @@ static void
 put_file(Upload *u, const XmppHttpSlot *slot, const char *content_type)
 {
   PurpleXfer *xfer = u->xfer;
-  g_autoptr(GFile) file = g_file_new_for_path(purple_xfer_get_local_filename(xfer));
   g_autoptr(GError) error = NULL;
-  g_autoptr(GFileInputStream) in = g_file_read(file, NULL, &error);
+  g_autoptr(GInputStream) in =
+      xmpp_purple_file_body_new(purple_xfer_get_local_filename(xfer), &error);
   SoupMessage *msg = in != NULL ? xmpp_purple_http_message(u->account, "PUT", slot->put_url) : NULL;
   if (msg == NULL) {
     g_autofree char *text = g_strdup_printf(_("The file could not be sent: %s"),
@@ -195,8 +196,7 @@ put_file(Upload *u, const XmppHttpSlot *slot, const char *content_type)
   if (purple_xfer_get_size(xfer) > 10 * 1024 * 1024)
     soup_message_headers_set_expectations(headers, SOUP_EXPECTATION_CONTINUE);
   /* Streamed from the file as it is sent, never read whole. */
-  soup_message_set_request_body(msg, content_type, G_INPUT_STREAM(in),
-                                (gssize)purple_xfer_get_size(xfer));
+  soup_message_set_request_body(msg, content_type, in, (gssize)purple_xfer_get_size(xfer));
   g_signal_connect(msg, "wrote-body-data", G_CALLBACK(on_body_written), u);
   u->get_url = g_strdup(slot->get_url);
   u->http = xmpp_purple_http_session(u->account);
