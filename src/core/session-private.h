@@ -10,6 +10,7 @@
 #include "muc/bookmarks.h"
 #include "muc/muc.h"
 #include "services/http-upload.h"
+#include "services/bytestreams.h"
 #include "services/ibb.h"
 #include "services/jingle-file.h"
 #include "services/si-file.h"
@@ -94,6 +95,7 @@ struct _XmppSession {
   XmppBookmarks *bookmarks;
   XmppHttpUpload *http_upload;
   XmppIbb *ibb;
+  XmppBytestreams *bytestreams;
   XmppSiFiles *si_files;
   XmppJingleFiles *jingle_files;
   char *stream_id;

@@ -769,8 +769,10 @@ xmpp_session_new(const XmppSessionConfig *config, const XmppHost *host,
   session->http_upload =
       xmpp_http_upload_new(session->router, &session->host, session->server_items);
   session->ibb = xmpp_ibb_new(session->router, &session->host);
-  session->si_files =
-      xmpp_si_files_new(session->router, &session->host, session->disco, session->ibb);
+  session->bytestreams =
+      xmpp_bytestreams_new(session->router, &session->host, session->disco, session->server_items);
+  session->si_files = xmpp_si_files_new(session->router, &session->host, session->disco,
+                                        session->ibb, session->bytestreams);
   session->jingle_files =
       xmpp_jingle_files_new(session->router, &session->host, session->disco, session->ibb);
   /* XEP-0045 §6.1 and XEP-0249 §3: we join rooms and take direct invitations. */
@@ -793,6 +795,7 @@ session_destroy(XmppSession *session)
   xmpp_router_fail_pending(session->router);
   xmpp_jingle_files_free(session->jingle_files);
   xmpp_si_files_free(session->si_files);
+  xmpp_bytestreams_free(session->bytestreams);
   xmpp_ibb_free(session->ibb);
   xmpp_http_upload_free(session->http_upload);
   xmpp_bookmarks_free(session->bookmarks);
@@ -1220,6 +1223,12 @@ XmppIbb *
 xmpp_session_get_ibb(XmppSession *session)
 {
   return session->ibb;
+}
+
+XmppBytestreams *
+xmpp_session_get_bytestreams(XmppSession *session)
+{
+  return session->bytestreams;
 }
 
 XmppSiFiles *

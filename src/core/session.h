@@ -35,6 +35,7 @@ typedef struct _XmppMuc XmppMuc;
 typedef struct _XmppBookmarks XmppBookmarks;
 typedef struct _XmppHttpUpload XmppHttpUpload;
 typedef struct _XmppIbb XmppIbb;
+typedef struct _XmppBytestreams XmppBytestreams;
 typedef struct _XmppSiFiles XmppSiFiles;
 typedef struct _XmppJingleFiles XmppJingleFiles;
 
@@ -247,6 +248,7 @@ XmppMuc *xmpp_session_get_muc(XmppSession *session);
 XmppBookmarks *xmpp_session_get_bookmarks(XmppSession *session);
 XmppHttpUpload *xmpp_session_get_http_upload(XmppSession *session);
 XmppIbb *xmpp_session_get_ibb(XmppSession *session);
+XmppBytestreams *xmpp_session_get_bytestreams(XmppSession *session);
 XmppSiFiles *xmpp_session_get_si_files(XmppSession *session);
 XmppJingleFiles *xmpp_session_get_jingle_files(XmppSession *session);
 

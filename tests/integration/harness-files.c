@@ -5,6 +5,8 @@
  *   can-send-file <who> [tag]  one "can-send-file" event: the protocol's can_receive_file
  *   chat-send-file <room> <path>  serv_chat_send_file in the room's window
  *   set-proxy <socks5|http|none> [host port]  the account's proxy (purple's account dialog)
+ *   set-public-ip <address>    Preferences > Network: the public IP, not found by itself
+ *   set-ft-proxies <jids>      the account's "File transfer proxies" (comma-separated)
  *   cancel-xfers               every transfer in progress cancelled as the window's Cancel does
  *   accept-files <dir>         files offered from now on are accepted and saved in dir (else
  *                              refused): the "request" events say what was asked
@@ -128,6 +130,11 @@ harness_files_command(PurpleAccount *account, const char *line)
       purple_proxy_info_set_port(info, atoi(p[3]));
     }
     purple_account_set_proxy_info(account, info);
+  } else if (g_strcmp0(w[0], "set-public-ip") == 0 && w[1]) {
+    purple_prefs_set_bool("/purple/network/auto_ip", FALSE);
+    purple_prefs_set_string("/purple/network/public_ip", w[1]);
+  } else if (g_strcmp0(w[0], "set-ft-proxies") == 0 && w[1]) {
+    purple_account_set_string(account, "ft_proxies", w[1]);
   } else if (g_strcmp0(w[0], "accept-files") == 0 && w[1]) {
     g_free(accept_dir);
     accept_dir = g_strdup(w[1]);

@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Direct file transfers (SI, XEP-0096, over in-band bytestreams, XEP-0047) on a server with no
-# upload service: Lyre and Pidgin's built-in plugin (prpl-jabber, in the same headless
-# harness) send each other files both ways, and Lyre sends to Lyre.
+# Direct file transfers (SI, XEP-0096, over SOCKS5 bytestreams, XEP-0065, or in-band
+# bytestreams, XEP-0047) on a server with no upload service: Lyre and Pidgin's built-in plugin
+# (prpl-jabber, in the same headless harness) send each other files both ways over each, and
+# Lyre sends to Lyre. The test runs in a network namespace of its own (netns.py): the clients'
+# streamhosts are on loopback, the only interface there.
 """Run alone: LYRE_HARNESS=build/tests/integration/lyre-harness \
 LYRE_PLUGIN_DIR=build/src/purple /usr/bin/python3 tests/integration/test_direct.py -v
 (LYRE_TEST_SERVER=ejabberd for ejabberd.)
@@ -9,6 +11,8 @@ LYRE_PLUGIN_DIR=build/src/purple /usr/bin/python3 tests/integration/test_direct.
 
 import hashlib
 import os
+import re
+import socket
 import sys
 import tempfile
 import time
@@ -16,6 +20,7 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import netns  # noqa: E402
 import purple_home  # noqa: E402
 from harness_client import protocol  # noqa: E402
 from peer_client import Peer  # noqa: E402
@@ -32,21 +37,51 @@ def sha256(path):
     return h.hexdigest()
 
 
+def dead_port():
+    """A loopback port nobody listens on."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 @unittest.skipUnless(LYRE, "Lyre's direct transfers")
 class DirectCase(PresenceCase):
     users = ("alice", "bob", "carol")
+
+    @classmethod
+    def setUpClass(cls):
+        # Before the server and any thread: they all live in the namespace.
+        cls.private_network = netns.enter_private_network()
+        super().setUpClass()
 
     def setUp(self):
         super().setUp()
         self.server.make_mutual_roster("alice", "bob")
         self.files = tempfile.mkdtemp(prefix="lyre-direct-")
         self.inbox = tempfile.mkdtemp(prefix="lyre-inbox-")
+        self.logs = tempfile.mkdtemp(prefix="lyre-debug-")
 
-    def start_jabber(self, user):
-        """user signed in with Pidgin's built-in plugin, trusting the server's certificate."""
+    def start_lyre(self, user):
+        """user on Lyre, with libpurple's debug lines kept (h.debug_text())."""
+        return self.start(user, debug_log=os.path.join(self.logs, user + ".log"))
+
+    def start_jabber(self, user, public_ip=None):
+        """user signed in with Pidgin's built-in plugin, trusting the server's certificate;
+        public_ip: its Preferences > Network > Public IP (its streamhost's address), else it
+        finds none in the namespace and sends in-band."""
+        if not self.private_network:
+            self.skipTest("needs a network namespace of its own (root)")
         home = tempfile.mkdtemp(prefix="lyre-purple-")
         purple_home.trust_peer_cert(home, "127.0.0.1", self.server.cert_file)
-        return self.start(user, home=home, proto="prpl-jabber")
+        h = self.start(user, home=home, proto="prpl-jabber")
+        if public_ip:
+            h.send("set-public-ip %s" % public_ip)
+        return h
+
+    def way(self, h, pattern):
+        """The debug line of h's transfer matching pattern (a regex), or None."""
+        m = re.search(pattern, h.debug_text())
+        return m.group(0) if m else None
 
     def make_file(self, name, size):
         path = os.path.join(self.files, name)
@@ -81,15 +116,47 @@ class DirectCase(PresenceCase):
             time.sleep(0.1)
         self.assertEqual(sha256(saved), sha256(path), "the file changed on the way")
 
-    def test_lyre_to_pidgin(self):
-        a, b = self.start("alice"), self.start_jabber("bob")
+    def test_lyre_to_pidgin_socks5(self):
+        """Pidgin's plugin takes SOCKS5 bytestreams: it connects to Lyre's own streamhost."""
+        a, b = self.start_lyre("alice"), self.start_jabber("bob")
         self.online(a, self.jid("bob"))
         self.transfer(a, b, self.jid("bob") + "/harness", "to-pidgin.bin")
+        self.check(self.way(a, "sending through our own streamhost"), a, "not over SOCKS5")
 
-    def test_pidgin_to_lyre(self):
-        a, b = self.start("alice"), self.start_jabber("bob")
+    def test_lyre_to_pidgin_in_band(self):
+        """The receiver cannot reach the streamhost (its proxy is dead): it says so, and Lyre
+        sends the file in-band instead."""
+        a, b = self.start_lyre("alice"), self.start_jabber("bob")
+        b.send("set-proxy socks5 127.0.0.1 %d" % dead_port())
+        self.online(a, self.jid("bob"))
+        self.transfer(a, b, self.jid("bob") + "/harness", "to-pidgin-ibb.bin")
+        self.check(self.way(a, "sending in-band"), a, "not in-band")
+        self.check(not self.way(a, "sending through"), a, "SOCKS5 too")
+
+    def test_pidgin_to_lyre_socks5(self):
+        """Pidgin's plugin lists its own streamhost: Lyre connects to it and takes the file."""
+        a, b = self.start_lyre("alice"), self.start_jabber("bob", public_ip="127.0.0.1")
         self.online(b, self.jid("alice"))
         self.transfer(b, a, self.jid("alice") + "/harness", "from-pidgin.bin")
+        self.check(self.way(a, r"receiving through %s/harness \(127\.0\.0\.1:\d+\)"
+                            % re.escape(self.jid("bob"))), a, "not over SOCKS5")
+
+    def test_pidgin_to_lyre_in_band(self):
+        """Pidgin's plugin has no address to offer: it opens the in-band stream Lyre expects."""
+        a, b = self.start_lyre("alice"), self.start_jabber("bob")
+        self.online(b, self.jid("alice"))
+        self.transfer(b, a, self.jid("alice") + "/harness", "from-pidgin-ibb.bin")
+        self.check(self.way(a, "receiving in-band"), a, "not in-band")
+
+    def test_pidgin_to_lyre_unreachable(self):
+        """Lyre cannot reach the sender's streamhost (the account's proxy is dead): it says
+        none worked, and the sender's in-band stream brings the file."""
+        a, b = self.start_lyre("alice"), self.start_jabber("bob", public_ip="127.0.0.1")
+        a.send("set-proxy socks5 127.0.0.1 %d" % dead_port())
+        self.online(b, self.jid("alice"))
+        self.transfer(b, a, self.jid("alice") + "/harness", "from-pidgin-fallback.bin")
+        self.check(self.way(a, "waiting for in-band"), a, "SOCKS5 did not fail first")
+        self.check(self.way(a, "receiving in-band"), a, "not in-band")
 
     def test_lyre_to_lyre_by_contact(self):
         """Send File on a contact (bare JID): the contact's online client gets it."""

@@ -32,9 +32,10 @@ class Live:
     """A lyre-harness running in the background: commands go in on stdin as the test goes."""
 
     def __init__(self, server, user, password, resource="harness", home=None, proto=None,
-                 timeout=None):
+                 timeout=None, debug_log=None):
         # home: a purple home to sign in from again (a restart keeps the account's settings);
-        # proto: another protocol plugin than the one under test (prpl-jabber as a peer).
+        # proto: another protocol plugin than the one under test (prpl-jabber as a peer);
+        # debug_log: a file that takes libpurple's debug output (the plugins' own lines).
         self.home = home or tempfile.mkdtemp(prefix="lyre-purple-")
         proto = proto or protocol()
         argv = [harness_path(), "--purple-home", self.home, "--protocol", proto,
@@ -47,10 +48,16 @@ class Live:
         plugin_dir = os.environ.get("LYRE_PLUGIN_DIR")
         if plugin_dir:
             argv += ["--plugin-dir", plugin_dir]
+        if debug_log:
+            argv += ["--debug"]
         argv = os.environ.get("LYRE_HARNESS_WRAP", "").split() + argv
         self.argv = argv
+        self.debug_log = debug_log
+        stderr = open(debug_log, "w") if debug_log else subprocess.PIPE
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True)
+                                     stderr=stderr, text=True)
+        if debug_log:
+            stderr.close()
         self.events, self.lines = [], []
         self.q = queue.Queue()
         self.reader = threading.Thread(target=self._read, daemon=True)
@@ -129,11 +136,19 @@ class Live:
                 self.proc.kill()
                 self.proc.wait()
         self.reader.join(timeout=5)
-        self.stderr = self.proc.stderr.read() if self.proc.stderr else ""
+        self.stderr = self.proc.stderr.read() if self.proc.stderr else self.debug_text()
         for f in (self.proc.stdout, self.proc.stderr):
-            f.close()
+            if f:
+                f.close()
         if not keep_home:
             shutil.rmtree(self.home, ignore_errors=True)
+
+    def debug_text(self):
+        """What the debug log holds so far ("" without one)."""
+        if not self.debug_log or not os.path.exists(self.debug_log):
+            return ""
+        with open(self.debug_log, errors="replace") as f:
+            return f.read()
 
     def describe(self):
         return "argv: %s\nstdout:\n%s\nstderr(tail):\n%s" % (
@@ -165,9 +180,10 @@ class PresenceCase(unittest.TestCase):
             # Exit 0 after quit; under LYRE_HARNESS_WRAP (valgrind) also no memory errors.
             self.check(h.proc.returncode == 0, h, "harness exit status %s" % h.proc.returncode)
 
-    def start(self, user, resource="harness", home=None, proto=None, timeout=None):
+    def start(self, user, resource="harness", home=None, proto=None, timeout=None,
+              debug_log=None):
         """timeout: the harness's life (default TIMEOUT), for a test that runs longer."""
-        h = Live(self.server, user, user + "-secret", resource, home, proto, timeout)
+        h = Live(self.server, user, user + "-secret", resource, home, proto, timeout, debug_log)
         self.live.append(h)
         self.check(h.wait(lambda e: e.get("event") in ("signed-on", "disconnected")), h,
                    "no sign-on event")

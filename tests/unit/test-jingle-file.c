@@ -32,9 +32,10 @@ ev_offered(gpointer data, const XmppSiOffer *o)
 }
 
 static void
-ev_answered(gpointer data, const GError *error)
+ev_answered(gpointer data, XmppSiMethod method, const GError *error)
 {
   Fixture *f = data;
+  g_assert_cmpint(method, ==, XMPP_SI_IBB); /* Jingle here is in-band only */
   g_string_append_printf(f->log, "answered[%s];",
                          error != NULL ? xmpp_stanza_error_condition_name(error->code) : "ok");
 }

@@ -180,7 +180,7 @@ on_jingle(XmppStanza *stanza, gpointer user_data)
   if (strcmp(action, "session-accept") == 0 && s->ours && s->answered != NULL) {
     XmppSiAnswered answered = s->answered;
     s->answered = NULL;
-    answered(s->data, NULL); /* the glue opens the stream now */
+    answered(s->data, XMPP_SI_IBB, NULL); /* the glue opens the stream now */
   } else if (strcmp(action, "session-terminate") == 0) {
     if (s->ours && s->answered != NULL) {
       const XmppNode *reason = xmpp_node_get_child(jingle, XMPP_NS_JINGLE, "reason");
@@ -191,7 +191,7 @@ on_jingle(XmppStanza *stanza, gpointer user_data)
           "the peer ended the session (%s)", why != NULL ? why->name : "no reason");
       XmppSiAnswered answered = s->answered;
       s->answered = NULL;
-      answered(s->data, error);
+      answered(s->data, XMPP_SI_IBB, error);
     }
     s = find(jf, xmpp_jid_get_full(stanza->from), sid); /* the answer may have ended it */
     if (s != NULL)
@@ -271,7 +271,7 @@ on_initiate_answer(const XmppStanza *reply, const GError *error, gpointer data)
       XmppSiAnswered answered = s->answered;
       s->answered = NULL;
       if (answered != NULL)
-        answered(s->data, error);
+        answered(s->data, XMPP_SI_IBB, error);
       g_ptr_array_remove(jf->sessions, s);
       return;
     }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* XmppSiFiles (si-file.h): XEP-0096 offers both ways, with IBB as the stream method. */
+/* XmppSiFiles (si-file.h): XEP-0096 offers both ways, with SOCKS5 bytestreams or IBB as the
+ * stream method. */
 #include "services/si-file.h"
 
 #include <string.h>
@@ -14,12 +15,15 @@ typedef struct {
   XmppStanza *request; /* kept for the answer */
   char *from;
   char *sid;
+  gboolean bytestreams; /* the sender offers them */
+  gboolean ibb;         /* and in-band */
 } Pending;
 
 struct _XmppSiFiles {
   XmppRouter *router;
   const XmppHost *host;
   XmppIbb *ibb;
+  XmppBytestreams *bytestreams;
   guint handler;
   GPtrArray *offers; /* Pending*: offers to us, waiting for the user */
   guint next_handle;
@@ -57,19 +61,19 @@ send_error(XmppSiFiles *si, const XmppStanza *request, XmppStanzaErrorCondition 
   xmpp_node_free(answer);
 }
 
-/* Does the offer's stream-method field list IBB? */
+/* Does the stream-method field (the offer's options, or the answer's value) list method? */
 static gboolean
-offers_ibb(const XmppNode *si_node)
+lists_method(const XmppNode *si_node, const char *method)
 {
   const XmppNode *feature = xmpp_node_get_child(si_node, XMPP_NS_FEATURE_NEG, "feature");
   const XmppNode *x = feature != NULL ? xmpp_node_get_child(feature, "jabber:x:data", "x") : NULL;
   g_autoptr(XmppXdataForm) form = x != NULL ? xmpp_xdata_form_parse(x, NULL, NULL) : NULL;
   XmppXdataField *f = form != NULL ? xmpp_xdata_form_get_field(form, "stream-method") : NULL;
   for (guint i = 0; f != NULL && i < f->options->len; i++)
-    if (g_strcmp0(((XmppXdataOption *)f->options->pdata[i])->value, XMPP_NS_IBB) == 0)
+    if (g_strcmp0(((XmppXdataOption *)f->options->pdata[i])->value, method) == 0)
       return TRUE;
   for (guint i = 0; f != NULL && i < f->values->len; i++)
-    if (g_strcmp0(f->values->pdata[i], XMPP_NS_IBB) == 0)
+    if (g_strcmp0(f->values->pdata[i], method) == 0)
       return TRUE;
   return FALSE;
 }
@@ -96,7 +100,9 @@ on_offer(XmppStanza *stanza, gpointer user_data)
     send_error(si, stanza, XMPP_STANZA_ERROR_BAD_REQUEST, NULL, NULL);
     return XMPP_HANDLER_CONSUMED;
   }
-  if (!offers_ibb(node)) {
+  gboolean bytestreams = lists_method(node, XMPP_NS_BYTESTREAMS);
+  gboolean ibb = lists_method(node, XMPP_NS_IBB);
+  if (!bytestreams && !ibb) {
     send_error(si, stanza, XMPP_STANZA_ERROR_BAD_REQUEST, "no-valid-streams", NULL);
     return XMPP_HANDLER_CONSUMED;
   }
@@ -109,6 +115,8 @@ on_offer(XmppStanza *stanza, gpointer user_data)
   p->request = xmpp_stanza_new(xmpp_node_copy(stanza->node));
   p->from = g_strdup(xmpp_jid_get_full(stanza->from));
   p->sid = g_strdup(sid);
+  p->bytestreams = bytestreams;
+  p->ibb = ibb;
   g_ptr_array_add(si->offers, p);
   g_autofree char *desc =
       file != NULL ? xmpp_node_dup_child_text(file, XMPP_NS_SI_FILE, "desc") : NULL;
@@ -129,14 +137,22 @@ take(XmppSiFiles *si, guint handle)
 }
 
 XmppIbbStream *
-xmpp_si_accept(XmppSiFiles *si, guint handle, const XmppIbbEvents *events, gpointer data)
+xmpp_si_accept(XmppSiFiles *si, guint handle, const XmppIbbEvents *events,
+               XmppBytestreamsOffered hosts_offered, gpointer data, guint *bytestream)
 {
-  g_return_val_if_fail(si != NULL && events != NULL, NULL);
+  g_return_val_if_fail(si != NULL && events != NULL && bytestream != NULL, NULL);
+  *bytestream = 0;
   Pending *p = take(si, handle);
   if (p == NULL)
     return NULL;
   XmppIbbStream *stream = xmpp_ibb_expect(si->ibb, p->from, p->sid, events, data);
-  if (stream == NULL) {
+  if (stream != NULL && p->bytestreams && hosts_offered != NULL) {
+    *bytestream = xmpp_bytestreams_expect(si->bytestreams, p->from, p->sid, hosts_offered, data);
+    /* Too many expected: in-band alone (the sender offered it too, or it refuses). */
+  }
+  if (stream == NULL || (*bytestream == 0 && !p->ibb)) {
+    if (stream != NULL)
+      xmpp_ibb_close(stream, TRUE); /* only expected: nothing is sent */
     send_error(si, p->request, XMPP_STANZA_ERROR_RESOURCE_CONSTRAINT, NULL, NULL);
     pending_free(p);
     return NULL;
@@ -148,7 +164,8 @@ xmpp_si_accept(XmppSiFiles *si, guint handle, const XmppIbbEvents *events, gpoin
   xmpp_node_set_attr(x, "type", "submit");
   XmppNode *field = xmpp_node_new_child(x, "jabber:x:data", "field");
   xmpp_node_set_attr(field, "var", "stream-method");
-  xmpp_node_new_text_child(field, "jabber:x:data", "value", XMPP_NS_IBB);
+  xmpp_node_new_text_child(field, "jabber:x:data", "value",
+                           *bytestream != 0 ? XMPP_NS_BYTESTREAMS : XMPP_NS_IBB);
   xmpp_router_send(si->router, answer);
   xmpp_node_free(answer);
   pending_free(p);
@@ -182,17 +199,20 @@ on_answer(const XmppStanza *reply, const GError *error, gpointer data)
 {
   Asked *a = data;
   if (error != NULL) {
-    a->answered(a->data, error);
+    a->answered(a->data, XMPP_SI_IBB, error);
     return;
   }
   const XmppNode *node = xmpp_stanza_get_payload(reply);
-  if (node == NULL || g_strcmp0(node->ns, XMPP_NS_SI) != 0 || !offers_ibb(node)) {
+  gboolean si_answer = node != NULL && g_strcmp0(node->ns, XMPP_NS_SI) == 0;
+  if (si_answer && lists_method(node, XMPP_NS_BYTESTREAMS)) {
+    a->answered(a->data, XMPP_SI_BYTESTREAMS, NULL);
+  } else if (si_answer && lists_method(node, XMPP_NS_IBB)) {
+    a->answered(a->data, XMPP_SI_IBB, NULL);
+  } else {
     g_autoptr(GError) e = g_error_new(XMPP_STANZA_ERROR, XMPP_STANZA_ERROR_BAD_REQUEST,
                                       "the receiver chose no stream we can open");
-    a->answered(a->data, e);
-    return;
+    a->answered(a->data, XMPP_SI_IBB, e);
   }
-  a->answered(a->data, NULL);
 }
 
 gboolean
@@ -219,8 +239,12 @@ xmpp_si_offer(XmppSiFiles *si, const char *peer, const char *name, guint64 size,
   XmppNode *field = xmpp_node_new_child(x, "jabber:x:data", "field");
   xmpp_node_set_attr(field, "var", "stream-method");
   xmpp_node_set_attr(field, "type", "list-single");
-  XmppNode *option = xmpp_node_new_child(field, "jabber:x:data", "option");
-  xmpp_node_new_text_child(option, "jabber:x:data", "value", XMPP_NS_IBB);
+  /* SOCKS5 first: the faster, when the receiver can reach a host. */
+  const char *methods[] = {XMPP_NS_BYTESTREAMS, XMPP_NS_IBB};
+  for (guint i = 0; i < G_N_ELEMENTS(methods); i++) {
+    XmppNode *option = xmpp_node_new_child(field, "jabber:x:data", "option");
+    xmpp_node_new_text_child(option, "jabber:x:data", "value", methods[i]);
+  }
   Asked *a = g_new0(Asked, 1);
   *a = (Asked){answered, data, destroy};
   *sid = g_strdup(id);
@@ -243,12 +267,14 @@ xmpp_si_files_set_offered(XmppSiFiles *si, XmppSiOffered offered, gpointer data)
 }
 
 XmppSiFiles *
-xmpp_si_files_new(XmppRouter *router, const XmppHost *host, XmppDisco *disco, XmppIbb *ibb)
+xmpp_si_files_new(XmppRouter *router, const XmppHost *host, XmppDisco *disco, XmppIbb *ibb,
+                  XmppBytestreams *bytestreams)
 {
   XmppSiFiles *si = g_new0(XmppSiFiles, 1);
   si->router = router;
   si->host = host;
   si->ibb = ibb;
+  si->bytestreams = bytestreams;
   si->offers = g_ptr_array_new_with_free_func(pending_free);
   si->handler = xmpp_router_add_owner(router, XMPP_STANZA_IQ, XMPP_NS_SI, "si", on_offer, si, NULL);
   /* XEP-0096 §3 and XEP-0047 §8: what a sender looks for before offering. */
