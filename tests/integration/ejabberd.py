@@ -95,6 +95,8 @@ EXTRA_MODULES = {
             "mod_muc_admin": {}},
     # mod_http_upload and its HTTPS listener: _write_config (they need the port and work dir).
     "upload": None,
+    # mod_proxy65 (XEP-0065) at proxy.<host>: _write_config (it needs the port).
+    "proxy65": None,
 }
 
 
@@ -207,7 +209,8 @@ class Ejabberd(LogQueries):
     log_stanzas: the XML every c2s stream receives and sends in the log (default: True)
     extra_modules: more modules, Prosody's names (EXTRA_MODULES) or ejabberd's ("mod_..."); with
          "upload", HTTP File Upload at upload.<host>, files PUT and GET on
-         https://localhost:<https_port>/upload/
+         https://localhost:<https_port>/upload/; with "proxy65", a SOCKS5 bytestreams proxy at
+         proxy.<host> on 127.0.0.1:<proxy_port>
     upload_max_bytes: the upload service's largest file (default prosody.UPLOAD_MAX_BYTES)
     extra_config: a dict of top-level ejabberd.yml options (merged last)
     workdir: where to put everything (default: a new temporary directory, removed on cleanup)
@@ -253,6 +256,8 @@ class Ejabberd(LogQueries):
         if self.upload_host and not tls:
             raise ValueError("the upload service is HTTPS only: it needs tls")
         self.upload_max_bytes = upload_max_bytes or UPLOAD_MAX_BYTES
+        # The bytestreams proxy with extra_modules=["proxy65"], else None: Prosody's names.
+        self.proxy_host = "proxy." + host if "proxy65" in self.extra_modules else None
         self.extra_config = dict(extra_config or {})
         self._own_workdir = workdir is None
         self.workdir = workdir or tempfile.mkdtemp(prefix="lyre-ejabberd-")
@@ -264,11 +269,14 @@ class Ejabberd(LogQueries):
         self.stdout_file = os.path.join(self.workdir, "stdout.log")
         self.ready_file = os.path.join(self.workdir, "ready")
         self.ca_file = self.cert_file = self.key_file = None
-        self.c2s_port, self.direct_tls_port, self.dist_port, self.https_port = free_ports(4)
+        (self.c2s_port, self.direct_tls_port, self.dist_port, self.https_port,
+         self.proxy_port) = free_ports(5)
         if not tls:
             self.direct_tls_port = None
         if not self.upload_host:
             self.https_port = None
+        if not self.proxy_host:
+            self.proxy_port = None
         self.node = "lyre-%s@localhost" % secrets.token_hex(6)
         self.proc = None
         self._ctl_count = 0
@@ -350,6 +358,11 @@ class Ejabberd(LogQueries):
                               "module": "ejabberd_http", "tls": True,
                               "protocol_options": TLS_OPTIONS[self.tls_protocol],
                               "request_handlers": {"/upload": "mod_http_upload"}})
+        if self.proxy_host:
+            # Its own listener on loopback, told to clients as 127.0.0.1.
+            config["modules"]["mod_proxy65"] = {
+                "host": self.proxy_host, "ip": "127.0.0.1", "port": self.proxy_port,
+                "hostname": "127.0.0.1", "access": "all"}
         config["listen"] = listeners
         config.update(self.extra_config)
         # YAML is a superset of JSON: JSON needs no YAML writer and quotes every string.

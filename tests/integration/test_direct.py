@@ -24,6 +24,8 @@ import netns  # noqa: E402
 import purple_home  # noqa: E402
 from harness_client import protocol  # noqa: E402
 from peer_client import Peer  # noqa: E402
+from servers import make_server  # noqa: E402
+from socks5_proxy import Socks5Proxy  # noqa: E402
 from test_presence import PresenceCase  # noqa: E402
 
 LYRE = protocol() == "prpl-lyre"
@@ -52,7 +54,12 @@ class DirectCase(PresenceCase):
     def setUpClass(cls):
         # Before the server and any thread: they all live in the namespace.
         cls.private_network = netns.enter_private_network()
-        super().setUpClass()
+        # The server's own SOCKS5 proxy (XEP-0065 §6), among its items.
+        cls.server = make_server(extra_modules=["proxy65"])
+        cls.addClassCleanup(cls.server.cleanup)
+        cls.server.start()
+        for u in cls.users:
+            cls.server.add_user(u, u + "-secret")
 
     def setUp(self):
         super().setUp()
@@ -141,22 +148,124 @@ class DirectCase(PresenceCase):
         self.check(self.way(a, r"receiving through %s/harness \(127\.0\.0\.1:\d+\)"
                             % re.escape(self.jid("bob"))), a, "not over SOCKS5")
 
-    def test_pidgin_to_lyre_in_band(self):
-        """Pidgin's plugin has no address to offer: it opens the in-band stream Lyre expects."""
-        a, b = self.start_lyre("alice"), self.start_jabber("bob")
-        self.online(b, self.jid("alice"))
-        self.transfer(b, a, self.jid("alice") + "/harness", "from-pidgin-ibb.bin")
-        self.check(self.way(a, "receiving in-band"), a, "not in-band")
-
     def test_pidgin_to_lyre_unreachable(self):
-        """Lyre cannot reach the sender's streamhost (the account's proxy is dead): it says
-        none worked, and the sender's in-band stream brings the file."""
+        """Lyre cannot reach the sender's streamhost nor the server's proxy (the account's
+        proxy is dead): it says none worked, and the sender's in-band stream brings the
+        file."""
         a, b = self.start_lyre("alice"), self.start_jabber("bob", public_ip="127.0.0.1")
         a.send("set-proxy socks5 127.0.0.1 %d" % dead_port())
         self.online(b, self.jid("alice"))
         self.transfer(b, a, self.jid("alice") + "/harness", "from-pidgin-fallback.bin")
         self.check(self.way(a, "waiting for in-band"), a, "SOCKS5 did not fail first")
         self.check(self.way(a, "receiving in-band"), a, "not in-band")
+
+    def test_lyre_to_pidgin_through_server_proxy(self):
+        """The receiver reaches only the server's proxy (its own proxy lets nothing else
+        through): Lyre, which listed the proxy it found among the server's items after its own
+        streamhost, connects to it too and activates it."""
+        relay = Socks5Proxy(only_ports={self.server.proxy_port})
+        self.addCleanup(relay.close)
+        a, b = self.start_lyre("alice"), self.start_jabber("bob")
+        b.send("set-proxy socks5 127.0.0.1 %d" % relay.port)
+        self.online(a, self.jid("bob"))
+        self.transfer(a, b, self.jid("bob") + "/harness", "via-proxy.bin")
+        self.check(self.way(a, "sending through %s" % re.escape(self.server.proxy_host)), a,
+                   "not through the server's proxy")
+        self.assertTrue(relay.refused, "the receiver never tried Lyre's own streamhost")
+
+    def test_pidgin_to_lyre_through_server_proxy(self):
+        """The sender's own address cannot be reached (192.0.2.1, no route here): Lyre goes on
+        to the next host it listed, the server's proxy."""
+        a = self.start_lyre("alice")
+        b = self.start_jabber("bob", public_ip="192.0.2.1")
+        self.online(b, self.jid("alice"))
+        self.transfer(b, a, self.jid("alice") + "/harness", "from-pidgin-proxy.bin")
+        self.check(self.way(a, r"receiving through %s \(127\.0\.0\.1:%d\)"
+                            % (re.escape(self.server.proxy_host), self.server.proxy_port)), a,
+                   "not through the server's proxy")
+
+    def si_offer(self, sid, name, to):
+        """A raw SI offer of name (100 bytes) to `to`, over SOCKS5 bytestreams only."""
+        return ("<iq xmlns='jabber:client' type='set' id='o-%s' to='%s'><si "
+                "xmlns='http://jabber.org/protocol/si' id='%s' profile='http://jabber.org/"
+                "protocol/si/profile/file-transfer'><file xmlns='http://jabber.org/protocol/"
+                "si/profile/file-transfer' name='%s' size='100'/><feature "
+                "xmlns='http://jabber.org/protocol/feature-neg'><x xmlns='jabber:x:data' "
+                "type='form'><field var='stream-method' type='list-single'><option><value>"
+                "http://jabber.org/protocol/bytestreams</value></option></field></x></feature>"
+                "</si></iq>" % (sid, to, sid, name))
+
+    def host_list(self, sid, to, hosts):
+        return ("<iq xmlns='jabber:client' type='set' id='hosts-%s' to='%s'><query "
+                "xmlns='http://jabber.org/protocol/bytestreams' sid='%s' mode='tcp'>%s</query>"
+                "</iq>" % (sid, to, sid, "".join(
+                    "<streamhost jid='h%d@%s/x' host='127.0.0.1' port='%d'/>"
+                    % (i, self.server.host, port) for i, port in enumerate(hosts))))
+
+    def ports_tried(self, h):
+        """The ports h connected to, other than its server's."""
+        return [int(p) for p in re.findall(r"proxy: Connecting to 127\.0\.0\.1:(\d+) with",
+                                           h.debug_text()) if int(p) != self.server.c2s_port]
+
+    def test_dead_streamhosts(self):
+        """T55: a sender lists 100 streamhosts that all refuse: Lyre tries a bounded number of
+        them, then tells the sender none worked (item-not-found), within seconds."""
+        a = self.start_lyre("alice")
+        a.send("accept-files %s" % self.inbox)
+        to = self.jid("alice") + "/harness"
+        dead = [dead_port() for _ in range(100)]
+        peer = Peer(self.server, self.jid("carol") + "/peer", "carol-secret",
+                    stanzas=[self.si_offer("dead", "dead.bin", to),
+                             self.host_list("dead", to, dead)], stay=6, every=1.0)
+        peer.finish()
+        answers = [x for x in peer.iq_received() if "hosts-dead" in x]
+        self.assertTrue(answers and "item-not-found" in answers[0],
+                        "no item-not-found for the list: %s" % peer.iq_received())
+        tried = self.ports_tried(a)
+        self.assertEqual(tried, dead[:8], "not the first 8 hosts, in order, once each")
+        a.send("cancel-xfers")
+        end = a.wait(lambda e: e.get("event") in ("xfer-cancel", "xfer-complete"), timeout=10)
+        self.check(end and end["event"] == "xfer-cancel", a, "not cancelled: %s" % end)
+
+    def test_streamhost_cancelled_mid_connect(self):
+        """T55: the user cancels while Lyre waits on a host that took the connection and never
+        answers the SOCKS5 greeting: the transfer ends at once, the sender's list is refused,
+        nothing is kept, and the client goes on working (the next offer is asked)."""
+        a = self.start_lyre("alice")
+        a.send("accept-files %s" % self.inbox)
+        to = self.jid("alice") + "/harness"
+        silent = socket.socket()
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        self.addCleanup(silent.close)
+        hosts = [silent.getsockname()[1]] + [dead_port() for _ in range(99)]
+        peer = Peer(self.server, self.jid("carol") + "/peer", "carol-secret",
+                    stanzas=[self.si_offer("slow", "slow.bin", to),
+                             self.host_list("slow", to, hosts)], stay=5, every=1.0)
+        asked = a.wait(lambda e: e.get("event") == "request" and e.get("kind") == "file" and
+                       e.get("filename") == "slow.bin", timeout=20)
+        self.check(asked, a, "the offer was not taken")
+        for _ in range(50):  # until Lyre has connected to the silent host
+            if self.ports_tried(a):
+                break
+            time.sleep(0.1)
+        self.assertEqual(self.ports_tried(a), hosts[:1])
+        a.send("cancel-xfers")
+        end = a.wait(lambda e: e.get("event") in ("xfer-cancel", "xfer-complete"), timeout=5)
+        self.check(end and end["event"] == "xfer-cancel" and end["by"] == "local", a,
+                   "not cancelled: %s" % end)
+        peer.finish()
+        answers = [x for x in peer.iq_received() if "hosts-slow" in x]
+        self.assertTrue(answers and "not-acceptable" in answers[0],
+                        "the list was not refused: %s" % peer.iq_received())
+        self.assertFalse(os.path.exists(os.path.join(self.inbox, "slow.bin")))
+        seen = {id(e) for e in a.events}
+        again = Peer(self.server, self.jid("carol") + "/peer2", "carol-secret",
+                     stanzas=[self.si_offer("next", "next.bin", to)], stay=2, every=1.0)
+        ask = a.wait(lambda e: id(e) not in seen and e.get("event") == "request" and
+                     "next.bin" in e.get("primary", ""), timeout=20)
+        again.finish()
+        self.check(ask, a, "the next offer was not asked")
 
     def test_lyre_to_lyre_by_contact(self):
         """Send File on a contact (bare JID): the contact's online client gets it."""

@@ -10,9 +10,7 @@ LYRE_PLUGIN_DIR=build/src/purple /usr/bin/python3 tests/integration/test_upload.
 import hashlib
 import http.server
 import os
-import socket
 import ssl
-import struct
 import sys
 import tempfile
 import threading
@@ -23,6 +21,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from harness_client import protocol  # noqa: E402
 from peer_client import Peer  # noqa: E402
+from socks5_proxy import Socks5Proxy  # noqa: E402
 from servers import make_server  # noqa: E402
 from test_presence import PresenceCase  # noqa: E402
 
@@ -220,80 +219,6 @@ class UploadCase(UploadBase):
                    "not cancelled: %s" % c)
         self.assertIsNone(b.wait(lambda e: e.get("event") == "im", timeout=2))
         os.unlink(path)
-
-
-class Socks5Proxy:
-    """A SOCKS5 proxy on loopback (RFC 1928, no authentication, CONNECT only) that records
-    where it was asked to connect."""
-
-    def __init__(self):
-        self.targets = []
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.port = self.sock.getsockname()[1]
-        self.running = True
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while self.running:
-            try:
-                c, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(c,), daemon=True).start()
-
-    @staticmethod
-    def _read(c, n):
-        data = b""
-        while len(data) < n:
-            chunk = c.recv(n - len(data))
-            if not chunk:
-                raise OSError("closed")
-            data += chunk
-        return data
-
-    def _serve(self, c):
-        try:
-            ver, n = self._read(c, 2)
-            self._read(c, n)
-            c.sendall(b"\x05\x00")
-            _, cmd, _, atyp = self._read(c, 4)
-            if atyp == 3:
-                host = self._read(c, self._read(c, 1)[0]).decode()
-            elif atyp == 1:
-                host = socket.inet_ntoa(self._read(c, 4))
-            else:
-                host = socket.inet_ntop(socket.AF_INET6, self._read(c, 16))
-            port = struct.unpack("!H", self._read(c, 2))[0]
-            self.targets.append((host, port))
-            up = socket.create_connection((host, port), timeout=30)
-            c.sendall(b"\x05\x00\x00\x01" + socket.inet_aton("127.0.0.1") + b"\x00\x00")
-            for src, dst in ((c, up), (up, c)):
-                threading.Thread(target=self._pipe, args=(src, dst), daemon=True).start()
-        except OSError:
-            c.close()
-
-    @staticmethod
-    def _pipe(src, dst):
-        try:
-            while True:
-                data = src.recv(65536)
-                if not data:
-                    break
-                dst.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (src, dst):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-
-    def close(self):
-        self.running = False
-        self.sock.close()
 
 
 class FileSite:
