@@ -9,7 +9,6 @@ LYRE_PLUGIN_DIR=build/src/purple /usr/bin/python3 tests/integration/test_direct.
 (LYRE_TEST_SERVER=ejabberd for ejabberd.)
 """
 
-import hashlib
 import os
 import re
 import socket
@@ -24,19 +23,12 @@ import netns  # noqa: E402
 import purple_home  # noqa: E402
 from harness_client import protocol  # noqa: E402
 from peer_client import Peer  # noqa: E402
+from sample_files import make_file, sha256  # noqa: E402
 from servers import make_server  # noqa: E402
 from socks5_proxy import Socks5Proxy  # noqa: E402
 from test_presence import PresenceCase  # noqa: E402
 
 LYRE = protocol() == "prpl-lyre"
-
-
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def dead_port():
@@ -91,14 +83,7 @@ class DirectCase(PresenceCase):
         return m.group(0) if m else None
 
     def make_file(self, name, size):
-        path = os.path.join(self.files, name)
-        block = hashlib.sha256(name.encode()).digest() * 2048
-        with open(path, "wb") as f:
-            left = size
-            while left > 0:
-                f.write(block[:min(left, len(block))])
-                left -= min(left, len(block))
-        return path
+        return make_file(self.files, name, size)
 
     def online(self, h, jid):
         p = h.poll_presence(jid, lambda p: p["online"])

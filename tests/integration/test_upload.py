@@ -21,6 +21,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from harness_client import protocol  # noqa: E402
 from peer_client import Peer  # noqa: E402
+from sample_files import make_file, sha256  # noqa: E402
 from socks5_proxy import Socks5Proxy  # noqa: E402
 from servers import make_server  # noqa: E402
 from test_presence import PresenceCase  # noqa: E402
@@ -53,15 +54,7 @@ class UploadBase(PresenceCase):
         cls.files = tempfile.mkdtemp(prefix="lyre-upload-")
 
     def make_file(self, name, size):
-        """A file of size bytes (pseudo-random, so that nothing compresses it away)."""
-        path = os.path.join(self.files, name)
-        block = hashlib.sha256(name.encode()).digest() * 2048  # 64 KiB
-        with open(path, "wb") as f:
-            left = size
-            while left > 0:
-                f.write(block[:min(left, len(block))])
-                left -= min(left, len(block))
-        return path
+        return make_file(self.files, name, size)
 
     def fetch(self, url):
         ctx = ssl.create_default_context(cafile=self.server.ca_file)
@@ -71,13 +64,6 @@ class UploadBase(PresenceCase):
                 chunk = r.read(1 << 20)
                 if not chunk:
                     break
-                h.update(chunk)
-        return h.hexdigest()
-
-    def sha256(self, path):
-        h = hashlib.sha256()
-        with open(path, "rb") as f:
-            for chunk in iter(lambda: f.read(1 << 20), b""):
                 h.update(chunk)
         return h.hexdigest()
 
@@ -112,7 +98,7 @@ class UploadBase(PresenceCase):
         if "href=" in url:
             url = url.split('href="', 1)[1].split('"', 1)[0]
         self.assertTrue(url.startswith("https://localhost:"), url)
-        self.assertEqual(self.fetch(url), self.sha256(path), "the file changed on the way")
+        self.assertEqual(self.fetch(url), sha256(path), "the file changed on the way")
         shown = a.wait(lambda e: e.get("event") == "conv-write" and url in e.get("text", ""))
         self.check(shown, a, "alice's conversation does not show the link")
         return url
@@ -168,7 +154,7 @@ class UploadCase(UploadBase):
         url = got["text"]
         if "href=" in url:
             url = url.split('href="', 1)[1].split('"', 1)[0]
-        self.assertEqual(self.fetch(url), self.sha256(path))
+        self.assertEqual(self.fetch(url), sha256(path))
         a.wait(lambda e: False, timeout=1)
         mine = [e for e in a.events if e.get("event") == "chat-line" and
                 url in e.get("text", "") and "system" not in e.get("flags", "")]
@@ -286,7 +272,7 @@ class DownloadCase(UploadBase):
         done = b.wait(lambda e: e.get("event") in ("xfer-complete", "xfer-cancel") and
                       e.get("who") == self.jid("alice"), timeout=60)
         self.check(done and done["event"] == "xfer-complete", b, "download: %s" % done)
-        self.assertEqual(self.sha256(os.path.join(self.dir, "offered.bin")), self.sha256(path))
+        self.assertEqual(sha256(os.path.join(self.dir, "offered.bin")), sha256(path))
 
     def test_t58_stranger_link_not_fetched(self):
         """carol is not on bob's list: her link is shown, nothing is fetched, nothing asked.

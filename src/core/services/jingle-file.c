@@ -55,14 +55,14 @@ find(XmppJingleFiles *jf, const char *peer, const char *sid)
   return NULL;
 }
 
-/* <jingle action=... sid=...> with the session's content (description and transport). */
+/* <jingle action=... sid=...> to peer, filled in by the caller (*jingle_out). */
 static XmppNode *
-jingle_iq(XmppJingleFiles *jf, const Session *s, const char *action, XmppNode **jingle_out)
+jingle_iq(const char *peer, const char *sid, const char *action, XmppNode **jingle_out)
 {
-  XmppNode *iq = xmpp_stanza_new_iq("set", s->peer, NULL);
+  XmppNode *iq = xmpp_stanza_new_iq("set", peer, NULL);
   XmppNode *jingle = xmpp_node_new_child(iq, XMPP_NS_JINGLE, "jingle");
   xmpp_node_set_attr(jingle, "action", action);
-  xmpp_node_set_attr(jingle, "sid", s->sid);
+  xmpp_node_set_attr(jingle, "sid", sid);
   *jingle_out = jingle;
   return iq;
 }
@@ -76,11 +76,12 @@ add_transport(XmppNode *content, const char *ibb_sid)
   xmpp_node_set_attr(t, "sid", ibb_sid);
 }
 
+/* session-terminate of peer's session sid, with reason. */
 static void
-terminate(XmppJingleFiles *jf, Session *s, const char *reason)
+terminate(XmppJingleFiles *jf, const char *peer, const char *sid, const char *reason)
 {
   XmppNode *jingle = NULL;
-  XmppNode *iq = jingle_iq(jf, s, "session-terminate", &jingle);
+  XmppNode *iq = jingle_iq(peer, sid, "session-terminate", &jingle);
   xmpp_node_new_child(xmpp_node_new_child(jingle, XMPP_NS_JINGLE, "reason"), XMPP_NS_JINGLE,
                       reason);
   xmpp_router_send_iq(jf->router, jf, iq, 0, xmpp_router_ignore_answer, NULL, NULL);
@@ -132,8 +133,7 @@ on_initiate(XmppJingleFiles *jf, XmppStanza *stanza, const XmppNode *jingle, con
       strlen(ibb_sid) > XMPP_SI_MAX_SID) {
     /* A transport we do not speak (SOCKS5, WebRTC): ended as XEP-0166 §7.2.13 says. */
     ack(jf, stanza);
-    Session tmp = {.peer = (char *)xmpp_jid_get_full(stanza->from), .sid = (char *)sid};
-    terminate(jf, &tmp, "unsupported-transports");
+    terminate(jf, xmpp_jid_get_full(stanza->from), sid, "unsupported-transports");
     return;
   }
   if (jf->sessions->len >= XMPP_JINGLE_MAX_SESSIONS || jf->offered == NULL ||
@@ -224,12 +224,12 @@ xmpp_jingle_accept(XmppJingleFiles *jf, guint handle, const XmppIbbEvents *event
   s->handle = 0;
   XmppIbbStream *stream = xmpp_ibb_expect(jf->ibb, s->peer, s->ibb_sid, events, data);
   if (stream == NULL) {
-    terminate(jf, s, "failed-transport");
+    terminate(jf, s->peer, s->sid, "failed-transport");
     g_ptr_array_remove(jf->sessions, s);
     return NULL;
   }
   XmppNode *jingle = NULL;
-  XmppNode *iq = jingle_iq(jf, s, "session-accept", &jingle);
+  XmppNode *iq = jingle_iq(s->peer, s->sid, "session-accept", &jingle);
   const XmppJid *me = xmpp_router_get_own_jid(jf->router);
   if (me != NULL)
     xmpp_node_set_attr(jingle, "responder", xmpp_jid_get_full(me));
@@ -252,22 +252,36 @@ xmpp_jingle_decline(XmppJingleFiles *jf, guint handle)
   Session *s = pending(jf, handle);
   if (s == NULL)
     return;
-  terminate(jf, s, "decline");
+  terminate(jf, s->peer, s->sid, "decline");
   g_ptr_array_remove(jf->sessions, s);
 }
 
 /* ---- our offers ------------------------------------------------------------------------------ */
 
+/* Our session-initiate, until it is acknowledged. */
+typedef struct {
+  XmppJingleFiles *jf;
+  char *sid;
+} Initiating;
+
+static void
+initiating_free(gpointer data)
+{
+  Initiating *i = data;
+  g_free(i->sid);
+  g_free(i);
+}
+
 static void
 on_initiate_answer(const XmppStanza *reply, const GError *error, gpointer data)
 {
-  XmppJingleFiles *jf = ((gpointer *)data)[0];
-  char *sid = ((gpointer *)data)[1];
+  Initiating *i = data;
+  XmppJingleFiles *jf = i->jf;
   if (error == NULL || xmpp_iq_error_is_ended(error))
     return; /* acknowledged: the user's answer comes as session-accept or -terminate */
-  for (guint i = 0; i < jf->sessions->len; i++) {
-    Session *s = jf->sessions->pdata[i];
-    if (s->ours && strcmp(s->sid, sid) == 0) {
+  for (guint n = 0; n < jf->sessions->len; n++) {
+    Session *s = jf->sessions->pdata[n];
+    if (s->ours && strcmp(s->sid, i->sid) == 0) {
       XmppSiAnswered answered = s->answered;
       s->answered = NULL;
       if (answered != NULL)
@@ -276,13 +290,6 @@ on_initiate_answer(const XmppStanza *reply, const GError *error, gpointer data)
       return;
     }
   }
-}
-
-static void
-pair_free(gpointer data)
-{
-  g_free(((gpointer *)data)[1]);
-  g_free(data);
 }
 
 gboolean
@@ -308,7 +315,7 @@ xmpp_jingle_offer(XmppJingleFiles *jf, const char *peer, const char *name, guint
   s->destroy = destroy;
   g_ptr_array_add(jf->sessions, s);
   XmppNode *jingle = NULL;
-  XmppNode *iq = jingle_iq(jf, s, "session-initiate", &jingle);
+  XmppNode *iq = jingle_iq(s->peer, s->sid, "session-initiate", &jingle);
   xmpp_node_set_attr(jingle, "initiator", xmpp_jid_get_full(me));
   XmppNode *content = xmpp_node_new_child(jingle, XMPP_NS_JINGLE, "content");
   xmpp_node_set_attr(content, "creator", "initiator");
@@ -320,10 +327,10 @@ xmpp_jingle_offer(XmppJingleFiles *jf, const char *peer, const char *name, guint
   g_autofree char *bytes = g_strdup_printf("%" G_GUINT64_FORMAT, size);
   xmpp_node_new_text_child(file, XMPP_NS_JINGLE_FT, "size", bytes);
   add_transport(content, ibb_sid);
-  gpointer *pair = g_new0(gpointer, 2);
-  pair[0] = jf;
-  pair[1] = g_strdup(session_id);
-  xmpp_router_send_iq(jf->router, jf, iq, 0, on_initiate_answer, pair, pair_free);
+  Initiating *i = g_new0(Initiating, 1);
+  i->jf = jf;
+  i->sid = g_strdup(session_id);
+  xmpp_router_send_iq(jf->router, jf, iq, 0, on_initiate_answer, i, initiating_free);
   *sid = g_strdup(ibb_sid);
   return TRUE;
 }
@@ -336,7 +343,7 @@ xmpp_jingle_finish(XmppJingleFiles *jf, const char *ibb_sid, gboolean success)
     Session *s = jf->sessions->pdata[i];
     if (s->ours && strcmp(s->ibb_sid, ibb_sid) == 0) {
       s->answered = NULL; /* the caller ends it: nothing to tell */
-      terminate(jf, s, success ? "success" : "cancel");
+      terminate(jf, s->peer, s->sid, success ? "success" : "cancel");
       g_ptr_array_remove(jf->sessions, s);
       return;
     }
