@@ -214,8 +214,8 @@ init_plugin(PurplePlugin *plugin)
                                            XMPP_PURPLE_DEFAULT_PORT));
   add_option(
       purple_account_option_string_new(_("Connect server"), XMPP_PURPLE_OPT_CONNECT_SERVER, NULL));
-  /* Kept so a migrated account's value survives; file transfer is not implemented yet, so it
-   * is unused for now. */
+  /* SOCKS5 proxies (XEP-0065) for direct transfers, after the server's own: prpl-jabber's key,
+   * so a migrated account keeps its list. */
   add_option(purple_account_option_string_new(_("File transfer proxies"),
                                               XMPP_PURPLE_OPT_FT_PROXIES, NULL));
   /* Kept for the same reason; custom smileys are not implemented yet. */

@@ -211,6 +211,8 @@ class Ejabberd(LogQueries):
          "upload", HTTP File Upload at upload.<host>, files PUT and GET on
          https://localhost:<https_port>/upload/; with "proxy65", a SOCKS5 bytestreams proxy at
          proxy.<host> on 127.0.0.1:<proxy_port>
+    proxy65_host: another name for that proxy (one that is not under host is not among the
+         server's items: only a client told its name finds it)
     upload_max_bytes: the upload service's largest file (default prosody.UPLOAD_MAX_BYTES)
     extra_config: a dict of top-level ejabberd.yml options (merged last)
     workdir: where to put everything (default: a new temporary directory, removed on cleanup)
@@ -232,7 +234,7 @@ class Ejabberd(LogQueries):
                  tls_protocol=None, scram_hash="SHA-1", sasl_mechanisms=None,
                  auth_password_format="scram", roster_readonly=(), loglevel="info",
                  log_stanzas=True, extra_modules=(), upload_max_bytes=None, extra_config=None,
-                 workdir=None):
+                 workdir=None, proxy65_host=None):
         if tls_protocol not in TLS_OPTIONS:
             raise ValueError("tls_protocol must be one of %s" % sorted(map(str, TLS_OPTIONS)))
         if scram_hash not in AUTH_SCRAM_HASH:
@@ -257,7 +259,8 @@ class Ejabberd(LogQueries):
             raise ValueError("the upload service is HTTPS only: it needs tls")
         self.upload_max_bytes = upload_max_bytes or UPLOAD_MAX_BYTES
         # The bytestreams proxy with extra_modules=["proxy65"], else None: Prosody's names.
-        self.proxy_host = "proxy." + host if "proxy65" in self.extra_modules else None
+        self.proxy_host = ((proxy65_host or "proxy." + host) if "proxy65" in self.extra_modules
+                           else None)
         self.extra_config = dict(extra_config or {})
         self._own_workdir = workdir is None
         self.workdir = workdir or tempfile.mkdtemp(prefix="lyre-ejabberd-")

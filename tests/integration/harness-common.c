@@ -118,20 +118,11 @@ harness_blist_updates(PurpleBlistNode *node)
   return updates != NULL ? GPOINTER_TO_UINT(g_hash_table_lookup(updates, node)) : 0;
 }
 
-/* libpurple prints its debug lines with g_print: stdout is the events' own. */
-static void
-print_to_stderr(const gchar *text)
-{
-  fputs(text, stderr);
-}
-
 gboolean
 harness_purple_init(const char *ui_id, const char *home, const char *plugin_dir, gboolean debug)
 {
   purple_util_set_user_dir(home);
   purple_debug_set_enabled(debug);
-  if (debug)
-    g_set_print_handler(print_to_stderr);
   purple_core_set_ui_ops(NULL);
   purple_eventloop_set_ui_ops(&harness_loop_ops);
   if (plugin_dir != NULL)

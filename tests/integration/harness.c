@@ -64,7 +64,7 @@
  *   --migration-offer     let Lyre offer to move prpl-jabber accounts (its first-run question);
  *                         otherwise the harness marks it as asked, so that it cannot come
  *                         between a test and its own questions
- *   --debug               libpurple debug output on stderr
+ *   --debug               libpurple's debug lines, on stdout between the events
  * The locale comes from the environment (LANG, LC_ALL, LANGUAGE), as in Pidgin and Finch.
  * Exit: 0 condition met, 1 otherwise, 2 usage error. Every event is one JSON object on stdout.
  */

@@ -127,6 +127,8 @@ class Prosody(LogQueries):
          File Upload at upload.<host>, files PUT and GET on https://localhost:<https_port>/;
          "proxy65": a SOCKS5 bytestreams proxy (XEP-0065) at proxy.<host>, on
          127.0.0.1:<proxy_port>)
+    proxy65_host: another name for that proxy (one that is not under host is not among the
+         server's items: only a client told its name finds it)
     upload_max_bytes: the upload service's largest file (default UPLOAD_MAX_BYTES)
     extra_config: raw Lua appended to the global section
     workdir: where to put everything (default: a new temporary directory, removed on stop)
@@ -143,7 +145,8 @@ class Prosody(LogQueries):
 
     def __init__(self, host="example.test", tls=True, require_encryption=True, cert_name=None,
                  tls_protocol=None, scram_hash=None, sasl_mechanisms=None, extra_modules=(),
-                 upload_max_bytes=None, extra_config="", workdir=None):
+                 upload_max_bytes=None, extra_config="", workdir=None,
+                 proxy65_host=None):
         if scram_hash is not None and scram_hash not in SCRAM_HASHES:
             raise ValueError("Prosody 0.12 has no SCRAM-%s (only %s)"
                              % (scram_hash, ", ".join(SCRAM_HASHES)))
@@ -164,7 +167,8 @@ class Prosody(LogQueries):
             raise ValueError("the upload service is HTTPS only: it needs tls")
         self.upload_max_bytes = upload_max_bytes or UPLOAD_MAX_BYTES
         # The bytestreams proxy with extra_modules=["proxy65"], else None.
-        self.proxy_host = "proxy." + host if "proxy65" in self.extra_modules else None
+        self.proxy_host = ((proxy65_host or "proxy." + host) if "proxy65" in self.extra_modules
+                           else None)
         self.extra_config = extra_config
         self._own_workdir = workdir is None
         self.workdir = workdir or tempfile.mkdtemp(prefix="lyre-prosody-")

@@ -38,16 +38,17 @@ def dead_port():
         return s.getsockname()[1]
 
 
-@unittest.skipUnless(LYRE, "Lyre's direct transfers")
-class DirectCase(PresenceCase):
+class DirectBase(PresenceCase):
+    """What the transfer cases share: their network, server, clients and checks."""
     users = ("alice", "bob", "carol")
+    # The server's own SOCKS5 proxy (XEP-0065 §6), among its items.
+    server_options = {"extra_modules": ["proxy65"]}
 
     @classmethod
     def setUpClass(cls):
         # Before the server and any thread: they all live in the namespace.
         cls.private_network = netns.enter_private_network()
-        # The server's own SOCKS5 proxy (XEP-0065 §6), among its items.
-        cls.server = make_server(extra_modules=["proxy65"])
+        cls.server = make_server(**cls.server_options)
         cls.addClassCleanup(cls.server.cleanup)
         cls.server.start()
         for u in cls.users:
@@ -58,11 +59,10 @@ class DirectCase(PresenceCase):
         self.server.make_mutual_roster("alice", "bob")
         self.files = tempfile.mkdtemp(prefix="lyre-direct-")
         self.inbox = tempfile.mkdtemp(prefix="lyre-inbox-")
-        self.logs = tempfile.mkdtemp(prefix="lyre-debug-")
 
     def start_lyre(self, user):
         """user on Lyre, with libpurple's debug lines kept (h.debug_text())."""
-        return self.start(user, debug_log=os.path.join(self.logs, user + ".log"))
+        return self.start(user, debug=True)
 
     def start_jabber(self, user, public_ip=None):
         """user signed in with Pidgin's built-in plugin, trusting the server's certificate;
@@ -81,6 +81,14 @@ class DirectCase(PresenceCase):
         """The debug line of h's transfer matching pattern (a regex), or None."""
         m = re.search(pattern, h.debug_text())
         return m.group(0) if m else None
+
+    def relay_only_to_proxy(self, h):
+        """h (prpl-jabber) reaches nothing but the server's proxy: its own proxy (purple's
+        settings) refuses every other port, as a firewall would. The relay, to check on."""
+        relay = Socks5Proxy(only_ports={self.server.proxy_port})
+        self.addCleanup(relay.close)
+        h.send("set-proxy socks5 127.0.0.1 %d" % relay.port)
+        return relay
 
     def make_file(self, name, size):
         return make_file(self.files, name, size)
@@ -108,6 +116,10 @@ class DirectCase(PresenceCase):
             time.sleep(0.1)
         self.assertEqual(sha256(saved), sha256(path), "the file changed on the way")
 
+
+
+@unittest.skipUnless(LYRE, "Lyre's direct transfers")
+class DirectCase(DirectBase):
     def test_lyre_to_pidgin_socks5(self):
         """Pidgin's plugin takes SOCKS5 bytestreams: it connects to Lyre's own streamhost."""
         a, b = self.start_lyre("alice"), self.start_jabber("bob")
@@ -148,10 +160,8 @@ class DirectCase(PresenceCase):
         """The receiver reaches only the server's proxy (its own proxy lets nothing else
         through): Lyre, which listed the proxy it found among the server's items after its own
         streamhost, connects to it too and activates it."""
-        relay = Socks5Proxy(only_ports={self.server.proxy_port})
-        self.addCleanup(relay.close)
         a, b = self.start_lyre("alice"), self.start_jabber("bob")
-        b.send("set-proxy socks5 127.0.0.1 %d" % relay.port)
+        relay = self.relay_only_to_proxy(b)
         self.online(a, self.jid("bob"))
         self.transfer(a, b, self.jid("bob") + "/harness", "via-proxy.bin")
         self.check(self.way(a, "sending through %s" % re.escape(self.server.proxy_host)), a,
@@ -327,6 +337,32 @@ class DirectCase(PresenceCase):
         self.check(c and c["event"] == "xfer-cancel" and c["by"] == "remote", a,
                    "not refused: %s" % c)
         self.assertEqual(os.listdir(self.inbox), [])
+
+
+@unittest.skipUnless(LYRE, "Lyre's direct transfers")
+class NamedProxyCase(DirectBase):
+    """A proxy the server does not list (not under its domain): only the account's "File
+    transfer proxies" lead to it."""
+    server_options = {"extra_modules": ["proxy65"], "proxy65_host": "relay.test"}
+
+    def test_lyre_to_pidgin_through_named_proxy(self):
+        a, b = self.start_lyre("alice"), self.start_jabber("bob")
+        a.send("set-ft-proxies %s" % self.server.proxy_host)
+        relay = self.relay_only_to_proxy(b)
+        self.online(a, self.jid("bob"))
+        self.transfer(a, b, self.jid("bob") + "/harness", "via-named-proxy.bin")
+        self.check(self.way(a, "sending through relay\\.test"), a, "not through relay.test")
+        self.assertTrue(relay.refused, "the receiver never tried Lyre's own streamhost")
+
+    def test_unnamed_proxy_not_found(self):
+        """The twin: without the setting the proxy stays unknown, and the receiver that can
+        reach only it gets the file in-band."""
+        a, b = self.start_lyre("alice"), self.start_jabber("bob")
+        self.relay_only_to_proxy(b)
+        self.online(a, self.jid("bob"))
+        self.transfer(a, b, self.jid("bob") + "/harness", "no-named-proxy.bin")
+        self.check(self.way(a, "sending in-band"), a, "not in-band")
+        self.check(not self.way(a, r"relay\.test"), a, "the unlisted proxy was found")
 
 
 if __name__ == "__main__":

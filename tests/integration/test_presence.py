@@ -32,10 +32,10 @@ class Live:
     """A lyre-harness running in the background: commands go in on stdin as the test goes."""
 
     def __init__(self, server, user, password, resource="harness", home=None, proto=None,
-                 timeout=None, debug_log=None):
+                 timeout=None, debug=False):
         # home: a purple home to sign in from again (a restart keeps the account's settings);
         # proto: another protocol plugin than the one under test (prpl-jabber as a peer);
-        # debug_log: a file that takes libpurple's debug output (the plugins' own lines).
+        # debug: libpurple's debug lines too (the plugins' own: debug_text()).
         self.home = home or tempfile.mkdtemp(prefix="lyre-purple-")
         proto = proto or protocol()
         argv = [harness_path(), "--purple-home", self.home, "--protocol", proto,
@@ -48,16 +48,12 @@ class Live:
         plugin_dir = os.environ.get("LYRE_PLUGIN_DIR")
         if plugin_dir:
             argv += ["--plugin-dir", plugin_dir]
-        if debug_log:
+        if debug:
             argv += ["--debug"]
         argv = os.environ.get("LYRE_HARNESS_WRAP", "").split() + argv
         self.argv = argv
-        self.debug_log = debug_log
-        stderr = open(debug_log, "w") if debug_log else subprocess.PIPE
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=stderr, text=True)
-        if debug_log:
-            stderr.close()
+                                     stderr=subprocess.PIPE, text=True)
         self.events, self.lines = [], []
         self.q = queue.Queue()
         self.reader = threading.Thread(target=self._read, daemon=True)
@@ -136,19 +132,16 @@ class Live:
                 self.proc.kill()
                 self.proc.wait()
         self.reader.join(timeout=5)
-        self.stderr = self.proc.stderr.read() if self.proc.stderr else self.debug_text()
+        self.stderr = self.proc.stderr.read() if self.proc.stderr else ""
         for f in (self.proc.stdout, self.proc.stderr):
-            if f:
-                f.close()
+            f.close()
         if not keep_home:
             shutil.rmtree(self.home, ignore_errors=True)
 
     def debug_text(self):
-        """What the debug log holds so far ("" without one)."""
-        if not self.debug_log or not os.path.exists(self.debug_log):
-            return ""
-        with open(self.debug_log, errors="replace") as f:
-            return f.read()
+        """Everything the harness wrote so far: its events and, with debug, libpurple's debug
+        lines between them."""
+        return "".join(self.lines)
 
     def describe(self):
         return "argv: %s\nstdout:\n%s\nstderr(tail):\n%s" % (
@@ -180,10 +173,9 @@ class PresenceCase(unittest.TestCase):
             # Exit 0 after quit; under LYRE_HARNESS_WRAP (valgrind) also no memory errors.
             self.check(h.proc.returncode == 0, h, "harness exit status %s" % h.proc.returncode)
 
-    def start(self, user, resource="harness", home=None, proto=None, timeout=None,
-              debug_log=None):
+    def start(self, user, resource="harness", home=None, proto=None, timeout=None, debug=False):
         """timeout: the harness's life (default TIMEOUT), for a test that runs longer."""
-        h = Live(self.server, user, user + "-secret", resource, home, proto, timeout, debug_log)
+        h = Live(self.server, user, user + "-secret", resource, home, proto, timeout, debug)
         self.live.append(h)
         self.check(h.wait(lambda e: e.get("event") in ("signed-on", "disconnected")), h,
                    "no sign-on event")
