@@ -342,7 +342,8 @@ typedef struct {
   guint8 mode;
   GPtrArray *peers;          /* full JIDs (char*) we heard from, at most MAX_PEERS */
   gboolean from_own_bare;    /* the stanza being dispatched comes from our bare JID, written so */
-  gboolean stanza_id_by_us;  /* it holds a <stanza-id/> whose by is our bare JID, written so */
+  gboolean stanza_id_by_us;  /* it holds a <stanza-id/> whose by is our bare JID (compared as
+                              * JIDs: "juliet@examPle.test" is ours, as the core reads it) */
   GHashTable *said;          /* "full JID\nid" of every message shown as received */
   GHashTable *sent_last;     /* bare JID -> the id of the last chat message we sent there */
   gboolean from_own_archive; /* the stanza being dispatched has no from, or our bare JID */
@@ -366,10 +367,15 @@ inspect(gpointer data, const XmppNode *node)
   xmpp_jid_free(jid);
   run->stanza_id_by_us = FALSE;
   for (XmppNode *c = xmpp_node_first_element(node); c != NULL;
-       c = xmpp_node_next_child(node, c, NULL, NULL))
+       c = xmpp_node_next_child(node, c, NULL, NULL)) {
+    const char *by =
+        xmpp_node_is(c, "urn:xmpp:sid:0", "stanza-id") ? xmpp_node_get_attr(c, "by") : NULL;
+    XmppJid *by_jid = by != NULL ? xmpp_jid_parse(by, NULL) : NULL;
     run->stanza_id_by_us =
-        run->stanza_id_by_us || (xmpp_node_is(c, "urn:xmpp:sid:0", "stanza-id") &&
-                                 g_strcmp0(xmpp_node_get_attr(c, "by"), OWN_BARE) == 0);
+        run->stanza_id_by_us || (by_jid != NULL && xmpp_jid_get_resource(by_jid) == NULL &&
+                                 strcmp(xmpp_jid_get_bare(by_jid), OWN_BARE) == 0);
+    xmpp_jid_free(by_jid);
+  }
   const gint64 now_s = 1700000000;
   XmppNode *delay = xmpp_node_get_child(node, XMPP_NS_DELAY, "delay");
   if (delay != NULL)

@@ -23,6 +23,9 @@ test_links(void)
   g_assert_cmpstr(good, ==, "https://up.example/a/rose.jpg");
   g_autofree char *plain = url_of("<x xmlns='jabber:x:oob'><url>http://up.example/a</url></x>");
   g_assert_cmpstr(plain, ==, "http://up.example/a");
+  /* The scheme is case-insensitive: taken, and given on in lowercase (the host as written). */
+  g_autofree char *upper = url_of("<x xmlns='jabber:x:oob'><url>htTpS://Up.Example/A</url></x>");
+  g_assert_cmpstr(upper, ==, "https://Up.Example/A");
   const char *bad[] = {
       "<x xmlns='jabber:x:oob'><url>file:///etc/passwd</url></x>",
       "<x xmlns='jabber:x:oob'><url>javascript:alert(1)</url></x>",

@@ -33,7 +33,13 @@ xmpp_oob_parse_url(const XmppNode *message)
   if (url == NULL)
     return NULL;
   g_strstrip(url);
-  return xmpp_oob_url_usable(url, FALSE) ? g_steal_pointer(&url) : NULL;
+  if (!xmpp_oob_url_usable(url, FALSE))
+    return NULL;
+  /* The scheme in lowercase (RFC 3986 §3.1: it is case-insensitive), as what uses the link
+   * compares it: "HTTPS://host/x" is "https://host/x". */
+  for (char *p = url; *p != ':'; p++)
+    *p = g_ascii_tolower(*p);
+  return g_steal_pointer(&url);
 }
 
 XmppNode *
