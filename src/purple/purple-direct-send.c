@@ -31,10 +31,7 @@ send_next(Direct *d)
     d->stream = NULL;
     if (d->jingle)
       xmpp_jingle_finish(direct_jingle_of(d->conn), d->sid, TRUE);
-    if (d->done == purple_xfer_get_size(d->xfer))
-      direct_finished(d);
-    else
-      direct_fail(d, _("The file changed while it was sent."));
+    direct_ended(d, NULL); /* done, or the file changed meanwhile */
   } else if (xmpp_ibb_send(d->stream, block, (gsize)n)) {
     d->done += (guint64)n;
     xmpp_purple_xfer_progress(d->xfer, (goffset)d->done, &d->told);
